@@ -1,0 +1,134 @@
+# ctk build. `make` builds build/bin/{ctk,ctk-collect,ctk-analyze,ctk-report};
+# `make check` installs missing Debian packages (scripts/deps.sh), builds with
+# -Werror, runs every test, then the same suite under ASan+UBSan.
+# User CFLAGS/LDFLAGS are appended; V=1 shows the commands; BUILD=dir moves
+# the build tree (parallel worktrees use their own).
+
+BUILD      ?= build
+PREFIX     ?= /usr/local
+DESTDIR    ?=
+CC         ?= cc
+PKG_CONFIG ?= pkg-config
+SAN        ?=
+DEVELOPER  ?=
+
+PKGS := sqlite3 libcjson libcurl cairo
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+
+WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wvla -Wno-format-truncation
+ifeq ($(DEVELOPER),1)
+WARN += -Werror
+endif
+ifneq ($(SAN),)
+SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+endif
+OPT ?= -O2 -g
+
+ALL_CFLAGS  = -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE $(OPT) $(WARN) $(SANFLAGS) -I. -MMD -MP $(PKG_CFLAGS) $(CFLAGS)
+ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
+LIBS        = $(PKG_LIBS) -lcsv -ldl -lm -lpthread
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+COMMON_SRC    := $(wildcard common/*.c)
+COLLECTOR_SRC := $(filter-out collector/main.c,$(wildcard collector/*.c))
+ANALYZE_SRC   := $(filter-out analyze/main.c,$(wildcard analyze/*.c))
+REPORT_SRC    := $(filter-out report/main.c,$(wildcard report/*.c))
+TEST_SRC      := $(wildcard tests/unit/test_*.c)
+BENCH_SRC     := $(wildcard bench/*.c)
+
+obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
+
+LIBCTK       := $(BUILD)/lib/libctk.a
+LIBCOLLECTOR := $(BUILD)/lib/libcollector.a
+LIBANALYZE   := $(BUILD)/lib/libanalyze.a
+LIBREPORT    := $(BUILD)/lib/libreport.a
+TOOL_LIBS    := $(LIBCOLLECTOR) $(LIBANALYZE) $(LIBREPORT) $(LIBCTK)
+
+BINS  := $(BUILD)/bin/ctk $(BUILD)/bin/ctk-collect $(BUILD)/bin/ctk-analyze $(BUILD)/bin/ctk-report
+TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRC))
+BENCHES := $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRC))
+FAKENVML := $(BUILD)/fakenvml/libnvidia-ml.so.1
+
+.PHONY: all deps check check-dev asan test tests demo bench install clean lint fakenvml
+all: $(BINS)
+
+$(BUILD)/gen/schema_sql.c: schemas/schema.sql scripts/embed.sh
+	@mkdir -p $(dir $@)
+	$(Q)sh scripts/embed.sh ctk_schema_sql $< > $@
+
+$(BUILD)/obj/gen/schema_sql.o: $(BUILD)/gen/schema_sql.c
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(LIBCTK): $(call obj,$(COMMON_SRC)) $(BUILD)/obj/gen/schema_sql.o
+$(LIBCOLLECTOR): $(call obj,$(COLLECTOR_SRC))
+$(LIBANALYZE): $(call obj,$(ANALYZE_SRC))
+$(LIBREPORT): $(call obj,$(REPORT_SRC))
+$(BUILD)/lib/%.a:
+	@mkdir -p $(dir $@)
+	$(Q)rm -f $@ && ar rcs $@ $^ $(if $^,,) 
+
+$(BUILD)/bin/ctk: $(call obj,ctk/main.c) $(LIBCTK)
+$(BUILD)/bin/ctk-collect: $(call obj,collector/main.c) $(LIBCOLLECTOR) $(LIBCTK)
+$(BUILD)/bin/ctk-analyze: $(call obj,analyze/main.c) $(LIBANALYZE) $(LIBCTK)
+$(BUILD)/bin/ctk-report: $(call obj,report/main.c) $(LIBREPORT) $(LIBCTK)
+$(BUILD)/bin/%:
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(TOOL_LIBS)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(TOOL_LIBS) $(LIBS) -lcmocka
+
+$(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(TOOL_LIBS)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(TOOL_LIBS) $(LIBS)
+
+tests: $(BINS) $(TESTS)
+
+deps:
+	@sh scripts/deps.sh
+
+# The whole suite: developer build (-Werror), then the ASan+UBSan build.
+check: deps
+	$(Q)$(MAKE) --no-print-directory DEVELOPER=1 tests
+	$(Q)$(MAKE) --no-print-directory DEVELOPER=1 BUILD=$(BUILD)/asan SAN=1 OPT="-O1 -g" tests
+	$(Q)sh tests/run.sh $(BUILD) $(BUILD)/asan
+
+# Only the sanitizer build and its run.
+asan:
+	$(Q)$(MAKE) --no-print-directory DEVELOPER=1 BUILD=$(BUILD)/asan SAN=1 OPT="-O1 -g" tests
+	$(Q)sh tests/run.sh $(BUILD)/asan
+
+test: tests
+	$(Q)sh tests/run.sh $(BUILD)
+
+demo: deps all
+	$(Q)sh scripts/demo.sh $(BUILD)
+
+bench: deps all $(BENCHES)
+	$(Q)sh bench/run.sh $(BUILD)
+
+lint:
+	$(Q)! grep -nE '\b(sprintf|strcpy|strcat|atoi|atol|strtok|gets)\s*\(' common/*.c collector/*.c analyze/*.c report/*.c ctk/*.c || (echo "lint: banned call above" && false)
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 755 $(BINS) $(DESTDIR)$(PREFIX)/bin/
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

@@ -1,0 +1,7 @@
+/* placeholder */
+#include "analyze/commands.h"
+int ctk_cmd_analyze(int argc, char **argv, struct ctk_error *err)
+{
+	(void)argc; (void)argv;
+	return ctk_failf(err, CTK_EUSAGE, "not yet");
+}

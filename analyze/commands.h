@@ -1,0 +1,18 @@
+/* The subcommands of ctk-analyze, one file each (cmd_<name>.c), listed in
+ * one table in main.c. To add one: write cmd_<name>.c with a function of
+ * this type, declare it here, add a line to the table in main.c, and add a
+ * line to ctk/main.c so the dispatcher routes it here. A command may print
+ * its results on stdout; errors go into err and main prints them. */
+#ifndef CTK_ANALYZE_COMMANDS_H
+#define CTK_ANALYZE_COMMANDS_H
+
+#include "common/err.h"
+
+typedef int (*ctk_command_fn)(int argc, char **argv, struct ctk_error *err);
+
+int ctk_cmd_import(int argc, char **argv, struct ctk_error *err);
+int ctk_cmd_analyze(int argc, char **argv, struct ctk_error *err);
+int ctk_cmd_export(int argc, char **argv, struct ctk_error *err);
+int ctk_cmd_runs(int argc, char **argv, struct ctk_error *err);
+
+#endif

@@ -1,0 +1,33 @@
+/* The importer table (see importers.h for how to add one) and lookup. */
+#include "analyze/importers.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+const struct ctk_importer *const ctk_importers[] = {
+	&ctk_importer_nvsmi,
+	&ctk_importer_epochs,
+	NULL,
+};
+
+const struct ctk_importer *ctk_importer_find(const char *name)
+{
+	for (int i = 0; ctk_importers[i]; i++)
+		if (!strcmp(ctk_importers[i]->name, name))
+			return ctk_importers[i];
+	return NULL;
+}
+
+void ctk_import_warn(const struct ctk_import_opts *o, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	if (!o || !o->warn)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	o->warn(o->warn_ctx, msg);
+}

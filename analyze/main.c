@@ -1,0 +1,53 @@
+/* ctk-analyze: imports, analysis and queries over a ctk store. main() picks
+ * the subcommand from commands[], runs it, and is the only place that prints
+ * an error and chooses the exit status (0 ok, 1 usage, 2 bad input, 3 I/O or
+ * database, 4 device). */
+#include <stdio.h>
+#include <string.h>
+
+#include "analyze/commands.h"
+
+struct command {
+	const char *name;
+	ctk_command_fn fn;
+	const char *summary;
+};
+
+static const struct command commands[] = {
+	{"import", ctk_cmd_import, "import FORMAT FILE… --db DB: bring logs into the store"},
+	{"analyze", ctk_cmd_analyze, "analyze --db DB [--run R] [--json]: energy per epoch and device"},
+	{"export", ctk_cmd_export, "export samples --db DB [--run R]: readings as CSV"},
+	{"runs", ctk_cmd_runs, "runs --db DB [--json]: list the runs of a store"},
+	{NULL, NULL, NULL},
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out, "usage: ctk-analyze COMMAND [ARGS…]\n\n");
+	for (int i = 0; commands[i].name; i++)
+		fprintf(out, "  %s\n", commands[i].summary);
+	fprintf(out, "\nexit status: 0 ok, 1 usage, 2 bad input, 3 I/O or database, 4 device\n");
+}
+
+int main(int argc, char **argv)
+{
+	struct ctk_error err = {0};
+
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		usage(argc < 2 ? stderr : stdout);
+		return argc < 2 ? 1 : 0;
+	}
+	for (int i = 0; commands[i].name; i++) {
+		if (strcmp(commands[i].name, argv[1]))
+			continue;
+		int rc = commands[i].fn(argc - 1, argv + 1, &err);
+		if (rc < 0) {
+			fprintf(stderr, "ctk %s: %s\n", argv[1], err.msg[0] ? err.msg : ctk_strerror(rc));
+			return ctk_exit_code(rc);
+		}
+		return rc;
+	}
+	fprintf(stderr, "ctk-analyze: '%s' is not a command\n", argv[1]);
+	usage(stderr);
+	return 1;
+}

@@ -1,0 +1,234 @@
+/* Opening, creating and migrating the ctk store. The schema text is compiled
+ * in from schemas/schema.sql (build/gen/schema_sql.c); migrations[] holds the
+ * SQL that brings version N-1 to N, so an old store is upgraded in place, in
+ * one transaction, and a newer one is refused rather than misread. */
+#include "db.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+extern const char ctk_schema_sql[];
+
+/* migrations[v] upgrades a store from version v to v+1; [0] is creation. */
+static const char *const migrations[CTK_SCHEMA_VERSION] = {
+	NULL, /* 0 -> 1: the whole schema (ctk_schema_sql) */
+};
+
+int ctk_db_fail(sqlite3 *db, struct ctk_error *err, const char *what)
+{
+	const char *file = db ? sqlite3_db_filename(db, "main") : NULL;
+
+	return ctk_failf(err, CTK_EDB, "'%s': %s: %s", file && *file ? file : "(memory)",
+			 what, db ? sqlite3_errmsg(db) : "no database");
+}
+
+int ctk_db_exec(sqlite3 *db, const char *sql, struct ctk_error *err)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) == SQLITE_OK)
+		return 0;
+	ctk_failf(err, CTK_EDB, "'%s': %s", sqlite3_db_filename(db, "main"),
+		  msg ? msg : sqlite3_errmsg(db));
+	sqlite3_free(msg);
+	return CTK_EDB;
+}
+
+int ctk_db_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st, struct ctk_error *err)
+{
+	if (sqlite3_prepare_v2(db, sql, -1, st, NULL) == SQLITE_OK)
+		return 0;
+	*st = NULL;
+	return ctk_db_fail(db, err, "prepare");
+}
+
+int ctk_db_begin(sqlite3 *db, struct ctk_error *err)
+{
+	return ctk_db_exec(db, "BEGIN IMMEDIATE", err);
+}
+
+int ctk_db_commit(sqlite3 *db, struct ctk_error *err)
+{
+	return ctk_db_exec(db, "COMMIT", err);
+}
+
+void ctk_db_rollback(sqlite3 *db)
+{
+	if (!sqlite3_get_autocommit(db))
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+static int user_version(sqlite3 *db, int *version, struct ctk_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (ctk_db_prepare(db, "PRAGMA user_version", &st, err))
+		return CTK_EDB;
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return ctk_db_fail(db, err, "not a ctk store (or unreadable)");
+	}
+	*version = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return 0;
+}
+
+static int table_count(sqlite3 *db, int *n, struct ctk_error *err)
+{
+	sqlite3_stmt *st = NULL;
+
+	if (ctk_db_prepare(db, "SELECT count(*) FROM sqlite_schema", &st, err))
+		return CTK_EDB;
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return ctk_db_fail(db, err, "not a ctk store (or unreadable)");
+	}
+	*n = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return 0;
+}
+
+/* Bring the store from `from` to CTK_SCHEMA_VERSION in one transaction. */
+static int migrate(sqlite3 *db, int from, struct ctk_error *err)
+{
+	char pragma[64];
+
+	if (ctk_db_begin(db, err))
+		return CTK_EDB;
+	for (int v = from; v < CTK_SCHEMA_VERSION; v++) {
+		const char *sql = v == 0 ? ctk_schema_sql : migrations[v];
+		if (ctk_db_exec(db, sql, err))
+			goto fail;
+	}
+	snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", CTK_SCHEMA_VERSION);
+	if (ctk_db_exec(db, pragma, err) || ctk_db_commit(db, err))
+		goto fail;
+	return 0;
+fail:
+	ctk_db_rollback(db);
+	return CTK_EDB;
+}
+
+/* Check the version and create or migrate as allowed by flags. */
+static int check_schema(sqlite3 *db, const char *path, int flags, struct ctk_error *err)
+{
+	int version = 0, tables = 0;
+
+	if (user_version(db, &version, err) || table_count(db, &tables, err))
+		return ctk_error_prefix(err, "'%s': ", path), CTK_EDB;
+	if (version > CTK_SCHEMA_VERSION)
+		return ctk_failf(err, CTK_EDB,
+				 "'%s': store has schema version %d, newer than this ctk "
+				 "understands (%d): upgrade ctk", path, version, CTK_SCHEMA_VERSION);
+	if (version == CTK_SCHEMA_VERSION)
+		return 0;
+	if (version == 0 && tables > 0)
+		return ctk_failf(err, CTK_EDB, "'%s': not a ctk store (it has tables but no ctk schema version)", path);
+	if (flags & CTK_DB_READONLY)
+		return ctk_failf(err, CTK_EDB, "'%s': store has schema version %d; open it once with a writing command to upgrade", path, version);
+	return migrate(db, version, err);
+}
+
+int ctk_db_open(const char *path, int flags, sqlite3 **out, struct ctk_error *err)
+{
+	sqlite3 *db = NULL;
+	struct stat sb;
+	int oflags;
+
+	*out = NULL;
+	if (!path || !*path)
+		return ctk_failf(err, CTK_EUSAGE, "no database given (use --db FILE)");
+	if (!(flags & CTK_DB_CREATE) && stat(path, &sb) != 0)
+		return ctk_failf(err, CTK_EDB, "'%s': %s", path, strerror(errno));
+	oflags = (flags & CTK_DB_READONLY) ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+	if (flags & CTK_DB_CREATE)
+		oflags |= SQLITE_OPEN_CREATE;
+	if (sqlite3_open_v2(path, &db, oflags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		ctk_failf(err, CTK_EDB, "'%s': cannot open: %s", path,
+			  db ? sqlite3_errmsg(db) : "out of memory");
+		sqlite3_close(db);
+		return CTK_EDB;
+	}
+	sqlite3_busy_timeout(db, 5000);
+	sqlite3_extended_result_codes(db, 1);
+	if (ctk_db_exec(db, "PRAGMA foreign_keys = ON", err))
+		goto fail;
+	if (!(flags & CTK_DB_READONLY) &&
+	    ctk_db_exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL", err))
+		goto fail;
+	if (check_schema(db, path, flags, err))
+		goto fail;
+	*out = db;
+	return 0;
+fail:
+	sqlite3_close(db);
+	return err ? err->code : CTK_EDB;
+}
+
+void ctk_db_close(sqlite3 *db)
+{
+	sqlite3_close(db);
+}
+
+int ctk_bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
+{
+	return s ? sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(st, i);
+}
+
+int ctk_bind_double_or_null(sqlite3_stmt *st, int i, double v, int valid)
+{
+	return valid ? sqlite3_bind_double(st, i, v) : sqlite3_bind_null(st, i);
+}
+
+int ctk_bind_int64_or_null(sqlite3_stmt *st, int i, int64_t v, int valid)
+{
+	return valid ? sqlite3_bind_int64(st, i, v) : sqlite3_bind_null(st, i);
+}
+
+int ctk_db_find_run(sqlite3 *db, const char *spec, int64_t *run_id, struct ctk_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	char *end = NULL;
+	long long id = strtoll(spec, &end, 10);
+	int n = 0;
+
+	if (*spec && end && !*end) {
+		if (ctk_db_prepare(db, "SELECT run_id FROM runs WHERE run_id = ?", &st, err))
+			return CTK_EDB;
+		sqlite3_bind_int64(st, 1, id);
+	} else {
+		if (ctk_db_prepare(db, "SELECT run_id FROM runs WHERE label = ?", &st, err))
+			return CTK_EDB;
+		sqlite3_bind_text(st, 1, spec, -1, SQLITE_TRANSIENT);
+	}
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		*run_id = sqlite3_column_int64(st, 0);
+		n++;
+	}
+	sqlite3_finalize(st);
+	if (n == 0)
+		return ctk_failf(err, CTK_EUSAGE, "no run '%s' in the store", spec);
+	if (n > 1)
+		return ctk_failf(err, CTK_EUSAGE, "label '%s' names %d runs: give a run id", spec, n);
+	return 0;
+}
+
+int64_t ctk_db_count(sqlite3 *db, const char *table)
+{
+	char sql[256];
+	sqlite3_stmt *st = NULL;
+	int64_t n = -1;
+
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM \"%s\"", table);
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}

@@ -1,0 +1,50 @@
+/* The ctk store: opening, creating and migrating the SQLite file, and the
+ * transaction helpers every writer uses so that an import or an analysis is
+ * all-or-nothing. The schema itself lives in schemas/schema.sql. */
+#ifndef CTK_DB_H
+#define CTK_DB_H
+
+#include <sqlite3.h>
+#include <stdint.h>
+
+#include "err.h"
+
+#define CTK_SCHEMA_VERSION 1
+
+enum ctk_db_flags {
+	CTK_DB_READONLY = 1, /* open an existing store without writing */
+	CTK_DB_CREATE = 2,   /* create the file and schema if missing */
+};
+
+/* Open path, create or migrate it, and set WAL, foreign keys and a busy
+ * timeout. A store from a newer schema is refused with CTK_EDB. On success
+ * *out owns the connection (close with ctk_db_close). */
+int ctk_db_open(const char *path, int flags, sqlite3 **out, struct ctk_error *err);
+void ctk_db_close(sqlite3 *db);
+
+/* BEGIN IMMEDIATE / COMMIT / ROLLBACK with messages naming the DB. */
+int ctk_db_begin(sqlite3 *db, struct ctk_error *err);
+int ctk_db_commit(sqlite3 *db, struct ctk_error *err);
+void ctk_db_rollback(sqlite3 *db);
+
+/* Run one or more statements with no result rows. */
+int ctk_db_exec(sqlite3 *db, const char *sql, struct ctk_error *err);
+
+/* Prepare a statement; on failure fill err with sqlite's message. */
+int ctk_db_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st, struct ctk_error *err);
+
+/* Fail with sqlite's current message, prefixed by what we were doing. */
+int ctk_db_fail(sqlite3 *db, struct ctk_error *err, const char *what);
+
+/* Bind helpers that store NULL for a missing value (valid == 0). */
+int ctk_bind_text_or_null(sqlite3_stmt *st, int i, const char *s);
+int ctk_bind_double_or_null(sqlite3_stmt *st, int i, double v, int valid);
+int ctk_bind_int64_or_null(sqlite3_stmt *st, int i, int64_t v, int valid);
+
+/* Resolve a --run argument (a run_id or a label; a label must be unique). */
+int ctk_db_find_run(sqlite3 *db, const char *spec, int64_t *run_id, struct ctk_error *err);
+
+/* Count rows of a table (used by tests and by "nothing half-written" checks). */
+int64_t ctk_db_count(sqlite3 *db, const char *table);
+
+#endif

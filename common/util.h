@@ -1,0 +1,26 @@
+/* Small helpers every tool needs: strict number parsing (NaN, inf and
+ * trailing junk are errors, never 0), SHA-256 of input files (runs record
+ * which exact file they came from), and the host name. */
+#ifndef CTK_UTIL_H
+#define CTK_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+
+/* Parse a finite decimal number; leading/trailing spaces allowed. 0 or -1. */
+int ctk_parse_double(const char *s, double *v);
+int ctk_parse_int64(const char *s, int64_t *v);
+
+/* Hex SHA-256 (64 chars + NUL) of a file's bytes. */
+int ctk_sha256_file(const char *path, char hex[65], struct ctk_error *err);
+void ctk_sha256(const void *data, size_t len, uint8_t out[32]);
+
+/* This machine's host name ("unknown" if it cannot be read). */
+void ctk_hostname(char *buf, size_t size);
+
+/* Basename of a path, without allocating (points into path). */
+const char *ctk_basename(const char *path);
+
+#endif

@@ -1,0 +1,184 @@
+-- ctk store, schema version 1 (PRAGMA user_version = 1).
+-- This file is the contract between collector, analyze and report: every
+-- tool creates a new database from it and refuses a database whose
+-- user_version is newer than the one it was built with.
+-- Conventions: every time is UTC Unix nanoseconds (*_ns); every quantity
+-- carries its unit in its name (_w, _j, _kwh, _g, _g_per_kwh, _s); a missing
+-- reading is NULL, never 0.
+
+-- One measured or imported training run.
+CREATE TABLE runs (
+  run_id         INTEGER PRIMARY KEY,
+  label          TEXT,
+  host           TEXT,
+  command        TEXT,
+  started_ns     INTEGER,            -- first reading or process start
+  ended_ns       INTEGER,            -- last reading or process end
+  exit_status    INTEGER,            -- child's status (128+signal when killed)
+  planned_epochs INTEGER,
+  zone           TEXT,               -- grid zone for the intensity join
+  config_json    TEXT,               -- what comparisons group by (gpu, precision, batch…)
+  source         TEXT NOT NULL,      -- 'collector' or 'import:<format>'
+  source_path    TEXT,
+  source_sha256  TEXT,
+  tz             TEXT,               -- zone assumed for zone-less input times
+  simulated      INTEGER NOT NULL DEFAULT 0,  -- 1: measured on a simulated device
+  created_ns     INTEGER NOT NULL
+);
+
+-- One measured device of a run. (host, uuid) identifies hardware across
+-- ranks and nodes, so merging DBs of one job never counts a device twice.
+CREATE TABLE devices (
+  device_id      INTEGER PRIMARY KEY,
+  run_id         INTEGER NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,
+  host           TEXT,
+  kind           TEXT NOT NULL CHECK (kind IN ('gpu','cpu','dram','soc','other')),
+  vendor         TEXT,
+  name           TEXT,
+  uuid           TEXT,
+  bus_id         TEXT,
+  idx            INTEGER,            -- index as the source numbered it
+  power_limit_w  REAL,
+  flags          TEXT                -- e.g. 'mig-parent', 'not-measured'
+);
+CREATE INDEX devices_run ON devices(run_id);
+CREATE INDEX devices_hw ON devices(host, uuid);
+
+-- Readings of one device, stored in time-ordered chunks (see
+-- schemas/samples-encoding.md and common/samples.c). Each chunk holds n
+-- readings (t_ns, power_w, energy_j) of one signal:
+--   'counter'       cumulative energy counter (energy_j set, power_w may be)
+--   'power_instant' instantaneous power
+--   'power_avg_1s'  power averaged by the device over about 1 s
+--   'power_draw'    nvidia-smi power.draw (instant or averaged, per driver)
+--   'tdp_model'     power modelled from TDP and utilisation
+--   'imported'      power taken from another tool's log
+-- Readings are read and written only through common/samples.h; the view
+-- is documented there. Chunking keeps a stored reading at ~4-8 bytes.
+CREATE TABLE sample_chunks (
+  chunk_id   INTEGER PRIMARY KEY,
+  device_id  INTEGER NOT NULL REFERENCES devices(device_id) ON DELETE CASCADE,
+  first_ns   INTEGER NOT NULL,
+  last_ns    INTEGER NOT NULL,
+  n          INTEGER NOT NULL CHECK (n > 0),
+  signal     TEXT NOT NULL CHECK (signal IN ('counter','power_instant',
+               'power_avg_1s','power_draw','tdp_model','imported')),
+  data       BLOB NOT NULL
+);
+CREATE INDEX sample_chunks_device ON sample_chunks(device_id, first_ns);
+
+-- Epochs, baselines and named phases of a run.
+CREATE TABLE windows (
+  window_id  INTEGER PRIMARY KEY,
+  run_id     INTEGER NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,
+  kind       TEXT NOT NULL CHECK (kind IN ('epoch','baseline','phase')),
+  idx        INTEGER,                -- epoch number as the source numbered it
+  name       TEXT,
+  start_ns   INTEGER NOT NULL,
+  end_ns     INTEGER NOT NULL CHECK (end_ns >= start_ns),
+  items      INTEGER                 -- samples/tokens processed, when known
+);
+CREATE INDEX windows_run ON windows(run_id, kind, start_ns);
+
+-- Numbers another tool printed, kept to compare against ours.
+CREATE TABLE reported (
+  reported_id  INTEGER PRIMARY KEY,
+  run_id       INTEGER NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,
+  tool         TEXT NOT NULL,
+  what         TEXT NOT NULL CHECK (what IN ('predicted','actual','epoch','other')),
+  epochs       INTEGER,
+  duration_s   REAL,
+  energy_kwh   REAL,
+  co2_g        REAL,
+  distance_km  REAL,
+  pue          REAL,
+  g_per_kwh    REAL,
+  note         TEXT
+);
+
+-- Carbon-intensity series and their values (step semantics: a value holds
+-- from start_ns to end_ns).
+CREATE TABLE intensity_series (
+  series_id  INTEGER PRIMARY KEY,
+  zone       TEXT NOT NULL,
+  source     TEXT NOT NULL,
+  signal     TEXT NOT NULL CHECK (signal IN ('lifecycle','direct','marginal')),
+  unit       TEXT NOT NULL,          -- unit of the source file before conversion
+  path       TEXT,
+  sha256     TEXT,
+  year       INTEGER,                -- for yearly fallback values
+  created_ns INTEGER NOT NULL
+);
+CREATE TABLE intensity (
+  series_id   INTEGER NOT NULL REFERENCES intensity_series(series_id) ON DELETE CASCADE,
+  start_ns    INTEGER NOT NULL,
+  end_ns      INTEGER NOT NULL CHECK (end_ns > start_ns),
+  g_per_kwh   REAL NOT NULL,
+  estimated   INTEGER NOT NULL DEFAULT 0,  -- 1: estimated or forecast, not measured
+  PRIMARY KEY (series_id, start_ns)
+) WITHOUT ROWID;
+
+-- Analysis results: energy per epoch and device (written by ctk analyze in
+-- one transaction; cleared by the triggers below when their inputs change).
+CREATE TABLE epoch_energy (
+  run_id     INTEGER NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,
+  idx        INTEGER NOT NULL,
+  device_id  INTEGER NOT NULL REFERENCES devices(device_id) ON DELETE CASCADE,
+  energy_j   REAL,                   -- NULL when no reading covers the epoch
+  method     TEXT NOT NULL CHECK (method IN ('counter','trapezoid','mixed','tdp_model','none')),
+  coverage   REAL NOT NULL,          -- share of the epoch with readings 0..1
+  PRIMARY KEY (run_id, idx, device_id)
+);
+
+-- Analysis results: whole-run energy per device (first to last reading),
+-- the part inside epochs and the part outside (data loading, checkpoints…).
+CREATE TABLE device_energy (
+  device_id        INTEGER PRIMARY KEY REFERENCES devices(device_id) ON DELETE CASCADE,
+  run_id           INTEGER NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,
+  first_ns         INTEGER,
+  last_ns          INTEGER,
+  readings         INTEGER NOT NULL,
+  energy_j         REAL,
+  in_epochs_j      REAL,
+  outside_epochs_j REAL,
+  method           TEXT NOT NULL,
+  coverage         REAL NOT NULL,
+  period_s         REAL                -- median sampling period
+);
+
+CREATE TABLE predictions (
+  run_id     INTEGER NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,
+  after_n    INTEGER NOT NULL,
+  predictor  TEXT NOT NULL,
+  target     TEXT NOT NULL CHECK (target IN ('energy','duration','co2')),
+  value      REAL,
+  lo         REAL,
+  hi         REAL,
+  actual     REAL,
+  rel_err    REAL,
+  PRIMARY KEY (run_id, after_n, predictor, target)
+);
+
+-- Results never go stale: changing a run's windows or readings drops them.
+CREATE TRIGGER windows_ins AFTER INSERT ON windows BEGIN
+  DELETE FROM epoch_energy WHERE run_id = NEW.run_id;
+  DELETE FROM device_energy WHERE run_id = NEW.run_id;
+  DELETE FROM predictions WHERE run_id = NEW.run_id;
+END;
+CREATE TRIGGER windows_del AFTER DELETE ON windows BEGIN
+  DELETE FROM epoch_energy WHERE run_id = OLD.run_id;
+  DELETE FROM device_energy WHERE run_id = OLD.run_id;
+  DELETE FROM predictions WHERE run_id = OLD.run_id;
+END;
+CREATE TRIGGER windows_upd AFTER UPDATE ON windows BEGIN
+  DELETE FROM epoch_energy WHERE run_id IN (OLD.run_id, NEW.run_id);
+  DELETE FROM device_energy WHERE run_id IN (OLD.run_id, NEW.run_id);
+  DELETE FROM predictions WHERE run_id IN (OLD.run_id, NEW.run_id);
+END;
+CREATE TRIGGER chunks_ins AFTER INSERT ON sample_chunks BEGIN
+  DELETE FROM epoch_energy WHERE run_id =
+    (SELECT run_id FROM devices WHERE device_id = NEW.device_id);
+  DELETE FROM device_energy WHERE device_id = NEW.device_id;
+  DELETE FROM predictions WHERE run_id =
+    (SELECT run_id FROM devices WHERE device_id = NEW.device_id);
+END;

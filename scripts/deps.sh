@@ -1,0 +1,25 @@
+#!/bin/sh
+# Install the Debian packages ctk needs to build and test, when missing.
+# As root: apt-get installs them. Otherwise: print the exact command and fail.
+PKGS="gcc make pkg-config libsqlite3-dev libcsv-dev libcjson-dev libcurl4-openssl-dev
+libcairo2-dev libcmocka-dev tzdata python3 poppler-utils sqlite3"
+missing=""
+for p in $PKGS; do
+	status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)
+	case "$status" in
+	*"install ok installed"*) ;;
+	*) missing="$missing $p" ;;
+	esac
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" = 0 ]; then
+	echo "deps: installing:$missing" >&2
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq >&2 || exit 1
+	# shellcheck disable=SC2086
+	apt-get install -y -qq --no-install-recommends $missing >&2 || exit 1
+	exit 0
+fi
+echo "deps: missing Debian packages; run:" >&2
+echo "  sudo apt-get install -y$missing" >&2
+exit 1

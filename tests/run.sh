@@ -1,0 +1,60 @@
+#!/bin/sh
+# Run the whole suite for one or more build trees and print one total line
+# "N passed, N failed". Unit tests are cmocka programs (TAP output); end-to-end
+# tests are tests/e2e/*.sh printing TAP lines through tests/e2e/lib.sh.
+# Usage: tests/run.sh BUILD [BUILD…]   Exit status: 0 when nothing failed.
+root=$(cd "$(dirname "$0")/.." && pwd)
+CTK_DATA=${CTK_DATA:-$root/../shared/data}
+export CTK_DATA
+pass=0
+fail=0
+log=$(mktemp)
+for build in "$@"; do
+	case "$build" in /*) b=$build ;; *) b=$root/$build ;; esac
+	echo "== suite: $build"
+	for t in "$b"/tests/test_*; do
+		[ -x "$t" ] || continue
+		name=$(basename "$t")
+		tmp=$(mktemp -d)
+		(cd "$tmp" && CMOCKA_MESSAGE_OUTPUT=TAP CTK_BUILD="$b" CTK_ROOT="$root" "$t") >"$log" 2>&1
+		rc=$?
+		rm -rf "$tmp"
+		p=$(grep -c '^ok ' "$log")
+		f=$(grep -c '^not ok ' "$log")
+		if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+			f=1
+		fi
+		pass=$((pass + p))
+		fail=$((fail + f))
+		if [ "$f" -ne 0 ]; then
+			echo "FAIL $name (exit $rc)"
+			sed 's/^/    /' "$log" | tail -n 40
+		else
+			echo "ok   $name ($p)"
+		fi
+	done
+	for t in "$root"/tests/e2e/*.sh; do
+		[ -f "$t" ] || continue
+		name=$(basename "$t" .sh)
+		tmp=$(mktemp -d)
+		(cd "$tmp" && CTK_BIN="$b/bin" CTK_BUILD="$b" CTK_ROOT="$root" sh "$t") >"$log" 2>&1
+		rc=$?
+		rm -rf "$tmp"
+		p=$(grep -c '^ok ' "$log")
+		f=$(grep -c '^not ok ' "$log")
+		if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+			f=1
+		fi
+		pass=$((pass + p))
+		fail=$((fail + f))
+		if [ "$f" -ne 0 ]; then
+			echo "FAIL e2e/$name (exit $rc)"
+			sed 's/^/    /' "$log" | tail -n 40
+		else
+			echo "ok   e2e/$name ($p)"
+		fi
+	done
+done
+rm -f "$log"
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
