@@ -1,0 +1,30 @@
+/* Builders turn stored analysis results into tables (table.h). Each reads
+ * only the store — the analysis of `ctk analyze` — and fails with a clear
+ * message when a selected run has not been analysed since its data changed.
+ * To add a table: write report/table_<name>.c with a function of type
+ * ctk_table_builder_fn, declare it here and add it to ctk_builders[] in main.c. */
+#ifndef CTK_REPORT_BUILDERS_H
+#define CTK_REPORT_BUILDERS_H
+
+#include <sqlite3.h>
+#include <stdint.h>
+
+#include "report/table.h"
+
+typedef int (*ctk_table_builder_fn)(sqlite3 *db, const int64_t *runs, int nruns,
+				    struct ctk_table **out, struct ctk_error *err);
+
+struct ctk_builder {
+	const char *name;     /* output file stem: DIR/<name>.<ext> */
+	ctk_table_builder_fn build;
+};
+
+int ctk_build_epochs(sqlite3 *db, const int64_t *runs, int nruns, struct ctk_table **out,
+		     struct ctk_error *err);
+int ctk_build_summary(sqlite3 *db, const int64_t *runs, int nruns, struct ctk_table **out,
+		      struct ctk_error *err);
+
+/* Fails unless every device of run_id has stored analysis results. */
+int ctk_require_analysis(sqlite3 *db, int64_t run_id, struct ctk_error *err);
+
+#endif

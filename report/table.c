@@ -1,0 +1,103 @@
+/* The table model and number formatting shared by all table writers, and
+ * the writer table itself (see table.h). */
+#include "report/table.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+const struct ctk_table_writer *const ctk_table_writers[] = {
+	&ctk_table_csv, &ctk_table_md, &ctk_table_tex, NULL,
+};
+
+struct ctk_table *ctk_table_new(const char *title, int ncols)
+{
+	struct ctk_table *t = calloc(1, sizeof(*t));
+
+	if (!t)
+		return NULL;
+	t->ncols = ncols;
+	t->title = strdup(title ? title : "");
+	t->col = calloc((size_t)ncols, sizeof(*t->col));
+	t->label = calloc((size_t)ncols, sizeof(*t->label));
+	t->numeric = calloc((size_t)ncols, sizeof(*t->numeric));
+	if (!t->title || !t->col || !t->label || !t->numeric) {
+		ctk_table_free(t);
+		return NULL;
+	}
+	return t;
+}
+
+void ctk_table_free(struct ctk_table *t)
+{
+	if (!t)
+		return;
+	for (int i = 0; i < t->ncols; i++) {
+		free(t->col ? t->col[i] : NULL);
+		free(t->label ? t->label[i] : NULL);
+	}
+	for (int i = 0; i < t->nrows * t->ncols; i++)
+		free(t->cells[i].text);
+	free(t->cells);
+	free(t->col);
+	free(t->label);
+	free(t->numeric);
+	free(t->title);
+	free(t);
+}
+
+int ctk_table_column(struct ctk_table *t, int i, const char *name, const char *label, int numeric)
+{
+	free(t->col[i]);
+	free(t->label[i]);
+	t->col[i] = strdup(name);
+	t->label[i] = strdup(label);
+	t->numeric[i] = numeric;
+	return t->col[i] && t->label[i] ? 0 : -1;
+}
+
+int ctk_table_add_row(struct ctk_table *t)
+{
+	if (t->nrows == t->cap) {
+		int cap = t->cap ? t->cap * 2 : 16;
+		struct ctk_cell *c = realloc(t->cells, (size_t)cap * (size_t)t->ncols * sizeof(*c));
+		if (!c)
+			return -1;
+		t->cells = c;
+		t->cap = cap;
+	}
+	memset(&t->cells[t->nrows * t->ncols], 0, (size_t)t->ncols * sizeof(*t->cells));
+	return t->nrows++;
+}
+
+int ctk_table_set_text(struct ctk_table *t, int row, int col, const char *s)
+{
+	struct ctk_cell *c = &t->cells[row * t->ncols + col];
+	free(c->text);
+	c->text = strdup(s ? s : "");
+	c->valid = s != NULL;
+	return c->text ? 0 : -1;
+}
+
+void ctk_table_set_num(struct ctk_table *t, int row, int col, double v, int digits)
+{
+	struct ctk_cell *c = &t->cells[row * t->ncols + col];
+	c->num = v;
+	c->valid = isfinite(v);
+	c->digits = digits;
+}
+
+void ctk_format_sig(double v, int sig, char *buf, size_t size)
+{
+	int decimals = 0;
+
+	if (v != 0 && isfinite(v)) {
+		int mag = (int)floor(log10(fabs(v)));
+		decimals = sig - 1 - mag;
+		if (decimals < 0)
+			decimals = 0;
+		if (decimals > 12)
+			decimals = 12;
+	}
+	snprintf(buf, size, "%.*f", decimals, v);
+}

@@ -1,0 +1,56 @@
+/* A format-neutral table (title, columns with units, rows of cells) and the
+ * table of writers that turn it into CSV, Markdown or LaTeX (booktabs).
+ * To add an output format: write report/table_<ext>.c defining a
+ * `const struct ctk_table_writer`, declare it here, add it to
+ * ctk_table_writers[] in table.c. Builders (table_epochs.c, …) fill tables
+ * from the store; writers escape every user-supplied string. */
+#ifndef CTK_REPORT_TABLE_H
+#define CTK_REPORT_TABLE_H
+
+#include <stdio.h>
+
+#include "common/err.h"
+
+struct ctk_cell {
+	char *text;      /* string cell (owned), or NULL for a number */
+	double num;
+	int valid;       /* 0: missing (printed as empty / en dash), never 0 */
+	int digits;      /* significant digits when shown to people (0 = integer) */
+};
+
+struct ctk_table {
+	char *title;     /* caption (owned) */
+	int ncols, nrows, cap;
+	char **col;      /* column names with units, e.g. "energy_j" */
+	char **label;    /* human headings, e.g. "Energy (J)" */
+	int *numeric;    /* right-align */
+	struct ctk_cell *cells; /* nrows * ncols */
+};
+
+struct ctk_table *ctk_table_new(const char *title, int ncols);
+void ctk_table_free(struct ctk_table *t);
+/* Column i: machine name (CSV header) and human label (Markdown/LaTeX). */
+int ctk_table_column(struct ctk_table *t, int i, const char *name, const char *label, int numeric);
+/* Append an empty row; returns its index or -1 on out-of-memory. */
+int ctk_table_add_row(struct ctk_table *t);
+int ctk_table_set_text(struct ctk_table *t, int row, int col, const char *s);
+void ctk_table_set_num(struct ctk_table *t, int row, int col, double v, int digits);
+
+/* A number rounded to `sig` significant digits, fixed notation ("0.06820"). */
+void ctk_format_sig(double v, int sig, char *buf, size_t size);
+
+struct ctk_table_writer {
+	const char *ext;     /* file extension and --formats name */
+	int (*begin)(FILE *f, struct ctk_error *err);
+	int (*write)(FILE *f, const struct ctk_table *t, int first, struct ctk_error *err);
+};
+
+extern const struct ctk_table_writer ctk_table_csv, ctk_table_md, ctk_table_tex;
+extern const struct ctk_table_writer *const ctk_table_writers[]; /* NULL-terminated */
+
+/* Escapers, exposed for tests: write s escaped to f. */
+void ctk_csv_field(FILE *f, const char *s);
+void ctk_md_text(FILE *f, const char *s);
+void ctk_tex_text(FILE *f, const char *s);
+
+#endif

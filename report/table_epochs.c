@@ -1,0 +1,180 @@
+/* The per-epoch table: for every epoch of the selected runs its start,
+ * duration, energy per device (one column per device label across runs,
+ * e.g. gpu0) and the total in J and kWh, from the stored analysis
+ * (epoch_energy). A device without readings in an epoch is empty, not 0. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/db.h"
+#include "common/time.h"
+#include "report/builders.h"
+
+#define MAX_DEVCOLS 64
+
+struct devcols {
+	char name[MAX_DEVCOLS][24];
+	int n;
+};
+
+static void dev_label(sqlite3_stmt *st, int kind_col, int idx_col, int id_col, char *buf, size_t size)
+{
+	const char *kind = (const char *)sqlite3_column_text(st, kind_col);
+	if (sqlite3_column_type(st, idx_col) != SQLITE_NULL)
+		snprintf(buf, size, "%s%d", kind ? kind : "dev", sqlite3_column_int(st, idx_col));
+	else
+		snprintf(buf, size, "%s#%lld", kind ? kind : "dev", (long long)sqlite3_column_int64(st, id_col));
+}
+
+static int find_col(const struct devcols *dc, const char *name)
+{
+	for (int i = 0; i < dc->n; i++)
+		if (!strcmp(dc->name[i], name))
+			return i;
+	return -1;
+}
+
+/* Union of device labels over the runs, in order of first appearance. */
+static int collect_devices(sqlite3 *db, const int64_t *runs, int nruns, struct devcols *dc, struct ctk_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	char lab[24];
+
+	if (ctk_db_prepare(db, "SELECT kind, idx, device_id FROM devices WHERE run_id = ? AND EXISTS (SELECT 1 FROM windows w "
+			   "WHERE w.run_id = devices.run_id AND w.kind = 'epoch') ORDER BY kind DESC, idx, device_id", &st, err))
+		return CTK_EDB;
+	for (int i = 0; i < nruns; i++) {
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, runs[i]);
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			dev_label(st, 0, 1, 2, lab, sizeof lab);
+			if (find_col(dc, lab) >= 0)
+				continue;
+			if (dc->n == MAX_DEVCOLS) {
+				sqlite3_finalize(st);
+				return ctk_failf(err, CTK_EINPUT, "more than %d distinct devices: select fewer runs", MAX_DEVCOLS);
+			}
+			snprintf(dc->name[dc->n++], sizeof dc->name[0], "%s", lab);
+		}
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+enum { C_RUN, C_LABEL, C_EPOCH, C_START, C_DUR, C_DEV0 };
+
+static int columns(struct ctk_table *t, const struct devcols *dc)
+{
+	char name[48], label[48];
+	int base = C_DEV0 + dc->n;
+
+	if (ctk_table_column(t, C_RUN, "run_id", "Run", 1) || ctk_table_column(t, C_LABEL, "label", "Label", 0) ||
+	    ctk_table_column(t, C_EPOCH, "epoch", "Epoch", 1) ||
+	    ctk_table_column(t, C_START, "start_utc", "Start (UTC)", 0) ||
+	    ctk_table_column(t, C_DUR, "duration_s", "Duration (s)", 1))
+		return -1;
+	for (int i = 0; i < dc->n; i++) {
+		snprintf(name, sizeof name, "%s_energy_j", dc->name[i]);
+		snprintf(label, sizeof label, "%s (J)", dc->name[i]);
+		if (ctk_table_column(t, C_DEV0 + i, name, label, 1))
+			return -1;
+	}
+	if (ctk_table_column(t, base, "total_energy_j", "Total (J)", 1) ||
+	    ctk_table_column(t, base + 1, "total_energy_kwh", "Total (kWh)", 1) ||
+	    ctk_table_column(t, base + 2, "coverage_pct", "Coverage (%)", 1))
+		return -1;
+	return 0;
+}
+
+static int add_run(sqlite3 *db, struct ctk_table *t, const struct devcols *dc, int64_t run_id,
+		   struct ctk_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int base = C_DEV0 + dc->n, row = -1, rc;
+	int64_t cur_idx = 0;
+	double total = 0, cov = 1;
+	int complete = 1;
+	char start[40], lab[24];
+
+	if ((rc = ctk_require_analysis(db, run_id, err)))
+		return rc;
+	if (ctk_db_prepare(db,
+		"SELECT w.idx, w.start_ns, w.end_ns, d.kind, d.idx, d.device_id, e.energy_j, e.coverage, r.label "
+		"FROM windows w JOIN runs r ON r.run_id = w.run_id "
+		"JOIN epoch_energy e ON e.run_id = w.run_id AND e.idx = w.idx "
+		"JOIN devices d ON d.device_id = e.device_id "
+		"WHERE w.run_id = ? AND w.kind = 'epoch' ORDER BY w.start_ns, w.idx, d.kind DESC, d.idx, d.device_id", &st, err))
+		return CTK_EDB;
+	sqlite3_bind_int64(st, 1, run_id);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		int64_t idx = sqlite3_column_int64(st, 0);
+		if (row < 0 || idx != cur_idx) {
+			if (row >= 0) {
+				ctk_table_set_num(t, row, base, complete ? total : NAN, 4);
+				ctk_table_set_num(t, row, base + 1, complete ? total / 3.6e6 : NAN, 4);
+				ctk_table_set_num(t, row, base + 2, 100.0 * cov, 3);
+			}
+			if ((row = ctk_table_add_row(t)) < 0)
+				break;
+			cur_idx = idx;
+			total = 0;
+			cov = 1;
+			complete = 1;
+			ctk_table_set_num(t, row, C_RUN, (double)run_id, 0);
+			ctk_table_set_text(t, row, C_LABEL, (const char *)sqlite3_column_text(st, 8));
+			ctk_table_set_num(t, row, C_EPOCH, (double)idx, 0);
+			ctk_time_format(sqlite3_column_int64(st, 1), start, sizeof start);
+			ctk_table_set_text(t, row, C_START, start);
+			ctk_table_set_num(t, row, C_DUR, (double)(sqlite3_column_int64(st, 2) - sqlite3_column_int64(st, 1)) / 1e9, 4);
+		}
+		dev_label(st, 3, 4, 5, lab, sizeof lab);
+		int c = find_col(dc, lab);
+		if (sqlite3_column_type(st, 6) == SQLITE_NULL) {
+			complete = 0;
+		} else {
+			total += sqlite3_column_double(st, 6);
+			if (c >= 0)
+				ctk_table_set_num(t, row, C_DEV0 + c, sqlite3_column_double(st, 6), 4);
+		}
+		if (sqlite3_column_double(st, 7) < cov)
+			cov = sqlite3_column_double(st, 7);
+	}
+	if (row >= 0) {
+		ctk_table_set_num(t, row, base, complete ? total : NAN, 4);
+		ctk_table_set_num(t, row, base + 1, complete ? total / 3.6e6 : NAN, 4);
+		ctk_table_set_num(t, row, base + 2, 100.0 * cov, 3);
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+int ctk_build_epochs(sqlite3 *db, const int64_t *runs, int nruns, struct ctk_table **out,
+		     struct ctk_error *err)
+{
+	struct devcols *dc = calloc(1, sizeof(*dc));
+	struct ctk_table *t = NULL;
+	int rc;
+
+	*out = NULL;
+	if (!dc)
+		return ctk_failf(err, CTK_ENOMEM, "out of memory");
+	if ((rc = collect_devices(db, runs, nruns, dc, err)))
+		goto out;
+	t = ctk_table_new("Energy per epoch and device (counter difference or trapezoid over power; devices summed)",
+			  C_DEV0 + dc->n + 3);
+	if (!t || columns(t, dc)) {
+		rc = ctk_failf(err, CTK_ENOMEM, "out of memory");
+		goto out;
+	}
+	for (int i = 0; i < nruns && !rc; i++)
+		rc = add_run(db, t, dc, runs[i], err);
+	if (!rc) {
+		*out = t;
+		t = NULL;
+	}
+out:
+	ctk_table_free(t);
+	free(dc);
+	return rc;
+}

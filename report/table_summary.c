@@ -1,0 +1,103 @@
+/* The run summary table: one row per run with its span, devices, whole-run
+ * energy, the energy in and outside epochs, and coverage, from the stored
+ * analysis (device_energy). */
+#include <stdio.h>
+
+#include "common/db.h"
+#include "common/time.h"
+#include "report/builders.h"
+
+int ctk_require_analysis(sqlite3 *db, int64_t run_id, struct ctk_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int missing = 0;
+
+	if (ctk_db_prepare(db, "SELECT count(*) FROM devices d WHERE d.run_id = ? AND NOT EXISTS "
+			   "(SELECT 1 FROM device_energy e WHERE e.device_id = d.device_id)", &st, err))
+		return CTK_EDB;
+	sqlite3_bind_int64(st, 1, run_id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		missing = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (missing)
+		return ctk_failf(err, CTK_EINPUT, "run %lld has not been analysed since its data changed: run 'ctk analyze --db %s' first",
+				 (long long)run_id, sqlite3_db_filename(db, "main"));
+	return 0;
+}
+
+enum { C_RUN, C_LABEL, C_SOURCE, C_START, C_DUR, C_DEV, C_EJ, C_EKWH, C_IN, C_OUT, C_COV, NCOL };
+
+static int columns(struct ctk_table *t)
+{
+	static const char *const name[NCOL] = {"run_id", "label", "source", "started_utc", "duration_s", "devices",
+		"energy_j", "energy_kwh", "in_epochs_kwh", "outside_epochs_kwh", "coverage_pct"};
+	static const char *const label[NCOL] = {"Run", "Label", "Source", "Start (UTC)", "Duration (s)", "Devices",
+		"Energy (J)", "Energy (kWh)", "In epochs (kWh)", "Outside epochs (kWh)", "Coverage (%)"};
+	for (int i = 0; i < NCOL; i++)
+		if (ctk_table_column(t, i, name[i], label[i], i == C_RUN || i >= C_DUR))
+			return -1;
+	return 0;
+}
+
+static int add_run(sqlite3 *db, struct ctk_table *t, int64_t run_id, struct ctk_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	char start[40];
+	int row, rc;
+
+	if ((rc = ctk_require_analysis(db, run_id, err)))
+		return rc;
+	if (ctk_db_prepare(db,
+		"SELECT r.label, r.source, r.started_ns, r.ended_ns, count(e.device_id), sum(e.energy_j), "
+		"sum(e.in_epochs_j), sum(e.outside_epochs_j), min(e.coverage), "
+		"(SELECT count(*) FROM windows w WHERE w.run_id = r.run_id AND w.kind = 'epoch') "
+		"FROM runs r LEFT JOIN device_energy e ON e.run_id = r.run_id WHERE r.run_id = ?", &st, err))
+		return CTK_EDB;
+	sqlite3_bind_int64(st, 1, run_id);
+	if (sqlite3_step(st) != SQLITE_ROW || (row = ctk_table_add_row(t)) < 0) {
+		sqlite3_finalize(st);
+		return ctk_failf(err, CTK_EDB, "run %lld: cannot read its analysis", (long long)run_id);
+	}
+	ctk_table_set_num(t, row, C_RUN, (double)run_id, 0);
+	ctk_table_set_text(t, row, C_LABEL, (const char *)sqlite3_column_text(st, 0));
+	ctk_table_set_text(t, row, C_SOURCE, (const char *)sqlite3_column_text(st, 1));
+	if (sqlite3_column_type(st, 2) != SQLITE_NULL) {
+		ctk_time_format(sqlite3_column_int64(st, 2), start, sizeof start);
+		ctk_table_set_text(t, row, C_START, start);
+		ctk_table_set_num(t, row, C_DUR, (double)(sqlite3_column_int64(st, 3) - sqlite3_column_int64(st, 2)) / 1e9, 4);
+	}
+	ctk_table_set_num(t, row, C_DEV, sqlite3_column_int(st, 4), 0);
+	if (sqlite3_column_type(st, 5) != SQLITE_NULL) {
+		ctk_table_set_num(t, row, C_EJ, sqlite3_column_double(st, 5), 4);
+		ctk_table_set_num(t, row, C_EKWH, sqlite3_column_double(st, 5) / 3.6e6, 4);
+	}
+	if (sqlite3_column_int(st, 9) > 0 && sqlite3_column_type(st, 6) != SQLITE_NULL) {
+		ctk_table_set_num(t, row, C_IN, sqlite3_column_double(st, 6) / 3.6e6, 4);
+		ctk_table_set_num(t, row, C_OUT, sqlite3_column_double(st, 7) / 3.6e6, 3);
+	}
+	if (sqlite3_column_type(st, 8) != SQLITE_NULL)
+		ctk_table_set_num(t, row, C_COV, 100.0 * sqlite3_column_double(st, 8), 3);
+	sqlite3_finalize(st);
+	return 0;
+}
+
+int ctk_build_summary(sqlite3 *db, const int64_t *runs, int nruns, struct ctk_table **out,
+		      struct ctk_error *err)
+{
+	struct ctk_table *t = ctk_table_new("Energy per run (devices summed; coverage: lowest device share of time with readings)", NCOL);
+	int rc = 0;
+
+	*out = NULL;
+	if (!t || columns(t)) {
+		ctk_table_free(t);
+		return ctk_failf(err, CTK_ENOMEM, "out of memory");
+	}
+	for (int i = 0; i < nruns && !rc; i++)
+		rc = add_run(db, t, runs[i], err);
+	if (rc) {
+		ctk_table_free(t);
+		return rc;
+	}
+	*out = t;
+	return 0;
+}
