@@ -55,6 +55,7 @@ TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 BENCHES := $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRC))
 FAKENVML := $(BUILD)/fakenvml/libnvidia-ml.so.1
 
+.SECONDARY:
 .PHONY: all deps check check-dev asan test tests demo bench install clean lint fakenvml
 all: $(BINS)
 
