@@ -21,7 +21,7 @@ static void print_warning(void *ctx, const char *msg)
 static void usage(FILE *out)
 {
 	fprintf(out, "usage: ctk import FORMAT PATH… --db DB [--tz ZONE] [--label L] [--run R]\n"
-		     "                  [--gpus N] [--replace]\n\nformats:\n");
+		     "                  [--gpus N] [--replace] [--simulated]\n\nformats:\n");
 	for (int i = 0; ctk_importers[i]; i++)
 		fprintf(out, "  %-12s %s\n", ctk_importers[i]->name, ctk_importers[i]->summary);
 	fprintf(out, "  %-12s sniff each file and say which format was chosen\n", "auto");
@@ -29,6 +29,7 @@ static void usage(FILE *out)
 		     "--run R     run id or label (for 'epochs')\n"
 		     "--gpus N    GPUs in an nvidia-smi file without an index column (default: inferred)\n"
 		     "--replace   replace the run's existing epochs\n"
+		     "--simulated mark the run as measured on a simulated device (shown in every output)\n"
 		     "All files are imported in one transaction: on any error nothing is stored.\n"
 		     "exit status: 0 ok, 1 usage, 2 bad input, 3 I/O or database\n");
 }
@@ -80,6 +81,7 @@ int ctk_cmd_import(int argc, char **argv, struct ctk_error *err)
 		{"db", required_argument, NULL, 'd'}, {"tz", required_argument, NULL, 'z'},
 		{"label", required_argument, NULL, 'l'}, {"run", required_argument, NULL, 'r'},
 		{"gpus", required_argument, NULL, 'g'}, {"replace", no_argument, NULL, 'R'},
+		{"simulated", no_argument, NULL, 'S'},
 		{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
 	};
 	const char *dbpath = NULL, *run = NULL, *tzspec = NULL;
@@ -89,7 +91,7 @@ int ctk_cmd_import(int argc, char **argv, struct ctk_error *err)
 	int c, rc;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "hd:z:l:r:g:R", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hd:z:l:r:g:RS", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'd': dbpath = optarg; break;
 		case 'z': tzspec = optarg; break;
@@ -103,6 +105,7 @@ int ctk_cmd_import(int argc, char **argv, struct ctk_error *err)
 			break;
 		}
 		case 'R': o.replace = 1; break;
+		case 'S': o.simulated = 1; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return ctk_failf(err, CTK_EUSAGE, "bad option");
 		}

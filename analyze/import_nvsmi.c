@@ -373,6 +373,7 @@ static int create_run(struct nvsmi *s, struct ctk_error *err)
 	else
 		snprintf(tzbuf, sizeof tzbuf, "UTC (assumed)");
 	run.tz = tzbuf;
+	run.simulated = s->o->simulated;
 	return ctk_run_insert(s->db, &run, &s->run_id, err);
 }
 

@@ -42,7 +42,7 @@ static int columns(struct ctk_table *t)
 static int add_run(sqlite3 *db, struct ctk_table *t, int64_t run_id, struct ctk_error *err)
 {
 	sqlite3_stmt *st = NULL;
-	char start[40];
+	char start[40], source[128];
 	int row, rc;
 
 	if ((rc = ctk_require_analysis(db, run_id, err)))
@@ -50,7 +50,7 @@ static int add_run(sqlite3 *db, struct ctk_table *t, int64_t run_id, struct ctk_
 	if (ctk_db_prepare(db,
 		"SELECT r.label, r.source, r.started_ns, r.ended_ns, count(e.device_id), sum(e.energy_j), "
 		"sum(e.in_epochs_j), sum(e.outside_epochs_j), min(e.coverage), "
-		"(SELECT count(*) FROM windows w WHERE w.run_id = r.run_id AND w.kind = 'epoch') "
+		"(SELECT count(*) FROM windows w WHERE w.run_id = r.run_id AND w.kind = 'epoch'), r.simulated "
 		"FROM runs r LEFT JOIN device_energy e ON e.run_id = r.run_id WHERE r.run_id = ?", &st, err))
 		return CTK_EDB;
 	sqlite3_bind_int64(st, 1, run_id);
@@ -60,7 +60,9 @@ static int add_run(sqlite3 *db, struct ctk_table *t, int64_t run_id, struct ctk_
 	}
 	ctk_table_set_num(t, row, C_RUN, (double)run_id, 0);
 	ctk_table_set_text(t, row, C_LABEL, (const char *)sqlite3_column_text(st, 0));
-	ctk_table_set_text(t, row, C_SOURCE, (const char *)sqlite3_column_text(st, 1));
+	snprintf(source, sizeof source, "%s%s", (const char *)sqlite3_column_text(st, 1),
+		 sqlite3_column_int(st, 10) ? " (simulated device)" : "");
+	ctk_table_set_text(t, row, C_SOURCE, source);
 	if (sqlite3_column_type(st, 2) != SQLITE_NULL) {
 		ctk_time_format(sqlite3_column_int64(st, 2), start, sizeof start);
 		ctk_table_set_text(t, row, C_START, start);
