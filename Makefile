@@ -120,6 +120,7 @@ demo: deps all
 	$(Q)sh scripts/demo.sh $(BUILD)
 
 bench: deps all $(BENCHES)
+	@sh scripts/deps.sh bench
 	$(Q)sh bench/run.sh $(BUILD)
 
 lint:

@@ -44,6 +44,7 @@ struct nvsmi {
 	struct ctk_sample_writer *w;
 	int nfields;
 	char **header;     /* copies of header names, for messages */
+	char (*units)[16]; /* unit of each column from its header, "" if none */
 	struct col time, index, name, bus, uuid, power, limit;
 	const char *signal;
 	int keyed;         /* 1: GPUs told apart by a column */
@@ -58,6 +59,8 @@ struct nvsmi {
 
 static int is_missing(const char *v)
 {
+	if (*v && *v != '[' && *v != 'N')
+		return 0;
 	return !strcmp(v, "[N/A]") || !strcmp(v, "[Not Supported]") || !strcmp(v, "N/A") ||
 	       !strcmp(v, "[Unknown Error]") || !strcmp(v, "[Insufficient Permissions]") || !*v;
 }
@@ -104,13 +107,14 @@ static int parse_header(struct nvsmi *s, char **f, int n, struct ctk_error *err)
 	char name[128], unit[16];
 
 	s->time.i = s->index.i = s->name.i = s->bus.i = s->uuid.i = s->power.i = s->limit.i = -1;
-	if (!(s->header = calloc((size_t)n, sizeof(*s->header))))
+	if (!(s->header = calloc((size_t)n, sizeof(*s->header))) || !(s->units = calloc((size_t)n, sizeof(*s->units))))
 		return ctk_failf(err, CTK_ENOMEM, "out of memory");
 	s->nfields = n;
 	for (int i = 0; i < n; i++) {
 		if (!(s->header[i] = strdup(f[i])))
 			return ctk_failf(err, CTK_ENOMEM, "out of memory");
 		split_header(f[i], name, sizeof name, unit, sizeof unit);
+		snprintf(s->units[i], sizeof s->units[i], "%s", unit);
 		struct col c = {i, ""};
 		snprintf(c.unit, sizeof c.unit, "%s", unit);
 		for (size_t k = 0; k < sizeof map / sizeof map[0]; k++)
@@ -180,10 +184,8 @@ static int field_number(struct nvsmi *s, char **f, const struct col *c, int64_t 
 /* Check every other unit-carrying field, so a cut-off last row is caught. */
 static int check_units(struct nvsmi *s, char **f, int64_t line, struct ctk_error *err)
 {
-	char name[128], unit[16];
-
 	for (int i = 0; i < s->nfields; i++) {
-		split_header(s->header[i], name, sizeof name, unit, sizeof unit);
+		const char *unit = s->units[i];
 		if (!*unit || is_missing(f[i]))
 			continue;
 		size_t len = strlen(f[i]), ul = strlen(unit);
@@ -360,13 +362,9 @@ static int on_row(void *ctx, char **f, int n, int64_t line, struct ctk_error *er
 
 static int create_run(struct nvsmi *s, struct ctk_error *err)
 {
-	char sha[65], tzbuf[160];
+	char tzbuf[160];
 	struct ctk_run run = {.source = "import:nvidia-smi", .source_path = s->path};
-	int rc;
 
-	if ((rc = ctk_sha256_file(s->path, sha, err)))
-		return rc;
-	run.source_sha256 = sha;
 	run.label = s->o->label ? s->o->label : ctk_basename(s->path);
 	if (s->o->tz && s->o->tz->kind != CTK_TZ_NONE)
 		snprintf(tzbuf, sizeof tzbuf, "%s", s->o->tz->name);
@@ -383,6 +381,7 @@ static int nvsmi_import(sqlite3 *db, const char *path, const struct ctk_import_o
 	struct ctk_tz utc = {.kind = CTK_TZ_FIXED};
 	struct ctk_import_opts opts = *o;
 	struct nvsmi s = {.db = db, .path = path, .o = &opts, .res = res};
+	struct ctk_hash_job hash;
 	int rc;
 
 	if (!o->tz || o->tz->kind == CTK_TZ_NONE) {
@@ -396,6 +395,7 @@ static int nvsmi_import(sqlite3 *db, const char *path, const struct ctk_import_o
 		rc = ctk_failf(err, CTK_ENOMEM, "out of memory");
 		goto out;
 	}
+	ctk_sha256_start(&hash, path);
 	if ((rc = create_run(&s, err)) || (rc = ctk_sample_writer_new(db, 0, &s.w, err)))
 		goto out;
 	if (o->tz && o->tz->kind != CTK_TZ_NONE)
@@ -416,16 +416,20 @@ static int nvsmi_import(sqlite3 *db, const char *path, const struct ctk_import_o
 		ctk_import_warn(o, "'%s': %lld rows is not a multiple of %d GPUs: the last tick is incomplete",
 				path, (long long)s.rows, s.ngpus_fixed);
 	if ((rc = ctk_sample_writer_flush(s.w, err)) ||
-	    (rc = ctk_run_set_span(db, s.run_id, s.first_ns, s.last_ns, err)))
+	    (rc = ctk_run_set_span(db, s.run_id, s.first_ns, s.last_ns, err)) ||
+	    (rc = ctk_sha256_join(&hash, err)) ||
+	    (rc = ctk_run_set_sha256(db, s.run_id, hash.hex, err)))
 		goto out;
 	res->run_id = s.run_id;
 	res->runs++;
 out:
+	ctk_sha256_join(&hash, NULL);
 	ctk_sample_writer_free(s.w);
 	if (s.header)
 		for (int i = 0; i < s.nfields; i++)
 			free(s.header[i]);
 	free(s.header);
+	free(s.units);
 	free(s.gpus);
 	free(s.pend);
 	return rc;

@@ -55,6 +55,17 @@ int ctk_run_set_span(sqlite3 *db, int64_t run_id, int64_t started_ns, int64_t en
 	return step_done(db, st, "update run", err);
 }
 
+int ctk_run_set_sha256(sqlite3 *db, int64_t run_id, const char *sha256, struct ctk_error *err)
+{
+	sqlite3_stmt *st = NULL;
+
+	if (ctk_db_prepare(db, "UPDATE runs SET source_sha256 = ? WHERE run_id = ?", &st, err))
+		return CTK_EDB;
+	sqlite3_bind_text(st, 1, sha256, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, run_id);
+	return step_done(db, st, "update run", err);
+}
+
 int ctk_device_insert(sqlite3 *db, const struct ctk_device *d, int64_t *device_id,
 		      struct ctk_error *err)
 {

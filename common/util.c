@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,17 +94,17 @@ static void sha_block(struct sha256 *c, const uint8_t *p)
 		w[i] = w[i - 16] + s0 + w[i - 7] + s1;
 	}
 	memcpy(a, c->h, sizeof a);
+	uint32_t A = a[0], B = a[1], C = a[2], D = a[3], E = a[4], F = a[5], G = a[6], H = a[7];
 	for (int i = 0; i < 64; i++) {
-		uint32_t S1 = ror(a[4], 6) ^ ror(a[4], 11) ^ ror(a[4], 25);
-		uint32_t ch = (a[4] & a[5]) ^ (~a[4] & a[6]);
-		uint32_t t1 = a[7] + S1 + ch + K[i] + w[i];
-		uint32_t S0 = ror(a[0], 2) ^ ror(a[0], 13) ^ ror(a[0], 22);
-		uint32_t maj = (a[0] & a[1]) ^ (a[0] & a[2]) ^ (a[1] & a[2]);
-		uint32_t t2 = S0 + maj;
-		memmove(a + 1, a, 7 * sizeof(a[0]));
-		a[4] += t1;
-		a[0] = t1 + t2;
+		uint32_t S1 = ror(E, 6) ^ ror(E, 11) ^ ror(E, 25);
+		uint32_t ch = (E & F) ^ (~E & G);
+		uint32_t t1 = H + S1 + ch + K[i] + w[i];
+		uint32_t S0 = ror(A, 2) ^ ror(A, 13) ^ ror(A, 22);
+		uint32_t maj = (A & B) ^ (A & C) ^ (B & C);
+		H = G; G = F; F = E; E = D + t1;
+		D = C; C = B; B = A; A = t1 + S0 + maj;
 	}
+	a[0] = A; a[1] = B; a[2] = C; a[3] = D; a[4] = E; a[5] = F; a[6] = G; a[7] = H;
 	for (int i = 0; i < 8; i++)
 		c->h[i] += a[i];
 }
@@ -185,6 +186,40 @@ int ctk_sha256_file(const char *path, char hex[65], struct ctk_error *err)
 	for (int i = 0; i < 32; i++)
 		snprintf(hex + 2 * i, 3, "%02x", out[i]);
 	return 0;
+}
+
+static void *hash_thread(void *arg)
+{
+	struct ctk_hash_job *job = arg;
+	job->rc = ctk_sha256_file(job->path, job->hex, &job->err);
+	return NULL;
+}
+
+void ctk_sha256_start(struct ctk_hash_job *job, const char *path)
+{
+	pthread_t t;
+
+	memset(job, 0, sizeof(*job));
+	snprintf(job->path, sizeof job->path, "%s", path);
+	if (pthread_create(&t, NULL, hash_thread, job) == 0) {
+		job->thread = (unsigned long)t;
+		job->started = 1;
+	}
+}
+
+int ctk_sha256_join(struct ctk_hash_job *job, struct ctk_error *err)
+{
+	if (job->started) {
+		pthread_join((pthread_t)job->thread, NULL);
+		job->started = 0;
+		job->joined = 1;
+	} else if (!job->joined) {
+		job->rc = ctk_sha256_file(job->path, job->hex, &job->err);
+		job->joined = 1;
+	}
+	if (job->rc && err)
+		*err = job->err;
+	return job->rc;
 }
 
 void ctk_hostname(char *buf, size_t size)

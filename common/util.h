@@ -17,6 +17,19 @@ int ctk_parse_int64(const char *s, int64_t *v);
 int ctk_sha256_file(const char *path, char hex[65], struct ctk_error *err);
 void ctk_sha256(const void *data, size_t len, uint8_t out[32]);
 
+/* Hash a file on a second thread while the caller parses it (importers of
+ * large files): start, then join to get the hex digest or the error. */
+struct ctk_hash_job {
+	char path[4096];
+	char hex[65];
+	int rc;
+	struct ctk_error err;
+	unsigned long thread;   /* pthread_t */
+	int started, joined;
+};
+void ctk_sha256_start(struct ctk_hash_job *job, const char *path);
+int ctk_sha256_join(struct ctk_hash_job *job, struct ctk_error *err);
+
 /* This machine's host name ("unknown" if it cannot be read). */
 void ctk_hostname(char *buf, size_t size);
 

@@ -1,8 +1,10 @@
 #!/bin/sh
 # Install the Debian packages ctk needs to build and test, when missing.
-# As root: apt-get installs them. Otherwise: print the exact command and fail.
+# `deps.sh bench` adds what the benchmarks need. As root: apt-get installs them. Otherwise: print the exact command and fail.
 PKGS="gcc make pkg-config libsqlite3-dev libcsv-dev libcjson-dev libcurl4-openssl-dev
 libcairo2-dev libcmocka-dev tzdata python3 poppler-utils sqlite3"
+# make bench also compares with pandas + numpy
+[ "$1" = bench ] && PKGS="$PKGS python3-pandas python3-numpy"
 missing=""
 for p in $PKGS; do
 	status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)
