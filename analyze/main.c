@@ -2,6 +2,7 @@
  * the subcommand from commands[], runs it, and is the only place that prints
  * an error and chooses the exit status (0 ok, 1 usage, 2 bad input, 3 I/O or
  * database, 4 device). */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -32,6 +33,9 @@ static void usage(FILE *out)
 int main(int argc, char **argv)
 {
 	struct ctk_error err = {0};
+
+	/* a full file system or --fsize limit must give an error, not kill us */
+	signal(SIGXFSZ, SIG_IGN);
 
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		usage(argc < 2 ? stderr : stdout);

@@ -5,6 +5,7 @@
  * report never leaves a half-written table. Only main prints. */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -200,6 +201,9 @@ static int run(int argc, char **argv, struct opts *o, struct ctk_error *err)
 int main(int argc, char **argv)
 {
 	struct ctk_error err = {0};
+
+	/* a full file system or --fsize limit must give an error, not kill us */
+	signal(SIGXFSZ, SIG_IGN);
 	struct opts o = {0};
 	int rc;
 
