@@ -402,13 +402,19 @@ static void print_text(const cJSON *out)
 		       cJSON_GetObjectItem(o, "series")->valueint, cJSON_GetObjectItem(o, "from")->valuestring,
 		       cJSON_GetObjectItem(o, "to")->valuestring, cJSON_GetObjectItem(o, "gaps")->valueint, d,
 		       cJSON_GetObjectItem(o, "overlaps")->valueint, d2);
+		int shown = 0;
 		cJSON_ArrayForEach(g, cJSON_GetObjectItem(o, "gap_list"))
-			printf("  gap     %s .. %s\n", cJSON_GetObjectItem(g, "from")->valuestring,
+			if (shown++ < 10)
+				printf("  gap     %s .. %s\n", cJSON_GetObjectItem(g, "from")->valuestring,
 			       cJSON_GetObjectItem(g, "to")->valuestring);
+		shown = 0;
 		cJSON_ArrayForEach(g, cJSON_GetObjectItem(o, "overlap_list"))
-			printf("  overlap %s .. %s (series %d and %d)\n", cJSON_GetObjectItem(g, "from")->valuestring,
+			if (shown++ < 10)
+				printf("  overlap %s .. %s (series %d and %d)\n", cJSON_GetObjectItem(g, "from")->valuestring,
 			       cJSON_GetObjectItem(g, "to")->valuestring, cJSON_GetObjectItem(g, "series_a")->valueint,
 			       cJSON_GetObjectItem(g, "series_b")->valueint);
+		if (cJSON_GetObjectItem(o, "gaps")->valueint > 10 || cJSON_GetObjectItem(o, "overlaps")->valueint > 10)
+			printf("  (first 10 of each shown; --json lists up to 100)\n");
 	}
 }
 

@@ -13,7 +13,7 @@ int ctk_ci_json_parse(const struct ctk_ci_sink *k, const char *buf, size_t len, 
 	if (!*root) {
 		size_t off = end && end >= buf ? (size_t)(end - buf) : 0;
 		return ctk_failf(err, CTK_EINPUT, "'%s' byte %zu: not valid JSON%s", k->name, off,
-				 off >= len ? " (truncated?)" : "");
+				 off + 1 >= len ? " (truncated?)" : "");
 	}
 	return 0;
 }
