@@ -3,9 +3,12 @@
  *   default --zone Z [--year Y] [--db DB --store]
  *   list --db DB [--json]
  *   fetch --source S --zone Z --from T --to T --db DB [--base-url URL]
+ *   join CSV --db DB --zone Z [--signal S] [--fill none|previous|default]
+ *        [--default G] [--json]   (price an energy CSV start,end,energy_j)
  * Every write is one transaction: a bad file or response leaves the store as
  * it was. Results go to stdout, warnings to stderr; main prints errors. */
 #include <getopt.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +19,8 @@
 #include "analyze/intensity_defaults.h"
 #include "analyze/intensity_fetch.h"
 #include "analyze/intensity_formats.h"
+#include "analyze/join.h"
+#include "common/csvread.h"
 #include "common/db.h"
 #include "common/util.h"
 
@@ -34,7 +39,10 @@ static void usage(FILE *out)
 		"       ctk intensity list --db DB [--json]\n"
 		"       ctk intensity fetch --source uk|uk-regional|electricitymaps|eds --zone Z\n"
 		"                           --from T --to T --db DB [--base-url URL] [--timeout S]\n"
-		"                           [--retries N] [--signal S]\n\nformats (import; default: sniffed):\n");
+		"                           [--retries N] [--signal S]\n"
+		"       ctk intensity join CSV --db DB --zone Z [--signal S] [--fill none|previous|default]\n"
+		"                          [--default G] [--json]\n"
+		"\nformats (import; default: sniffed):\n");
 	for (int i = 0; ctk_ci_formats[i]; i++)
 		fprintf(out, "  %-22s %s\n", ctk_ci_formats[i]->name, ctk_ci_formats[i]->summary);
 	fprintf(out,
@@ -45,18 +53,22 @@ static void usage(FILE *out)
 		"--signal S  lifecycle (Electricity Maps default), direct (UK, DK default) or marginal (WattTime)\n"
 		"--unit U    unit of files that do not state it (WattTime default lbs/MWh, converted to g/kWh)\n"
 		"--store     default: also store the yearly value as a 'yearly' series\n"
+		"join        CO2 of an energy CSV with columns start,end,energy_j (times ISO-8601 or Unix s):\n"
+		"            sum of E x CI(t), step semantics, intervals split in proportion to time;\n"
+		"            --fill previous|default prices energy in gaps (default: --default G, else the\n"
+		"            zone's stored yearly series) and says so; never mixes marginal and average\n"
 		"fetch reads the Electricity Maps token from ELECTRICITYMAPS_TOKEN only.\n"
 		"Each command is one transaction: on any error nothing is stored.\n"
 		"exit status: 0 ok, 1 usage, 2 bad input, 3 I/O, network or database\n");
 }
 
 enum { O_DB = 256, O_ZONE, O_TZ, O_SIGNAL, O_UNIT, O_FORMAT, O_YEAR, O_STORE, O_JSON, O_SOURCE, O_FROM,
-       O_TO, O_BASE, O_TIMEOUT, O_RETRIES, O_BACKOFF };
+       O_TO, O_BASE, O_TIMEOUT, O_RETRIES, O_BACKOFF, O_FILL, O_DEFAULT };
 
 struct args {
-	const char *db, *zone, *tz, *signal, *unit, *format, *source, *from, *to, *base;
-	int year, store, json, retries;
-	double timeout_s, backoff_s;
+	const char *db, *zone, *tz, *signal, *unit, *format, *source, *from, *to, *base, *fill;
+	int year, store, json, retries, has_default;
+	double timeout_s, backoff_s, default_g;
 	int first;        /* index of the first operand */
 };
 
@@ -71,6 +83,7 @@ static int parse_args(int argc, char **argv, struct args *a, struct ctk_error *e
 		{"from", required_argument, NULL, O_FROM}, {"to", required_argument, NULL, O_TO},
 		{"base-url", required_argument, NULL, O_BASE}, {"timeout", required_argument, NULL, O_TIMEOUT},
 		{"retries", required_argument, NULL, O_RETRIES}, {"backoff", required_argument, NULL, O_BACKOFF},
+		{"fill", required_argument, NULL, O_FILL}, {"default", required_argument, NULL, O_DEFAULT},
 		{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
 	};
 	int64_t n;
@@ -90,6 +103,12 @@ static int parse_args(int argc, char **argv, struct args *a, struct ctk_error *e
 		case O_TO: a->to = optarg; break;
 		case O_BASE: a->base = optarg; break;
 		case O_STORE: a->store = 1; break;
+		case O_FILL: a->fill = optarg; break;
+		case O_DEFAULT:
+			if (ctk_parse_double(optarg, &a->default_g) || a->default_g < 0 || a->default_g > 10000)
+				return ctk_failf(err, CTK_EUSAGE, "--default '%s': not g/kWh", optarg);
+			a->has_default = 1;
+			break;
 		case O_JSON: a->json = 1; break;
 		case O_YEAR:
 			if (ctk_parse_int64(optarg, &n) || n < 1900 || n > 2200)
@@ -115,7 +134,8 @@ static int parse_args(int argc, char **argv, struct args *a, struct ctk_error *e
 		}
 	}
 	a->first = optind;
-	if (a->signal && strcmp(a->signal, "lifecycle") && strcmp(a->signal, "direct") && strcmp(a->signal, "marginal"))
+	if (a->signal && strcmp(a->signal, "lifecycle") && strcmp(a->signal, "direct") && strcmp(a->signal, "marginal") &&
+	    !strchr(a->signal, ','))
 		return ctk_failf(err, CTK_EUSAGE, "--signal '%s': not lifecycle, direct or marginal", a->signal);
 	return 0;
 }
@@ -482,6 +502,118 @@ out:
 	return rc;
 }
 
+/* ---- join: price an energy CSV ----------------------------------------- */
+
+struct join_csv {
+	struct ctk_join *j;
+	const char *path;
+	int cols[3];
+	int header;
+	struct ctk_tz utc;
+};
+
+static int join_row(void *ctx, char **f, int n, int64_t line, struct ctk_error *err)
+{
+	struct join_csv *c = ctx;
+	static const char *names[3] = {"start", "end", "energy_j"};
+	int64_t t[2];
+	double e;
+
+	if (!c->header) {
+		for (int i = 0; i < 3; i++)
+			if ((c->cols[i] = ctk_csv_find(f, n, names[i])) < 0)
+				return ctk_failf(err, CTK_EINPUT, "'%s' line 1: no '%s' column (want start,end,energy_j)",
+						 c->path, names[i]);
+		c->header = 1;
+		return 0;
+	}
+	for (int i = 0; i < 3; i++)
+		if (c->cols[i] >= n)
+			return ctk_failf(err, CTK_EINPUT, "'%s' line %lld: field '%s': missing", c->path, (long long)line,
+					 names[i]);
+	for (int i = 0; i < 2; i++)
+		if (ctk_time_parse_any(f[c->cols[i]], CTK_TU_S, &c->utc, &t[i], err))
+			return ctk_error_prefix(err, "'%s' line %lld: field '%s': ", c->path, (long long)line, names[i]);
+	if (ctk_parse_double(f[c->cols[2]], &e))
+		return ctk_failf(err, CTK_EINPUT, "'%s' line %lld: field 'energy_j': not a number ('%s')", c->path,
+				 (long long)line, f[c->cols[2]]);
+	if (ctk_join_add(c->j, t[0], t[1], e, NULL, err))
+		return ctk_error_prefix(err, "'%s' line %lld: ", c->path, (long long)line);
+	return 0;
+}
+
+static void json_num(cJSON *o, const char *k, double v)
+{
+	if (isfinite(v))
+		cJSON_AddNumberToObject(o, k, v);
+	else
+		cJSON_AddNullToObject(o, k);
+}
+
+static int cmd_join(struct args *a, int argc, char **argv, struct ctk_error *err)
+{
+	struct ctk_join_opts o = {.zone = a->zone, .signal = a->signal, .default_g_per_kwh = a->default_g,
+				  .has_default = a->has_default};
+	struct join_csv c = {.utc = {.kind = CTK_TZ_FIXED, .name = "UTC"}};
+	struct ctk_join_result r;
+	sqlite3 *db = NULL;
+	int rc;
+
+	if (a->first + 1 != argc || !a->db || !a->zone)
+		return ctk_failf(err, CTK_EUSAGE, "join: need one CSV, --db and --zone");
+	if (!a->fill || !strcmp(a->fill, "none"))
+		o.fill = CTK_FILL_NONE;
+	else if (!strcmp(a->fill, "previous"))
+		o.fill = CTK_FILL_PREVIOUS;
+	else if (!strcmp(a->fill, "default"))
+		o.fill = CTK_FILL_DEFAULT;
+	else
+		return ctk_failf(err, CTK_EUSAGE, "--fill '%s': not none, previous or default", a->fill);
+	if ((rc = ctk_db_open(a->db, CTK_DB_READONLY, &db, err)))
+		return rc;
+	if ((rc = ctk_join_open(db, &o, &c.j, err)))
+		goto out;
+	c.path = argv[a->first];
+	if (!(rc = ctk_csv_read_file(c.path, ',', join_row, &c, err)))
+		rc = ctk_join_finish(c.j, &r, err);
+	if (!rc && a->json) {
+		cJSON *j = cJSON_CreateObject();
+		char *s;
+		cJSON_AddStringToObject(j, "zone", a->zone);
+		cJSON_AddStringToObject(j, "signal", r.signal);
+		cJSON_AddNumberToObject(j, "intervals", (double)r.intervals);
+		json_num(j, "energy_j", r.energy_j);
+		json_num(j, "co2_g", r.total.co2_g);
+		json_num(j, "covered_j", r.total.covered_j);
+		json_num(j, "filled_j", r.total.filled_j);
+		json_num(j, "missing_j", r.total.missing_j);
+		json_num(j, "estimated_j", r.total.estimated_j);
+		json_num(j, "missing_share", r.missing_share);
+		json_num(j, "filled_share", r.filled_share);
+		json_num(j, "mean_g_per_kwh_energy", r.mean_g_per_kwh_energy);
+		json_num(j, "mean_g_per_kwh_time", r.mean_g_per_kwh_time);
+		json_num(j, "time_covered_share", r.time_covered_share);
+		cJSON_AddStringToObject(j, "fill_note", r.fill_note);
+		if ((s = cJSON_PrintUnformatted(j)))
+			printf("%s\n", s);
+		free(s);
+		cJSON_Delete(j);
+	} else if (!rc) {
+		printf("zone %s, signal %s: %lld interval(s), %.6g kWh\n", a->zone, r.signal, (long long)r.intervals,
+		       r.energy_j / 3.6e6);
+		printf("CO2: %.6g g\n", r.total.co2_g);
+		printf("intensity: %.6g g/kWh energy-weighted, %.6g g/kWh plain time mean over the run span\n",
+		       r.mean_g_per_kwh_energy, r.mean_g_per_kwh_time);
+		printf("energy without intensity: %.3g%% (not counted)\n", 100 * r.missing_share);
+		if (r.total.filled_j > 0)
+			printf("energy priced by --fill %s: %.3g%% (%s)\n", a->fill, 100 * r.filled_share, r.fill_note);
+	}
+out:
+	ctk_join_free(c.j);
+	ctk_db_close(db);
+	return rc;
+}
+
 int ctk_cmd_intensity(int argc, char **argv, struct ctk_error *err)
 {
 	struct args a = {0};
@@ -498,6 +630,8 @@ int ctk_cmd_intensity(int argc, char **argv, struct ctk_error *err)
 	a.first += 1;
 	if (!strcmp(sub, "import"))
 		return cmd_import(&a, argc, argv, err);
+	if (!strcmp(sub, "join"))
+		return cmd_join(&a, argc, argv, err);
 	if (a.first < argc)
 		return ctk_failf(err, CTK_EUSAGE, "%s: unexpected argument '%s'", sub, argv[a.first]);
 	if (!strcmp(sub, "default"))
