@@ -4,6 +4,31 @@
 #include <stdio.h>
 #include <string.h>
 
+/* 1 when buf ends inside a string or with unclosed brackets: cut short. */
+static int looks_truncated(const char *buf, size_t len)
+{
+	int depth = 0, str = 0, esc = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		char c = buf[i];
+		if (str) {
+			if (esc)
+				esc = 0;
+			else if (c == '\\')
+				esc = 1;
+			else if (c == '"')
+				str = 0;
+		} else if (c == '"') {
+			str = 1;
+		} else if (c == '{' || c == '[') {
+			depth++;
+		} else if (c == '}' || c == ']') {
+			depth--;
+		}
+	}
+	return str || depth > 0;
+}
+
 int ctk_ci_json_parse(const struct ctk_ci_sink *k, const char *buf, size_t len, cJSON **root,
 		      struct ctk_error *err)
 {
@@ -13,7 +38,7 @@ int ctk_ci_json_parse(const struct ctk_ci_sink *k, const char *buf, size_t len, 
 	if (!*root) {
 		size_t off = end && end >= buf ? (size_t)(end - buf) : 0;
 		return ctk_failf(err, CTK_EINPUT, "'%s' byte %zu: not valid JSON%s", k->name, off,
-				 off + 1 >= len ? " (truncated?)" : "");
+				 looks_truncated(buf, len) ? " (truncated?)" : "");
 	}
 	return 0;
 }

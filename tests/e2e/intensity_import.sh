@@ -1,0 +1,120 @@
+# ctk intensity import on every real carbon-intensity file in $CTK_DATA
+# (FORMATS.md §2): row counts, spans, zones, resolutions and estimated
+# counts, computed independently with python3 from the raw files; the gap
+# and the overlap of the UK nmpowell files; one-transaction errors.
+. "$CTK_ROOT/tests/e2e/lib.sh"
+D=$CTK_DATA
+EM=$D/electricitymaps
+UK=$D/uk-carbon-intensity-api/nmpowell-national-pt24h
+
+# Independent counts from a portal CSV: rows, estimated rows, LCA sum.
+pyem() {
+	python3 -c "
+import csv,sys
+r=list(csv.DictReader(open(sys.argv[1],encoding='utf-8')))
+k=[c for c in r[0] if c.lower().startswith('carbon intensity') and (c.endswith('(LCA)') or c.endswith('(Life cycle)'))][0]
+e=[c for c in r[0] if c.lower()=='data estimated'][0]
+print(len(r), sum(x[e]=='true' for x in r), round(sum(float(x[k]) for x in r),4))" "$1"
+}
+
+for f in DE_2022 DE_2023 ERCOT_2023 US-CAL-CISO_2022 US-CAL-CISO_2023 BR_2023 ES_2023 NO_2023 GB_2023 GB_2024; do
+	ctk intensity import "$EM/${f}_hourly.csv" --db em.db >/dev/null 2>&1
+	want=$(pyem "$EM/${f}_hourly.csv")
+	id=$(sql em.db "SELECT max(series_id) FROM intensity_series")
+	got=$(sql em.db "SELECT count(*) || ' ' || sum(estimated) || ' ' || round(sum(g_per_kwh),4) FROM intensity WHERE series_id=$id")
+	is "em csv $f: rows, estimated, LCA sum" "$got" "$want"
+done
+is "DE 2023 span" "$(sql em.db "SELECT min(start_ns)||' '||max(end_ns)||' '||resolution_s FROM intensity JOIN intensity_series USING(series_id) WHERE zone='DE' AND path LIKE '%DE_2023%'")" "1672531200000000000 1704067200000000000 3600"
+is "GB 2024 leap year rows" "$(sql em.db "SELECT count(*) FROM intensity JOIN intensity_series USING(series_id) WHERE path LIKE '%GB_2024%'")" "8784"
+is "ERCOT zone from quoted row" "$(sql em.db "SELECT zone FROM intensity_series WHERE path LIKE '%ERCOT%'")" "US-TEX-ERCO"
+is "zones" "$(sql em.db "SELECT group_concat(zone) FROM (SELECT DISTINCT zone FROM intensity_series ORDER BY zone)")" "BR,DE,ES,GB,NO,US-CAL-CISO,US-TEX-ERCO"
+is "estimated counts as in SOURCES.md" "$(sql em.db "SELECT group_concat(n) FROM (SELECT sum(estimated) n FROM intensity JOIN intensity_series USING(series_id) GROUP BY series_id ORDER BY series_id)")" "0,3,96,8,3,241,14,4,20,22"
+# --signal direct takes the direct column: first DE 2023 value is 152.03
+ctk intensity import "$EM/DE_2023_hourly.csv" --db direct.db --signal direct >/dev/null 2>&1
+is "DE direct first value" "$(sql direct.db "SELECT g_per_kwh FROM intensity ORDER BY start_ns LIMIT 1")" "152.03"
+is "DE direct signal" "$(sql direct.db "SELECT signal FROM intensity_series")" "direct"
+
+# Electricity Maps API v3 history: 24 hourly values, 8 estimated (python)
+J=$EM/api-v3-history_US-MIDW-MISO_2024-11-30_zeus-fixture.json
+ctk intensity import "$J" --db api.db >/dev/null 2>&1
+want=$(python3 -c "import json,sys; h=json.load(open(sys.argv[1]))['history']; print(len(h), sum(x['isEstimated'] for x in h), sum(x['carbonIntensity'] for x in h))" "$J")
+is "em json: rows, estimated, sum" "$(sql api.db "SELECT count(*)||' '||sum(estimated)||' '||cast(sum(g_per_kwh) AS INTEGER) FROM intensity")" "$want"
+is "em json zone, resolution" "$(sql api.db "SELECT zone||' '||resolution_s||' '||signal FROM intensity_series")" "US-MIDW-MISO 3600 lifecycle"
+# latest: a single object
+python3 -c "import json,sys; h=json.load(open(sys.argv[1]))['history'][5]; json.dump(h,open('latest.json','w'))" "$J"
+ctk intensity import latest.json --db latest.db >/dev/null 2>&1
+is "em json latest: one value" "$(sql latest.db "SELECT count(*)||' '||g_per_kwh FROM intensity")" "1 $(python3 -c "import json; print(float(json.load(open('latest.json'))['carbonIntensity']))")"
+
+# UK national (nmpowell): 5 x 48 half-hours; actual else forecast (flagged)
+ctk intensity import "$UK"/*.json --db uk.db >/dev/null 2>&1
+want=$(python3 -c "
+import json,glob,sys
+v=[x['intensity'] for f in sorted(glob.glob(sys.argv[1]+'/*.json')) for x in json.load(open(f))['data']]
+print(len(v), sum(x['actual'] is None for x in v), sum(x['actual'] if x['actual'] is not None else x['forecast'] for x in v))" "$UK")
+is "uk national: rows, forecast-flagged, sum" "$(sql uk.db "SELECT count(*)||' '||sum(estimated)||' '||cast(sum(g_per_kwh) AS INTEGER) FROM intensity")" "$want"
+is "uk national: 5 series, zone GB, 30 min" "$(sql uk.db "SELECT count(*)||' '||min(zone)||' '||max(resolution_s) FROM intensity_series")" "5 GB 1800"
+ctk intensity list --db uk.db --json > list.json
+is "list: one gap 2023-03-17T00:00Z..00:30Z" "$(python3 -c "import json; z=json.load(open('list.json'))['zones'][0]; print(z['gaps'], z['gap_list'][0]['from'], z['gap_list'][0]['to'])")" "1 2023-03-17T00:00:00.000Z 2023-03-17T00:30:00.000Z"
+is "list: one overlap 2023-03-15T00:00Z..00:30Z" "$(python3 -c "import json; z=json.load(open('list.json'))['zones'][0]; print(z['overlaps'], z['overlap_list'][0]['from'], z['overlap_list'][0]['to'], z['overlap_seconds'])")" "1 2023-03-15T00:00:00.000Z 2023-03-15T00:30:00.000Z 1800"
+is "list: span and estimated share" "$(python3 -c "import json; z=json.load(open('list.json'))['zones'][0]; print(z['from'], z['to'], z['values'], round(z['estimated_share'],6))")" "2023-03-14T00:30:00.000Z 2023-03-19T00:30:00.000Z 240 $(python3 -c 'print(round(4/240,6))')"
+ok "list text names the gap" sh -c "ctk intensity list --db uk.db | grep -q 'gap     2023-03-17T00:00:00.000Z .. 2023-03-17T00:30:00.000Z'"
+
+# UK regional cassette bodies are imported by the fetch test (from the server).
+
+# WattTime: marginal, lbs/MWh converted by default; --unit g/kWh keeps values
+W=$D/watttime-vessim/watttime2023_caiso-north_actual.csv
+ctk intensity import "$W" --db wt.db >/dev/null 2>&1
+want=$(python3 -c "import csv,sys; r=list(csv.reader(open(sys.argv[1])))[1:]; print(len(r), round(sum(float(x[1]) for x in r)*0.45359237,3))" "$W")
+is "watttime 5-min: rows, converted sum" "$(sql wt.db "SELECT count(*)||' '||round(sum(g_per_kwh),3) FROM intensity")" "$want"
+is "watttime: zone, signal, unit, step" "$(sql wt.db "SELECT zone||' '||signal||' '||unit||' '||resolution_s FROM intensity_series")" "CAISO_NORTH marginal lbs/MWh 300"
+Z=$D/zeus/watttime_carbon_hist_MISO_MASON_CITY_2022-10.csv
+ctk intensity import "$Z" --db wt2.db --unit g/kWh >/dev/null 2>&1
+want=$(python3 -c "import csv,sys; r=list(csv.DictReader(open(sys.argv[1]))); print(len(r), round(sum(float(x['value']) for x in r),6))" "$Z")
+is "watttime long form: rows, sum in g/kWh" "$(sql wt2.db "SELECT count(*)||' '||round(sum(g_per_kwh),6) FROM intensity")" "$want"
+is "watttime long form: zone, duration 30 min" "$(sql wt2.db "SELECT zone||' '||resolution_s||' '||unit FROM intensity_series")" "MISO_MASON_CITY 1800 g/kWh"
+ctk intensity import "$W" --db wt3.db --signal lifecycle >/dev/null 2>&1
+is "watttime refuses an average signal (usage)" "$?" "1"
+
+# generic time,value (lets-wait-awhile): needs --zone; until-next steps
+G=$D/lets-wait-awhile/ger_ci.csv
+ctk intensity import "$G" --db gen.db >/dev/null 2>&1
+is "generic without --zone: exit 2" "$?" "2"
+ctk intensity import "$G" --db gen.db --zone DE --tz UTC >/dev/null 2>&1
+want=$(python3 -c "import csv,sys; r=list(csv.reader(open(sys.argv[1])))[1:]; print(len(r), round(sum(float(x[1]) for x in r),4))" "$G")
+is "generic: rows, sum" "$(sql gen.db "SELECT count(*)||' '||round(sum(g_per_kwh),4) FROM intensity")" "$want"
+is "generic: resolution 15 min, span to last+15 min" "$(sql gen.db "SELECT resolution_s||' '||(SELECT max(end_ns) FROM intensity) FROM intensity_series")" "900 1610234100000000000"
+ctk intensity import "$D/lets-wait-awhile/gb_ci.csv" --db gen.db --zone GB --tz UTC >/dev/null 2>&1
+is "generic mixed 15/30 min: most common step" "$(sql gen.db "SELECT resolution_s FROM intensity_series WHERE zone='GB'")" \
+	"$(python3 -c "
+import csv,sys,datetime,collections
+t=[datetime.datetime.fromisoformat(x[0]) for x in list(csv.reader(open(sys.argv[1])))[1:]]
+print(int(collections.Counter((b-a).total_seconds() for a,b in zip(t,t[1:])).most_common(1)[0][0]))" "$D/lets-wait-awhile/gb_ci.csv")"
+
+# Energi Data Service (synthetic fixture, see tests/data/README.md): DK1 and DK2 apart
+ctk intensity import "$CTK_ROOT/tests/data/eds-co2emis-synthetic.json" --db eds.db >/dev/null 2>&1
+is "eds: two zones, sorted, 5 min" "$(sql eds.db "SELECT group_concat(zone||':'||resolution_s) FROM (SELECT * FROM intensity_series ORDER BY zone)")" "DK-DK1:300,DK-DK2:300"
+is "eds: DK1 values in time order" "$(sql eds.db "SELECT group_concat(cast(g_per_kwh AS INTEGER)) FROM (SELECT g_per_kwh FROM intensity JOIN intensity_series USING(series_id) WHERE zone='DK-DK1' ORDER BY start_ns)")" "110,120,130,140,150,160"
+
+# Bad input: one-line error naming file, line and field; exit 2; store unchanged
+before=$(sql em.db "SELECT count(*) FROM intensity")
+head -100 "$EM/DE_2023_hourly.csv" > bad.csv
+sed -n 101p "$EM/DE_2023_hourly.csv" | sed 's/,199\.[0-9]*,/,abc,/; s/^\(2023-01-05 03:00:00,Germany,Germany,DE,[0-9.]*\),[0-9.]*,/\1,abc,/' >> bad.csv
+ctk intensity import "$EM/NO_2023_hourly.csv" bad.csv --db em.db 2>err.txt >/dev/null
+is "bad csv: exit 2" "$?" "2"
+is "bad csv: message" "$(cat err.txt)" "ctk intensity: 'bad.csv' line 101: field 'Carbon Intensity gCO₂eq/kWh (LCA)': not a number ('abc')"
+is "bad csv: store unchanged (NO not kept either)" "$(sql em.db "SELECT count(*) FROM intensity")" "$before"
+python3 -c "
+import json; d=json.load(open('$UK/2023-03-16T0001Z.json')); d['data'][7]['intensity']['actual']='high'; json.dump(d,open('bad.json','w'))"
+ctk intensity import bad.json --db uk.db 2>err.txt >/dev/null
+is "bad json: exit 2" "$?" "2"
+is "bad json: message with JSON path" "$(cat err.txt)" "ctk intensity: 'bad.json' \$.data[7].intensity.actual: not a number"
+head -c 2000 "$UK/2023-03-16T0001Z.json" > cut.json
+ctk intensity import cut.json --db uk.db --format uk-json 2>err.txt >/dev/null
+is "truncated json: exit 2" "$?" "2"
+ok "truncated json: message" grep -q "^ctk intensity: 'cut.json' byte [0-9]*: not valid JSON (truncated?)$" err.txt
+is "uk store unchanged" "$(sql uk.db "SELECT count(*) FROM intensity")" "240"
+printf 'time,value\n2023-01-01 00:00,100\n2023-01-01 00:15,110\n2023-01-01 00:10,120\n' > order.csv
+ctk intensity import order.csv --db o.db --zone X 2>err.txt >/dev/null
+is "out-of-order: exit 2" "$?" "2"
+ok "out-of-order: names line 4" grep -q "'order.csv' line 4: field 'value': time 2023-01-01T00:10:00.000Z is not after" err.txt
+done_testing
