@@ -182,7 +182,7 @@ out:
 static int store_default(const char *dbpath, const char *zone, const struct ctk_ci_default *d,
 			 struct ctk_error *err)
 {
-	struct ctk_ci_opts o = {.source = "yearly-default"};
+	struct ctk_ci_opts o = {.source = d->source};
 	struct ctk_ci_key key = {.zone = zone, .signal = "lifecycle", .unit = "gCO2/kWh", .kind = "yearly",
 				 .year = d->year};
 	struct ctk_ci_sink k;

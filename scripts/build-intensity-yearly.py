@@ -22,16 +22,17 @@ with open(f"{d}/carbontracker/carbon-intensity-electricity_owid_2022-12.csv", ne
     for r in csv.DictReader(f):
         z = a2.get(r["Code"])
         if z and int(r["Year"]) >= FIRST_YEAR:
-            rows[(z, int(r["Year"]))] = (float(r["Carbon intensity of electricity (gCO2/kWh)"]), OWID)
+            rows[(z, int(r["Year"]))] = (r["Carbon intensity of electricity (gCO2/kWh)"], OWID)
 with open(f"{d}/carbontracker/carbon-intensities.csv", newline="") as f:
     for r in csv.DictReader(f):
         if r["alpha-2"]:
-            rows[(r["alpha-2"], int(r["Year"]))] = (float(r["Carbon intensity of electricity (gCO2/kWh)"]), OWID)
+            rows[(r["alpha-2"], int(r["Year"]))] = (r["Carbon intensity of electricity (gCO2/kWh)"], OWID)
 for k, v in json.load(open(f"{d}/co2js/average-intensities.json")).items():
     z = a2.get(v["country_code"])
     if z:
-        rows[(z, int(v["year"]))] = (float(v["emissions_intensity_gco2_per_kwh"]), EMBER)
+        rows[(z, int(v["year"]))] = (str(v["emissions_intensity_gco2_per_kwh"]), EMBER)
 w = csv.writer(sys.stdout, lineterminator="\n")
 w.writerow(["zone", "year", "g_per_kwh", "source"])
 for (z, y), (g, s) in sorted(rows.items()):
-    w.writerow([z, y, f"{g:.6g}", s])
+    float(g)  # a number, or fail
+    w.writerow([z, y, g, s])
