@@ -479,10 +479,11 @@ static int cmd_fetch(struct args *a, struct ctk_error *err)
 
 	if (!a->source || !a->zone || !a->from || !a->to || !a->db)
 		return ctk_failf(err, CTK_EUSAGE, "fetch: need --source, --zone, --from, --to and --db");
-	if (ctk_time_parse(a->from, NULL, &o.from_ns, err))
-		return ctk_error_prefix(err, "--from: "), CTK_EUSAGE;
-	if (ctk_time_parse(a->to, NULL, &o.to_ns, err))
-		return ctk_error_prefix(err, "--to: "), CTK_EUSAGE;
+	if (ctk_time_parse(a->from, NULL, &o.from_ns, err) || ctk_time_parse(a->to, NULL, &o.to_ns, err)) {
+		ctk_error_prefix(err, "--from/--to (ISO-8601 with a zone, e.g. 2024-01-01T00:00Z): ");
+		err->code = CTK_EUSAGE;
+		return CTK_EUSAGE;
+	}
 	if (o.to_ns <= o.from_ns)
 		return ctk_failf(err, CTK_EUSAGE, "--to must be after --from");
 	if ((rc = ctk_db_open(a->db, CTK_DB_CREATE, &db, err)))

@@ -79,8 +79,8 @@ static int eds_parse(struct ctk_ci_sink *k, const char *buf, size_t len, struct 
 	for (int i = 0; i < n; i++) {
 		char zone[16];
 		snprintf(zone, sizeof zone, "DK-DK%d", r[i].area);
-		if (k->o && k->o->zone && strcmp(k->o->zone, zone))
-			continue; /* --zone picks one price area */
+		if (k->o && k->o->zone && strcmp(k->o->zone, zone) && strcmp(k->o->zone, zone + 3))
+			continue; /* --zone DK1 or DK-DK1 picks one price area */
 		key.zone = zone;
 		snprintf(where, sizeof where, "$.records[%d].CO2Emission", r[i].idx);
 		if (i > 0 && r[i - 1].area == r[i].area && r[i - 1].t_ns == r[i].t_ns) {

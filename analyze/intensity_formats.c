@@ -224,8 +224,12 @@ int ctk_ci_emit(struct ctk_ci_sink *k, const struct ctk_ci_key *key, int64_t sta
 	}
 	if (end_ns)
 		return write_value(k, s, start_ns, end_ns, g_per_kwh, estimated, where, err);
-	if (s->points && start_ns < s->last_end_ns)
-		return write_value(k, s, start_ns, start_ns + 1, g_per_kwh, estimated, where, err);
+	if (s->points && start_ns < s->last_end_ns) {
+		char a[40];
+		ctk_time_format(start_ns, a, sizeof a);
+		return ctk_failf(err, CTK_EINPUT, "'%s' %s: time %s is before the end of the previous value: "
+				 "values must be in time order", k->name, where, a);
+	}
 	s->has_pending = 1;
 	s->p_start = start_ns;
 	s->p_step_hint = step_hint_ns;
@@ -340,6 +344,21 @@ static int finish_import(struct ctk_ci_sink *k, int rc, int64_t *points, int *se
 	return rc;
 }
 
+/* Say so when the same bytes are already stored: the copy becomes a newer,
+ * overlapping series (it wins where they overlap; `list` shows the overlap). */
+static void warn_reimport(struct ctk_ci_sink *k)
+{
+	sqlite3_stmt *st = NULL;
+
+	if (ctk_db_prepare(k->db, "SELECT min(series_id) FROM intensity_series WHERE sha256 = ?1", &st, NULL))
+		return;
+	sqlite3_bind_text(st, 1, k->sha256, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+		ctk_ci_warn(k, "'%s': the same file is already stored (series %lld); storing it again as a newer, overlapping series",
+			    k->name, (long long)sqlite3_column_int64(st, 0));
+	sqlite3_finalize(st);
+}
+
 int ctk_ci_import_path(sqlite3 *db, const struct ctk_ci_format *f, const char *path,
 		       const struct ctk_ci_opts *o, const struct ctk_ci_format **used,
 		       int64_t *points, int *series, struct ctk_error *err)
@@ -369,6 +388,7 @@ int ctk_ci_import_path(sqlite3 *db, const struct ctk_ci_format *f, const char *p
 	}
 	if ((rc = ctk_sha256_file(path, k.sha256, err)))
 		return finish_import(&k, rc, NULL, NULL, err);
+	warn_reimport(&k);
 	if (f->import_file) {
 		rc = f->import_file(&k, path, err);
 	} else {
