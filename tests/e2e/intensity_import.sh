@@ -60,6 +60,15 @@ ctk intensity list --db uk.db --json > list.json
 is "list: one gap 2023-03-17T00:00Z..00:30Z" "$(python3 -c "import json; z=json.load(open('list.json'))['zones'][0]; print(z['gaps'], z['gap_list'][0]['from'], z['gap_list'][0]['to'])")" "1 2023-03-17T00:00:00.000Z 2023-03-17T00:30:00.000Z"
 is "list: one overlap 2023-03-15T00:00Z..00:30Z" "$(python3 -c "import json; z=json.load(open('list.json'))['zones'][0]; print(z['overlaps'], z['overlap_list'][0]['from'], z['overlap_list'][0]['to'], z['overlap_seconds'])")" "1 2023-03-15T00:00:00.000Z 2023-03-15T00:30:00.000Z 1800"
 is "list: span and estimated share" "$(python3 -c "import json; z=json.load(open('list.json'))['zones'][0]; print(z['from'], z['to'], z['values'], round(z['estimated_share'],6))")" "2023-03-14T00:30:00.000Z 2023-03-19T00:30:00.000Z 240 $(python3 -c 'print(round(4/240,6))')"
+is "list: per-file span, count, 30 min, forecast share (python from the files)" \
+	"$(python3 -c "
+import json
+for x in json.load(open('list.json'))['series']: print(x['from'][:16]+'Z', x['to'][:16]+'Z', x['values'], x['resolution_s'], round(x['estimated_share'],6), x['gaps'], x['overlaps'])")" \
+	"$(python3 -c "
+import json,glob,sys
+for f in sorted(glob.glob(sys.argv[1]+'/*.json')):
+    d=json.load(open(f))['data']
+    print(d[0]['from'], d[-1]['to'], len(d), 1800, round(sum(x['intensity']['actual'] is None for x in d)/len(d),6) or 0, 0, 0)" "$UK")"
 ok "list text names the gap" sh -c "ctk intensity list --db uk.db | grep -q 'gap     2023-03-17T00:00:00.000Z .. 2023-03-17T00:30:00.000Z'"
 
 # UK API bodies recorded in the vcr cassettes (read out by the test server's YAML reader)
