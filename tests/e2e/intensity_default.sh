@@ -3,6 +3,8 @@
 # tables): value, source and year; --store as a 'yearly' series; found next
 # to an installed binary (../share/ctk) and through CTK_DATA_DIR.
 . "$CTK_ROOT/tests/e2e/lib.sh"
+# sqlite3's shell when present (python3 starts slowly on a loaded machine), else lib.sh's sql
+if command -v sqlite3 >/dev/null 2>&1; then sql() { sqlite3 -batch -noheader "$1" "$2"; }; fi
 # independent: Ember via co2.js for DEU
 want=$(python3 -c "import json,sys; d=json.load(open(sys.argv[1]))['DEU']; print(d['year'], d['emissions_intensity_gco2_per_kwh'])" "$CTK_DATA/co2js/average-intensities.json")
 set -- $want

@@ -5,6 +5,8 @@
 # a complete response with cut JSON. Retries are bounded and counted by the
 # server; nothing else is contacted; the token never shows.
 . "$CTK_ROOT/tests/e2e/lib.sh"
+# sqlite3's shell when present (python3 starts slowly on a loaded machine), else lib.sh's sql
+if command -v sqlite3 >/dev/null 2>&1; then sql() { sqlite3 -batch -noheader "$1" "$2"; }; fi
 CAS=$CTK_DATA/uk-carbon-intensity-api/intensegRid-vcr-cassettes
 CTK_SERVER_LOG=$PWD/server.log
 export CTK_SERVER_LOG

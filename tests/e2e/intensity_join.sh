@@ -4,6 +4,20 @@
 # gaps and fill policies, overlap preference (actual over forecast, newer
 # over older), and the marginal/average rule.
 . "$CTK_ROOT/tests/e2e/lib.sh"
+# sqlite3's shell when present (python3 starts slowly on a loaded machine), else lib.sh's sql
+if command -v sqlite3 >/dev/null 2>&1; then sql() { sqlite3 -batch -noheader "$1" "$2"; }; fi
+# near and arithmetic with awk (doubles, strtod) for the same reason
+near() {
+	n=$((n + 1))
+	if awk -v g="$2" -v w="$3" -v t="$4" 'BEGIN { d = g - w; if (d < 0) d = -d; a = w < 0 ? -w : w; exit !(d <= t * a) }'; then
+		echo "ok $n - $1"
+	else
+		echo "not ok $n - $1: got $2, want $3 (rel tol $4)"; failed=$((failed + 1))
+	fi
+}
+calc() { awk "BEGIN { printf \"%.17g\n\", $1 }"; }
+# g FIELD: a field of got.json (flat object of numbers and strings), without python
+g() { tr ',{}' '\n\n\n' < got.json | sed -n "s/^\"$1\":\"\{0,1\}\([^\"]*\)\"\{0,1\}\$/\1/p"; }
 EM=$CTK_DATA/electricitymaps
 UK=$CTK_DATA/uk-carbon-intensity-api/nmpowell-national-pt24h
 
@@ -55,7 +69,6 @@ with open("want.txt", "w") as f:
 PY
 ctk intensity join energy.csv --db de.db --zone DE --json > got.json
 set -- $(cat want.txt)
-g() { python3 -c "import json,sys; print(json.load(open('got.json'))[sys.argv[1]])" "$1"; }
 near "DE 2023: CO2 = python's sum over hours" "$(g co2_g)" "$1" 1e-9
 near "DE 2023: energy" "$(g energy_j)" "$2" 1e-12
 near "DE 2023: energy-weighted mean intensity" "$(g mean_g_per_kwh_energy)" "$3" 1e-9
@@ -68,20 +81,20 @@ ok "text output names both means" sh -c "ctk intensity join energy.csv --db de.d
 # Stored: 22:00 188.8, 23:00 192.64 (last two rows of the file).
 printf 'start,end,energy_j\n2023-12-31T22:00:00Z,2024-01-01T02:00:00Z,3600000\n' > gap.csv
 ctk intensity join gap.csv --db de.db --zone DE --json > got.json
-near "gap: CO2 of the covered half" "$(g co2_g)" "$(python3 -c 'print(0.25*188.8+0.25*192.64)')" 1e-12
+near "gap: CO2 of the covered half" "$(g co2_g)" "$(calc '0.25*188.8+0.25*192.64')" 1e-12
 is "gap: half the energy has no intensity" "$(g missing_share)" "0.5"
 ctk intensity join gap.csv --db de.db --zone DE --fill previous --json > got.json
-near "fill previous: rest at 192.64" "$(g co2_g)" "$(python3 -c 'print(0.25*188.8+0.25*192.64+0.5*192.64)')" 1e-12
+near "fill previous: rest at 192.64" "$(g co2_g)" "$(calc '0.25*188.8+0.25*192.64+0.5*192.64')" 1e-12
 is "fill previous: filled share, nothing missing" "$(g filled_share) $(g missing_share)" "0.5 0"
 ok "fill previous: says so" sh -c "ctk intensity join gap.csv --db de.db --zone DE --fill previous | grep -q 'priced by --fill previous: 50%'"
 ctk intensity join gap.csv --db de.db --zone DE --fill default 2>/dev/null >/dev/null
 is "fill default without a yearly value: usage error" "$?" "1"
 ctk intensity default --zone DE --year 2024 --store --db de.db >/dev/null
 ctk intensity join gap.csv --db de.db --zone DE --fill default --json > got.json
-near "fill default: stored yearly DE 2024 (Ember 342.06)" "$(g co2_g)" "$(python3 -c 'print(0.25*188.8+0.25*192.64+0.5*342.06)')" 1e-12
+near "fill default: stored yearly DE 2024 (Ember 342.06)" "$(g co2_g)" "$(calc '0.25*188.8+0.25*192.64+0.5*342.06')" 1e-12
 ctk intensity join gap.csv --db de.db --zone DE --fill default --default 400 --json > got.json
-near "fill default --default 400" "$(g co2_g)" "$(python3 -c 'print(0.25*188.8+0.25*192.64+0.5*400)')" 1e-12
-near "time mean ignores fill" "$(g mean_g_per_kwh_time)" "$(python3 -c 'print((188.8+192.64)/2)')" 1e-12
+near "fill default --default 400" "$(g co2_g)" "$(calc '0.25*188.8+0.25*192.64+0.5*400')" 1e-12
+near "time mean ignores fill" "$(g mean_g_per_kwh_time)" "$(calc '(188.8+192.64)/2')" 1e-12
 
 # Overlap: nmpowell files 1 and 2 both hold 2023-03-15T00:00Z; file 1 has
 # only the forecast 185, file 2 the actual 184. Actual wins in either order.
@@ -94,7 +107,7 @@ is "overlap: nothing estimated" "$(g estimated_j)" "0"
 ctk intensity import "$UK/2023-03-17T0001Z.json" "$UK/2023-03-18T0031Z.json" --db uk.db >/dev/null 2>&1
 printf 'start,end,energy_j\n2023-03-16T23:30:00Z,2023-03-17T01:00:00Z,5400000\n' > ukgap.csv
 ctk intensity join ukgap.csv --db uk.db --zone GB --json > got.json
-is "uk gap: a third of the energy without intensity" "$(python3 -c "import json; print(round(json.load(open('got.json'))['missing_share'],12))")" "0.333333333333"
+near "uk gap: a third of the energy without intensity" "$(g missing_share)" "$(calc '1/3')" 1e-12
 near "uk gap: CO2 = 0.5 kWh x 91 (forecast) + 0.5 kWh x 84 (actual)" "$(g co2_g)" "87.5" 1e-12
 near "uk gap: estimated energy = the forecast half-hour" "$(g estimated_j)" "1800000" 1e-12
 # newer over older: two measured generic series for zone X, the later import wins
@@ -120,5 +133,5 @@ ctk intensity join x.csv --db m.db --zone CAISO_NORTH 2>err.txt >/dev/null
 is "only marginal stored: must be asked for" "$?" "1"
 printf 'start,end,energy_j\n2023-06-08T00:00:00Z,2023-06-08T00:10:00Z,3600000\n' > m.csv
 ctk intensity join m.csv --db m.db --zone CAISO_NORTH --signal marginal --json > got.json
-near "marginal: two 5-min values" "$(g co2_g)" "$(python3 -c 'print((425.01605069+432.27352861)/2)')" 1e-12
+near "marginal: two 5-min values" "$(g co2_g)" "$(calc '(425.01605069+432.27352861)/2')" 1e-12
 done_testing
