@@ -99,7 +99,12 @@ out:
 
 static int eds_sniff(const char *head, size_t n)
 {
-	(void)n;
+	size_t i = 0;
+
+	while (i < n && strchr(" \t\r\n", head[i]))
+		i++;
+	if (i == n || (head[i] != '{' && head[i] != '['))
+		return 0; /* not JSON (a YAML cassette, a CSV) */
 	return strstr(head, "\"records\"") && (strstr(head, "CO2Emis") || strstr(head, "PriceArea")) ? 90 : 0;
 }
 

@@ -86,9 +86,12 @@ out:
 
 static int emjson_sniff(const char *head, size_t n)
 {
-	(void)n;
-	if (!strchr("{[ \t\r\n", head[0]))
-		return 0;
+	size_t i = 0;
+
+	while (i < n && strchr(" \t\r\n", head[i]))
+		i++;
+	if (i == n || (head[i] != '{' && head[i] != '['))
+		return 0; /* not JSON (a YAML cassette, a CSV) */
 	return strstr(head, "\"carbonIntensity\"") && strstr(head, "\"datetime\"") ? 90 : 0;
 }
 

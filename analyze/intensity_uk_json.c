@@ -102,7 +102,12 @@ static int uk_parse(struct ctk_ci_sink *k, const char *buf, size_t len, struct c
 
 static int uk_sniff(const char *head, size_t n)
 {
-	(void)n;
+	size_t i = 0;
+
+	while (i < n && strchr(" \t\r\n", head[i]))
+		i++;
+	if (i == n || (head[i] != '{' && head[i] != '['))
+		return 0; /* not JSON (a YAML cassette, a CSV) */
 	return strstr(head, "\"data\"") && strstr(head, "\"from\"") && strstr(head, "\"intensity\"") ? 90 : 0;
 }
 
