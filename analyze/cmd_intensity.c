@@ -351,12 +351,18 @@ static int list_json(sqlite3 *db, cJSON *out, struct ctk_error *err)
 			cJSON_AddNumberToObject(o, "year", (double)sqlite3_column_int64(st, 7));
 		if (sqlite3_column_type(st, 8) != SQLITE_NULL)
 			cJSON_AddStringToObject(o, "path", (const char *)sqlite3_column_text(st, 8));
+		int64_t res_ns = sqlite3_column_int64(st, 6) * CTK_NS_PER_S, irregular = 0;
 		sqlite3_reset(pt);
 		sqlite3_bind_int64(pt, 1, sqlite3_column_int64(st, 0));
-		while (sqlite3_step(pt) == SQLITE_ROW)
-			add_point(&s, sqlite3_column_int64(pt, 0), sqlite3_column_int64(pt, 1), sqlite3_column_int(pt, 2),
-				  sqlite3_column_int64(pt, 3), NULL, NULL);
+		while (sqlite3_step(pt) == SQLITE_ROW) {
+			int64_t a = sqlite3_column_int64(pt, 0), b = sqlite3_column_int64(pt, 1);
+			irregular += b - a != res_ns;
+			add_point(&s, a, b, sqlite3_column_int(pt, 2), sqlite3_column_int64(pt, 3), NULL, NULL);
+		}
 		add_stats(o, &s);
+		/* values longer or shorter than the usual step: with "until the next
+		 * value" formats (generic CSV) a missing row shows up here, not as a gap */
+		cJSON_AddNumberToObject(o, "irregular_steps", (double)irregular);
 	}
 	/* per zone and signal: coverage over all its series (gaps between files, overlaps) */
 	sqlite3_finalize(st);
@@ -396,21 +402,22 @@ static void print_text(const cJSON *out)
 	const cJSON *o;
 	char d[32];
 
-	printf("%-6s %-12s %-9s %-8s %-22s %7s %-24s %-24s %-7s %5s %4s %4s\n", "series", "zone", "signal", "kind",
-	       "source", "values", "from", "to", "step", "est%", "gaps", "ovl");
+	printf("%-6s %-12s %-9s %-8s %-22s %7s %-24s %-24s %-7s %5s %4s %4s %5s\n", "series", "zone", "signal", "kind",
+	       "source", "values", "from", "to", "step", "est%", "gaps", "ovl", "irreg");
 	cJSON_ArrayForEach(o, cJSON_GetObjectItem(out, "series")) {
 		const cJSON *r = cJSON_GetObjectItem(o, "resolution_s");
 		if (cJSON_IsNumber(r))
 			fmt_dur((int64_t)r->valuedouble * CTK_NS_PER_S, d, sizeof d);
 		else
 			snprintf(d, sizeof d, "-");
-		printf("%-6d %-12s %-9s %-8s %-22.22s %7d %-24s %-24s %-7s %5.1f %4d %4d\n",
+		printf("%-6d %-12s %-9s %-8s %-22.22s %7d %-24s %-24s %-7s %5.1f %4d %4d %5d\n",
 		       cJSON_GetObjectItem(o, "series_id")->valueint, cJSON_GetObjectItem(o, "zone")->valuestring,
 		       cJSON_GetObjectItem(o, "signal")->valuestring, cJSON_GetObjectItem(o, "kind")->valuestring,
 		       cJSON_GetObjectItem(o, "source")->valuestring, cJSON_GetObjectItem(o, "values")->valueint,
 		       cJSON_GetObjectItem(o, "from")->valuestring, cJSON_GetObjectItem(o, "to")->valuestring, d,
 		       100.0 * cJSON_GetObjectItem(o, "estimated_share")->valuedouble,
-		       cJSON_GetObjectItem(o, "gaps")->valueint, cJSON_GetObjectItem(o, "overlaps")->valueint);
+		       cJSON_GetObjectItem(o, "gaps")->valueint, cJSON_GetObjectItem(o, "overlaps")->valueint,
+		       cJSON_GetObjectItem(o, "irregular_steps")->valueint);
 	}
 	cJSON_ArrayForEach(o, cJSON_GetObjectItem(out, "zones")) {
 		const cJSON *g;

@@ -114,6 +114,12 @@ ctk intensity import "$G" --db gen.db --zone DE --tz UTC >/dev/null 2>&1
 want=$(python3 -c "import csv,sys; r=list(csv.reader(open(sys.argv[1])))[1:]; print(len(r), round(sum(float(x[1]) for x in r),4))" "$G")
 is "generic: rows, sum" "$(sql gen.db "SELECT count(*)||' '||round(sum(g_per_kwh),4) FROM intensity")" "$want"
 is "generic: resolution 15 min, span to last+15 min" "$(sql gen.db "SELECT resolution_s||' '||(SELECT max(end_ns) FROM intensity) FROM intensity_series")" "900 1610234100000000000"
+# the two 30-min holes of ger_ci.csv (SOURCES.md) show as irregular steps
+is "generic: irregular steps = spacings other than 15 min (python)" "$(ctk intensity list --db gen.db --json | python3 -c "import json,sys; print(json.load(sys.stdin)['series'][0]['irregular_steps'])")" \
+	"$(python3 -c "
+import csv,sys,datetime
+t=[datetime.datetime.fromisoformat(x[0]) for x in list(csv.reader(open(sys.argv[1])))[1:]]
+print(sum((b-a).total_seconds()!=900 for a,b in zip(t,t[1:])))" "$G")"
 ctk intensity import "$D/lets-wait-awhile/gb_ci.csv" --db gen.db --zone GB --tz UTC >/dev/null 2>&1
 is "generic mixed 15/30 min: most common step" "$(sql gen.db "SELECT resolution_s FROM intensity_series WHERE zone='GB'")" \
 	"$(python3 -c "
