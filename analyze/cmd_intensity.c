@@ -1,7 +1,7 @@
 /* `ctk intensity import|default|list|fetch`: store carbon-intensity series.
  *   import PATH… --db DB [--format F] [--zone Z] [--tz Z] [--signal S] [--unit U]
  *   default --zone Z [--year Y] [--db DB --store]
- *   list --db DB [--json]
+ *   list --db DB [--zone Z] [--json]
  *   fetch --source S --zone Z --from T --to T --db DB [--base-url URL]
  *   join CSV --db DB --zone Z [--signal S] [--fill none|previous|default]
  *        [--default G] [--json]   (price an energy CSV start,end,energy_j)
@@ -36,7 +36,7 @@ static void usage(FILE *out)
 		"usage: ctk intensity import PATH… --db DB [--format F] [--zone Z] [--tz Z]\n"
 		"                            [--signal lifecycle|direct|marginal] [--unit g/kWh|lbs/MWh]\n"
 		"       ctk intensity default --zone Z [--year Y] [--db DB --store]\n"
-		"       ctk intensity list --db DB [--json]\n"
+		"       ctk intensity list --db DB [--zone Z] [--json]\n"
 		"       ctk intensity fetch --source uk|uk-regional|electricitymaps|eds --zone Z\n"
 		"                           --from T --to T --db DB [--base-url URL] [--timeout S]\n"
 		"                           [--retries N] [--signal S]\n"
@@ -322,20 +322,21 @@ static void add_stats(cJSON *o, const struct span_stats *s)
 	cJSON_AddNumberToObject(o, "estimated_share", s->n ? (double)s->est / (double)s->n : 0.0);
 }
 
-static int list_json(sqlite3 *db, cJSON *out, struct ctk_error *err)
+static int list_json(sqlite3 *db, const char *zone, cJSON *out, struct ctk_error *err)
 {
 	sqlite3_stmt *st = NULL, *pt = NULL, *zs = NULL;
 	cJSON *series = cJSON_AddArrayToObject(out, "series"), *zones = cJSON_AddArrayToObject(out, "zones");
 	int rc;
 
 	if ((rc = ctk_db_prepare(db, "SELECT series_id, zone, source, signal, kind, unit, resolution_s, year, path "
-				     "FROM intensity_series ORDER BY zone, signal, series_id", &st, err)) ||
+				     "FROM intensity_series WHERE ?1 IS NULL OR zone = ?1 ORDER BY zone, signal, series_id", &st, err)) ||
 	    (rc = ctk_db_prepare(db, "SELECT start_ns, end_ns, estimated, series_id FROM intensity "
 				     "WHERE series_id = ?1 ORDER BY start_ns", &pt, err)) ||
 	    (rc = ctk_db_prepare(db, "SELECT i.start_ns, i.end_ns, i.estimated, i.series_id FROM intensity i "
 				     "JOIN intensity_series s USING (series_id) WHERE s.zone = ?1 AND s.signal = ?2 "
 				     "AND s.kind != 'yearly' ORDER BY i.start_ns, i.end_ns", &zs, err)))
 		goto out;
+	ctk_bind_text_or_null(st, 1, zone);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		struct span_stats s = {0};
 		cJSON *o = cJSON_CreateObject();
@@ -368,8 +369,9 @@ static int list_json(sqlite3 *db, cJSON *out, struct ctk_error *err)
 	sqlite3_finalize(st);
 	st = NULL;
 	if ((rc = ctk_db_prepare(db, "SELECT zone, signal, count(*) FROM intensity_series WHERE kind != 'yearly' "
-				     "GROUP BY zone, signal ORDER BY zone, signal", &st, err)))
+				     "AND (?1 IS NULL OR zone = ?1) GROUP BY zone, signal ORDER BY zone, signal", &st, err)))
 		goto out;
+	ctk_bind_text_or_null(st, 1, zone);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		struct span_stats s = {0};
 		cJSON *o = cJSON_CreateObject(), *gaps, *ovl;
@@ -459,7 +461,7 @@ static int cmd_list(struct args *a, struct ctk_error *err)
 		rc = ctk_failf(err, CTK_ENOMEM, "out of memory");
 		goto out;
 	}
-	if (!(rc = list_json(db, out, err))) {
+	if (!(rc = list_json(db, a->zone, out, err))) {
 		if (a->json) {
 			char *s = cJSON_PrintUnformatted(out);
 			if (s)

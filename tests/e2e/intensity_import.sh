@@ -76,6 +76,7 @@ import json,glob,sys
 for f in sorted(glob.glob(sys.argv[1]+'/*.json')):
     d=json.load(open(f))['data']
     print(d[0]['from'], d[-1]['to'], len(d), 1800, round(sum(x['intensity']['actual'] is None for x in d)/len(d),6) or 0, 0, 0)" "$UK")"
+is "list --zone GB: only GB" "$(ctk intensity list --db em.db --zone GB --json | python3 -c "import json,sys; d=json.load(sys.stdin); print(sorted({x['zone'] for x in d['series']}), len(d['series']), len(d['zones']))")" "['GB'] 2 1"
 ok "list text names the gap" sh -c "ctk intensity list --db uk.db | grep -q 'gap     2023-03-17T00:00:00.000Z .. 2023-03-17T00:30:00.000Z'"
 
 # UK API bodies recorded in the vcr cassettes (read out by the test server's YAML reader)
