@@ -376,13 +376,17 @@ int ctk_join_add(struct ctk_join *j, int64_t start_ns, int64_t end_ns, double en
 		 struct ctk_join_piece *piece, struct ctk_error *err)
 {
 	struct ctk_join_piece p = {0};
-	int64_t s = start_ns, e = end_ns, x;
+	int64_t s, e, x;
 	int rc;
 
 	if (!isfinite(energy_j) || energy_j < 0)
 		return ctk_failf(err, CTK_EINPUT, "join: energy %g J is not a non-negative number", energy_j);
 	if (end_ns < start_ns)
 		return ctk_failf(err, CTK_EINPUT, "join: interval ends before it starts");
+	start_ns += j->o.shift_ns;
+	end_ns += j->o.shift_ns;
+	s = start_ns;
+	e = end_ns;
 	if (e == s)
 		e = s + 1; /* an instant: the value at start */
 	for (x = s; x < e;) {

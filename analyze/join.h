@@ -43,6 +43,9 @@ struct ctk_join_opts {
 	enum ctk_fill fill;
 	double default_g_per_kwh;    /* CTK_FILL_DEFAULT: this value, when has_default */
 	int has_default;
+	/* look intensity up at t + shift_ns (what-if: the same run started
+	 * earlier or later); first_ns/last_ns and the time mean are shifted too */
+	int64_t shift_ns;
 };
 
 /* What one ctk_join_add priced (for per-epoch or per-device sums). */

@@ -87,6 +87,18 @@ static void test_split_and_instant(void **state)
 	assert_int_equal(ctk_join_finish(j, &r, &err), 0);
 	assert_true(fabs(r.total.co2_g - 350) < 1e-9);
 	assert_true(fabs(r.mean_g_per_kwh_energy - 175) < 1e-9);
+	{ /* what-if shift: [-0:30, 0:30) looked up one hour later = [0:30, 1:30) → 150 */
+		struct ctk_join_opts o = {.zone = "A", .shift_ns = H};
+		struct ctk_join *js = NULL;
+		struct ctk_join_result rs;
+		assert_int_equal(ctk_join_open(db, &o, &js, &err), 0);
+		assert_int_equal(ctk_join_add(js, -H / 2, H / 2, KWH, &p, &err), 0);
+		assert_true(fabs(p.co2_g - 150) < 1e-9);
+		assert_int_equal(ctk_join_finish(js, &rs, &err), 0);
+		assert_true(rs.first_ns == H / 2 && rs.last_ns == H + H / 2);
+		assert_true(fabs(rs.mean_g_per_kwh_time - 150) < 1e-9);
+		ctk_join_free(js);
+	}
 	/* span [0:30, 1:59:59): 30 min at 100, 59:59 at 200 */
 	assert_true(fabs(r.mean_g_per_kwh_time - (1800 * 100.0 + 3599 * 200.0) / 5399) < 1e-9);
 	assert_string_equal(r.signal, "lifecycle");
