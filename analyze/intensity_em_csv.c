@@ -84,9 +84,8 @@ static int on_row(void *ctx, char **f, int n, int64_t line, struct ctk_error *er
 	if (n != e->nf)
 		return ctk_failf(err, CTK_EINPUT, "'%s' line %lld: %d field(s), the header has %d (truncated row?)",
 				 e->k->name, (long long)line, n, e->nf);
-	snprintf(where, sizeof where, "line %lld: field '%s'", (long long)line, e->hdr[e->t]);
 	if (ctk_time_parse(f[e->t], &e->utc, &t, err))
-		return ctk_error_prefix(err, "'%s' %s: ", e->k->name, where);
+		return ctk_error_prefix(err, "'%s' line %lld: field '%s': ", e->k->name, (long long)line, e->hdr[e->t]);
 	if (ctk_parse_double(f[e->value], &v))
 		return ctk_failf(err, CTK_EINPUT, "'%s' line %lld: field '%s': not a number ('%s')", e->k->name,
 				 (long long)line, e->hdr[e->value], f[e->value]);
