@@ -19,6 +19,7 @@ static const struct command commands[] = {
 	{"analyze", ctk_cmd_analyze, "analyze --db DB [--run R] [--json]: energy per epoch and device"},
 	{"export", ctk_cmd_export, "export samples --db DB [--run R]: readings as CSV"},
 	{"runs", ctk_cmd_runs, "runs --db DB [--json]: list the runs of a store"},
+	{"intensity", ctk_cmd_intensity, "intensity import|default|list|fetch|join: carbon-intensity series"},
 	{NULL, NULL, NULL},
 };
 
