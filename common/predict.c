@@ -301,7 +301,7 @@ int ctk_predict(const struct ctk_predictor *p, const struct ctk_predict_input *i
 	struct ctk_estimate rest_e, rest_d;
 	const struct ctk_predict_intensity *ci = &in->ci;
 	double cov = in->coverage > 0 ? in->coverage : CTK_PREDICT_COVERAGE;
-	int m = in->planned - in->n, used_d, rc;
+	int m = in->planned - in->n, rc;
 
 	memset(out, 0, sizeof(*out));
 	if (!p || !p->fn)
@@ -318,7 +318,7 @@ int ctk_predict(const struct ctk_predictor *p, const struct ctk_predict_input *i
 	if ((rc = total(p, in->energy_j, in->n, m, cov, &out->energy_j, &rest_e, &out->used_energy)))
 		return ctk_failf(err, rc, "predictor '%s' failed", p->name);
 	if (in->duration_s &&
-	    (rc = total(p, in->duration_s, in->n, m, cov, &out->duration_s, &rest_d, &used_d)))
+	    (rc = total(p, in->duration_s, in->n, m, cov, &out->duration_s, &rest_d, &out->used_duration)))
 		return ctk_failf(err, rc, "predictor '%s' failed", p->name);
 
 	/* CO2: observed epochs at what the series said, the rest at the

@@ -73,6 +73,7 @@ struct ctk_prediction {
 	struct ctk_estimate co2_g;       /* all planned epochs, g CO2e */
 	double coverage;                 /* nominal coverage of the intervals */
 	int used_energy;                 /* epochs the energy estimate rests on */
+	int used_duration;               /* epochs the duration estimate rests on */
 	int co2_forecast;                /* 1: the rest used the forecast, 0: persistence */
 	double rest_g_per_kwh;           /* intensity assumed for the rest (when co2 valid) */
 };
