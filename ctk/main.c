@@ -22,6 +22,9 @@ static const struct dispatch commands[] = {
 	{"analyze", "ctk-analyze", "energy per epoch and device, whole-run energy"},
 	{"export", "ctk-analyze", "write stored readings as CSV"},
 	{"runs", "ctk-analyze", "list the runs in a store"},
+	{"evaluate", "ctk-analyze", "prediction error per predictor and epochs observed"},
+	{"compare", "ctk-analyze", "energy and time per epoch across configurations"},
+	{"config", "ctk-analyze", "show or set a run's config (label, zone, epochs, gpu…)"},
 	{"report", "ctk-report", "tables (CSV, Markdown, LaTeX) for papers"},
 	{NULL, NULL, NULL},
 };
