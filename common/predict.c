@@ -159,8 +159,10 @@ static int predict_median(const double *x, int n, int m, double coverage, struct
 /* The warm-up rule of skip-warmup, in the spirit of STEP's "stable epochs":
  * epoch k (from the first) is warm-up when it differs from the median of
  * the epochs after it by more than max(5 % of that median, 3 robust standard
- * deviations (1.4826 × MAD) of them); drop such epochs from the start, at
- * most half of the observed ones, and stop at the first one that fits. */
+ * deviations (1.4826 × MAD) of them); drop such epochs from the start,
+ * fewer than half of the observed ones (so at least two kept epochs agree:
+ * with two epochs nothing says which one is odd), and stop at the first one
+ * that fits. */
 int ctk_warmup_epochs(const double *x, int n)
 {
 	double *tmp = malloc((size_t)(n > 0 ? n : 1) * sizeof(*tmp)), *dev = NULL;
@@ -170,7 +172,7 @@ int ctk_warmup_epochs(const double *x, int n)
 		free(tmp);
 		return 0;
 	}
-	while (k < n / 2) {
+	while (k < (n - 1) / 2) {
 		int r = n - k - 1;
 		double med = ctk_median(x + k + 1, r, tmp);
 		for (int i = 0; i < r; i++)

@@ -27,7 +27,7 @@
 /* Nominal coverage of every interval unless the caller asks for another. */
 #define CTK_PREDICT_COVERAGE 0.95
 /* The predictor the evaluation in bench/RESULTS.md ("prediction") chose. */
-#define CTK_PREDICT_DEFAULT "skip-warmup"
+#define CTK_PREDICT_DEFAULT "recent"
 
 /* One predicted total. value is valid when valid; lo/hi when has_interval
  * (an interval needs enough epochs to estimate the spread: see each
