@@ -92,12 +92,14 @@ static void test_skip_warmup(void **state)
 	const double x[] = {20, 10, 10.2, 9.8, 10};
 	const double steady[] = {10, 10.2, 9.8, 10, 10.1};
 	const double two[] = {14, 10};
+	const double three[] = {14, 10, 10.1};
 	struct ctk_prediction p;
 	(void)state;
 
 	assert_int_equal(ctk_warmup_epochs(x, 5), 1);
 	assert_int_equal(ctk_warmup_epochs(steady, 5), 0);
-	assert_int_equal(ctk_warmup_epochs(two, 2), 1);
+	assert_int_equal(ctk_warmup_epochs(two, 2), 0);   /* two epochs: which one is odd? */
+	assert_int_equal(ctk_warmup_epochs(three, 3), 1);
 	assert_int_equal(ctk_warmup_epochs(two, 1), 0);
 	p = run("skip-warmup", x, NULL, 5, 10);
 	assert_near(p.energy_j.value, 110, 1e-12);
@@ -105,10 +107,15 @@ static void test_skip_warmup(void **state)
 	assert_near(p.energy_j.hi - 110, 1.74309763, 1e-7);
 	p = run("ct-mean", x, NULL, 5, 10);
 	assert_near(p.energy_j.value, 120, 1e-12);
-	/* two epochs, the first 40 % off: keep only the second, no spread → no interval */
+	/* two epochs 40 % apart: both kept (ct-mean, 24 + 3·12 = 60). Three, the
+	 * first off (|14 − 10.05| > max(0.5025, 3·1.4826·0.05)): the mean of
+	 * 10 and 10.1 for the 2 to come → 34.1 + 20.1 = 54.2 */
 	p = run("skip-warmup", two, NULL, 2, 5);
-	assert_near(p.energy_j.value, 24 + 3 * 10, 1e-12);
-	assert_false(p.energy_j.has_interval);
+	assert_near(p.energy_j.value, 60, 1e-12);
+	p = run("skip-warmup", three, NULL, 3, 5);
+	assert_near(p.energy_j.value, 54.2, 1e-12);
+	assert_int_equal(p.used_energy, 2);
+	assert_true(p.energy_j.has_interval);
 }
 
 /* One epoch: a value, no interval (no spread yet). All epochs observed: the
