@@ -7,6 +7,7 @@
 #include "common/predict.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -352,4 +353,78 @@ int ctk_predict(const struct ctk_predictor *p, const struct ctk_predict_input *i
 		.has_interval = rest_e.has_interval,
 	};
 	return 0;
+}
+
+/* ---- budgets and the one-line summary ---------------------------------------- */
+
+enum ctk_budget_verdict ctk_budget_check(const struct ctk_estimate *e, double used, double budget)
+{
+	if (used > budget)
+		return CTK_BUDGET_EXCEEDED;
+	if (!e || !e->valid)
+		return CTK_BUDGET_OK;
+	if (e->value > budget)
+		return CTK_BUDGET_OVER;
+	if (e->has_interval && e->hi > budget)
+		return CTK_BUDGET_AT_RISK;
+	return CTK_BUDGET_OK;
+}
+
+const char *ctk_budget_verdict_name(enum ctk_budget_verdict v)
+{
+	static const char *const names[] = {"ok", "at-risk", "over", "exceeded"};
+	return (unsigned)v < sizeof names / sizeof names[0] ? names[v] : "?";
+}
+
+static void fmt_hms(char *buf, size_t size, double s)
+{
+	long long t = llround(s < 0 ? 0 : s);
+	snprintf(buf, size, "%lld:%02lld:%02lld", t / 3600, t / 60 % 60, t % 60);
+}
+
+/* Append ", NAME v [lo, hi]" to buf at *len with kWh, g or h:mm:ss values. */
+static void fmt_part(char *buf, size_t size, size_t *len, const char *name, const struct ctk_estimate *e, int kind)
+{
+	char v[32], lo[32], hi[32];
+	const double *x[3] = {&e->value, &e->lo, &e->hi};
+	char *out[3] = {v, lo, hi};
+
+	if (!e->valid || *len >= size)
+		return;
+	for (int i = 0; i < 3; i++) {
+		if (kind == 0)
+			snprintf(out[i], sizeof v, "%.4f", *x[i] / 3.6e6);
+		else if (kind == 1)
+			fmt_hms(out[i], sizeof v, *x[i]);
+		else
+			snprintf(out[i], sizeof v, "%.2f", *x[i]);
+	}
+	int n = e->has_interval
+		? snprintf(buf + *len, size - *len, ", %s %s%s [%s, %s]", name, v, kind == 0 ? " kWh" : kind == 2 ? " g" : "", lo, hi)
+		: snprintf(buf + *len, size - *len, ", %s %s%s", name, v, kind == 0 ? " kWh" : kind == 2 ? " g" : "");
+	if (n > 0)
+		*len += (size_t)n;
+}
+
+char *ctk_prediction_format(char *buf, size_t size, const struct ctk_predictor *p,
+			    const struct ctk_predict_input *in, const struct ctk_prediction *out)
+{
+	size_t len;
+	int n;
+
+	if (!size)
+		return buf;
+	n = snprintf(buf, size, "after %d/%d epochs (%s, %.0f %% interval):", in->n, in->planned, p ? p->name : "?",
+		     100 * out->coverage);
+	len = n > 0 ? (size_t)n : 0;
+	fmt_part(buf, size, &len, "energy", &out->energy_j, 0);
+	fmt_part(buf, size, &len, "duration", &out->duration_s, 1);
+	fmt_part(buf, size, &len, "CO2", &out->co2_g, 2);
+	if (len < size && len > 0 && buf[len - 1] == ':')
+		snprintf(buf + len, size - len, " nothing to predict");
+	/* drop the comma after the colon: "…interval): energy …" */
+	char *c = strstr(buf, ":, ");
+	if (c)
+		memmove(c + 1, c + 2, strlen(c + 2) + 1);
+	return buf;
 }

@@ -20,6 +20,7 @@
 #ifndef CTK_PREDICT_H
 #define CTK_PREDICT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "err.h"
@@ -104,6 +105,24 @@ const struct ctk_predictor *ctk_predictor_default(void);
  * CTK_EINPUT for n < 1, planned < n or a non-finite input. */
 int ctk_predict(const struct ctk_predictor *p, const struct ctk_predict_input *in,
 		struct ctk_prediction *out, struct ctk_error *err);
+
+/* Footprint budgets (the collector's --budget warn|stop|ask): compare a
+ * predicted total with a limit. used is what was measured so far (e.g. the
+ * whole run's energy up to now, outside epochs included).
+ *   CTK_BUDGET_EXCEEDED  used > budget already
+ *   CTK_BUDGET_OVER      the prediction's value > budget
+ *   CTK_BUDGET_AT_RISK   value <= budget < hi (the interval reaches past it)
+ *   CTK_BUDGET_OK        otherwise (also when e is not valid) */
+enum ctk_budget_verdict { CTK_BUDGET_OK, CTK_BUDGET_AT_RISK, CTK_BUDGET_OVER, CTK_BUDGET_EXCEEDED };
+enum ctk_budget_verdict ctk_budget_check(const struct ctk_estimate *e, double used, double budget);
+const char *ctk_budget_verdict_name(enum ctk_budget_verdict v);
+
+/* One line for people, carbontracker-like, into buf (no newline):
+ * "after 2/12 epochs (recent, 95 % interval): energy 0.1234 kWh [0.1200, 0.1300],
+ *  duration 0:10:00 [0:09:50, 0:10:10], CO2 30.85 g [30.00, 32.50]"
+ * Parts that are not valid are left out. Returns buf. */
+char *ctk_prediction_format(char *buf, size_t size, const struct ctk_predictor *p,
+			    const struct ctk_predict_input *in, const struct ctk_prediction *out);
 
 /* Helpers exposed for tests and for `ctk compare`'s intervals. */
 /* Quantile of Student's t with df degrees of freedom (df >= 1), 0 < q < 1. */

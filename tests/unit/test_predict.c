@@ -228,6 +228,41 @@ static void test_bad_input(void **state)
 	assert_int_equal(ctk_predict(NULL, &in, &p, &err), CTK_EUSAGE);
 }
 
+/* Budgets: 100 J measured so far, prediction 900 [800, 1100]. */
+static void test_budget_and_format(void **state)
+{
+	struct ctk_estimate e = {.value = 900, .lo = 800, .hi = 1100, .valid = 1, .has_interval = 1};
+	const double en[] = {3.6e6, 3.6e6}, d[] = {600, 600};
+	struct ctk_predict_input in = {.energy_j = en, .duration_s = d, .n = 2, .planned = 4};
+	struct ctk_prediction p;
+	struct ctk_error err = {0};
+	char buf[512];
+	(void)state;
+
+	assert_int_equal(ctk_budget_check(&e, 100, 2000), CTK_BUDGET_OK);
+	assert_int_equal(ctk_budget_check(&e, 100, 1000), CTK_BUDGET_AT_RISK);
+	assert_int_equal(ctk_budget_check(&e, 100, 850), CTK_BUDGET_OVER);
+	assert_int_equal(ctk_budget_check(&e, 100, 50), CTK_BUDGET_EXCEEDED);
+	e.valid = 0;
+	assert_int_equal(ctk_budget_check(&e, 100, 50), CTK_BUDGET_EXCEEDED);
+	assert_int_equal(ctk_budget_check(&e, 100, 500), CTK_BUDGET_OK);
+	assert_string_equal(ctk_budget_verdict_name(CTK_BUDGET_AT_RISK), "at-risk");
+
+	/* 2 kWh observed, two more at 1 kWh; 20 min so far, 40 min in all; 200 g/kWh */
+	in.ci.has_mean = 1;
+	in.ci.mean_g_per_kwh = 200;
+	assert_int_equal(ctk_predict(ctk_predictor_find("ct-mean"), &in, &p, &err), 0);
+	ctk_prediction_format(buf, sizeof buf, ctk_predictor_find("ct-mean"), &in, &p);
+	assert_string_equal(buf, "after 2/4 epochs (ct-mean, 95 % interval): energy 4.0000 kWh [4.0000, 4.0000], "
+				 "duration 0:40:00 [0:40:00, 0:40:00], CO2 800.00 g [800.00, 800.00]");
+	in.n = 1;
+	in.duration_s = NULL;
+	in.ci.has_mean = 0;
+	assert_int_equal(ctk_predict(ctk_predictor_find("ct-mean"), &in, &p, &err), 0);
+	ctk_prediction_format(buf, sizeof buf, ctk_predictor_find("ct-mean"), &in, &p);
+	assert_string_equal(buf, "after 1/4 epochs (ct-mean, 95 % interval): energy 4.0000 kWh");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -237,6 +272,7 @@ int main(void)
 		cmocka_unit_test(test_edges),
 		cmocka_unit_test(test_co2),
 		cmocka_unit_test(test_bad_input),
+		cmocka_unit_test(test_budget_and_format),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
