@@ -163,7 +163,8 @@ static int predict_median(const double *x, int n, int m, double coverage, struct
  * deviations (1.4826 × MAD) of them); drop such epochs from the start,
  * fewer than half of the observed ones (so at least two kept epochs agree:
  * with two epochs nothing says which one is odd), and stop at the first one
- * that fits. */
+ * that fits; at most CTK_WARMUP_MAX epochs (warm-up is short, and this keeps
+ * a call O(n log n)). */
 int ctk_warmup_epochs(const double *x, int n)
 {
 	double *tmp = malloc((size_t)(n > 0 ? n : 1) * sizeof(*tmp)), *dev = NULL;
@@ -173,7 +174,7 @@ int ctk_warmup_epochs(const double *x, int n)
 		free(tmp);
 		return 0;
 	}
-	while (k < (n - 1) / 2) {
+	while (k < (n - 1) / 2 && k < CTK_WARMUP_MAX) {
 		int r = n - k - 1;
 		double med = ctk_median(x + k + 1, r, tmp);
 		for (int i = 0; i < r; i++)

@@ -25,6 +25,8 @@
 
 #include "err.h"
 
+/* Most leading epochs skip-warmup may drop. */
+#define CTK_WARMUP_MAX 10
 /* Nominal coverage of every interval unless the caller asks for another. */
 #define CTK_PREDICT_COVERAGE 0.95
 /* The predictor the evaluation in bench/RESULTS.md ("prediction") chose. */
