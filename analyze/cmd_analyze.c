@@ -11,6 +11,7 @@
 
 #include "analyze/analysis.h"
 #include "analyze/commands.h"
+#include "analyze/predict_eval.h"
 #include "common/db.h"
 #include "common/time.h"
 #include "common/util.h"
@@ -24,12 +25,14 @@ struct opts {
 	int json;
 	double pue;
 	const char *pue_source;
+	struct ctk_predict_opts pred;
 };
 
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: ctk analyze --db DB [--run R] [--json] [--pue P|carbontracker]\n\n"
+		"usage: ctk analyze --db DB [--run R] [--json] [--pue P|carbontracker]\n"
+		"                   [--predict-after K|A..B] [--epochs N]\n\n"
 		"Energy per epoch and device (counter difference where the device has an energy\n"
 		"counter, else the trapezoid over power), whole-run energy (first to last reading),\n"
 		"energy outside epochs and coverage (share of time with readings at most two\n"
@@ -38,6 +41,10 @@ static void usage(FILE *out)
 		"  --json      print JSON (schemas/analyze.schema.json) instead of a table\n"
 		"  --pue P     power usage effectiveness for facility energy (default 1.0;\n"
 		"              'carbontracker' = 1.58, Uptime Institute 2020 global average)\n"
+		"  --predict-after K|A..B  predict the epochs' totals after N = 1..K (or A..B)\n"
+		"              epochs with every predictor and store them with the error\n"
+		"              (default: every N below the run's epochs)\n"
+		"  --epochs N  planned epochs (default: the run's planned epochs, else its epochs)\n"
 		"exit status: 0 ok, 1 usage, 2 bad input, 3 I/O or database\n");
 }
 
@@ -46,8 +53,10 @@ static int parse_opts(int argc, char **argv, struct opts *o, struct ctk_error *e
 	static const struct option longopts[] = {
 		{"db", required_argument, NULL, 'd'}, {"run", required_argument, NULL, 'r'},
 		{"json", no_argument, NULL, 'j'}, {"pue", required_argument, NULL, 'p'},
+		{"predict-after", required_argument, NULL, 'P'}, {"epochs", required_argument, NULL, 'E'},
 		{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
 	};
+	int64_t v;
 	int c;
 
 	o->pue = 1.0;
@@ -67,6 +76,15 @@ static int parse_opts(int argc, char **argv, struct opts *o, struct ctk_error *e
 			} else {
 				o->pue_source = "given with --pue";
 			}
+			break;
+		case 'P':
+			if (ctk_predict_parse_range(optarg, &o->pred.from_n, &o->pred.to_n, err))
+				return CTK_EUSAGE;
+			break;
+		case 'E':
+			if (ctk_parse_int64(optarg, &v) || v < 1 || v > 1000000)
+				return ctk_failf(err, CTK_EUSAGE, "--epochs '%s': not a number of epochs >= 1", optarg);
+			o->pred.planned = (int)v;
 			break;
 		case 'h': usage(stdout); return 1;
 		default: usage(stderr); return ctk_failf(err, CTK_EUSAGE, "bad option");
@@ -134,7 +152,8 @@ static void print_epochs(const struct ctk_run_result *r)
 	}
 }
 
-static void print_run(const struct ctk_run_result *r, const struct opts *o)
+static void print_run(const struct ctk_run_result *r, const struct opts *o,
+		      const struct ctk_run_predictions *pred)
 {
 	char a[40], b[40];
 	double total = ctk_run_energy_j(r), in = ctk_run_epochs_energy_j(r);
@@ -158,8 +177,10 @@ static void print_run(const struct ctk_run_result *r, const struct opts *o)
 		return;
 	}
 	print_epochs(r);
-	printf("  in %d epoch(s): %.3f J = %.6f kWh; outside epochs: %.3f J (%.1f%% of the run)\n\n", r->nwin, in,
+	printf("  in %d epoch(s): %.3f J = %.6f kWh; outside epochs: %.3f J (%.1f%% of the run)\n", r->nwin, in,
 	       in / 3.6e6, total - in, total > 0 ? 100.0 * (total - in) / total : 0.0);
+	ctk_predictions_print(stdout, pred);
+	printf("\n");
 }
 
 /* ---- JSON output ------------------------------------------------------- */
@@ -275,13 +296,22 @@ static int analyze_runs(sqlite3 *db, const int64_t *ids, int n, const struct opt
 {
 	for (int i = 0; i < n; i++) {
 		struct ctk_run_result r;
+		struct ctk_run_predictions pred = {0};
 		int rc = ctk_analysis_run(db, ids[i], &r, err);
 		if (!rc)
 			rc = ctk_analysis_store(db, &r, err);
-		if (!rc && runs)
-			cJSON_AddItemToArray(runs, run_json(&r, o));
-		else if (!rc)
-			print_run(&r, o);
+		if (!rc)
+			rc = ctk_predict_run(db, &r, &o->pred, &pred, err);
+		if (!rc)
+			rc = ctk_predict_store(db, &pred, err);
+		if (!rc && runs) {
+			cJSON *j = run_json(&r, o);
+			cJSON_AddItemToObject(j, "predictions", ctk_predictions_json(&pred));
+			cJSON_AddItemToArray(runs, j);
+		} else if (!rc) {
+			print_run(&r, o, &pred);
+		}
+		ctk_run_predictions_free(&pred);
 		ctk_run_result_free(&r);
 		if (rc)
 			return rc;
@@ -308,6 +338,7 @@ int ctk_cmd_analyze(int argc, char **argv, struct ctk_error *err)
 		cJSON_AddNumberToObject(root, "schema_version", 1);
 		cJSON_AddNumberToObject(root, "pue", o.pue);
 		cJSON_AddStringToObject(root, "pue_source", o.pue_source);
+		cJSON_AddStringToObject(root, "default_predictor", CTK_PREDICT_DEFAULT);
 		runs = cJSON_AddArrayToObject(root, "runs");
 	}
 	if ((rc = ctk_db_begin(db, err)))

@@ -15,5 +15,8 @@ int ctk_cmd_analyze(int argc, char **argv, struct ctk_error *err);
 int ctk_cmd_export(int argc, char **argv, struct ctk_error *err);
 int ctk_cmd_runs(int argc, char **argv, struct ctk_error *err);
 int ctk_cmd_intensity(int argc, char **argv, struct ctk_error *err);
+int ctk_cmd_evaluate(int argc, char **argv, struct ctk_error *err);
+int ctk_cmd_compare(int argc, char **argv, struct ctk_error *err);
+int ctk_cmd_config(int argc, char **argv, struct ctk_error *err);
 
 #endif

@@ -20,6 +20,9 @@ static const struct command commands[] = {
 	{"export", ctk_cmd_export, "export samples --db DB [--run R]: readings as CSV"},
 	{"runs", ctk_cmd_runs, "runs --db DB [--json]: list the runs of a store"},
 	{"intensity", ctk_cmd_intensity, "intensity import|default|list|fetch|join: carbon-intensity series"},
+	{"evaluate", ctk_cmd_evaluate, "evaluate --db DB [--runs R,…] [--json|--csv]: prediction error per predictor and N"},
+	{"compare", ctk_cmd_compare, "compare --db DB --by KEY[,KEY] [--baseline V]: energy and time per group"},
+	{"config", ctk_cmd_config, "config --db DB R [key=value…]: show or set a run's config (label, zone, epochs, …)"},
 	{NULL, NULL, NULL},
 };
 

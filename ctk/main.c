@@ -23,6 +23,9 @@ static const struct dispatch commands[] = {
 	{"export", "ctk-analyze", "write stored readings as CSV"},
 	{"runs", "ctk-analyze", "list the runs in a store"},
 	{"intensity", "ctk-analyze", "carbon-intensity series: import, default, list, fetch, join"},
+	{"evaluate", "ctk-analyze", "prediction error per predictor and epochs observed"},
+	{"compare", "ctk-analyze", "energy and time per epoch across configurations"},
+	{"config", "ctk-analyze", "show or set a run's config (label, zone, epochs, gpu…)"},
 	{"report", "ctk-report", "tables (CSV, Markdown, LaTeX) for papers"},
 	{NULL, NULL, NULL},
 };

@@ -152,6 +152,12 @@ CREATE TABLE device_energy (
   period_s         REAL                -- median sampling period
 );
 
+-- Analysis results: what each predictor (common/predict.h) said after the
+-- first after_n epochs about the total of planned_epochs epochs (epochs only:
+-- energy_j summed over devices, duration in s, co2 in g), its interval
+-- [lo, hi] of nominal coverage coverage_nominal, the measured total and
+-- rel_err = (value - actual) / actual. NULL: not known (e.g. co2 without an
+-- intensity series, actual when the run stopped short of planned_epochs).
 CREATE TABLE predictions (
   run_id     INTEGER NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,
   after_n    INTEGER NOT NULL,
@@ -162,6 +168,9 @@ CREATE TABLE predictions (
   hi         REAL,
   actual     REAL,
   rel_err    REAL,
+  coverage_nominal REAL,             -- e.g. 0.95; NULL when there is no interval
+  planned_epochs   INTEGER,          -- epochs the totals are for
+  used_epochs      INTEGER,          -- epochs the estimate rests on (skip-warmup drops some)
   PRIMARY KEY (run_id, after_n, predictor, target)
 );
 

@@ -1,0 +1,213 @@
+/* `ctk evaluate --db DB [--runs R,…] [--target T] [--max-n N] [--json|--csv]`:
+ * how good each predictor was across runs, from the rows `ctk analyze`
+ * stored in predictions: per predictor, target and N (and over all N) the
+ * mean absolute percentage error, the worst case, the bias (mean signed
+ * error) and the share of measured totals inside the interval (coverage,
+ * to compare with its nominal value). */
+#include <cjson/cJSON.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyze/commands.h"
+#include "common/db.h"
+#include "common/util.h"
+
+enum fmt { FMT_TABLE, FMT_JSON, FMT_CSV };
+
+struct eval_opts {
+	const char *db, *runs, *target, *predictor;
+	int max_n;
+	enum fmt fmt;
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: ctk evaluate --db DB [--runs R[,R…]] [--target energy|duration|co2]\n"
+		"                    [--predictor NAME] [--max-n N] [--json|--csv]\n\n"
+		"Accuracy of the predictions stored by `ctk analyze` (run that first), per\n"
+		"predictor, target and N epochs observed, and over all N ('all'):\n"
+		"  runs      runs with a measured total\n"
+		"  mape_pct  mean |value - actual| / actual, in %%\n"
+		"  worst_pct largest |error|, in %%\n"
+		"  bias_pct  mean signed error (value - actual) / actual, in %%\n"
+		"  coverage  share of actual totals inside [lo, hi] (of the rows with an\n"
+		"            interval; compare with nominal)\n"
+		"exit status: 0 ok, 1 usage, 2 bad input, 3 I/O or database\n");
+}
+
+static int parse_opts(int argc, char **argv, struct eval_opts *o, struct ctk_error *err)
+{
+	static const struct option longopts[] = {
+		{"db", required_argument, NULL, 'd'}, {"runs", required_argument, NULL, 'r'},
+		{"run", required_argument, NULL, 'r'}, {"target", required_argument, NULL, 't'},
+		{"predictor", required_argument, NULL, 'p'}, {"max-n", required_argument, NULL, 'n'},
+		{"json", no_argument, NULL, 'j'}, {"csv", no_argument, NULL, 'c'},
+		{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
+	};
+	int64_t v;
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "hd:r:t:p:n:jc", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'd': o->db = optarg; break;
+		case 'r': o->runs = optarg; break;
+		case 't':
+			if (strcmp(optarg, "energy") && strcmp(optarg, "duration") && strcmp(optarg, "co2"))
+				return ctk_failf(err, CTK_EUSAGE, "--target '%s': not energy, duration or co2", optarg);
+			o->target = optarg;
+			break;
+		case 'p': o->predictor = optarg; break;
+		case 'n':
+			if (ctk_parse_int64(optarg, &v) || v < 1 || v > 1000000)
+				return ctk_failf(err, CTK_EUSAGE, "--max-n '%s': not a number >= 1", optarg);
+			o->max_n = (int)v;
+			break;
+		case 'j': o->fmt = FMT_JSON; break;
+		case 'c': o->fmt = FMT_CSV; break;
+		case 'h': usage(stdout); return 1;
+		default: usage(stderr); return ctk_failf(err, CTK_EUSAGE, "bad option");
+		}
+	}
+	if (optind < argc)
+		return ctk_failf(err, CTK_EUSAGE, "unexpected argument '%s'", argv[optind]);
+	if (!o->db)
+		return ctk_failf(err, CTK_EUSAGE, "no database given (use --db FILE)");
+	return 0;
+}
+
+/* "run_id IN (1,2,…)" for --runs (ids or labels), else "1". */
+static int runs_clause(sqlite3 *db, const char *runs, char *buf, size_t size, struct ctk_error *err)
+{
+	char list[4096], *p, *save = NULL;
+	size_t len;
+	int rc;
+
+	if (!runs) {
+		snprintf(buf, size, "1");
+		return 0;
+	}
+	snprintf(list, sizeof list, "%s", runs);
+	len = (size_t)snprintf(buf, size, "run_id IN (");
+	for (p = strtok_r(list, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
+		int64_t id;
+		if ((rc = ctk_db_find_run(db, p, &id, err)))
+			return rc;
+		if (len + 24 >= size)
+			return ctk_failf(err, CTK_EUSAGE, "--runs: too many runs");
+		len += (size_t)snprintf(buf + len, size - len, "%s%lld", buf[len - 1] == '(' ? "" : ",", (long long)id);
+	}
+	if (buf[len - 1] == '(')
+		return ctk_failf(err, CTK_EUSAGE, "--runs: no run given");
+	snprintf(buf + len, size - len, ")");
+	return 0;
+}
+
+#define EVAL_COLS \
+	"count(DISTINCT run_id), 100 * avg(abs(rel_err)), 100 * max(abs(rel_err)), 100 * avg(rel_err), " \
+	"sum(lo IS NOT NULL AND actual BETWEEN lo AND hi), sum(lo IS NOT NULL), avg(coverage_nominal), count(*)"
+
+int ctk_cmd_evaluate(int argc, char **argv, struct ctk_error *err)
+{
+	struct eval_opts o = {0};
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	char where[8192], sql[16384];
+	cJSON *root = NULL, *rows = NULL;
+	int rc, nrows = 0;
+
+	if ((rc = parse_opts(argc, argv, &o, err)))
+		return rc > 0 ? 0 : rc;
+	if ((rc = ctk_db_open(o.db, CTK_DB_READONLY, &db, err)))
+		return rc;
+	if ((rc = runs_clause(db, o.runs, where, sizeof where, err)))
+		goto out;
+	snprintf(sql, sizeof sql,
+		 "WITH p AS (SELECT * FROM predictions WHERE rel_err IS NOT NULL AND %s "
+		 "AND (?1 IS NULL OR target = ?1) AND (?2 IS NULL OR predictor = ?2) AND after_n <= ?3) "
+		 "SELECT * FROM (SELECT predictor AS pr, target AS tg, after_n AS an, " EVAL_COLS " FROM p "
+		 "GROUP BY predictor, target, after_n "
+		 "UNION ALL SELECT predictor, target, NULL, " EVAL_COLS " FROM p GROUP BY predictor, target) "
+		 "ORDER BY tg = 'co2', tg = 'duration', pr, an IS NULL, an", where);
+	if ((rc = ctk_db_prepare(db, sql, &st, err)))
+		goto out;
+	ctk_bind_text_or_null(st, 1, o.target);
+	ctk_bind_text_or_null(st, 2, o.predictor);
+	sqlite3_bind_int(st, 3, o.max_n ? o.max_n : 1000000);
+	if (o.fmt == FMT_JSON) {
+		root = cJSON_CreateObject();
+		cJSON_AddNumberToObject(root, "schema_version", 1);
+		rows = cJSON_AddArrayToObject(root, "rows");
+	} else if (o.fmt == FMT_CSV) {
+		printf("predictor,target,after_n,runs,mape_pct,worst_pct,bias_pct,coverage,coverage_nominal,with_interval\n");
+	} else {
+		printf("%-12s %-8s %7s %5s %9s %9s %9s %9s %8s\n", "predictor", "target", "after_n", "runs", "mape_pct",
+		       "worst_pct", "bias_pct", "coverage", "nominal");
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *pred = (const char *)sqlite3_column_text(st, 0), *tgt = (const char *)sqlite3_column_text(st, 1);
+		int all = sqlite3_column_type(st, 2) == SQLITE_NULL, n = sqlite3_column_int(st, 2);
+		int runs = sqlite3_column_int(st, 3), inside = sqlite3_column_int(st, 7), withiv = sqlite3_column_int(st, 8);
+		double mape = sqlite3_column_double(st, 4), worst = sqlite3_column_double(st, 5),
+		       bias = sqlite3_column_double(st, 6), nominal = sqlite3_column_double(st, 9);
+		double cov = withiv ? (double)inside / withiv : 0;
+		char nbuf[16], cbuf[16], nombuf[16];
+		snprintf(nbuf, sizeof nbuf, all ? "all" : "%d", n);
+		snprintf(cbuf, sizeof cbuf, withiv ? "%.3f" : "", cov);
+		snprintf(nombuf, sizeof nombuf, withiv ? "%.3f" : "", nominal);
+		nrows++;
+		if (o.fmt == FMT_JSON) {
+			cJSON *j = cJSON_CreateObject();
+			cJSON_AddStringToObject(j, "predictor", pred);
+			cJSON_AddStringToObject(j, "target", tgt);
+			if (all)
+				cJSON_AddNullToObject(j, "after_n");
+			else
+				cJSON_AddNumberToObject(j, "after_n", n);
+			cJSON_AddNumberToObject(j, "runs", runs);
+			cJSON_AddNumberToObject(j, "predictions", sqlite3_column_int(st, 10));
+			cJSON_AddNumberToObject(j, "mape_pct", mape);
+			cJSON_AddNumberToObject(j, "worst_pct", worst);
+			cJSON_AddNumberToObject(j, "bias_pct", bias);
+			if (withiv) {
+				cJSON_AddNumberToObject(j, "coverage", cov);
+				cJSON_AddNumberToObject(j, "coverage_nominal", nominal);
+			} else {
+				cJSON_AddNullToObject(j, "coverage");
+				cJSON_AddNullToObject(j, "coverage_nominal");
+			}
+			cJSON_AddNumberToObject(j, "with_interval", withiv);
+			cJSON_AddItemToArray(rows, j);
+		} else if (o.fmt == FMT_CSV) {
+			printf("%s,%s,%s,%d,%.6f,%.6f,%.6f,%s,%s,%d\n", pred, tgt, all ? "" : nbuf, runs, mape, worst, bias,
+			       cbuf, nombuf, withiv);
+		} else {
+			printf("%-12s %-8s %7s %5d %9.3f %9.3f %+9.3f %9s %8s\n", pred, tgt, nbuf, runs, mape, worst, bias,
+			       withiv ? cbuf : "-", withiv ? nombuf : "-");
+		}
+	}
+	if (rc != SQLITE_DONE) {
+		rc = ctk_db_fail(db, err, "evaluate");
+		goto out;
+	}
+	rc = 0;
+	if (root) {
+		char *s = cJSON_Print(root);
+		if (!s) {
+			rc = ctk_failf(err, CTK_ENOMEM, "out of memory");
+			goto out;
+		}
+		puts(s);
+		free(s);
+	} else if (!nrows && o.fmt == FMT_TABLE) {
+		printf("no predictions with a measured total in '%s' (run: ctk analyze --db %s)\n", o.db, o.db);
+	}
+out:
+	sqlite3_finalize(st);
+	cJSON_Delete(root);
+	ctk_db_close(db);
+	return rc;
+}

@@ -1,0 +1,431 @@
+/* This file contains the predictors of common/predict.h: each estimates the
+ * sum of the epochs still to come from the epochs observed so far, with a
+ * prediction interval, and ctk_predict() turns that into totals of energy,
+ * duration and CO2. Intervals assume the remaining epochs are independent
+ * draws around the estimate (Student t); `ctk evaluate` measures how far
+ * real runs are from that, so the nominal coverage is a claim under test. */
+#include "common/predict.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- small statistics -------------------------------------------------- */
+
+/* Continued fraction of the regularised incomplete beta (modified Lentz). */
+static double betacf(double a, double b, double x)
+{
+	const double tiny = 1e-300;
+	double c = 1, d = 1 - (a + b) * x / (a + 1), h;
+
+	if (fabs(d) < tiny)
+		d = tiny;
+	d = 1 / d;
+	h = d;
+	for (int m = 1; m <= 300; m++) {
+		double m2 = 2.0 * m, aa = m * (b - m) * x / ((a + m2 - 1) * (a + m2));
+		d = 1 + aa * d;
+		d = fabs(d) < tiny ? 1 / tiny : 1 / d;
+		c = 1 + aa / c;
+		if (fabs(c) < tiny)
+			c = tiny;
+		h *= d * c;
+		aa = -(a + m) * (a + b + m) * x / ((a + m2) * (a + m2 + 1));
+		d = 1 + aa * d;
+		d = fabs(d) < tiny ? 1 / tiny : 1 / d;
+		c = 1 + aa / c;
+		if (fabs(c) < tiny)
+			c = tiny;
+		double del = d * c;
+		h *= del;
+		if (fabs(del - 1) < 1e-15)
+			break;
+	}
+	return h;
+}
+
+/* I_x(a, b), the regularised incomplete beta function. */
+static double betai(double a, double b, double x)
+{
+	if (x <= 0)
+		return 0;
+	if (x >= 1)
+		return 1;
+	double lbt = lgamma(a + b) - lgamma(a) - lgamma(b) + a * log(x) + b * log1p(-x);
+	if (x < (a + 1) / (a + b + 2))
+		return exp(lbt) * betacf(a, b, x) / a;
+	return 1 - exp(lbt) * betacf(b, a, 1 - x) / b;
+}
+
+/* P(T <= t) for Student's t with df degrees of freedom. */
+static double t_cdf(double t, double df)
+{
+	double tail = 0.5 * betai(df / 2, 0.5, df / (df + t * t));
+	return t >= 0 ? 1 - tail : tail;
+}
+
+double ctk_t_quantile(double q, double df)
+{
+	double lo = 0, hi = 1;
+
+	if (q == 0.5)
+		return 0;
+	if (q < 0.5)
+		return -ctk_t_quantile(1 - q, df);
+	while (t_cdf(hi, df) < q && hi < 1e12)
+		hi *= 2;
+	for (int i = 0; i < 200 && hi - lo > 1e-13 * hi; i++) {
+		double mid = 0.5 * (lo + hi);
+		if (t_cdf(mid, df) < q)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return 0.5 * (lo + hi);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+double ctk_median(const double *x, int n, double *tmp)
+{
+	if (n <= 0)
+		return NAN;
+	memcpy(tmp, x, (size_t)n * sizeof(*tmp));
+	qsort(tmp, (size_t)n, sizeof(*tmp), cmp_double);
+	return n % 2 ? tmp[n / 2] : 0.5 * (tmp[n / 2 - 1] + tmp[n / 2]);
+}
+
+static void mean_sd(const double *x, int n, double *mean, double *sd)
+{
+	double s = 0, ss = 0;
+	for (int i = 0; i < n; i++)
+		s += x[i];
+	*mean = s / n;
+	for (int i = 0; i < n; i++)
+		ss += (x[i] - *mean) * (x[i] - *mean);
+	*sd = n > 1 ? sqrt(ss / (n - 1)) : 0;
+}
+
+/* value ± t_{(1+c)/2, df} · scale, lo clamped at 0 (sums of energies and
+ * durations are never negative). df < 1: no interval. */
+static void set_interval(struct ctk_estimate *e, double value, double scale, double df, double coverage)
+{
+	e->value = value < 0 ? 0 : value;
+	e->valid = 1;
+	e->has_interval = df >= 1;
+	if (!e->has_interval)
+		return;
+	double half = ctk_t_quantile(0.5 + coverage / 2, df) * scale;
+	e->lo = value - half < 0 ? 0 : value - half;
+	e->hi = value + half < 0 ? 0 : value + half;
+}
+
+/* ---- predictors ---------------------------------------------------------- */
+
+/* ct-mean: carbontracker's rule, mean of the observed epochs for each epoch
+ * to come (mean × planned in all). Interval: the t prediction interval of a
+ * sum of m new draws, s·sqrt(m + m²/n), n−1 degrees of freedom (n >= 2). */
+static int predict_mean(const double *x, int n, int m, double coverage, struct ctk_estimate *rest,
+			int *used)
+{
+	double mean, sd;
+	mean_sd(x, n, &mean, &sd);
+	set_interval(rest, m * mean, sd * sqrt(m + (double)m * m / n), n - 1, coverage);
+	*used = n;
+	return 0;
+}
+
+/* median: the median epoch for each epoch to come, robust to one odd epoch.
+ * Interval as ct-mean's with the median's larger sampling variance
+ * (asymptotic efficiency 2/π of the mean's under normal errors). */
+static int predict_median(const double *x, int n, int m, double coverage, struct ctk_estimate *rest,
+			  int *used)
+{
+	double mean, sd, *tmp = malloc((size_t)n * sizeof(*tmp));
+	if (!tmp)
+		return CTK_ENOMEM;
+	double med = ctk_median(x, n, tmp);
+	free(tmp);
+	mean_sd(x, n, &mean, &sd);
+	set_interval(rest, m * med, sd * sqrt(m + (double)m * m * (M_PI / 2) / n), n - 1, coverage);
+	*used = n;
+	return 0;
+}
+
+/* The warm-up rule of skip-warmup, in the spirit of STEP's "stable epochs":
+ * epoch k (from the first) is warm-up when it differs from the median of
+ * the epochs after it by more than max(5 % of that median, 3 robust standard
+ * deviations (1.4826 × MAD) of them); drop such epochs from the start,
+ * fewer than half of the observed ones (so at least two kept epochs agree:
+ * with two epochs nothing says which one is odd), and stop at the first one
+ * that fits; at most CTK_WARMUP_MAX epochs (warm-up is short, and this keeps
+ * a call O(n log n)). */
+int ctk_warmup_epochs(const double *x, int n)
+{
+	double *tmp = malloc((size_t)(n > 0 ? n : 1) * sizeof(*tmp)), *dev = NULL;
+	int k = 0;
+
+	if (!tmp || !(dev = malloc((size_t)(n > 0 ? n : 1) * sizeof(*dev)))) {
+		free(tmp);
+		return 0;
+	}
+	while (k < (n - 1) / 2 && k < CTK_WARMUP_MAX) {
+		int r = n - k - 1;
+		double med = ctk_median(x + k + 1, r, tmp);
+		for (int i = 0; i < r; i++)
+			dev[i] = fabs(x[k + 1 + i] - med);
+		double mad = ctk_median(dev, r, tmp);
+		double tol = fmax(0.05 * fabs(med), 3 * 1.4826 * mad);
+		if (fabs(x[k] - med) <= tol)
+			break;
+		k++;
+	}
+	free(tmp);
+	free(dev);
+	return k;
+}
+
+/* skip-warmup: drop the leading warm-up epochs (ctk_warmup_epochs), then
+ * ct-mean on the rest, interval on the kept epochs only. */
+static int predict_skip_warmup(const double *x, int n, int m, double coverage, struct ctk_estimate *rest,
+			       int *used)
+{
+	int k = ctk_warmup_epochs(x, n);
+	return predict_mean(x + k, n - k, m, coverage, rest, used);
+}
+
+/* trend: least squares x_i = a + b·i on the observed epochs, summed over
+ * i = n … n+m−1. Interval: the OLS prediction interval of that sum,
+ * σ²·(m + m²/n + (Σi − m·ī)²/Sxx), n−2 degrees of freedom. Fewer than 3
+ * epochs cannot show a trend: then it is ct-mean. */
+static int predict_trend(const double *x, int n, int m, double coverage, struct ctk_estimate *rest, int *used)
+{
+	double ibar = (n - 1) / 2.0, ybar, sd, sxx = 0, sxy = 0, sse = 0;
+
+	if (n < 3)
+		return predict_mean(x, n, m, coverage, rest, used);
+	mean_sd(x, n, &ybar, &sd);
+	for (int i = 0; i < n; i++) {
+		sxx += (i - ibar) * (i - ibar);
+		sxy += (i - ibar) * (x[i] - ybar);
+	}
+	double b = sxy / sxx, a = ybar - b * ibar;
+	for (int i = 0; i < n; i++) {
+		double r = x[i] - (a + b * i);
+		sse += r * r;
+	}
+	double sum_i = (double)m * n + (double)m * (m - 1) / 2.0, dc = sum_i - m * ibar;
+	double var = sse / (n - 2) * (m + (double)m * m / n + dc * dc / sxx);
+	set_interval(rest, m * a + b * sum_i, sqrt(var), n - 2, coverage);
+	*used = n;
+	return 0;
+}
+
+/* recent: mean of the later half of the observed epochs (the last
+ * ceil(n/2)), so a warm-up or an early drift ages out without a threshold.
+ * Interval as ct-mean's on those epochs. */
+static int predict_recent(const double *x, int n, int m, double coverage, struct ctk_estimate *rest,
+			  int *used)
+{
+	int keep = (n + 1) / 2;
+	return predict_mean(x + (n - keep), keep, m, coverage, rest, used);
+}
+
+const struct ctk_predictor ctk_predictors[] = {
+	{"ct-mean", "carbontracker: mean of the observed epochs x planned epochs", predict_mean},
+	{"median", "median observed epoch x epochs to come", predict_median},
+	{"skip-warmup", "drop leading epochs unlike the rest (5 % / 3 MAD), then the mean", predict_skip_warmup},
+	{"trend", "least-squares line over epoch index, summed over the epochs to come", predict_trend},
+	{"recent", "mean of the later half of the observed epochs", predict_recent},
+	{NULL, NULL, NULL},
+};
+
+const struct ctk_predictor *ctk_predictor_find(const char *name)
+{
+	for (int i = 0; name && ctk_predictors[i].name; i++)
+		if (!strcmp(ctk_predictors[i].name, name))
+			return &ctk_predictors[i];
+	return NULL;
+}
+
+const struct ctk_predictor *ctk_predictor_default(void)
+{
+	return ctk_predictor_find(CTK_PREDICT_DEFAULT);
+}
+
+/* ---- totals ---------------------------------------------------------------- */
+
+static double sum(const double *x, int n)
+{
+	double s = 0;
+	for (int i = 0; i < n; i++)
+		s += x[i];
+	return s;
+}
+
+/* observed + estimate of the rest; m == 0 gives the exact observed total. */
+static int total(const struct ctk_predictor *p, const double *x, int n, int m, double coverage,
+		 struct ctk_estimate *out, struct ctk_estimate *rest, int *used)
+{
+	double obs = sum(x, n);
+	int rc;
+
+	memset(rest, 0, sizeof(*rest));
+	*used = n;
+	if (m == 0) {
+		*out = (struct ctk_estimate){.value = obs, .lo = obs, .hi = obs, .valid = 1, .has_interval = 1};
+		*rest = (struct ctk_estimate){.valid = 1, .has_interval = 1};
+		return 0;
+	}
+	if ((rc = p->fn(x, n, m, coverage, rest, used)))
+		return rc;
+	*out = *rest;
+	out->value += obs;
+	out->lo += obs;
+	out->hi += obs;
+	return 0;
+}
+
+static int all_finite(const double *x, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (!isfinite(x[i]))
+			return 0;
+	return 1;
+}
+
+int ctk_predict(const struct ctk_predictor *p, const struct ctk_predict_input *in,
+		struct ctk_prediction *out, struct ctk_error *err)
+{
+	struct ctk_estimate rest_e, rest_d;
+	const struct ctk_predict_intensity *ci = &in->ci;
+	double cov = in->coverage > 0 ? in->coverage : CTK_PREDICT_COVERAGE;
+	int m = in->planned - in->n, rc;
+
+	memset(out, 0, sizeof(*out));
+	if (!p || !p->fn)
+		return ctk_failf(err, CTK_EUSAGE, "no such predictor");
+	if (in->n < 1 || !in->energy_j)
+		return ctk_failf(err, CTK_EINPUT, "prediction needs at least one observed epoch");
+	if (in->planned < in->n)
+		return ctk_failf(err, CTK_EINPUT, "planned epochs (%d) fewer than observed (%d)", in->planned, in->n);
+	if (!(cov > 0 && cov < 1))
+		return ctk_failf(err, CTK_EUSAGE, "coverage %g: not between 0 and 1", cov);
+	if (!all_finite(in->energy_j, in->n) || (in->duration_s && !all_finite(in->duration_s, in->n)))
+		return ctk_failf(err, CTK_EINPUT, "epoch energy or duration is not a finite number");
+	out->coverage = cov;
+	if ((rc = total(p, in->energy_j, in->n, m, cov, &out->energy_j, &rest_e, &out->used_energy)))
+		return ctk_failf(err, rc, "predictor '%s' failed", p->name);
+	if (in->duration_s &&
+	    (rc = total(p, in->duration_s, in->n, m, cov, &out->duration_s, &rest_d, &out->used_duration)))
+		return ctk_failf(err, rc, "predictor '%s' failed", p->name);
+
+	/* CO2: observed epochs at what the series said, the rest at the
+	 * forecast over the predicted remaining time, else by persistence. */
+	double e_obs = sum(in->energy_j, in->n), co2_obs, g;
+	if (ci->has_observed_co2)
+		co2_obs = ci->observed_co2_g;
+	else if (ci->has_mean)
+		co2_obs = e_obs / 3.6e6 * ci->mean_g_per_kwh;
+	else
+		return 0;
+	if (ci->forecast && m > 0 && out->duration_s.valid &&
+	    ci->forecast(ci->forecast_ctx, ci->now_ns, ci->now_ns + (int64_t)llround(rest_d.value * 1e9), &g) == 0 &&
+	    isfinite(g)) {
+		out->co2_forecast = 1;
+	} else if (ci->has_mean) {
+		g = ci->mean_g_per_kwh;
+	} else if (e_obs > 0) {
+		g = co2_obs / (e_obs / 3.6e6);
+	} else {
+		return 0;
+	}
+	out->rest_g_per_kwh = g;
+	out->co2_g = (struct ctk_estimate){
+		.value = co2_obs + rest_e.value / 3.6e6 * g,
+		.lo = co2_obs + rest_e.lo / 3.6e6 * g,
+		.hi = co2_obs + rest_e.hi / 3.6e6 * g,
+		.valid = 1,
+		.has_interval = rest_e.has_interval,
+	};
+	return 0;
+}
+
+/* ---- budgets and the one-line summary ---------------------------------------- */
+
+enum ctk_budget_verdict ctk_budget_check(const struct ctk_estimate *e, double used, double budget)
+{
+	if (used > budget)
+		return CTK_BUDGET_EXCEEDED;
+	if (!e || !e->valid)
+		return CTK_BUDGET_OK;
+	if (e->value > budget)
+		return CTK_BUDGET_OVER;
+	if (e->has_interval && e->hi > budget)
+		return CTK_BUDGET_AT_RISK;
+	return CTK_BUDGET_OK;
+}
+
+const char *ctk_budget_verdict_name(enum ctk_budget_verdict v)
+{
+	static const char *const names[] = {"ok", "at-risk", "over", "exceeded"};
+	return (unsigned)v < sizeof names / sizeof names[0] ? names[v] : "?";
+}
+
+static void fmt_hms(char *buf, size_t size, double s)
+{
+	long long t = llround(s < 0 ? 0 : s);
+	snprintf(buf, size, "%lld:%02lld:%02lld", t / 3600, t / 60 % 60, t % 60);
+}
+
+/* Append ", NAME v [lo, hi]" to buf at *len with kWh, g or h:mm:ss values. */
+static void fmt_part(char *buf, size_t size, size_t *len, const char *name, const struct ctk_estimate *e, int kind)
+{
+	char v[32], lo[32], hi[32];
+	const double *x[3] = {&e->value, &e->lo, &e->hi};
+	char *out[3] = {v, lo, hi};
+
+	if (!e->valid || *len >= size)
+		return;
+	for (int i = 0; i < 3; i++) {
+		if (kind == 0)
+			snprintf(out[i], sizeof v, "%.4f", *x[i] / 3.6e6);
+		else if (kind == 1)
+			fmt_hms(out[i], sizeof v, *x[i]);
+		else
+			snprintf(out[i], sizeof v, "%.2f", *x[i]);
+	}
+	int n = e->has_interval
+		? snprintf(buf + *len, size - *len, ", %s %s%s [%s, %s]", name, v, kind == 0 ? " kWh" : kind == 2 ? " g" : "", lo, hi)
+		: snprintf(buf + *len, size - *len, ", %s %s%s", name, v, kind == 0 ? " kWh" : kind == 2 ? " g" : "");
+	if (n > 0)
+		*len += (size_t)n;
+}
+
+char *ctk_prediction_format(char *buf, size_t size, const struct ctk_predictor *p,
+			    const struct ctk_predict_input *in, const struct ctk_prediction *out)
+{
+	size_t len;
+	int n;
+
+	if (!size)
+		return buf;
+	n = snprintf(buf, size, "after %d/%d epochs (%s, %.0f %% interval):", in->n, in->planned, p ? p->name : "?",
+		     100 * out->coverage);
+	len = n > 0 ? (size_t)n : 0;
+	fmt_part(buf, size, &len, "energy", &out->energy_j, 0);
+	fmt_part(buf, size, &len, "duration", &out->duration_s, 1);
+	fmt_part(buf, size, &len, "CO2", &out->co2_g, 2);
+	if (len < size && len > 0 && buf[len - 1] == ':')
+		snprintf(buf + len, size - len, " nothing to predict");
+	/* drop the comma after the colon: "…interval): energy …" */
+	char *c = strstr(buf, ":, ");
+	if (c)
+		memmove(c + 1, c + 2, strlen(c + 2) + 1);
+	return buf;
+}

@@ -1,0 +1,137 @@
+/* Predicting a run's totals from its first N epochs, shared by `ctk analyze`
+ * (which evaluates every predictor after N = 1 … K epochs) and the live
+ * collector (which prints a prediction after K epochs and checks a budget).
+ * Pure arithmetic: no SQLite, no printing, nothing kept between calls.
+ *
+ * To add a predictor: write a ctk_predict_fn in common/predict.c that
+ * estimates the SUM of the m epochs still to come from the n observed values
+ * x[0..n), with an interval of the nominal coverage it is given; add a line
+ * to ctk_predictors[] (name, one-line description); add its case to
+ * tests/unit/test_predict.c; rerun bench/predict_eval.sh and update
+ * bench/RESULTS.md. CTK_PREDICT_DEFAULT names the one the evaluation chose.
+ *
+ * How a caller uses it (collector, after epoch n of `planned`):
+ *   struct ctk_predict_input in = {.energy_j = e, .duration_s = d, .n = n,
+ *                                  .planned = planned};
+ *   in.ci.has_mean = 1; in.ci.mean_g_per_kwh = 250;   (optional)
+ *   struct ctk_prediction p;
+ *   if (ctk_predict(ctk_predictor_default(), &in, &p, &err) == 0 && p.energy_j.valid)
+ *           ... p.energy_j.value, p.energy_j.lo/hi (when has_interval) ... */
+#ifndef CTK_PREDICT_H
+#define CTK_PREDICT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+
+/* Most leading epochs skip-warmup may drop. */
+#define CTK_WARMUP_MAX 10
+/* Nominal coverage of every interval unless the caller asks for another. */
+#define CTK_PREDICT_COVERAGE 0.95
+/* The predictor the evaluation in bench/RESULTS.md ("prediction") chose. */
+#define CTK_PREDICT_DEFAULT "recent"
+
+/* One predicted total. value is valid when valid; lo/hi when has_interval
+ * (an interval needs enough epochs to estimate the spread: see each
+ * predictor). Missing is never 0. */
+struct ctk_estimate {
+	double value, lo, hi;
+	int valid, has_interval;
+};
+
+/* The carbon intensity known at prediction time (g CO2e per kWh).
+ * - mean_g_per_kwh: energy-weighted mean over the observed epochs (what the
+ *   series said up to now); used for the observed epochs' CO2 unless
+ *   observed_co2_g is given, and for the rest of the run by persistence.
+ * - observed_co2_g: exact CO2 of the observed epochs when the caller joined
+ *   them with the series itself (optional).
+ * - forecast: optional mean intensity over [from_ns, to_ns) from a forecast
+ *   series; returns 0 and sets *g_per_kwh, or -1 when it has no value (then
+ *   persistence is used). now_ns is the end of the last observed epoch; the
+ *   rest of the run is assumed to take the predicted remaining duration.
+ * No intensity at all (has_mean 0 and no observed_co2_g) → CO2 not valid. */
+struct ctk_predict_intensity {
+	double mean_g_per_kwh;
+	int has_mean;
+	double observed_co2_g;
+	int has_observed_co2;
+	int (*forecast)(void *ctx, int64_t from_ns, int64_t to_ns, double *g_per_kwh);
+	void *forecast_ctx;
+	int64_t now_ns;
+};
+
+struct ctk_predict_input {
+	const double *energy_j;    /* n per-epoch energies (devices summed), J */
+	const double *duration_s;  /* n per-epoch durations, s (may be NULL) */
+	int n;                     /* epochs observed, >= 1 */
+	int planned;               /* epochs planned in all, >= n */
+	double coverage;           /* nominal interval coverage; 0 = CTK_PREDICT_COVERAGE */
+	struct ctk_predict_intensity ci;
+};
+
+struct ctk_prediction {
+	struct ctk_estimate energy_j;    /* all planned epochs, J */
+	struct ctk_estimate duration_s;  /* all planned epochs, s */
+	struct ctk_estimate co2_g;       /* all planned epochs, g CO2e */
+	double coverage;                 /* nominal coverage of the intervals */
+	int used_energy;                 /* epochs the energy estimate rests on */
+	int used_duration;               /* epochs the duration estimate rests on */
+	int co2_forecast;                /* 1: the rest used the forecast, 0: persistence */
+	double rest_g_per_kwh;           /* intensity assumed for the rest (when co2 valid) */
+};
+
+/* Estimate the sum of the next m epochs from x[0..n) (n >= 1, m >= 1) with
+ * an interval of nominal coverage `coverage`; *used = epochs the estimate
+ * rests on. Returns 0 or a negative ctk_err. */
+typedef int (*ctk_predict_fn)(const double *x, int n, int m, double coverage,
+			      struct ctk_estimate *rest, int *used);
+
+struct ctk_predictor {
+	const char *name;
+	const char *description;
+	ctk_predict_fn fn;
+};
+
+/* The NULL-terminated table of predictors (first: carbontracker's rule). */
+extern const struct ctk_predictor ctk_predictors[];
+
+/* A predictor by name, or NULL. */
+const struct ctk_predictor *ctk_predictor_find(const char *name);
+/* The one named by CTK_PREDICT_DEFAULT. */
+const struct ctk_predictor *ctk_predictor_default(void);
+
+/* Predict energy, duration and CO2 of all in->planned epochs with p.
+ * Totals are the observed epochs' sum plus p's estimate of the rest; when
+ * n == planned there is nothing to predict and the totals are exact.
+ * CTK_EINPUT for n < 1, planned < n or a non-finite input. */
+int ctk_predict(const struct ctk_predictor *p, const struct ctk_predict_input *in,
+		struct ctk_prediction *out, struct ctk_error *err);
+
+/* Footprint budgets (the collector's --budget warn|stop|ask): compare a
+ * predicted total with a limit. used is what was measured so far (e.g. the
+ * whole run's energy up to now, outside epochs included).
+ *   CTK_BUDGET_EXCEEDED  used > budget already
+ *   CTK_BUDGET_OVER      the prediction's value > budget
+ *   CTK_BUDGET_AT_RISK   value <= budget < hi (the interval reaches past it)
+ *   CTK_BUDGET_OK        otherwise (also when e is not valid) */
+enum ctk_budget_verdict { CTK_BUDGET_OK, CTK_BUDGET_AT_RISK, CTK_BUDGET_OVER, CTK_BUDGET_EXCEEDED };
+enum ctk_budget_verdict ctk_budget_check(const struct ctk_estimate *e, double used, double budget);
+const char *ctk_budget_verdict_name(enum ctk_budget_verdict v);
+
+/* One line for people, carbontracker-like, into buf (no newline):
+ * "after 2/12 epochs (recent, 95 % interval): energy 0.1234 kWh [0.1200, 0.1300],
+ *  duration 0:10:00 [0:09:50, 0:10:10], CO2 30.85 g [30.00, 32.50]"
+ * Parts that are not valid are left out. Returns buf. */
+char *ctk_prediction_format(char *buf, size_t size, const struct ctk_predictor *p,
+			    const struct ctk_predict_input *in, const struct ctk_prediction *out);
+
+/* Helpers exposed for tests and for `ctk compare`'s intervals. */
+/* Quantile of Student's t with df degrees of freedom (df >= 1), 0 < q < 1. */
+double ctk_t_quantile(double q, double df);
+/* Median of x[0..n) (copies into tmp, which holds n values). */
+double ctk_median(const double *x, int n, double *tmp);
+/* Epochs at the start of x[0..n) that skip-warmup drops. */
+int ctk_warmup_epochs(const double *x, int n);
+
+#endif
