@@ -44,6 +44,7 @@ struct ctk_importer {
 
 extern const struct ctk_importer ctk_importer_nvsmi;
 extern const struct ctk_importer ctk_importer_epochs;
+extern const struct ctk_importer ctk_importer_carbontracker;
 
 /* NULL-terminated. */
 extern const struct ctk_importer *const ctk_importers[];
