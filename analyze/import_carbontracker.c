@@ -612,23 +612,14 @@ static int parse_std(struct ct_run *r, struct ctk_error *err)
 	while ((s = next_line(&l))) {
 		int64_t t;
 		int n = ts_prefix(s);
-		if (!n) {
-			if (l.last_unterminated && *s) {
-				ctk_import_warn(r->o, "'%s' line %lld: last line cut short; ignored", r->std, (long long)l.no);
-				break;
-			}
+		if (l.last_unterminated && *s) {
+			/* carbontracker ends every line: this one was cut short */
+			ctk_import_warn(r->o, "'%s' line %lld: last line cut short (no newline); ignored", r->std, (long long)l.no);
+			break;
+		}
+		if (!n)
 			continue; /* continuation of a multi-line message */
-		}
-		if ((rc = line_time(r, s, l.no, &t, err)))
-			break;
-		rc = std_message(r, &l, s + n, t, err);
-		if (rc && l.last_unterminated && rc == CTK_EINPUT) {
-			ctk_import_warn(r->o, "'%s' line %lld: last line cut short; ignored (%s)", r->std,
-					(long long)l.no, err->msg);
-			rc = 0;
-			break;
-		}
-		if (rc)
+		if ((rc = line_time(r, s, l.no, &t, err)) || (rc = std_message(r, &l, s + n, t, err)))
 			break;
 	}
 	free(l.buf);
@@ -670,6 +661,8 @@ static int out_block(struct ct_run *r, struct lines *l, const char *head, struct
 	while ((s = peek_line(l)) && !ts_prefix(s)) {
 		int64_t ns;
 		s = next_line(l);
+		if (l->last_unterminated)
+			break; /* cut short: ignore the partial line */
 		while (*s == '\t' || *s == ' ')
 			s++;
 		if (!strncmp(s, "Time:", 5)) {
@@ -749,7 +742,7 @@ static int parse_out(struct ct_run *r, struct ctk_error *err)
 	while ((s = next_line(&l))) {
 		int64_t t;
 		int n = ts_prefix(s);
-		if (!n)
+		if (!n || l.last_unterminated)
 			continue;
 		if ((rc = line_time(r, s, l.no, &t, err)))
 			break;
@@ -1070,6 +1063,20 @@ static int import_stem(sqlite3 *db, const char *stem, const char *std, const cha
 		res->windows++;
 		for (int c = 0; c < r.ncomp; c++) {
 			struct ct_comp *cp = &r.comp[c];
+			if (e->npow[c] <= 0) {
+				/* 'None' or no line: say "not read" at both ends, so
+				 * nothing is interpolated across this epoch */
+				for (int k = 0; k < cp->ndev; k++) {
+					struct ctk_reading nr = {.t_ns = e->start_ns};
+					if ((rc = ctk_sample_append(w, cp->dev_ids[k], "imported", &nr, err)))
+						goto out;
+					nr.t_ns = e->end_ns;
+					if ((rc = ctk_sample_append(w, cp->dev_ids[k], "imported", &nr, err)))
+						goto out;
+					res->samples += 2;
+				}
+				continue;
+			}
 			for (int k = 0; k < e->npow[c] && k < cp->ndev; k++) {
 				if ((rc = ctk_imp_mean_power(w, cp->dev_ids[k], e->start_ns, e->end_ns, e->pow[c][k], err))) {
 					ctk_error_prefix(err, "'%s' line %lld: field 'Epoch': ", std, (long long)e->line);
