@@ -9,6 +9,7 @@ const struct ctk_importer *const ctk_importers[] = {
 	&ctk_importer_nvsmi,
 	&ctk_importer_epochs,
 	&ctk_importer_carbontracker,
+	&ctk_importer_codecarbon,
 	NULL,
 };
 

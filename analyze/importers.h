@@ -45,6 +45,7 @@ struct ctk_importer {
 extern const struct ctk_importer ctk_importer_nvsmi;
 extern const struct ctk_importer ctk_importer_epochs;
 extern const struct ctk_importer ctk_importer_carbontracker;
+extern const struct ctk_importer ctk_importer_codecarbon;
 
 /* NULL-terminated. */
 extern const struct ctk_importer *const ctk_importers[];
