@@ -10,6 +10,8 @@ const struct ctk_importer *const ctk_importers[] = {
 	&ctk_importer_epochs,
 	&ctk_importer_carbontracker,
 	&ctk_importer_codecarbon,
+	&ctk_importer_zeus,
+	&ctk_importer_zeus_summary,
 	NULL,
 };
 

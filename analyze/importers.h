@@ -46,6 +46,8 @@ extern const struct ctk_importer ctk_importer_nvsmi;
 extern const struct ctk_importer ctk_importer_epochs;
 extern const struct ctk_importer ctk_importer_carbontracker;
 extern const struct ctk_importer ctk_importer_codecarbon;
+extern const struct ctk_importer ctk_importer_zeus;
+extern const struct ctk_importer ctk_importer_zeus_summary;
 
 /* NULL-terminated. */
 extern const struct ctk_importer *const ctk_importers[];
