@@ -21,14 +21,14 @@
 
 static char test_warnings[16384];
 
-static void test_warn(void *ctx, const char *msg)
+static __attribute__((unused)) void test_warn(void *ctx, const char *msg)
 {
 	size_t n = strlen(test_warnings);
 	(void)ctx;
 	snprintf(test_warnings + n, sizeof test_warnings - n, "%s\n", msg);
 }
 
-static sqlite3 *test_db(const char *name)
+static __attribute__((unused)) sqlite3 *test_db(const char *name)
 {
 	sqlite3 *db = NULL;
 	struct ctk_error err = {0};
@@ -38,7 +38,7 @@ static sqlite3 *test_db(const char *name)
 }
 
 /* Import path with format; returns the importer's code, err filled. */
-static int test_import_tz(sqlite3 *db, const char *format, const char *path, const char *label,
+static __attribute__((unused)) int test_import_tz(sqlite3 *db, const char *format, const char *path, const char *label,
 			  const char *tzspec, struct ctk_import_result *res, struct ctk_error *err)
 {
 	struct ctk_tz tz;
@@ -61,14 +61,14 @@ static int test_import_tz(sqlite3 *db, const char *format, const char *path, con
 	return rc;
 }
 
-static int test_import(sqlite3 *db, const char *format, const char *path,
+static __attribute__((unused)) int test_import(sqlite3 *db, const char *format, const char *path,
 		       struct ctk_import_result *res, struct ctk_error *err)
 {
 	return test_import_tz(db, format, path, NULL, NULL, res, err);
 }
 
-static double q_double(sqlite3 *db, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static double q_double(sqlite3 *db, const char *fmt, ...)
+static __attribute__((unused)) double q_double(sqlite3 *db, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static __attribute__((unused)) double q_double(sqlite3 *db, const char *fmt, ...)
 {
 	char sql[2048];
 	sqlite3_stmt *st = NULL;
@@ -86,8 +86,8 @@ static double q_double(sqlite3 *db, const char *fmt, ...)
 	return v;
 }
 
-static int64_t q_int(sqlite3 *db, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int64_t q_int(sqlite3 *db, const char *fmt, ...)
+static __attribute__((unused)) int64_t q_int(sqlite3 *db, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static __attribute__((unused)) int64_t q_int(sqlite3 *db, const char *fmt, ...)
 {
 	char sql[2048];
 	sqlite3_stmt *st = NULL;
@@ -106,7 +106,7 @@ static int64_t q_int(sqlite3 *db, const char *fmt, ...)
 }
 
 /* $CTK_DATA/rel or $CTK_ROOT/rel into a static buffer (one of four). */
-static const char *test_path(const char *env, const char *fallback, const char *rel)
+static __attribute__((unused)) const char *test_path(const char *env, const char *fallback, const char *rel)
 {
 	static char buf[4][4096];
 	static int k;
@@ -118,7 +118,7 @@ static const char *test_path(const char *env, const char *fallback, const char *
 #define DATA(rel) test_path("CTK_DATA", "../shared/data", rel)
 #define ROOT(rel) test_path("CTK_ROOT", ".", rel)
 
-static void write_file(const char *path, const char *text)
+static __attribute__((unused)) void write_file(const char *path, const char *text)
 {
 	FILE *f = fopen(path, "w");
 	assert_non_null(f);
@@ -127,7 +127,7 @@ static void write_file(const char *path, const char *text)
 }
 
 /* Row counts of the tables an import writes, to check nothing is half-written. */
-static int64_t rows_total(sqlite3 *db)
+static __attribute__((unused)) int64_t rows_total(sqlite3 *db)
 {
 	return q_int(db, "SELECT (SELECT count(*) FROM runs) + (SELECT count(*) FROM devices) + "
 			 "(SELECT count(*) FROM windows) + (SELECT count(*) FROM reported) + "
