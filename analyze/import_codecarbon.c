@@ -313,7 +313,7 @@ static int cc_import(sqlite3 *db, const char *path, const struct ctk_import_opts
 
 	s.tz_assumed = !(o->tz && o->tz->kind != CTK_TZ_NONE);
 	s.tz = ctk_imp_tz(o, &utc, path, "CodeCarbon timestamps");
-	if ((rc = ctk_csv_read_file(path, ',', on_row, &s, err)))
+	if ((rc = ctk_imp_check_complete(path, err)) || (rc = ctk_csv_read_file(path, ',', on_row, &s, err)))
 		goto out;
 	if (!s.header) {
 		rc = ctk_failf(err, CTK_EINPUT, "'%s': empty file", path);

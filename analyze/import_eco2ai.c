@@ -214,7 +214,7 @@ static int eco_import(sqlite3 *db, const char *path, const struct ctk_import_opt
 
 	s.tz_assumed = !(o->tz && o->tz->kind != CTK_TZ_NONE);
 	s.tz = ctk_imp_tz(o, &utc, path, "eco2AI start times");
-	if ((rc = ctk_csv_read_file(path, ',', on_row, &s, err)))
+	if ((rc = ctk_imp_check_complete(path, err)) || (rc = ctk_csv_read_file(path, ',', on_row, &s, err)))
 		goto out;
 	if (!s.header_done) {
 		rc = ctk_failf(err, CTK_EINPUT, "'%s': empty file", path);

@@ -192,7 +192,7 @@ static int eit_import(sqlite3 *db, const char *path, const struct ctk_import_opt
 	s->path = path;
 	s->o = o;
 	s->res = res;
-	if ((rc = ctk_imp_slurp(path, &buf, &len, err)) || (rc = each_line(s, buf, 0, &first, &last, &n, err)))
+	if ((rc = ctk_imp_check_complete(path, err)) || (rc = ctk_imp_slurp(path, &buf, &len, err)) || (rc = each_line(s, buf, 0, &first, &last, &n, err)))
 		goto out;
 	if (n == 0) {
 		rc = ctk_failf(err, CTK_EINPUT, "'%s': empty file", path);

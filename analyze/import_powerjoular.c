@@ -132,7 +132,7 @@ static int pj_import(sqlite3 *db, const char *path, const struct ctk_import_opts
 	int rc, assumed = !(o->tz && o->tz->kind != CTK_TZ_NONE);
 
 	s.tz = ctk_imp_tz(o, &utc, path, "PowerJoular dates");
-	if ((rc = ctk_csv_read_file(path, ',', on_row, &s, err)))
+	if ((rc = ctk_imp_check_complete(path, err)) || (rc = ctk_csv_read_file(path, ',', on_row, &s, err)))
 		goto out;
 	if (!s.header_done || !s.n) {
 		rc = ctk_failf(err, CTK_EINPUT, "'%s': %s", path, s.header_done ? "header only, no rows" : "empty file");

@@ -102,3 +102,23 @@ int ctk_imp_slurp(const char *path, char **buf, size_t *len, struct ctk_error *e
 	*len = n;
 	return 0;
 }
+
+int ctk_imp_check_complete(const char *path, struct ctk_error *err)
+{
+	FILE *f = fopen(path, "rb");
+	int64_t lines = 1;
+	int c;
+
+	if (!f)
+		return ctk_failf(err, CTK_EINPUT, "'%s': %s", path, strerror(errno));
+	if (fseek(f, -1, SEEK_END) != 0 || getc(f) == '\n') {
+		fclose(f); /* empty (the importer says so) or complete */
+		return 0;
+	}
+	rewind(f);
+	while ((c = getc(f)) != EOF)
+		lines += c == '\n';
+	fclose(f);
+	return ctk_failf(err, CTK_EINPUT, "'%s' line %lld: no line end: the file was cut short (truncated)",
+			 path, (long long)lines);
+}

@@ -34,4 +34,8 @@ int64_t ctk_imp_s_to_ns(double s);
  * NUL bytes, with a message naming the file. */
 int ctk_imp_slurp(const char *path, char **buf, size_t *len, struct ctk_error *err);
 
+/* Every tool we read ends each line (pandas, csv, print, Put_Line): a file
+ * whose last byte is not '\n' was cut short. CTK_EINPUT naming its last line. */
+int ctk_imp_check_complete(const char *path, struct ctk_error *err);
+
 #endif

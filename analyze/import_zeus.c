@@ -185,7 +185,8 @@ static int zeus_import(sqlite3 *db, const char *path, const struct ctk_import_op
 	s->path = path;
 	s->o = o;
 	s->res = res;
-	if ((rc = ctk_imp_run(db, "zeus", path, NULL, o->label ? o->label : ctk_basename(path), NULL, 0,
+	if ((rc = ctk_imp_check_complete(path, err)) ||
+	    (rc = ctk_imp_run(db, "zeus", path, NULL, o->label ? o->label : ctk_basename(path), NULL, 0,
 			      "{\"tool\":\"zeus\",\"format\":\"window csv\"}", &s->run_id, err)) ||
 	    (rc = ctk_sample_writer_new(db, 0, &s->w, err)) ||
 	    (rc = ctk_csv_read_file(path, ',', on_row, s, err)))

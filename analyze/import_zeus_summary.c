@@ -136,7 +136,7 @@ static int zs_import(sqlite3 *db, const char *path, const struct ctk_import_opts
 		for (char *q = s.gpu; *q; q++)
 			*q = (char)toupper((unsigned char)*q);
 	}
-	if ((rc = ctk_sha256_file(path, s.sha, err)) || (rc = ctk_sample_writer_new(db, 0, &s.w, err)) ||
+	if ((rc = ctk_imp_check_complete(path, err)) || (rc = ctk_sha256_file(path, s.sha, err)) || (rc = ctk_sample_writer_new(db, 0, &s.w, err)) ||
 	    (rc = ctk_csv_read_file(path, ',', on_row, &s, err)))
 		goto out;
 	if (!s.header_done)

@@ -43,7 +43,10 @@ static void test_bad(void **state)
 
 	write_file("cut.json", "{\"timestamp\": 1600000000.0, \"nvidia_draw_absolute\": 300.0}\n{\"timestamp\": 1600000001.0, \"nvidia_dr");
 	assert_int_equal(test_import(db, "eit", "cut.json", &res, &err), CTK_EINPUT);
-	assert_one_line_at(&err, "'cut.json' line 2: not a JSON object");
+	assert_one_line_at(&err, "'cut.json' line 2: no line end: the file was cut short");
+	write_file("badline.json", "{\"timestamp\": 1600000000.0, \"nvidia_draw_absolute\": 300.0}\n{\"timestamp\": 16000\n");
+	assert_int_equal(test_import(db, "eit", "badline.json", &res, &err), CTK_EINPUT);
+	assert_one_line_at(&err, "'badline.json' line 2: not a JSON object");
 	write_file("neg.json", "{\"timestamp\": 1600000000.0, \"nvidia_draw_absolute\": -3}\n");
 	assert_int_equal(test_import(db, "eit", "neg.json", &res, &err), CTK_EINPUT);
 	assert_one_line_at(&err, "'neg.json' line 1: field 'nvidia_draw_absolute': negative");

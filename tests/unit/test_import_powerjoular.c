@@ -58,6 +58,10 @@ static void test_bad(void **state)
 	write_file("cut.csv", buf);
 	assert_int_equal(test_import(db, "powerjoular", "cut.csv", &res, &err), CTK_EINPUT);
 	assert_one_line_at(&err, "'cut.csv' line 3:");
+	snprintf(buf, sizeof buf, "%s2024-05-03 09:07:05,0.1,1,1,0\n2024-05-03 09:07:06,0.1,1,1,2", h);
+	write_file("cut2.csv", buf); /* the last value may be 2 W or 25 W: cut short */
+	assert_int_equal(test_import(db, "powerjoular", "cut2.csv", &res, &err), CTK_EINPUT);
+	assert_one_line_at(&err, "'cut2.csv' line 3: no line end: the file was cut short");
 	snprintf(buf, sizeof buf, "%s2024-05-03 09:07:05,0.1,1,-1,0\n", h);
 	write_file("neg.csv", buf);
 	assert_int_equal(test_import(db, "powerjoular", "neg.csv", &res, &err), CTK_EINPUT);
