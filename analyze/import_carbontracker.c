@@ -972,8 +972,20 @@ static int import_stem(sqlite3 *db, const char *stem, const char *std, const cha
 	int64_t run_id = 0;
 	int rc;
 
+	struct stat sb;
+	/* carbontracker's own parser skips empty files too */
+	if (std && !stat(std, &sb) && sb.st_size == 0) {
+		ctk_import_warn(o, "'%s': empty; ignored", std);
+		r.std = std = NULL;
+	}
+	if (out && !stat(out, &sb) && sb.st_size == 0) {
+		ctk_import_warn(o, "'%s': empty; ignored", out);
+		r.out = out = NULL;
+	}
+	main_path = std ? std : out;
 	if (!std && !out) {
-		ctk_import_warn(o, "'%s': only an error log for this run; nothing to import", errlog);
+		ctk_import_warn(o, "'%s': no standard or output log with content for this run; nothing to import",
+				errlog ? errlog : stem);
 		return 0;
 	}
 	rc = already_imported(db, main_path, &run_id, err);

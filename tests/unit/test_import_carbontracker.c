@@ -243,6 +243,15 @@ static void test_unpaired_truncated(void **state)
 	assert_int_equal(res.windows, 4);
 	assert_non_null(strstr(test_warnings, "epoch 4 has no power line for gpu"));
 	assert_int_equal(q_int(db, "SELECT count(*) FROM reported WHERE run_id=%lld", (long long)res.run_id), 1);
+
+	/* empty files are ignored, as carbontracker's parser does */
+	mkdir("empty", 0755);
+	write_file("empty/e_carbontracker.log", "");
+	write_file("empty/e_carbontracker_output.log", "");
+	int64_t before = rows_total(db);
+	assert_int_equal(test_import(db, "carbontracker", "empty", &res, &err), 0);
+	assert_non_null(strstr(test_warnings, "empty; ignored"));
+	assert_int_equal(rows_total(db), before);
 	ctk_db_close(db);
 }
 
