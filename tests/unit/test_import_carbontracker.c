@@ -348,6 +348,35 @@ static void test_cli_variant(void **state)
 	ctk_db_close(db);
 }
 
+/* Stem forms: {prefix_}{pid}.{rand}_{date}, {pid}_{date}; two stems in one
+ * directory are two runs, labelled L/stem under --label L. */
+static void test_stems(void **state)
+{
+	(void)state;
+	sqlite3 *db = test_db("cts.db");
+	struct ctk_import_result res;
+	struct ctk_error err;
+	const char *src = "carbontracker-logs/1gpu/8593.204938_2026-11-23T220546Z_carbontracker";
+	char from[512];
+
+	mkdir("stems", 0755);
+	snprintf(from, sizeof from, "%s.log", src);
+	copy_file(DATA(from), "stems/my_exp_8593.204938_2026-11-23T220546Z_carbontracker.log", -1);
+	snprintf(from, sizeof from, "%s_output.log", src);
+	copy_file(DATA(from), "stems/my_exp_8593.204938_2026-11-23T220546Z_carbontracker_output.log", -1);
+	copy_file(DATA(from), "stems/8593_2026-11-23T220546Z_carbontracker_output.log", -1);
+	snprintf(from, sizeof from, "%s.log", src);
+	copy_file(DATA(from), "stems/8593_2026-11-23T220546Z_carbontracker.log", -1);
+	assert_int_equal(test_import_tz(db, "carbontracker", "stems", "L", "Europe/Copenhagen", &res, &err), 0);
+	assert_int_equal(res.runs, 2);
+	assert_int_equal(q_int(db, "SELECT count(*) FROM runs WHERE label='L/my_exp_8593.204938_2026-11-23T220546Z'"), 1);
+	assert_int_equal(q_int(db, "SELECT count(*) FROM runs WHERE label='L/8593_2026-11-23T220546Z'"), 1);
+	assert_int_equal(q_int(db, "SELECT count(*) FROM reported"), 4);
+	/* 22:05:46 in Copenhagen (UTC+1 in November) = 21:05:46 UTC */
+	assert_int_equal(q_int(db, "SELECT min(start_ns) FROM windows"), INT64_C(1795471546000000000) - INT64_C(3600000000000));
+	ctk_db_close(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -358,6 +387,7 @@ int main(void)
 		cmocka_unit_test(test_unpaired_truncated),
 		cmocka_unit_test(test_bad_input),
 		cmocka_unit_test(test_cli_variant),
+		cmocka_unit_test(test_stems),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
