@@ -312,9 +312,10 @@ static int parse_power(struct ct_run *r, const char *v, int64_t line, const char
 			q++;
 		char save = *q;
 		*q = '\0';
-		double x;
-		if (ctk_parse_double(p, &x) || x < 0) {
-			int rc = fail_line(r, line, field, err, x < 0 && !ctk_parse_double(p, &x) ? "negative power ('%s')" : "not a number ('%s')", p);
+		double x = 0;
+		int bad = ctk_parse_double(p, &x);
+		if (bad || x < 0) {
+			int rc = fail_line(r, line, field, err, bad ? "not a number ('%s')" : "negative power ('%s')", p);
 			free(buf);
 			free(*vals);
 			*vals = NULL;
@@ -436,7 +437,7 @@ static int std_message(struct ct_run *r, struct lines *l, char *msg, int64_t t, 
 	} else if (!strcmp(msg, "Monitoring thread ended.")) {
 		r->ended_ns = t;
 		r->has_ended = 1;
-	} else if (!strncmp(msg, "Epoch ", 6)) {
+	} else if (!strncmp(msg, "Epoch ", 6) && isdigit((unsigned char)msg[6])) {
 		int64_t idx;
 		char *colon = strchr(msg + 6, ':');
 		if (!colon || colon[1])
