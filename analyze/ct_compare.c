@@ -264,8 +264,12 @@ int ctk_carbontracker_recompute(sqlite3 *db, int64_t run_id, double pue, struct 
 		double with = out->energy_j * out->pue_logged / 3.6e6, without = out->energy_j / 3.6e6;
 		if (fabs(out->actual_kwh - with) < fabs(out->actual_kwh - without)) {
 			out->causes |= CTK_CT_PUE;
-			explain(out, "carbontracker's printed energies include a PUE of %.2f; ctk uses %.2f (pass --pue %.2f to compare like with like)",
-				out->pue_logged, out->pue, out->pue_logged);
+			if (fabs(out->pue - out->pue_logged) < 1e-9)
+				explain(out, "carbontracker's printed energies include a PUE of %.2f, as the recomputed ones here do",
+					out->pue_logged);
+			else
+				explain(out, "carbontracker's printed energies include a PUE of %.2f; ctk uses %.2f (pass --pue %.2f to compare like with like)",
+					out->pue_logged, out->pue, out->pue_logged);
 		}
 	}
 	if (out->has_actual && !out->has_pue_logged && out->energy_j > 0) {
