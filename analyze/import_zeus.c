@@ -1,6 +1,6 @@
 /* Importer for Zeus window CSVs (FORMATS.md §1):
  * `start_time,window_name,elapsed_time,gpu0_energy[,gpu1_energy…]` (also
- * cpuN_energy), start_time in seconds (Unix, or monotonic seconds since boot,
+ * cpuN_energy, dramN_energy), start_time in seconds (Unix, or monotonic seconds since boot,
  * which cannot be placed in calendar time and is stored as is, with a
  * warning), elapsed in s, energies in J. One run per file, one device per
  * energy column; each row is a window (named epoch… → an epoch window, else a
@@ -52,8 +52,8 @@ static int parse_header(struct zeus *s, char **f, int n, struct ctk_error *err)
 	for (int i = 0; i < n; i++) {
 		const char *h = f[i];
 		size_t len = strlen(h);
-		if (len > 10 && !strcasecmp(h + len - 7, "_energy") &&
-		    (!strncasecmp(h, "gpu", 3) || !strncasecmp(h, "cpu", 3)) && isdigit((unsigned char)h[3])) {
+		size_t pl = !strncasecmp(h, "dram", 4) ? 4 : (!strncasecmp(h, "gpu", 3) || !strncasecmp(h, "cpu", 3)) ? 3 : 0;
+		if (pl && len > pl + 7 && !strcasecmp(h + len - 7, "_energy") && isdigit((unsigned char)h[pl])) {
 			if (s->ndev == ZEUS_MAX_DEV)
 				return ctk_failf(err, CTK_EINPUT, "'%s' line 1: more than %d energy columns", s->path, ZEUS_MAX_DEV);
 			s->c_dev[s->ndev] = i;
@@ -62,7 +62,7 @@ static int parse_header(struct zeus *s, char **f, int n, struct ctk_error *err)
 		}
 	}
 	if (s->ndev == 0)
-		return ctk_failf(err, CTK_EINPUT, "'%s' line 1: no gpuN_energy column", s->path);
+		return ctk_failf(err, CTK_EINPUT, "'%s' line 1: no energy column (gpuN_energy, cpuN_energy, dramN_energy)", s->path);
 	s->header_done = 1;
 	return 0;
 }
@@ -72,11 +72,12 @@ static int create_devices(struct zeus *s, struct ctk_error *err)
 	for (int k = 0; k < s->ndev; k++) {
 		char name[64];
 		const char *h = s->hdr[k];
-		struct ctk_device d = {.run_id = s->run_id, .kind = !strncasecmp(h, "gpu", 3) ? "gpu" : "cpu"};
+		struct ctk_device d = {.run_id = s->run_id, .kind = !strncasecmp(h, "gpu", 3) ? "gpu" :
+				       !strncasecmp(h, "dram", 4) ? "dram" : "cpu"};
 		int64_t idx;
 		snprintf(name, sizeof name, "%.*s", (int)(strlen(h) - 7), h);
 		d.name = name;
-		if (!ctk_parse_int64(name + 3, &idx)) {
+		if (!ctk_parse_int64(name + (strcmp(d.kind, "dram") ? 3 : 4), &idx)) {
 			d.idx = (int)idx;
 			d.has_idx = 1;
 		}

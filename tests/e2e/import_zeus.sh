@@ -25,6 +25,10 @@ printf 'start_time,window_name,elapsed_time,gpu0_energy,gpu1_energy\n1700000000.
 ok "import a window CSV with epochs" ctk import zeus ep.csv --db $db --label ep
 is "epoch windows with their numbers" "$(sql $db "select group_concat(idx) from windows w join runs r using(run_id) where r.label='ep' and kind='epoch'")" "1,2"
 is "two devices" "$(sql $db "select count(*) from devices d join runs r using(run_id) where r.label='ep'")" 2
+printf 'start_time,window_name,elapsed_time,gpu0_energy,cpu0_energy,dram0_energy\n1700000000.0,epoch_1,10.0,2000.0,300.0,50.0\n' > cpu.csv
+ok "import a window CSV with cpu and dram columns" ctk import zeus cpu.csv --db $db --label cpu
+is "gpu, cpu and dram devices" "$(sql $db "select group_concat(kind||idx) from devices d join runs r using(run_id) where r.label='cpu'")" "gpu0,cpu0,dram0"
+is "epoch_1 is epoch 1" "$(sql $db "select idx from windows w join runs r using(run_id) where r.label='cpu'")" 1
 near "epoch 2 reported kWh = (3000+3000)/3.6e6" "$(sql $db "select energy_kwh from reported p join runs r using(run_id) where r.label='ep' and note like '%epoch2%'")" 0.0016666666666666668 1e-12
 
 before=$(sql $db "select (select count(*) from runs)+(select count(*) from windows)+(select count(*) from reported)+(select count(*) from sample_chunks)")
