@@ -287,13 +287,19 @@ static int import_group(struct cc *s, int g, struct ctk_sample_writer *w, struct
 			s->res->samples++;
 		}
 	}
+	char note[256];
+	size_t used = (size_t)snprintf(note, sizeof note, "%s", nrows > 1 ? "last of the run's cumulative rows" : "single row");
+	for (size_t k = 0; k < sizeof comps / sizeof comps[0]; k++)
+		if (last->has[comps[k].e] && used < sizeof note)
+			used += (size_t)snprintf(note + used, sizeof note - used, "; %s_energy %s kWh", comps[k].label,
+						 last->f[s->c_num[comps[k].e]]);
 	struct ctk_reported rep = {
 		.run_id = run_id, .tool = "codecarbon", .what = "actual",
 		.duration_s = last->v[N_DURATION], .has_duration = 1,
 		.energy_kwh = last->v[N_TOTAL_E], .has_energy = last->has[N_TOTAL_E],
 		.co2_g = last->v[N_EMISSIONS] * 1000.0, .has_co2 = last->has[N_EMISSIONS],
 		.pue = last->v[N_PUE], .has_pue = last->has[N_PUE],
-		.note = nrows > 1 ? "last of the run's cumulative rows" : "single row",
+		.note = note,
 	};
 	if ((rc = ctk_reported_insert(s->db, &rep, err)))
 		return rc;

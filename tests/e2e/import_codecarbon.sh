@@ -58,6 +58,8 @@ near "sum of reported g CO2" "$(sql $db 'select sum(co2_g) from reported')" "$(e
 id=8a1d9822-56c9-4c52-8497-5a2e32dd5b03
 near "run $id: energy of its 6th (last) flush" "$(sql $db "select energy_kwh from reported r join runs u using(run_id) where u.label like '%$id'")" "$(expect $cc/examples_emissions.csv "last:energy_consumed@$id")" 1e-12
 is "run $id: start = first timestamp - duration" "$(sql $db "select started_ns from runs where label like '%$id'")" "$(expect $cc/examples_emissions.csv "start:$id")"
+is "run $id: last per-component energies in the reported note" "$(sql $db "select note from reported r join runs u using(run_id) where u.label like '%$id'")" \
+	"last of the run's cumulative rows; cpu_energy $(expect $cc/examples_emissions.csv "last:cpu_energy@$id") kWh; gpu_energy $(expect $cc/examples_emissions.csv "last:gpu_energy@$id") kWh; ram_energy $(expect $cc/examples_emissions.csv "last:ram_energy@$id") kWh"
 is "country kept in config_json" "$(sql $db "select json_extract(config_json,'$.country_iso_code') from runs where label like '%$id'")" FRA
 is "signal 'imported'" "$(sql $db "select count(distinct signal) || signal from sample_chunks")" 1imported
 
