@@ -8,6 +8,13 @@
 const struct ctk_importer *const ctk_importers[] = {
 	&ctk_importer_nvsmi,
 	&ctk_importer_epochs,
+	&ctk_importer_carbontracker,
+	&ctk_importer_codecarbon,
+	&ctk_importer_zeus,
+	&ctk_importer_zeus_summary,
+	&ctk_importer_eco2ai,
+	&ctk_importer_eit,
+	&ctk_importer_powerjoular,
 	NULL,
 };
 

@@ -45,6 +45,13 @@ struct ctk_importer {
 
 extern const struct ctk_importer ctk_importer_nvsmi;
 extern const struct ctk_importer ctk_importer_epochs;
+extern const struct ctk_importer ctk_importer_carbontracker;
+extern const struct ctk_importer ctk_importer_codecarbon;
+extern const struct ctk_importer ctk_importer_zeus;
+extern const struct ctk_importer ctk_importer_zeus_summary;
+extern const struct ctk_importer ctk_importer_eco2ai;
+extern const struct ctk_importer ctk_importer_eit;
+extern const struct ctk_importer ctk_importer_powerjoular;
 
 /* NULL-terminated. */
 extern const struct ctk_importer *const ctk_importers[];

@@ -1,0 +1,69 @@
+# ctk import zeus (window CSV) and zeus-summary (NSDI'23 trace tables) on the
+# real files in $CTK_DATA/zeus; expected numbers computed by python3 from the
+# raw CSVs.
+. "$CTK_ROOT/tests/e2e/lib.sh"
+z=$CTK_DATA/zeus
+db=z.db
+prof="$z/profile_data_V100+resnet50+gpu0.csv"
+
+py() { python3 -c "$1" "$2"; }
+
+ok "import the window CSV" ctk import zeus "$prof" --db $db
+is "one run" "$(sql $db 'select count(*) from runs')" 1
+is "windows = rows" "$(sql $db 'select count(*) from windows')" "$(py 'import csv,sys; print(len(list(csv.DictReader(open(sys.argv[1])))))' "$prof")"
+is "windows are phases (none named epoch*)" "$(sql $db "select count(*) from windows where kind='phase'")" 7
+is "one gpu device gpu0" "$(sql $db "select kind||':'||name||':'||idx from devices")" "gpu:gpu0:0"
+is "readings: 2 per window" "$(sql $db 'select sum(n) from sample_chunks')" 14
+near "reported kWh summed = sum(gpu0_energy)/3.6e6" "$(sql $db 'select sum(energy_kwh) from reported')" \
+	"$(py 'import csv,sys; print(sum(float(r["gpu0_energy"]) for r in csv.DictReader(open(sys.argv[1])))/3.6e6)' "$prof")" 1e-12
+is "first window start (monotonic s, exact ns)" "$(sql $db 'select min(start_ns) from windows')" \
+	"$(py 'import csv,sys; from decimal import Decimal as D; print(min(int(D(r["start_time"])*10**9) for r in csv.DictReader(open(sys.argv[1]))))' "$prof")"
+near "last window duration" "$(sql $db "select (end_ns-start_ns)/1e9 from windows where name='__GlobalPowerLimitOptimizer_100'")" 53.86649834597483 1e-9
+
+# a window CSV with epochs (synthetic, written here)
+printf 'start_time,window_name,elapsed_time,gpu0_energy,gpu1_energy\n1700000000.0,epoch1,10.0,2000.0,1000.0\n1700000010.0,epoch2,20.0,3000.0,3000.0\n1700000030.5,eval,1.5,30.0,15.0\n' > ep.csv
+ok "import a window CSV with epochs" ctk import zeus ep.csv --db $db --label ep
+is "epoch windows with their numbers" "$(sql $db "select group_concat(idx) from windows w join runs r using(run_id) where r.label='ep' and kind='epoch'")" "1,2"
+is "two devices" "$(sql $db "select count(*) from devices d join runs r using(run_id) where r.label='ep'")" 2
+printf 'start_time,window_name,elapsed_time,gpu0_energy,cpu0_energy,dram0_energy\n1700000000.0,epoch_1,10.0,2000.0,300.0,50.0\n' > cpu.csv
+ok "import a window CSV with cpu and dram columns" ctk import zeus cpu.csv --db $db --label cpu
+is "gpu, cpu and dram devices" "$(sql $db "select group_concat(kind||idx) from devices d join runs r using(run_id) where r.label='cpu'")" "gpu0,cpu0,dram0"
+is "epoch_1 is epoch 1" "$(sql $db "select idx from windows w join runs r using(run_id) where r.label='cpu'")" 1
+near "epoch 2 reported kWh = (3000+3000)/3.6e6" "$(sql $db "select energy_kwh from reported p join runs r using(run_id) where r.label='ep' and note like '%epoch2%'")" 0.0016666666666666668 1e-12
+
+before=$(sql $db "select (select count(*) from runs)+(select count(*) from windows)+(select count(*) from reported)+(select count(*) from sample_chunks)")
+head -c 200 "$prof" > cut.csv
+ctk import zeus cut.csv --db $db 2> err.txt; rc=$?
+is "truncated: exit 2" $rc 2
+ok "truncated: names file and line 3" grep -q "'cut.csv' line 3:" err.txt
+printf 'start_time,window_name,elapsed_time,gpu0_energy\n1700000000.0,epoch1,10.0,nan\n' > nan.csv
+ctk import zeus nan.csv --db $db 2> err.txt; rc=$?
+is "NaN energy: exit 2" $rc 2
+ok "NaN: names line 2, field gpu0_energy" grep -q "'nan.csv' line 2: field 'gpu0_energy': not a number" err.txt
+printf 'start_time,window_name,elapsed_time,gpu0_energy\n1700000010.0,epoch1,10.0,1\n1700000000.0,epoch2,10.0,1\n' > back.csv
+ctk import zeus back.csv --db $db 2> err.txt; rc=$?
+is "time backwards: exit 2" $rc 2
+ok "backwards: names line 3, field start_time" grep -q "'back.csv' line 3: field 'start_time': time goes backwards" err.txt
+ctk import zeus "$z/nsdi23_summary_power_a40.csv" --db $db 2> err.txt; rc=$?
+is "summary given as window CSV: exit 2 (wrong header)" $rc 2
+is "store unchanged" "$(sql $db "select (select count(*) from runs)+(select count(*) from windows)+(select count(*) from reported)+(select count(*) from sample_chunks)")" "$before"
+
+# summaries: one run per configuration row
+for g in a40 p100 rtx6000 v100; do
+	f="$z/nsdi23_summary_power_$g.csv"
+	ok "import summary $g" ctk import zeus-summary "$f" --db s.db
+	G=$(echo $g | tr a-z A-Z)
+	is "$g: runs = rows" "$(sql s.db "select count(*) from runs where json_extract(config_json,'$.gpu')='$G'")" \
+		"$(py 'import csv,sys; print(len(list(csv.DictReader(open(sys.argv[1])))))' "$f")"
+	near "$g: sum of epoch kWh = sum(average_power*time_per_epoch)/3.6e6" \
+		"$(sql s.db "select sum(energy_kwh) from reported p join runs r using(run_id) where json_extract(r.config_json,'$.gpu')='$G'")" \
+		"$(py 'import csv,sys; print(sum(float(r["average_power"])*float(r["time_per_epoch"]) for r in csv.DictReader(open(sys.argv[1])))/3.6e6)' "$f")" 1e-9
+	near "$g: sum of window durations = sum(time_per_epoch)" \
+		"$(sql s.db "select sum(end_ns-start_ns)/1e9 from windows w join runs r using(run_id) where json_extract(r.config_json,'$.gpu')='$G'")" \
+		"$(py 'import csv,sys; print(sum(float(r["time_per_epoch"]) for r in csv.DictReader(open(sys.argv[1]))))' "$f")" 1e-9
+	is "$g: power limits kept on the devices" "$(sql s.db "select count(*) from devices d join runs r using(run_id) where json_extract(r.config_json,'$.gpu')='$G' and d.power_limit_w = json_extract(r.config_json,'$.power_limit_w')")" \
+		"$(py 'import csv,sys; print(len(list(csv.DictReader(open(sys.argv[1])))))' "$f")"
+done
+is "summary row 2 of a40 (hand-read: cifar100 shufflenetv2 bs1024 adadelta 100 W)" \
+	"$(sql s.db "select label from runs where json_extract(config_json,'$.line')=2 and json_extract(config_json,'$.gpu')='A40'")" "A40/shufflenetv2/bs1024/adadelta/100W"
+done_testing
