@@ -111,7 +111,7 @@ static int load_devices(sqlite3 *db, struct ctk_run_result *r, struct ctk_error 
 	return 0;
 }
 
-int ctk_analysis_run(sqlite3 *db, int64_t run_id, struct ctk_run_result *r, struct ctk_error *err)
+int ctk_analysis_load(sqlite3 *db, int64_t run_id, struct ctk_run_result *r, struct ctk_error *err)
 {
 	int rc;
 
@@ -119,15 +119,30 @@ int ctk_analysis_run(sqlite3 *db, int64_t run_id, struct ctk_run_result *r, stru
 	if ((rc = load_run(db, run_id, r, err)) || (rc = load_epochs(db, r, err)) ||
 	    (rc = load_devices(db, r, err)))
 		return rc;
+	return 0;
+}
+
+int ctk_analysis_integrate(sqlite3 *db, struct ctk_run_result *r, ctk_piece_fn fn, void *ctx,
+			   struct ctk_error *err)
+{
+	int rc;
+
 	for (int i = 0; i < r->ndev; i++) {
 		struct ctk_dev_result *d = &r->dev[i];
 		if (!(d->per = calloc((size_t)(r->nwin ? r->nwin : 1), sizeof(*d->per))))
 			return ctk_failf(err, CTK_ENOMEM, "out of memory");
+		ctk_integrator_hook(&d->in, fn, ctx, err);
 		if ((rc = ctk_integrate_device(db, d->device_id, r->win, r->nwin, &d->in, d->per, err)))
 			return rc;
 		d->period_s = d->in.max_gap_ns / 2e9;
 	}
 	return 0;
+}
+
+int ctk_analysis_run(sqlite3 *db, int64_t run_id, struct ctk_run_result *r, struct ctk_error *err)
+{
+	int rc = ctk_analysis_load(db, run_id, r, err);
+	return rc ? rc : ctk_analysis_integrate(db, r, NULL, NULL, err);
 }
 
 void ctk_run_result_free(struct ctk_run_result *r)

@@ -35,6 +35,14 @@ struct ctk_run_result {
 /* Analyse run_id; out is filled and must be released with ctk_run_result_free. */
 int ctk_analysis_run(sqlite3 *db, int64_t run_id, struct ctk_run_result *out, struct ctk_error *err);
 
+/* The same in two steps, so a caller can see the epochs before the readings
+ * are integrated and attach a piece hook (the CO2 join): load the run, its
+ * epochs and devices; then integrate every device, handing each piece of
+ * energy to fn (may be NULL). */
+int ctk_analysis_load(sqlite3 *db, int64_t run_id, struct ctk_run_result *out, struct ctk_error *err);
+int ctk_analysis_integrate(sqlite3 *db, struct ctk_run_result *r, ctk_piece_fn fn, void *ctx,
+			   struct ctk_error *err);
+
 /* Replace the run's rows in epoch_energy and device_energy (caller's transaction). */
 int ctk_analysis_store(sqlite3 *db, const struct ctk_run_result *r, struct ctk_error *err);
 

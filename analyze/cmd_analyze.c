@@ -11,6 +11,7 @@
 
 #include "analyze/analysis.h"
 #include "analyze/commands.h"
+#include "analyze/analyze_out.h"
 #include "analyze/predict_eval.h"
 #include "common/db.h"
 #include "common/time.h"
@@ -26,13 +27,16 @@ struct opts {
 	double pue;
 	const char *pue_source;
 	struct ctk_predict_opts pred;
+	struct ctk_co2_opts co2;
 };
 
 static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: ctk analyze --db DB [--run R] [--json] [--pue P|carbontracker]\n"
-		"                   [--predict-after K|A..B] [--epochs N]\n\n"
+		"                   [--predict-after K|A..B] [--epochs N]\n"
+		"                   [--zone Z] [--signal S] [--fill none|previous|default]\n"
+		"                   [--default-intensity G]\n\n"
 		"Energy per epoch and device (counter difference where the device has an energy\n"
 		"counter, else the trapezoid over power), whole-run energy (first to last reading),\n"
 		"energy outside epochs and coverage (share of time with readings at most two\n"
@@ -45,6 +49,13 @@ static void usage(FILE *out)
 		"              epochs with every predictor and store them with the error\n"
 		"              (default: every N below the run's epochs)\n"
 		"  --epochs N  planned epochs (default: the run's planned epochs, else its epochs)\n"
+		"  --zone Z    price the energy with Z's stored intensity series (default: the\n"
+		"              run's zone; import series with ctk intensity import|fetch)\n"
+		"  --signal S  lifecycle|direct|marginal (default: the zone's average signal;\n"
+		"              marginal and average signals are never mixed)\n"
+		"  --fill F    energy without an intensity value: none (default: reported as\n"
+		"              unpriced), previous (last value before the gap), default (the\n"
+		"              zone's yearly value, or --default-intensity G g/kWh)\n"
 		"exit status: 0 ok, 1 usage, 2 bad input, 3 I/O or database\n");
 }
 
@@ -54,6 +65,8 @@ static int parse_opts(int argc, char **argv, struct opts *o, struct ctk_error *e
 		{"db", required_argument, NULL, 'd'}, {"run", required_argument, NULL, 'r'},
 		{"json", no_argument, NULL, 'j'}, {"pue", required_argument, NULL, 'p'},
 		{"predict-after", required_argument, NULL, 'P'}, {"epochs", required_argument, NULL, 'E'},
+		{"zone", required_argument, NULL, 'z'}, {"signal", required_argument, NULL, 's'},
+		{"fill", required_argument, NULL, 'f'}, {"default-intensity", required_argument, NULL, 'g'},
 		{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
 	};
 	int64_t v;
@@ -86,6 +99,23 @@ static int parse_opts(int argc, char **argv, struct opts *o, struct ctk_error *e
 				return ctk_failf(err, CTK_EUSAGE, "--epochs '%s': not a number of epochs >= 1", optarg);
 			o->pred.planned = (int)v;
 			break;
+		case 'z': o->co2.zone = optarg; break;
+		case 's': o->co2.signal = optarg; break;
+		case 'f':
+			if (!strcmp(optarg, "none"))
+				o->co2.fill = CTK_FILL_NONE;
+			else if (!strcmp(optarg, "previous"))
+				o->co2.fill = CTK_FILL_PREVIOUS;
+			else if (!strcmp(optarg, "default"))
+				o->co2.fill = CTK_FILL_DEFAULT;
+			else
+				return ctk_failf(err, CTK_EUSAGE, "--fill '%s': none, previous or default", optarg);
+			break;
+		case 'g':
+			if (ctk_parse_double(optarg, &o->co2.default_g_per_kwh) || o->co2.default_g_per_kwh < 0)
+				return ctk_failf(err, CTK_EUSAGE, "--default-intensity '%s': not g/kWh", optarg);
+			o->co2.has_default = 1;
+			break;
 		case 'h': usage(stdout); return 1;
 		default: usage(stderr); return ctk_failf(err, CTK_EUSAGE, "bad option");
 		}
@@ -94,225 +124,83 @@ static int parse_opts(int argc, char **argv, struct opts *o, struct ctk_error *e
 		return ctk_failf(err, CTK_EUSAGE, "unexpected argument '%s'", argv[optind]);
 	if (!o->db)
 		return ctk_failf(err, CTK_EUSAGE, "no database given (use --db FILE)");
+	if (o->co2.has_default && o->co2.fill != CTK_FILL_DEFAULT)
+		return ctk_failf(err, CTK_EUSAGE, "--default-intensity goes with --fill default");
+	o->co2.pue = o->pue;
+	o->co2.pue_source = o->pue_source;
 	return 0;
 }
 
-/* ---- text output ------------------------------------------------------- */
-
-static void device_label(const struct ctk_dev_result *d, char *buf, size_t size)
-{
-	if (d->has_idx)
-		snprintf(buf, size, "%s%d", d->kind, d->idx);
-	else
-		snprintf(buf, size, "%s#%lld", d->kind, (long long)d->device_id);
-}
-
-static void print_devices(const struct ctk_run_result *r)
-{
-	char lab[32];
-
-	printf("  %-8s %-28s %9s %9s %14s %12s %-9s %8s\n", "device", "name", "readings", "period_s",
-	       "energy_j", "energy_kwh", "method", "coverage");
-	for (int i = 0; i < r->ndev; i++) {
-		const struct ctk_dev_result *d = &r->dev[i];
-		device_label(d, lab, sizeof lab);
-		printf("  %-8s %-28.28s %9lld %9.3f %14.3f %12.6f %-9s %7.1f%%\n", lab,
-		       *d->name ? d->name : "-", (long long)d->in.readings, d->period_s,
-		       d->in.total.energy_j, d->in.total.energy_j / 3.6e6, ctk_energy_method(&d->in.total),
-		       100.0 * (d->in.readings > 1 ? ctk_energy_coverage(&d->in.total, d->in.first_ns, d->in.last_ns) : 0));
-	}
-}
-
-static void print_epochs(const struct ctk_run_result *r)
-{
-	char lab[32], start[40];
-	int per_dev = r->ndev <= 8;
-
-	printf("  %-6s %-24s %10s", "epoch", "start (UTC)", "duration_s");
-	for (int i = 0; per_dev && i < r->ndev; i++) {
-		device_label(&r->dev[i], lab, sizeof lab);
-		printf(" %10s_j", lab);
-	}
-	printf(" %14s %12s %8s\n", "total_j", "total_kwh", "coverage");
-	for (int k = 0; k < r->nwin; k++) {
-		int complete;
-		double e = ctk_epoch_energy_j(r, k, &complete);
-		ctk_time_format(r->win[k].start_ns, start, sizeof start);
-		printf("  %-6lld %-24s %10.3f", (long long)r->win[k].idx, start,
-		       (double)(r->win[k].end_ns - r->win[k].start_ns) / 1e9);
-		for (int i = 0; per_dev && i < r->ndev; i++) {
-			const struct ctk_energy *p = &r->dev[i].per[k];
-			if (p->used_counter || p->used_power)
-				printf(" %12.3f", p->energy_j);
-			else
-				printf(" %12s", "NULL");
-		}
-		printf(" %14.3f %12.6f %7.1f%%%s\n", e, e / 3.6e6, 100.0 * ctk_epoch_coverage(r, k),
-		       complete ? "" : "  (some device has no readings)");
-	}
-}
-
-static void print_run(const struct ctk_run_result *r, const struct opts *o,
-		      const struct ctk_run_predictions *pred)
-{
-	char a[40], b[40];
-	double total = ctk_run_energy_j(r), in = ctk_run_epochs_energy_j(r);
-
-	printf("run %lld  %s  (%s)%s\n", (long long)r->run_id, r->label, r->source,
-	       r->simulated ? "  [simulated device]" : "");
-	if (r->has_span) {
-		ctk_time_format(r->started_ns, a, sizeof a);
-		ctk_time_format(r->ended_ns, b, sizeof b);
-		printf("  %s -> %s  %.3f s  %d device(s)%s%s\n", a, b, (double)(r->ended_ns - r->started_ns) / 1e9,
-		       r->ndev, *r->tz ? "  times read in " : "", r->tz);
-	}
-	print_devices(r);
-	printf("  whole run: %.3f J = %.6f kWh (devices summed, first to last reading), coverage %.1f%%\n",
-	       total, total / 3.6e6, 100.0 * ctk_run_coverage(r));
-	if (o->pue != 1.0)
-		printf("  facility energy at PUE %.2f: %.3f J = %.6f kWh (%s)\n", o->pue, total * o->pue,
-		       total * o->pue / 3.6e6, o->pue_source);
-	if (r->nwin == 0) {
-		printf("  no epochs (add them: ctk import epochs FILE --db DB --run %lld)\n\n", (long long)r->run_id);
-		return;
-	}
-	print_epochs(r);
-	printf("  in %d epoch(s): %.3f J = %.6f kWh; outside epochs: %.3f J (%.1f%% of the run)\n", r->nwin, in,
-	       in / 3.6e6, total - in, total > 0 ? 100.0 * (total - in) / total : 0.0);
-	ctk_predictions_print(stdout, pred);
-	printf("\n");
-}
-
-/* ---- JSON output ------------------------------------------------------- */
-
-/* int64 nanoseconds as exact JSON integers (cJSON numbers are doubles). */
-static void add_ns(cJSON *o, const char *key, int64_t ns)
-{
-	char buf[32];
-	snprintf(buf, sizeof buf, "%" PRId64, ns);
-	cJSON_AddRawToObject(o, key, buf);
-}
-
-static void add_num_or_null(cJSON *o, const char *key, double v, int valid)
-{
-	if (valid)
-		cJSON_AddNumberToObject(o, key, v);
-	else
-		cJSON_AddNullToObject(o, key);
-}
-
-static void add_str_or_null(cJSON *o, const char *key, const char *s)
-{
-	if (s && *s)
-		cJSON_AddStringToObject(o, key, s);
-	else
-		cJSON_AddNullToObject(o, key);
-}
-
-static cJSON *device_json(const struct ctk_dev_result *d)
-{
-	cJSON *j = cJSON_CreateObject();
-	const struct ctk_integrator *in = &d->in;
-	int any = in->total.used_counter || in->total.used_power;
-
-	cJSON_AddNumberToObject(j, "device_id", (double)d->device_id);
-	cJSON_AddStringToObject(j, "kind", d->kind);
-	add_str_or_null(j, "name", d->name);
-	add_str_or_null(j, "uuid", d->uuid);
-	add_str_or_null(j, "bus_id", d->bus_id);
-	add_num_or_null(j, "idx", d->idx, d->has_idx);
-	cJSON_AddNumberToObject(j, "readings", (double)in->readings);
-	add_num_or_null(j, "period_s", d->period_s, d->period_s > 0);
-	add_num_or_null(j, "energy_j", in->total.energy_j, any);
-	cJSON_AddStringToObject(j, "method", ctk_energy_method(&in->total));
-	cJSON_AddNumberToObject(j, "coverage", in->readings > 1 ? ctk_energy_coverage(&in->total, in->first_ns, in->last_ns) : 0);
-	return j;
-}
-
-static cJSON *epoch_json(const struct ctk_run_result *r, int k)
-{
-	cJSON *j = cJSON_CreateObject(), *devs = cJSON_CreateArray();
-	int complete;
-	double e = ctk_epoch_energy_j(r, k, &complete);
-
-	cJSON_AddNumberToObject(j, "idx", (double)r->win[k].idx);
-	add_ns(j, "start_ns", r->win[k].start_ns);
-	add_ns(j, "end_ns", r->win[k].end_ns);
-	cJSON_AddNumberToObject(j, "duration_s", (double)(r->win[k].end_ns - r->win[k].start_ns) / 1e9);
-	add_num_or_null(j, "energy_j", e, complete);
-	add_num_or_null(j, "items", (double)r->items[k], r->items[k] >= 0);
-	cJSON_AddNumberToObject(j, "coverage", ctk_epoch_coverage(r, k));
-	for (int i = 0; i < r->ndev; i++) {
-		const struct ctk_energy *p = &r->dev[i].per[k];
-		cJSON *d = cJSON_CreateObject();
-		cJSON_AddNumberToObject(d, "device_id", (double)r->dev[i].device_id);
-		add_str_or_null(d, "uuid", r->dev[i].uuid);
-		add_str_or_null(d, "name", r->dev[i].name);
-		add_num_or_null(d, "energy_j", p->energy_j, p->used_counter || p->used_power);
-		cJSON_AddStringToObject(d, "method", ctk_energy_method(p));
-		cJSON_AddNumberToObject(d, "coverage", ctk_energy_coverage(p, r->win[k].start_ns, r->win[k].end_ns));
-		cJSON_AddItemToArray(devs, d);
-	}
-	cJSON_AddItemToObject(j, "devices", devs);
-	return j;
-}
-
-static cJSON *run_json(const struct ctk_run_result *r, const struct opts *o)
-{
-	cJSON *j = cJSON_CreateObject(), *devs = cJSON_CreateArray(), *eps = cJSON_CreateArray();
-	double total = ctk_run_energy_j(r), in = ctk_run_epochs_energy_j(r);
-
-	cJSON_AddNumberToObject(j, "run_id", (double)r->run_id);
-	add_str_or_null(j, "label", r->label);
-	cJSON_AddStringToObject(j, "source", r->source);
-	cJSON_AddBoolToObject(j, "simulated", r->simulated);
-	if (r->has_span) {
-		add_ns(j, "started_ns", r->started_ns);
-		add_ns(j, "ended_ns", r->ended_ns);
-	} else {
-		cJSON_AddNullToObject(j, "started_ns");
-		cJSON_AddNullToObject(j, "ended_ns");
-	}
-	cJSON_AddNumberToObject(j, "energy_j", total);
-	cJSON_AddNumberToObject(j, "energy_kwh", total / 3.6e6);
-	cJSON_AddNumberToObject(j, "pue", o->pue);
-	cJSON_AddNumberToObject(j, "facility_energy_j", total * o->pue);
-	add_num_or_null(j, "epochs_energy_j", in, r->nwin > 0);
-	add_num_or_null(j, "outside_epochs_j", total - in, r->nwin > 0);
-	cJSON_AddNumberToObject(j, "coverage", ctk_run_coverage(r));
-	for (int i = 0; i < r->ndev; i++)
-		cJSON_AddItemToArray(devs, device_json(&r->dev[i]));
-	cJSON_AddItemToObject(j, "devices", devs);
-	for (int k = 0; k < r->nwin; k++)
-		cJSON_AddItemToArray(eps, epoch_json(r, k));
-	cJSON_AddItemToObject(j, "epochs", eps);
-	return j;
-}
-
 /* ---- command ----------------------------------------------------------- */
+
+/* CO2 pricing of one run around its integration; the energy is stored. */
+static int analyze_energy(sqlite3 *db, int64_t run_id, const struct opts *o, struct ctk_run_result *r,
+			  struct ctk_co2_result *co2, struct ctk_error *err)
+{
+	int64_t *idx = NULL;
+	int rc;
+
+	if ((rc = ctk_analysis_load(db, run_id, r, err)) ||
+	    (rc = ctk_co2_begin(db, run_id, r->nwin, &o->co2, co2, err)) ||
+	    (rc = ctk_analysis_integrate(db, r, co2->have ? ctk_co2_piece : NULL, co2, err)) ||
+	    (rc = ctk_co2_finish(db, co2, &o->co2, err)) || (rc = ctk_analysis_store(db, r, err)))
+		return rc;
+	if (!(idx = calloc((size_t)(r->nwin ? r->nwin : 1), sizeof(*idx))))
+		return ctk_failf(err, CTK_ENOMEM, "out of memory");
+	for (int k = 0; k < r->nwin; k++)
+		idx[k] = r->win[k].idx;
+	rc = ctk_co2_store(db, run_id, idx, co2, &o->co2, err);
+	free(idx);
+	return rc;
+}
+
+/* The carbontracker comparison, for runs imported from its logs. */
+static int analyze_ct(sqlite3 *db, const struct ctk_run_result *r, const struct opts *o,
+		      struct ctk_ct_compare *ct, int *have, struct ctk_error *err)
+{
+	*have = 0;
+	if (strcmp(r->source, "import:carbontracker"))
+		return 0;
+	int rc = ctk_carbontracker_recompute(db, r->run_id, o->pue, ct, err);
+	*have = rc == 0;
+	return rc;
+}
+
+static int analyze_one(sqlite3 *db, int64_t run_id, const struct opts *o, cJSON *runs, struct ctk_error *err)
+{
+	struct ctk_run_result r = {0};
+	struct ctk_run_predictions pred = {0};
+	struct ctk_co2_result co2 = {0};
+	struct ctk_ct_compare ct = {0};
+	struct ctk_analyze_view v = {.r = &r, .pred = &pred, .co2 = &co2, .pue = o->pue,
+				     .pue_source = o->pue_source};
+	int have_ct = 0;
+	int rc = analyze_energy(db, run_id, o, &r, &co2, err);
+
+	if (!rc)
+		rc = ctk_predict_run(db, &r, &o->pred, &pred, err);
+	if (!rc)
+		rc = ctk_predict_store(db, &pred, err);
+	if (!rc)
+		rc = analyze_ct(db, &r, o, &ct, &have_ct, err);
+	v.ct = have_ct ? &ct : NULL;
+	if (!rc && runs)
+		cJSON_AddItemToArray(runs, ctk_analyze_json(&v));
+	else if (!rc)
+		ctk_analyze_print(&v);
+	if (have_ct)
+		ctk_ct_compare_release(&ct);
+	ctk_co2_release(&co2);
+	ctk_run_predictions_free(&pred);
+	ctk_run_result_free(&r);
+	return rc;
+}
 
 static int analyze_runs(sqlite3 *db, const int64_t *ids, int n, const struct opts *o, cJSON *runs,
 			struct ctk_error *err)
 {
 	for (int i = 0; i < n; i++) {
-		struct ctk_run_result r;
-		struct ctk_run_predictions pred = {0};
-		int rc = ctk_analysis_run(db, ids[i], &r, err);
-		if (!rc)
-			rc = ctk_analysis_store(db, &r, err);
-		if (!rc)
-			rc = ctk_predict_run(db, &r, &o->pred, &pred, err);
-		if (!rc)
-			rc = ctk_predict_store(db, &pred, err);
-		if (!rc && runs) {
-			cJSON *j = run_json(&r, o);
-			cJSON_AddItemToObject(j, "predictions", ctk_predictions_json(&pred));
-			cJSON_AddItemToArray(runs, j);
-		} else if (!rc) {
-			print_run(&r, o, &pred);
-		}
-		ctk_run_predictions_free(&pred);
-		ctk_run_result_free(&r);
+		int rc = analyze_one(db, ids[i], o, runs, err);
 		if (rc)
 			return rc;
 	}
