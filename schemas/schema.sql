@@ -159,6 +159,26 @@ CREATE TABLE predictions (
   PRIMARY KEY (run_id, after_n, predictor, target)
 );
 
+-- Analysis results: CO2 of a run, written by the intensity join (ctk analyze
+-- with an intensity series; see analyze/join.h). ctk report reads it through
+-- report/co2.h and leaves CO2 out, with a note, when a run has no row.
+-- co2_g is the whole-run energy x PUE x intensity (step join);
+-- no_intensity_share is the share 0..1 of that energy that had no intensity
+-- value (not counted in co2_g); resolution_s the series' median step.
+CREATE TABLE run_co2 (
+  run_id             INTEGER PRIMARY KEY REFERENCES runs(run_id) ON DELETE CASCADE,
+  co2_g              REAL,
+  pue                REAL,
+  pue_source         TEXT,          -- e.g. 'default (own hardware)', 'carbontracker preset', 'user'
+  zone               TEXT,
+  source             TEXT,          -- intensity source, e.g. 'Electricity Maps'
+  signal             TEXT CHECK (signal IN ('lifecycle','direct','marginal')),
+  year               INTEGER,       -- year of the intensity data
+  resolution_s       REAL,
+  no_intensity_share REAL,
+  series_id          INTEGER REFERENCES intensity_series(series_id) ON DELETE SET NULL
+);
+
 -- Results never go stale: changing a run's windows or readings drops them.
 CREATE TRIGGER windows_ins AFTER INSERT ON windows BEGIN
   DELETE FROM epoch_energy WHERE run_id = NEW.run_id;
@@ -180,5 +200,7 @@ CREATE TRIGGER chunks_ins AFTER INSERT ON sample_chunks BEGIN
     (SELECT run_id FROM devices WHERE device_id = NEW.device_id);
   DELETE FROM device_energy WHERE device_id = NEW.device_id;
   DELETE FROM predictions WHERE run_id =
+    (SELECT run_id FROM devices WHERE device_id = NEW.device_id);
+  DELETE FROM run_co2 WHERE run_id =
     (SELECT run_id FROM devices WHERE device_id = NEW.device_id);
 END;
