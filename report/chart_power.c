@@ -113,7 +113,7 @@ static int shade_epochs(sqlite3 *db, struct ctk_plot *p, int64_t run_id, int64_t
 		snprintf(buf, sizeof buf, "%lld", (long long)sqlite3_column_int64(st, 0));
 		if (xb - xa > ctk_text_width(cr, buf) + 2) {
 			cairo_set_source_rgb(cr, 0.45, 0.45, 0.45);
-			ctk_text(cr, (xa + xb) / 2, p->y0 + 1.5, buf, 0.5, 0);
+			ctk_text(cr, (xa + xb) / 2, p->y1 - 1.5, buf, 0.5, 1);
 		}
 	}
 	cairo_restore(cr);

@@ -215,6 +215,17 @@ void ctk_plot_layout(struct ctk_plot *p, cairo_t *cr, double w, double h)
 	p->x1 = w - right;
 	p->y0 = top;
 	p->y1 = h - bottom;
+	/* grid first, so data is drawn over it */
+	cairo_save(cr);
+	cairo_set_source_rgb(cr, 0.88, 0.88, 0.88);
+	cairo_set_line_width(cr, 0.4);
+	for (double v = p->y.first; v <= p->y.hi + 1e-9 * p->y.step; v += p->y.step) {
+		double y = p->y1 - (v - p->y.lo) / (p->y.hi - p->y.lo) * (p->y1 - p->y0);
+		cairo_move_to(cr, p->x0, y);
+		cairo_line_to(cr, p->x1, y);
+	}
+	cairo_stroke(cr);
+	cairo_restore(cr);
 }
 
 double ctk_plot_px(const struct ctk_plot *p, double x)
@@ -246,13 +257,6 @@ static void y_ticks(struct ctk_plot *p, const struct ctk_axis *a, int right)
 
 	for (double v = a->first; v <= a->hi + 1e-9 * a->step; v += a->step) {
 		double y = p->y1 - (v - a->lo) / (a->hi - a->lo) * (p->y1 - p->y0);
-		if (!right) {
-			cairo_set_source_rgb(cr, 0.88, 0.88, 0.88);
-			cairo_set_line_width(cr, 0.4);
-			cairo_move_to(cr, p->x0, y);
-			cairo_line_to(cr, p->x1, y);
-			cairo_stroke(cr);
-		}
 		ctk_black(cr, 1);
 		cairo_set_line_width(cr, 0.6);
 		cairo_move_to(cr, right ? p->x1 : p->x0, y);
