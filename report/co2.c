@@ -84,9 +84,7 @@ int ctk_series_info_get(sqlite3 *db, int64_t series_id, struct ctk_series_info *
 	if (ctk_db_prepare(db,
 		"SELECT zone, source, signal, year, (SELECT min(start_ns) FROM intensity i WHERE i.series_id = s.series_id), "
 		"(SELECT count(*) FROM intensity i WHERE i.series_id = s.series_id), "
-		"(SELECT count(*) FROM intensity i WHERE i.series_id = s.series_id AND estimated), "
-		"(SELECT end_ns - start_ns FROM intensity i WHERE i.series_id = s.series_id ORDER BY end_ns - start_ns "
-		" LIMIT 1 OFFSET (SELECT count(*) / 2 FROM intensity i WHERE i.series_id = s.series_id)) "
+		"(SELECT count(*) FROM intensity i WHERE i.series_id = s.series_id AND estimated) "
 		"FROM intensity_series s WHERE series_id = ?", &st, err))
 		return CTK_EDB;
 	sqlite3_bind_int64(st, 1, series_id);
@@ -108,8 +106,18 @@ int ctk_series_info_get(sqlite3 *db, int64_t series_id, struct ctk_series_info *
 		}
 		si->nvalues = sqlite3_column_int64(st, 5);
 		si->nestimated = sqlite3_column_int64(st, 6);
-		si->resolution_s = (double)sqlite3_column_int64(st, 7) / 1e9;
 	}
 	sqlite3_finalize(st);
-	return rc;
+	if (rc || si->nvalues == 0)
+		return rc;
+	/* median length of a value */
+	if (ctk_db_prepare(db, "SELECT end_ns - start_ns FROM intensity WHERE series_id = ? ORDER BY 1 LIMIT 1 OFFSET ?",
+			   &st, err))
+		return CTK_EDB;
+	sqlite3_bind_int64(st, 1, series_id);
+	sqlite3_bind_int64(st, 2, si->nvalues / 2);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		si->resolution_s = (double)sqlite3_column_int64(st, 0) / 1e9;
+	sqlite3_finalize(st);
+	return 0;
 }

@@ -183,7 +183,7 @@ static int summary_page(struct pdfw *w, struct ctk_report *r, struct ctk_error *
 
 static void figure(struct pdfw *w, const struct ctk_figure *fig)
 {
-	double s = 2.0, fw = CTK_FIG_W_PT * s, fh = CTK_FIG_H_PT * s;
+	double s = 1.8, fw = CTK_FIG_W_PT * s, fh = CTK_FIG_H_PT * s;
 	need(w, 16 + fh + 40);
 	wrapped(w, MARGIN, TEXT_W, fig->title, 11, 1);
 	w->y += 2;

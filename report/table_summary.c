@@ -89,7 +89,7 @@ static int add_run(sqlite3 *db, struct ctk_table *t, int64_t run_id, struct ctk_
 	if (co2.has_pue)
 		ctk_table_set_num(t, row, C_PUE, co2.pue, 3);
 	if (co2.has_co2)
-		ctk_table_set_num(t, row, C_CO2, co2.co2_g / 1000.0, 3);
+		ctk_table_set_num(t, row, C_CO2, co2.co2_g / 1000.0, 4);
 	if (co2.zone[0])
 		ctk_table_set_text(t, row, C_ZONE, co2.zone);
 	return 0;
