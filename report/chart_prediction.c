@@ -16,7 +16,7 @@ int ctk_chart_prediction(struct ctk_report *r, int64_t run_id, struct ctk_plot *
 {
 	sqlite3_stmt *st = NULL;
 	char target[16] = "", pred[MAX_PRED][48];
-	int npred = 0, pass, rows = 0;
+	int pass, rows = 0;
 	double ylo = 0, yhi = 0, nlo = INFINITY, nhi = -INFINITY;
 
 	if (ctk_db_prepare(r->db, "SELECT target FROM predictions WHERE run_id = ? AND actual IS NOT NULL "
@@ -38,9 +38,10 @@ int ctk_chart_prediction(struct ctk_report *r, int64_t run_id, struct ctk_plot *
 		return CTK_EDB;
 	sqlite3_bind_int64(st, 1, run_id);
 	sqlite3_bind_text(st, 2, target, -1, SQLITE_TRANSIENT);
-	for (pass = 0; pass < 2; pass++) {
+	for (pass = 0; pass < 3; pass++) {
+		/* 0: ranges and legend, 1: interval bands, 2: lines and markers */
 		int k = -1, pen = 0;
-		double prev_n = 0, prev_lo = NAN, prev_hi = NAN;
+		double prev_n = 0, prev_lo = NAN, prev_hi = NAN, prev_x = 0, prev_y = 0;
 		sqlite3_reset(st);
 		while (sqlite3_step(st) == SQLITE_ROW) {
 			const char *name = (const char *)sqlite3_column_text(st, 0);
@@ -48,8 +49,6 @@ int ctk_chart_prediction(struct ctk_report *r, int64_t run_id, struct ctk_plot *
 			int has_band = sqlite3_column_type(st, 3) != SQLITE_NULL && sqlite3_column_type(st, 4) != SQLITE_NULL;
 			double lo = sqlite3_column_double(st, 3), hi = sqlite3_column_double(st, 4);
 			if (k < 0 || strcmp(pred[k], name)) {
-				if (pass == 1 && pen)
-					cairo_stroke(cr);
 				k++;
 				pen = 0;
 				prev_lo = prev_hi = NAN;
@@ -58,7 +57,6 @@ int ctk_chart_prediction(struct ctk_report *r, int64_t run_id, struct ctk_plot *
 				if (pass == 0) {
 					snprintf(pred[k], sizeof pred[k], "%s", name);
 					ctk_legend_add(&p->legend, name, k, CTK_MARK_LINE);
-					npred++;
 				}
 			}
 			if (pass == 0) {
@@ -74,10 +72,9 @@ int ctk_chart_prediction(struct ctk_report *r, int64_t run_id, struct ctk_plot *
 				continue;
 			}
 			/* band between this and the previous N, then the line */
-			if (has_band && !isnan(prev_lo)) {
+			if (pass == 1 && has_band && !isnan(prev_lo)) {
 				cairo_save(cr);
-				cairo_new_path(cr);
-				ctk_color(cr, k, 0.18);
+				ctk_color(cr, k, 0.13);
 				cairo_move_to(cr, ctk_plot_px(p, prev_n), ctk_plot_py(p, prev_lo));
 				cairo_line_to(cr, ctk_plot_px(p, n), ctk_plot_py(p, lo));
 				cairo_line_to(cr, ctk_plot_px(p, n), ctk_plot_py(p, hi));
@@ -89,16 +86,23 @@ int ctk_chart_prediction(struct ctk_report *r, int64_t run_id, struct ctk_plot *
 			prev_n = n;
 			prev_lo = has_band ? lo : NAN;
 			prev_hi = has_band ? hi : NAN;
+			if (pass == 1)
+				continue;
 			ctk_color(cr, k, 1);
 			cairo_set_line_width(cr, 1.0);
-			if (pen)
+			cairo_new_sub_path(cr);
+			cairo_arc(cr, ctk_plot_px(p, n), ctk_plot_py(p, e), 1.4, 0, 2 * M_PI);
+			cairo_fill(cr);
+			if (pen) {
+				/* continue the line from the previous point */
+				cairo_move_to(cr, prev_x, prev_y);
 				cairo_line_to(cr, ctk_plot_px(p, n), ctk_plot_py(p, e));
-			else
-				cairo_move_to(cr, ctk_plot_px(p, n), ctk_plot_py(p, e));
+				cairo_stroke(cr);
+			}
+			prev_x = ctk_plot_px(p, n);
+			prev_y = ctk_plot_py(p, e);
 			pen = 1;
 		}
-		if (pass == 1 && pen)
-			cairo_stroke(cr);
 		if (pass == 0) {
 			p->x.scale = 1;
 			snprintf(p->x.label, sizeof p->x.label, "Epochs seen (N)");
@@ -122,11 +126,9 @@ int ctk_chart_prediction(struct ctk_report *r, int64_t run_id, struct ctk_plot *
 	}
 	sqlite3_finalize(st);
 	cairo_restore(cr);
-	/* markers on top */
 	ctk_plot_axes(p);
 	snprintf(text, text_size,
 		 "Relative error of the predicted total %s after N epochs, per predictor (%d predictions; "
 		 "bands: the predictor's interval, relative to the measured total; 0 = exact).", target, rows);
-	(void)npred;
 	return 0;
 }
