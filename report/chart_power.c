@@ -137,8 +137,9 @@ int ctk_chart_power(struct ctk_report *r, int64_t run_id, struct ctk_plot *p, ca
 	memset(&total, 0, sizeof total);
 	if ((rc = ctk_run_info_get(r->db, run_id, &ri, err)))
 		return rc;
-	if (ctk_db_prepare(r->db, "SELECT device_id, kind, idx, (SELECT sum(n) FROM sample_chunks c WHERE "
-			   "c.device_id = d.device_id) FROM devices d WHERE run_id = ? ORDER BY kind DESC, idx, device_id",
+	if (ctk_db_prepare(r->db, "SELECT device_id, kind, idx, coalesce((SELECT readings FROM device_energy e WHERE "
+			   "e.device_id = d.device_id), (SELECT sum(n) FROM sample_chunks c WHERE c.device_id = d.device_id)) "
+			   "FROM devices d WHERE run_id = ? ORDER BY kind DESC, idx, device_id",
 			   &st, err))
 		return CTK_EDB;
 	sqlite3_bind_int64(st, 1, run_id);

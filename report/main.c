@@ -209,6 +209,7 @@ static int run(int argc, char **argv, struct opts *o, struct ctk_error *err)
 		struct ctk_report r = {.db = db, .runs = ids, .nruns = n, .out = o->out, .formats = o->formats,
 				       .title = o->title};
 		rc = report(&r, err);
+		ctk_report_release(&r);
 	}
 	free(ids);
 	ctk_db_close(db);

@@ -13,6 +13,8 @@
 
 #define CTK_NOTES_MAX 32
 
+struct ctk_run_facts;
+
 struct ctk_report {
 	sqlite3 *db;
 	const int64_t *runs;
@@ -23,6 +25,7 @@ struct ctk_report {
 	int quiet;             /* do not print "wrote …" lines */
 	int nnotes;
 	char notes[CTK_NOTES_MAX][256];
+	struct ctk_run_facts *facts;  /* per run, computed once (text.h: ctk_report_facts) */
 };
 
 /* Is ext in r->formats? */

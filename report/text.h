@@ -33,6 +33,11 @@ struct ctk_run_facts {
 };
 
 int ctk_run_facts_get(sqlite3 *db, int64_t run_id, struct ctk_run_facts *f, struct ctk_error *err);
+/* The facts of r->runs[i], computed on first use and kept in r (the
+ * signal scan reads every chunk row: do it once). */
+int ctk_report_facts(struct ctk_report *r, int i, const struct ctk_run_facts **out, struct ctk_error *err);
+/* Free what the report cached. */
+void ctk_report_release(struct ctk_report *r);
 
 enum ctk_text_fmt { CTK_TEXT_PLAIN, CTK_TEXT_MD, CTK_TEXT_TEX };
 /* The methods paragraph (one per run) in the given format. */
