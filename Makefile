@@ -56,7 +56,7 @@ BENCHES := $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRC))
 FAKENVML := $(BUILD)/fakenvml/libnvidia-ml.so.1
 
 .SECONDARY:
-.PHONY: all deps check check-dev asan test tests demo bench install clean lint fakenvml
+.PHONY: fuzz check-full all deps check check-dev asan test tests demo bench install clean lint fakenvml
 all: $(BINS)
 
 $(BUILD)/gen/schema_sql.c: schemas/schema.sql scripts/embed.sh
@@ -97,7 +97,7 @@ $(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(TOOL_LIBS)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(TOOL_LIBS) $(LIBS)
 
-tests: $(BINS) $(TESTS)
+tests: $(BINS) $(TESTS) $(BENCHES)
 
 deps:
 	@sh scripts/deps.sh
@@ -123,12 +123,25 @@ bench: deps all $(BENCHES)
 	@sh scripts/deps.sh bench
 	$(Q)sh bench/run.sh $(BUILD)
 
+# libFuzzer targets for every parser (clang + libclang-rt): FUZZ_SECONDS each.
+fuzz: deps $(BUILD)/gen/schema_sql.c
+	@sh scripts/deps.sh fuzz
+	$(Q)sh fuzz/run.sh
+
+# check plus the suite under valgrind memcheck (slow: not in CI).
+check-full: check
+	@sh scripts/deps.sh full
+	$(Q)$(MAKE) --no-print-directory DEVELOPER=1 BUILD=$(BUILD)/vg OPT="-O1 -g" tests
+	$(Q)CTK_VALGRIND=1 sh tests/run.sh $(BUILD)/vg
+
 lint:
 	$(Q)! grep -nE '\b(sprintf|strcpy|strcat|atoi|atol|strtok|gets)\s*\(' common/*.c collector/*.c analyze/*.c report/*.c ctk/*.c || (echo "lint: banned call above" && false)
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 755 $(BINS) $(DESTDIR)$(PREFIX)/bin/
+	install -d $(DESTDIR)$(PREFIX)/share/ctk
+	install -m 644 data/intensity-yearly.csv data/ATTRIBUTION.md $(DESTDIR)$(PREFIX)/share/ctk/
 
 clean:
 	rm -rf $(BUILD)

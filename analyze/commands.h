@@ -14,5 +14,6 @@ int ctk_cmd_import(int argc, char **argv, struct ctk_error *err);
 int ctk_cmd_analyze(int argc, char **argv, struct ctk_error *err);
 int ctk_cmd_export(int argc, char **argv, struct ctk_error *err);
 int ctk_cmd_runs(int argc, char **argv, struct ctk_error *err);
+int ctk_cmd_intensity(int argc, char **argv, struct ctk_error *err);
 
 #endif

@@ -45,6 +45,20 @@ static void account(struct ctk_energy *e, double joules, double ns, int covered,
 		e->used_power = 1;
 }
 
+/* Hand a piece of energy to the on_piece hook; keep its first error. */
+static void piece_energy(struct ctk_integrator *in, int k, int64_t x, int64_t y, double e)
+{
+	if (in->on_piece && !in->piece_rc)
+		in->piece_rc = in->on_piece(in->piece_ctx, k, x, y, e, in->piece_err);
+}
+
+static void piece(struct ctk_integrator *in, int k, const struct ctk_reading *r0,
+		  const struct ctk_reading *r1, int counter, int64_t x, int64_t y)
+{
+	if (in->on_piece && !in->piece_rc)
+		piece_energy(in, k, x, y, part_energy(r0, r1, counter, x, y));
+}
+
 static void segment(struct ctk_integrator *in, const struct ctk_reading *r0, const struct ctk_reading *r1)
 {
 	int64_t t0 = r0->t_ns, t1 = r1->t_ns;
@@ -58,13 +72,21 @@ static void segment(struct ctk_integrator *in, const struct ctk_reading *r0, con
 	account(&in->total, part_energy(r0, r1, counter, t0, t1), (double)(t1 - t0), covered, counter);
 	while (in->lo < in->nwin && in->win[in->lo].end_ns <= t0)
 		in->lo++;
+	int64_t cur = t0; /* start of the part not yet handed to on_piece */
 	for (int k = in->lo; k < in->nwin && in->win[k].start_ns < t1; k++) {
 		int64_t x = in->win[k].start_ns > t0 ? in->win[k].start_ns : t0;
 		int64_t y = in->win[k].end_ns < t1 ? in->win[k].end_ns : t1;
 		if (y <= x)
 			continue;
-		account(&in->per[k], part_energy(r0, r1, counter, x, y), (double)(y - x), covered, counter);
+		double e = part_energy(r0, r1, counter, x, y);
+		account(&in->per[k], e, (double)(y - x), covered, counter);
+		if (x > cur)
+			piece(in, -1, r0, r1, counter, cur, x);
+		piece_energy(in, k, x, y, e);
+		cur = y > cur ? y : cur;
 	}
+	if (t1 > cur)
+		piece(in, -1, r0, r1, counter, cur, t1);
 }
 
 void ctk_integrator_add(struct ctk_integrator *in, const struct ctk_reading *r)
@@ -77,6 +99,14 @@ void ctk_integrator_add(struct ctk_integrator *in, const struct ctk_reading *r)
 	in->readings++;
 	in->prev = *r;
 	in->has_prev = 1;
+}
+
+void ctk_integrator_hook(struct ctk_integrator *in, ctk_piece_fn fn, void *ctx, struct ctk_error *err)
+{
+	in->on_piece = fn;
+	in->piece_ctx = ctx;
+	in->piece_err = err;
+	in->piece_rc = 0;
 }
 
 const char *ctk_energy_method(const struct ctk_energy *e)
@@ -148,11 +178,15 @@ int ctk_integrate_device(sqlite3 *db, int64_t device_id, const struct ctk_span *
 
 	if ((rc = ctk_device_period(db, device_id, &period, err)))
 		return rc;
+	ctk_piece_fn fn = in->on_piece;
+	void *ctx = in->piece_ctx;
+	struct ctk_error *perr = in->piece_err;
 	ctk_integrator_init(in, win, nwin, period, per);
+	ctk_integrator_hook(in, fn, ctx, perr);
 	if ((rc = ctk_sample_reader_new(db, device_id, &rd, err)))
 		return rc;
-	while ((rc = ctk_sample_next(rd, &r, NULL, err)) > 0)
+	while ((rc = ctk_sample_next(rd, &r, NULL, err)) > 0 && !in->piece_rc)
 		ctk_integrator_add(in, &r);
 	ctk_sample_reader_free(rd);
-	return rc;
+	return rc < 0 ? rc : in->piece_rc;
 }

@@ -26,7 +26,17 @@ struct ctk_energy {
 	int used_counter, used_power;
 };
 
+/* Called for every piece of energy: the part of a segment inside window k,
+ * or outside every window (k = -1), spent uniformly over [start, end).
+ * Windows must not overlap for the outside pieces to be right (epochs). */
+typedef int (*ctk_piece_fn)(void *ctx, int k, int64_t start_ns, int64_t end_ns, double energy_j,
+			    struct ctk_error *err);
+
 struct ctk_integrator {
+	ctk_piece_fn on_piece;    /* optional (CO2 join) */
+	void *piece_ctx;
+	int piece_rc;             /* first error returned by on_piece */
+	struct ctk_error *piece_err;
 	const struct ctk_span *win;
 	int nwin, lo;
 	double max_gap_ns;       /* 2 sampling periods: longer gaps are not "covered" */
@@ -40,6 +50,8 @@ struct ctk_integrator {
 /* per must hold nwin zeroed entries; period_s is the device's sampling period. */
 void ctk_integrator_init(struct ctk_integrator *in, const struct ctk_span *win, int nwin,
 			 double period_s, struct ctk_energy *per);
+/* Set the on_piece hook (after init: init clears it). */
+void ctk_integrator_hook(struct ctk_integrator *in, ctk_piece_fn fn, void *ctx, struct ctk_error *err);
 void ctk_integrator_add(struct ctk_integrator *in, const struct ctk_reading *r);
 
 /* 'counter', 'trapezoid', 'mixed' or 'none' for an accumulated energy. */
@@ -52,7 +64,8 @@ double ctk_energy_coverage(const struct ctk_energy *e, int64_t start_ns, int64_t
 /* Median sampling period of a device (s) from its chunks; 0 if unknown. */
 int ctk_device_period(sqlite3 *db, int64_t device_id, double *period_s, struct ctk_error *err);
 
-/* Stream every reading of device_id through a fresh integrator. */
+/* Stream every reading of device_id through a fresh integrator (a hook
+ * already set on *in is kept). */
 int ctk_integrate_device(sqlite3 *db, int64_t device_id, const struct ctk_span *win, int nwin,
 			 struct ctk_integrator *in, struct ctk_energy *per, struct ctk_error *err);
 

@@ -2,6 +2,7 @@
  * the subcommand from commands[], runs it, and is the only place that prints
  * an error and chooses the exit status (0 ok, 1 usage, 2 bad input, 3 I/O or
  * database, 4 device). */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -18,6 +19,7 @@ static const struct command commands[] = {
 	{"analyze", ctk_cmd_analyze, "analyze --db DB [--run R] [--json]: energy per epoch and device"},
 	{"export", ctk_cmd_export, "export samples --db DB [--run R]: readings as CSV"},
 	{"runs", ctk_cmd_runs, "runs --db DB [--json]: list the runs of a store"},
+	{"intensity", ctk_cmd_intensity, "intensity import|default|list|fetch|join: carbon-intensity series"},
 	{NULL, NULL, NULL},
 };
 
@@ -32,6 +34,9 @@ static void usage(FILE *out)
 int main(int argc, char **argv)
 {
 	struct ctk_error err = {0};
+
+	/* a full file system or --fsize limit must give an error, not kill us */
+	signal(SIGXFSZ, SIG_IGN);
 
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		usage(argc < 2 ? stderr : stdout);

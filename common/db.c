@@ -17,6 +17,14 @@ static const char *const migrations[CTK_SCHEMA_VERSION] = {
 	NULL, /* 0 -> 1: the whole schema (ctk_schema_sql) */
 };
 
+/* How long to wait for another writer (CTK_BUSY_TIMEOUT_MS, default 5 s). */
+static int busy_timeout_ms(void)
+{
+	const char *s = getenv("CTK_BUSY_TIMEOUT_MS");
+	long v = s ? strtol(s, NULL, 10) : 5000;
+	return v >= 0 && v <= 600000 ? (int)v : 5000;
+}
+
 int ctk_db_fail(sqlite3 *db, struct ctk_error *err, const char *what)
 {
 	const char *file = db ? sqlite3_db_filename(db, "main") : NULL;
@@ -154,7 +162,7 @@ int ctk_db_open(const char *path, int flags, sqlite3 **out, struct ctk_error *er
 		sqlite3_close(db);
 		return CTK_EDB;
 	}
-	sqlite3_busy_timeout(db, 5000);
+	sqlite3_busy_timeout(db, busy_timeout_ms());
 	sqlite3_extended_result_codes(db, 1);
 	if (ctk_db_exec(db, "PRAGMA foreign_keys = ON", err))
 		goto fail;

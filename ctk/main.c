@@ -22,6 +22,7 @@ static const struct dispatch commands[] = {
 	{"analyze", "ctk-analyze", "energy per epoch and device, whole-run energy"},
 	{"export", "ctk-analyze", "write stored readings as CSV"},
 	{"runs", "ctk-analyze", "list the runs in a store"},
+	{"intensity", "ctk-analyze", "carbon-intensity series: import, default, list, fetch, join"},
 	{"report", "ctk-report", "tables (CSV, Markdown, LaTeX) for papers"},
 	{NULL, NULL, NULL},
 };

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fontconfig/fontconfig.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -221,6 +222,9 @@ static int run(int argc, char **argv, struct opts *o, struct ctk_error *err)
 int main(int argc, char **argv)
 {
 	struct ctk_error err = {0};
+
+	/* a full file system or --fsize limit must give an error, not kill us */
+	signal(SIGXFSZ, SIG_IGN);
 	struct opts o = {0};
 	int rc;
 

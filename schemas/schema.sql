@@ -107,8 +107,14 @@ CREATE TABLE intensity_series (
   path       TEXT,
   sha256     TEXT,
   year       INTEGER,                -- for yearly fallback values
+  kind       TEXT NOT NULL DEFAULT 'history'
+             CHECK (kind IN ('history','forecast','yearly')),
+                                     -- history: measured (per-row estimated flags);
+                                     -- forecast: every value a forecast; yearly: fallback
+  resolution_s INTEGER,              -- most common step length of the series
   created_ns INTEGER NOT NULL
 );
+CREATE INDEX intensity_series_zone ON intensity_series(zone, signal);
 CREATE TABLE intensity (
   series_id   INTEGER NOT NULL REFERENCES intensity_series(series_id) ON DELETE CASCADE,
   start_ns    INTEGER NOT NULL,

@@ -5,6 +5,9 @@ PKGS="gcc make pkg-config libsqlite3-dev libcsv-dev libcjson-dev libcurl4-openss
 libcairo2-dev libfontconfig-dev fonts-dejavu-core libcmocka-dev tzdata python3 poppler-utils sqlite3"
 # make bench also compares with pandas + numpy
 [ "$1" = bench ] && PKGS="$PKGS python3-pandas python3-numpy"
+# make fuzz needs clang's libFuzzer runtime; make check-full needs valgrind
+[ "$1" = fuzz ] && PKGS="$PKGS clang libclang-rt-14-dev"
+[ "$1" = full ] && PKGS="$PKGS valgrind"
 missing=""
 for p in $PKGS; do
 	status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)

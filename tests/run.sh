@@ -9,14 +9,27 @@ export CTK_DATA
 pass=0
 fail=0
 log=$(mktemp)
+vgdir=""
 for build in "$@"; do
 	case "$build" in /*) b=$build ;; *) b=$root/$build ;; esac
 	echo "== suite: $build"
+	vg=""
+	bindir=$b/bin
+	if [ "${CTK_VALGRIND:-}" = 1 ]; then
+		# every program under memcheck: errors or definite leaks fail the test
+		vg="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --trace-children=yes"
+		vgdir=$(mktemp -d)
+		for p in "$b"/bin/*; do
+			printf '#!/bin/sh\nexec %s "%s" "$@"\n' "$vg" "$p" > "$vgdir/$(basename "$p")"
+			chmod +x "$vgdir/$(basename "$p")"
+		done
+		bindir=$vgdir
+	fi
 	for t in "$b"/tests/test_*; do
 		[ -x "$t" ] || continue
 		name=$(basename "$t")
 		tmp=$(mktemp -d)
-		(cd "$tmp" && CMOCKA_MESSAGE_OUTPUT=TAP CTK_BUILD="$b" CTK_ROOT="$root" "$t") >"$log" 2>&1
+		(cd "$tmp" && CMOCKA_MESSAGE_OUTPUT=TAP CTK_BUILD="$b" CTK_ROOT="$root" $vg "$t") >"$log" 2>&1
 		rc=$?
 		rm -rf "$tmp"
 		p=$(grep -c '^ok ' "$log")
@@ -38,7 +51,7 @@ for build in "$@"; do
 		name=$(basename "$t" .sh)
 		[ "$name" = lib ] && continue
 		tmp=$(mktemp -d)
-		(cd "$tmp" && CTK_BIN="$b/bin" CTK_BUILD="$b" CTK_ROOT="$root" sh "$t") >"$log" 2>&1
+		(cd "$tmp" && CTK_BIN="$bindir" CTK_BUILD="$b" CTK_ROOT="$root" sh "$t") >"$log" 2>&1
 		rc=$?
 		rm -rf "$tmp"
 		p=$(grep -c '^ok ' "$log")
@@ -57,5 +70,6 @@ for build in "$@"; do
 	done
 done
 rm -f "$log"
+[ -n "$vgdir" ] && rm -rf "$vgdir"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -29,6 +29,9 @@ ok "import epochs (ms)" ctk import epochs epochs.csv --db run.db --run 2
 ok "analyze" ctk analyze --db run.db
 ctk analyze --db run.db --json > an.json
 ok "analyze JSON parses" python3 -c "import json; json.load(open('an.json'))"
+ok "analyze JSON follows schemas/analyze.schema.json" python3 "$CTK_ROOT/tests/e2e/jsonschema.py" "$CTK_ROOT/schemas/analyze.schema.json" an.json
+python3 -c "import json; d=json.load(open('an.json')); d['runs'][0]['devices'][0]['method']='guess'; json.dump(d, open('bad.json','w'))"
+ok "schema check rejects a wrong method" sh -c "! python3 '$CTK_ROOT/tests/e2e/jsonschema.py' '$CTK_ROOT/schemas/analyze.schema.json' bad.json"
 
 python3 "$CTK_ROOT/tests/e2e/trapz.py" "$H100" 8 > ref_h100.txt
 python3 "$CTK_ROOT/tests/e2e/trapz.py" "$TITAN" 2 1765388420 1765388500 1765388500.5 1765388600 1765388600 1765388700.25 > ref_titan.txt

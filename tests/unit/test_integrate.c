@@ -113,11 +113,60 @@ static void test_gaps_and_mixed(void **state)
 	assert_rel(ctk_energy_coverage(&per[1], win[1].start_ns, win[1].end_ns) + 1.0, 1.0, 1e-12);
 }
 
+struct pieces {
+	double in[4], out, span_ns;
+	int64_t last_end;
+	int ordered;
+};
+
+static int on_piece(void *ctx, int k, int64_t a, int64_t b, double e, struct ctk_error *err)
+{
+	struct pieces *p = ctx;
+	(void)err;
+	if (k >= 0)
+		p->in[k] += e;
+	else
+		p->out += e;
+	p->span_ns += (double)(b - a);
+	if (a < p->last_end)
+		p->ordered = 0;
+	p->last_end = b;
+	return 0;
+}
+
+/* The pieces handed to the CO2 hook partition the run: they are in time
+ * order, cover first→last reading exactly once, and add up per window. */
+static void test_pieces_partition(void **state)
+{
+	struct ctk_span win[] = {{1, T0 + 1 * S, T0 + 4 * S}, {2, T0 + 6 * S, T0 + 6 * S + S / 3},
+				 {3, T0 + 8 * S, T0 + 30 * S}};
+	struct ctk_energy per[3];
+	struct ctk_integrator in;
+	struct pieces p = {.ordered = 1, .last_end = T0};
+	(void)state;
+
+	memset(per, 0, sizeof per);
+	ctk_integrator_init(&in, win, 3, 0.5, per);
+	ctk_integrator_hook(&in, on_piece, &p, NULL);
+	for (int i = 0; i <= 50; i++) {
+		struct ctk_reading r = {.t_ns = T0 + i * (S / 2), .power_mw = power_at_mw(i * 0.5), .has_power = 1};
+		ctk_integrator_add(&in, &r);
+	}
+	assert_true(p.ordered);
+	assert_rel(p.span_ns, 25e9, 1e-12);
+	assert_rel(p.in[0] + p.in[1] + p.in[2] + p.out, 5750, 1e-12);
+	for (int k = 0; k < 3; k++)
+		assert_rel(p.in[k], per[k].energy_j, 1e-12);
+	/* window 3 runs past the last reading (25 s): only [8, 25] counts,
+	 * 2 s at 300 W flat … exact: 2*(260+300)/2 + 10*300 + 750 = 4310 J */
+	assert_rel(per[2].energy_j, 4310, 1e-9);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_trapezoid_exact), cmocka_unit_test(test_counter_exact),
-		cmocka_unit_test(test_gaps_and_mixed),
+		cmocka_unit_test(test_gaps_and_mixed), cmocka_unit_test(test_pieces_partition),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
