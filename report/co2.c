@@ -63,8 +63,8 @@ int ctk_run_intensity_series(sqlite3 *db, int64_t run_id, int64_t t0_ns, int64_t
 	if (ctk_db_prepare(db,
 		"SELECT s.series_id FROM intensity_series s WHERE s.zone = coalesce("
 		"(SELECT zone FROM run_co2 WHERE run_id = ?1), (SELECT zone FROM runs WHERE run_id = ?1)) "
-		"AND EXISTS (SELECT 1 FROM intensity i WHERE i.series_id = s.series_id "
-		"AND i.start_ns < ?3 AND i.end_ns > ?2) ORDER BY s.series_id LIMIT 1", &st, err))
+		"AND s.kind != 'yearly' AND EXISTS (SELECT 1 FROM intensity i WHERE i.series_id = s.series_id "
+		"AND i.start_ns < ?3 AND i.end_ns > ?2) ORDER BY s.signal = 'marginal', s.kind = 'forecast', s.series_id DESC LIMIT 1", &st, err))
 		return CTK_EDB;
 	sqlite3_bind_int64(st, 1, run_id);
 	sqlite3_bind_int64(st, 2, t0_ns);
@@ -84,7 +84,7 @@ int ctk_series_info_get(sqlite3 *db, int64_t series_id, struct ctk_series_info *
 	if (ctk_db_prepare(db,
 		"SELECT zone, source, signal, year, (SELECT min(start_ns) FROM intensity i WHERE i.series_id = s.series_id), "
 		"(SELECT count(*) FROM intensity i WHERE i.series_id = s.series_id), "
-		"(SELECT count(*) FROM intensity i WHERE i.series_id = s.series_id AND estimated) "
+		"(SELECT count(*) FROM intensity i WHERE i.series_id = s.series_id AND estimated), resolution_s "
 		"FROM intensity_series s WHERE series_id = ?", &st, err))
 		return CTK_EDB;
 	sqlite3_bind_int64(st, 1, series_id);
@@ -106,9 +106,10 @@ int ctk_series_info_get(sqlite3 *db, int64_t series_id, struct ctk_series_info *
 		}
 		si->nvalues = sqlite3_column_int64(st, 5);
 		si->nestimated = sqlite3_column_int64(st, 6);
+		si->resolution_s = sqlite3_column_double(st, 7); /* stored by the importer, else below */
 	}
 	sqlite3_finalize(st);
-	if (rc || si->nvalues == 0)
+	if (rc || si->nvalues == 0 || si->resolution_s > 0)
 		return rc;
 	/* median length of a value */
 	if (ctk_db_prepare(db, "SELECT end_ns - start_ns FROM intensity WHERE series_id = ? ORDER BY 1 LIMIT 1 OFFSET ?",

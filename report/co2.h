@@ -26,8 +26,10 @@ struct ctk_run_co2 {
 int ctk_run_co2_get(sqlite3 *db, int64_t run_id, struct ctk_run_co2 *out, struct ctk_error *err);
 
 /* The intensity series for a run: run_co2.series_id when stored, else the
- * first series of the run's zone (run_co2.zone, else runs.zone) with values
- * overlapping [t0, t1]. *series_id = -1 when there is none. */
+ * series of the run's zone (run_co2.zone, else runs.zone) with values
+ * overlapping [t0, t1] — an average signal before a marginal one, history
+ * before forecast, the newest import first; yearly fallbacks are not a time
+ * series and are never drawn. *series_id = -1 when there is none. */
 int ctk_run_intensity_series(sqlite3 *db, int64_t run_id, int64_t t0_ns, int64_t t1_ns,
 			     int64_t *series_id, struct ctk_error *err);
 
