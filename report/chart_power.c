@@ -3,11 +3,14 @@
  * store has a series for its zone. Readings are streamed through
  * ctk_sample_reader into min/max/mean envelopes of about one column per
  * pixel of the 2x PNG, so a week at 10 Hz draws as fast as a minute and a
- * single-reading peak still shows. */
+ * single-reading peak still shows. Devices are streamed in parallel (one
+ * read-only connection per thread, at most one thread per core). */
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common/db.h"
 #include "common/samples.h"
@@ -46,6 +49,82 @@ static int stream_device(sqlite3 *db, int64_t device_id, struct ctk_envelope *e,
 	}
 	ctk_sample_reader_free(rd);
 	return rc < 0 ? rc : 0;
+}
+
+/* Devices of one run streamed by up to MAX_THREADS threads; each thread
+ * takes the next device index under the lock, on its own connection. */
+#define MAX_THREADS 8
+
+struct pool {
+	const char *path;
+	const int64_t *dev;
+	struct ctk_envelope *env;
+	int ndev, next, rc;
+	struct ctk_error err;
+	pthread_mutex_t lock;
+};
+
+static void *stream_worker(void *arg)
+{
+	struct pool *p = arg;
+	struct ctk_error err = {0};
+	sqlite3 *db = NULL;
+	int rc = ctk_db_open(p->path, CTK_DB_READONLY, &db, &err);
+
+	for (;;) {
+		int i;
+		pthread_mutex_lock(&p->lock);
+		i = rc || p->rc ? p->ndev : p->next++;
+		pthread_mutex_unlock(&p->lock);
+		if (i >= p->ndev)
+			break;
+		rc = stream_device(db, p->dev[i], &p->env[i], &err);
+	}
+	ctk_db_close(db);
+	if (rc) {
+		pthread_mutex_lock(&p->lock);
+		if (!p->rc) {
+			p->rc = rc;
+			p->err = err;
+		}
+		pthread_mutex_unlock(&p->lock);
+	}
+	return NULL;
+}
+
+/* Stream every device into its envelope; in parallel when the store is a file. */
+static int stream_all(sqlite3 *db, const int64_t *dev, struct ctk_envelope *env, int ndev, struct ctk_error *err)
+{
+	const char *path = sqlite3_db_filename(db, "main");
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	int nthr = (int)(cores < ndev ? cores : ndev), started = 0;
+	pthread_t thr[MAX_THREADS];
+	struct pool p = {.path = path, .dev = dev, .env = env, .ndev = ndev};
+
+	if (nthr > MAX_THREADS)
+		nthr = MAX_THREADS;
+	if (!path || !path[0] || nthr < 2) {
+		for (int i = 0; i < ndev; i++) {
+			int rc = stream_device(db, dev[i], &env[i], err);
+			if (rc)
+				return rc;
+		}
+		return 0;
+	}
+	pthread_mutex_init(&p.lock, NULL);
+	for (int t = 0; t < nthr; t++)
+		if (pthread_create(&thr[t], NULL, stream_worker, &p) == 0)
+			started++;
+	if (!started) /* no thread could start: stream here */
+		stream_worker(&p);
+	for (int t = 0; t < started; t++)
+		pthread_join(thr[t], NULL);
+	pthread_mutex_destroy(&p.lock);
+	if (p.rc) {
+		*err = p.err;
+		return p.rc;
+	}
+	return 0;
 }
 
 struct step {
@@ -130,7 +209,7 @@ int ctk_chart_power(struct ctk_report *r, int64_t run_id, struct ctk_plot *p, ca
 	char devname[MAX_DEV][32];
 	struct step *iv = NULL;
 	sqlite3_stmt *st = NULL;
-	int ndev = 0, nint = 0, cols, rc;
+	int ndev = 0, nint = 0, cols, rc, more = 0;
 	double ymax = 0, span_s, imax = 0;
 
 	memset(env, 0, sizeof env);
@@ -143,10 +222,14 @@ int ctk_chart_power(struct ctk_report *r, int64_t run_id, struct ctk_plot *p, ca
 			   &st, err))
 		return CTK_EDB;
 	sqlite3_bind_int64(st, 1, run_id);
-	while (sqlite3_step(st) == SQLITE_ROW && ndev < MAX_DEV) {
+	while (sqlite3_step(st) == SQLITE_ROW) {
 		int64_t nr = sqlite3_column_int64(st, 3);
 		if (nr <= 0)
 			continue;
+		if (ndev == MAX_DEV) {
+			more++;
+			continue;
+		}
 		dev[ndev] = sqlite3_column_int64(st, 0);
 		if (sqlite3_column_type(st, 2) != SQLITE_NULL)
 			snprintf(devname[ndev], sizeof devname[0], "%s%d", (const char *)sqlite3_column_text(st, 1),
@@ -167,12 +250,11 @@ int ctk_chart_power(struct ctk_report *r, int64_t run_id, struct ctk_plot *p, ca
 	cols = (int)(min_readings / 2 < MAX_COLS ? min_readings / 2 : MAX_COLS);
 	if (cols < 8)
 		cols = 8;
-	for (int i = 0; i < ndev && !rc; i++) {
+	for (int i = 0; i < ndev && !rc; i++)
 		if (ctk_envelope_init(&env[i], cols, ri.started_ns, ri.ended_ns))
 			rc = ctk_failf(err, CTK_ENOMEM, "out of memory");
-		else
-			rc = stream_device(r->db, dev[i], &env[i], err);
-	}
+	if (!rc)
+		rc = stream_all(r->db, dev, env, ndev, err);
 	if (!rc && ctk_envelope_init(&total, cols, ri.started_ns, ri.ended_ns))
 		rc = ctk_failf(err, CTK_ENOMEM, "out of memory");
 	if (rc)
@@ -216,8 +298,8 @@ int ctk_chart_power(struct ctk_report *r, int64_t run_id, struct ctk_plot *p, ca
 		snprintf(p->y2.label, sizeof p->y2.label, "Intensity (g CO\u2082/kWh)");
 		ctk_axis_nice(&p->y2, 0, imax * 1.02, 6, 1);
 	}
-	for (int i = 0; i < ndev; i++)
-		ctk_legend_add(&p->legend, devname[i], dev_color(i), CTK_MARK_LINE);
+	for (int i = 0; i < ndev; i++) /* second round of colours: dashed */
+		ctk_legend_add(&p->legend, devname[i], dev_color(i), i < 6 ? CTK_MARK_LINE : CTK_MARK_DASH);
 	if (ndev > 1)
 		ctk_legend_add(&p->legend, "total", -1, CTK_MARK_LINE);
 	if (ri.nepochs)
@@ -228,8 +310,12 @@ int ctk_chart_power(struct ctk_report *r, int64_t run_id, struct ctk_plot *p, ca
 	if ((rc = shade_epochs(r->db, p, run_id, ri.started_ns, err)))
 		goto out;
 	ctk_plot_clip(p);
-	for (int i = 0; i < ndev; i++)
+	for (int i = 0; i < ndev; i++) {
+		double d[] = {2.5, 1.5};
+		cairo_set_dash(cr, d, i < 6 ? 0 : 2, 0);
 		ctk_envelope_draw(p, &env[i], dev_color(i), 0, 1, 1, 0.6);
+	}
+	cairo_set_dash(cr, NULL, 0, 0);
 	if (ndev > 1)
 		ctk_envelope_draw(p, &total, -1, 0, 1, 0, 0.9);
 	if (nint) {
@@ -253,9 +339,10 @@ int ctk_chart_power(struct ctk_report *r, int64_t run_id, struct ctk_plot *p, ca
 	ctk_plot_axes(p);
 	snprintf(text, text_size,
 		 "Power of each device (bands: minimum to maximum of the readings in each of %d time columns; "
-		 "lines: column means)%s%s%s.",
+		 "lines: column means)%s%s%s%s.",
 		 cols, ndev > 1 ? ", their total (black)" : "", ri.nepochs ? ", epochs shaded and numbered" : "",
-		 nint ? " and the grid's carbon intensity (dashed, right axis, step values)" : "");
+		 nint ? " and the grid's carbon intensity (dashed, right axis, step values)" : "",
+		 more ? "; only the first 16 devices are drawn and summed" : "");
 out:
 	for (int i = 0; i < ndev; i++)
 		ctk_envelope_release(&env[i]);

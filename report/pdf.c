@@ -91,8 +91,7 @@ static void wrapped(struct pdfw *w, double x, double width, const char *text, do
 
 static void kv(struct pdfw *w, const char *key, const char *value)
 {
-	double kw = 120;
-	double y = w->y;
+	double kw = 120, y;
 	need(w, 12);
 	y = w->y;
 	ctk_font(w->cr, 9, 1);

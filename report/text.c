@@ -439,7 +439,6 @@ static int write_model_card(struct ctk_report *r, FILE *f, struct ctk_error *err
 		} else {
 			fputs("  # emissions: left out: no stored CO2 for every run (run the intensity join in ctk analyze)\n", f);
 		}
-		snprintf(buf, sizeof buf, "ctk");
 		char src[640];
 		snprintf(src, sizeof src, "ctk (measured energy%s%s)", sources[0] ? "; carbon intensity: " : "", sources);
 		fputs("  source: ", f);
