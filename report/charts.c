@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* To add a chart: see charts.h. */
 const struct ctk_chart ctk_charts[] = {
@@ -53,6 +54,12 @@ int ctk_chart_render(struct ctk_report *r, const struct ctk_chart *c, int64_t ru
 	if (rc) {
 		cairo_surface_destroy(rec);
 		if (rc == CTK_CHART_SKIP) {
+			/* a figure from an earlier report into DIR would now be stale */
+			char path[4200];
+			snprintf(path, sizeof path, "%s/%s.pdf", r->out, fig->file);
+			unlink(path);
+			snprintf(path, sizeof path, "%s/%s.png", r->out, fig->file);
+			unlink(path);
 			if (c->per_run && r->nruns > 1)
 				ctk_report_note(r, "%s (run %lld) left out: %s", c->title, (long long)run_id, text);
 			else

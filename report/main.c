@@ -27,7 +27,7 @@
 static const struct ctk_builder builders[] = {
 	{"summary", ctk_build_summary, 0, NULL},
 	{"epochs", ctk_build_epochs, 0, NULL},
-	{"predictions", ctk_build_predictions, 1, "no predictions are stored (run ctk analyze on a run with planned epochs)"},
+	{"predictions", ctk_build_predictions, 1, "no predictions are stored for the selected runs"},
 	{"comparison", ctk_build_compare, 1, "the selected runs have fewer than two hardware configurations with analysed epochs"},
 	{NULL, NULL, 0, NULL},
 };
@@ -54,7 +54,8 @@ static void usage(FILE *out)
 		"  DIR/predictions.*, comparison.*  when the store has predictions / two hardware setups\n"
 		"  DIR/methods.{md,tex}, ctk.bib, model-card.yaml  methods paragraph, BibTeX, Hugging Face\n"
 		"                              co2_eq_emissions block (md: .md + .yaml; tex: .tex + .bib)\n"
-		"Sections without data are left out with a note on the summary page. Default formats: all.\n"
+		"Sections without data are left out with a note on the summary page (and their files from an\n"
+		"earlier report into DIR are removed). Default formats: all.\n"
 		"Run 'ctk analyze --db DB' first. LaTeX tables need \\usepackage{booktabs}.\n"
 		"exit status: 0 ok, 1 usage, 2 bad input, 3 I/O or database\n");
 }
@@ -156,6 +157,11 @@ static int report(struct ctk_report *r, struct ctk_error *err)
 			break;
 		if (builders[b].optional && tables[b]->nrows == 0) {
 			ctk_report_note(r, "table '%s' left out: %s", builders[b].name, builders[b].absent);
+			for (int w = 0; ctk_table_writers[w]; w++) { /* stale from an earlier report */
+				char path[4200];
+				snprintf(path, sizeof path, "%s/%s.%s", r->out, builders[b].name, ctk_table_writers[w]->ext);
+				unlink(path);
+			}
 			ctk_table_free(tables[b]);
 			tables[b] = NULL;
 			continue;

@@ -94,6 +94,9 @@ sqlw run.db "delete from run_co2"
 sqlw run.db "delete from predictions"
 sqlw run.db "update runs set zone=NULL"
 ok "report without CO2 data" ctk report --db run.db --out bare
+ok "report again into the first directory" ctk report --db run.db --out rep
+ok "  … stale prediction chart and table removed" sh -c 'test ! -e rep/prediction_error.png && test ! -e rep/predictions.csv && test -s rep/power.png'
+
 pdftotext bare/report.pdf bare.txt
 flat=$(tr -s ' \n' '  ' < bare.txt)
 has "no CO2: noted" "not available: no stored CO2 result"
