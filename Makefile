@@ -12,7 +12,7 @@ PKG_CONFIG ?= pkg-config
 SAN        ?=
 DEVELOPER  ?=
 
-PKGS := sqlite3 libcjson libcurl cairo
+PKGS := sqlite3 libcjson libcurl cairo fontconfig
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 

@@ -2,7 +2,9 @@
  * only the store — the analysis of `ctk analyze` — and fails with a clear
  * message when a selected run has not been analysed since its data changed.
  * To add a table: write report/table_<name>.c with a function of type
- * ctk_table_builder_fn, declare it here and add it to ctk_builders[] in main.c. */
+ * ctk_table_builder_fn, declare it here and add it to builders[] in main.c
+ * (optional = 1: a table with no rows is left out with a note instead of
+ * written empty); report.pdf prints every table built. */
 #ifndef CTK_REPORT_BUILDERS_H
 #define CTK_REPORT_BUILDERS_H
 
@@ -17,11 +19,18 @@ typedef int (*ctk_table_builder_fn)(sqlite3 *db, const int64_t *runs, int nruns,
 struct ctk_builder {
 	const char *name;     /* output file stem: DIR/<name>.<ext> */
 	ctk_table_builder_fn build;
+	int optional;         /* no rows: leave out, with a note */
+	const char *absent;   /* the note's reason when left out */
 };
 
 int ctk_build_epochs(sqlite3 *db, const int64_t *runs, int nruns, struct ctk_table **out,
 		     struct ctk_error *err);
 int ctk_build_summary(sqlite3 *db, const int64_t *runs, int nruns, struct ctk_table **out,
+		      struct ctk_error *err);
+
+int ctk_build_predictions(sqlite3 *db, const int64_t *runs, int nruns, struct ctk_table **out,
+			  struct ctk_error *err);
+int ctk_build_compare(sqlite3 *db, const int64_t *runs, int nruns, struct ctk_table **out,
 		      struct ctk_error *err);
 
 /* Fails unless every device of run_id has stored analysis results. */

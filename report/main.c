@@ -1,9 +1,13 @@
-/* ctk-report: paper-ready tables from a ctk store.
- * `ctk report --db DB --out DIR [--run R]… [--formats csv,md,tex]` writes
- * DIR/<table>.<ext> for every builder in builders[] and every writer asked
- * for. Each file is written to a temporary name and renamed, so a failed
- * report never leaves a half-written table. Only main prints. */
+/* ctk-report: paper-ready reports from a ctk store.
+ * `ctk report --db DB --out DIR [--run R]… [--formats pdf,png,tex,md,csv]
+ * [--title T]` writes DIR/<table>.<ext> for every builder in builders[] and
+ * every table writer asked for, the charts of charts.c (.pdf, .png), the
+ * methods text, ctk.bib, model-card.yaml and report.pdf. Each file is
+ * written to a temporary name and renamed, so a failed report never leaves a
+ * half-written file. Only main prints. */
+#include <cairo.h>
 #include <errno.h>
+#include <fontconfig/fontconfig.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -14,16 +18,25 @@
 
 #include "common/db.h"
 #include "report/builders.h"
+#include "report/charts.h"
+#include "report/pdf.h"
+#include "report/report.h"
+#include "report/text.h"
 
 /* To add a table: see builders.h. */
 static const struct ctk_builder builders[] = {
-	{"summary", ctk_build_summary},
-	{"epochs", ctk_build_epochs},
-	{NULL, NULL},
+	{"summary", ctk_build_summary, 0, NULL},
+	{"epochs", ctk_build_epochs, 0, NULL},
+	{"predictions", ctk_build_predictions, 1, "no predictions are stored for the selected runs"},
+	{"comparison", ctk_build_compare, 1, "the selected runs have fewer than two hardware configurations with analysed epochs"},
+	{NULL, NULL, 0, NULL},
 };
 
+#define NBUILDERS (sizeof builders / sizeof builders[0] - 1)
+#define ALL_FORMATS "pdf,png,tex,md,csv"
+
 struct opts {
-	const char *db, *out, *formats;
+	const char *db, *out, *formats, *title;
 	char **runs;
 	int nruns;
 };
@@ -31,10 +44,18 @@ struct opts {
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: ctk report --db DB --out DIR [--run R]… [--formats csv,md,tex]\n\n"
+		"usage: ctk report --db DB --out DIR [--run R]… [--formats pdf,png,tex,md,csv] [--title T]\n\n"
 		"Writes, for the analysed runs of DB (all, or those given with --run):\n"
-		"  DIR/summary.{csv,md,tex}  energy per run, in and outside epochs, coverage\n"
-		"  DIR/epochs.{csv,md,tex}   per-epoch duration, energy per device and total (J, kWh)\n"
+		"  DIR/report.pdf              summary page, every chart and table, methods (pdf)\n"
+		"  DIR/<chart>.{pdf,png}       power, epoch_energy, prediction_error, hardware_comparison,\n"
+		"                              intensity: vector PDF and 2x PNG, 3.3 in wide (pdf, png)\n"
+		"  DIR/summary.{csv,md,tex}    energy per run, in and outside epochs, coverage, PUE, CO2\n"
+		"  DIR/epochs.{csv,md,tex}     per-epoch duration, energy per device and total (J, kWh)\n"
+		"  DIR/predictions.*, comparison.*  when the store has predictions / two hardware setups\n"
+		"  DIR/methods.{md,tex}, ctk.bib, model-card.yaml  methods paragraph, BibTeX, Hugging Face\n"
+		"                              co2_eq_emissions block (md: .md + .yaml; tex: .tex + .bib)\n"
+		"Sections without data are left out with a note on the summary page (and their files from an\n"
+		"earlier report into DIR are removed). Default formats: all.\n"
 		"Run 'ctk analyze --db DB' first. LaTeX tables need \\usepackage{booktabs}.\n"
 		"exit status: 0 ok, 1 usage, 2 bad input, 3 I/O or database\n");
 }
@@ -44,13 +65,15 @@ static int parse_opts(int argc, char **argv, struct opts *o, struct ctk_error *e
 	static const struct option longopts[] = {
 		{"db", required_argument, NULL, 'd'}, {"out", required_argument, NULL, 'o'},
 		{"run", required_argument, NULL, 'r'}, {"formats", required_argument, NULL, 'f'},
-		{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
+		{"title", required_argument, NULL, 't'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
 	};
 	int c;
 
-	o->formats = "csv,md,tex";
-	while ((c = getopt_long(argc, argv, "hd:o:r:f:", longopts, NULL)) != -1) {
+	o->formats = ALL_FORMATS;
+	o->title = "Energy and carbon footprint of training";
+	while ((c = getopt_long(argc, argv, "hd:o:r:f:t:", longopts, NULL)) != -1) {
 		switch (c) {
+		case 't': o->title = optarg; break;
 		case 'd': o->db = optarg; break;
 		case 'o': o->out = optarg; break;
 		case 'f': o->formats = optarg; break;
@@ -73,28 +96,16 @@ static int parse_opts(int argc, char **argv, struct opts *o, struct ctk_error *e
 	return 0;
 }
 
-/* Is ext in the comma-separated list? */
-static int wanted(const char *list, const char *ext)
-{
-	size_t n = strlen(ext);
-	for (const char *p = list; p && *p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL)
-		if (!strncmp(p, ext, n) && (p[n] == ',' || p[n] == '\0'))
-			return 1;
-	return 0;
-}
-
 static int check_formats(const char *list, struct ctk_error *err)
 {
 	char item[32];
 	for (const char *p = list; p && *p;) {
 		const char *e = strchr(p, ',');
 		size_t n = e ? (size_t)(e - p) : strlen(p);
-		int ok = 0;
+		struct ctk_report known = {.formats = ALL_FORMATS};
 		snprintf(item, sizeof item, "%.*s", (int)n, p);
-		for (int i = 0; ctk_table_writers[i]; i++)
-			ok |= !strcmp(ctk_table_writers[i]->ext, item);
-		if (!ok)
-			return ctk_failf(err, CTK_EUSAGE, "--formats: unknown format '%s' (csv, md, tex)", item);
+		if (!item[0] || !ctk_report_wants(&known, item))
+			return ctk_failf(err, CTK_EUSAGE, "--formats: unknown format '%s' (pdf, png, tex, md, csv)", item);
 		p = e ? e + 1 : NULL;
 	}
 	return 0;
@@ -118,44 +129,56 @@ static int mkdir_p(const char *dir, struct ctk_error *err)
 }
 
 /* Write one table in one format to DIR/name.ext via a temporary file. */
-static int write_file(const char *dir, const char *name, const struct ctk_table_writer *w,
+static int write_file(struct ctk_report *r, const char *name, const struct ctk_table_writer *w,
 		      const struct ctk_table *t, struct ctk_error *err)
 {
-	char path[4096], tmp[4200];
-	FILE *f;
+	struct ctk_outfile o;
+	char file[256];
 	int rc;
 
-	snprintf(path, sizeof path, "%s/%s.%s", dir, name, w->ext);
-	snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
-	if (!(f = fopen(tmp, "w")))
-		return ctk_failf(err, CTK_EDB, "'%s': %s", tmp, strerror(errno));
-	rc = w->begin(f, err);
+	snprintf(file, sizeof file, "%s.%s", name, w->ext);
+	if ((rc = ctk_out_begin(r, file, 1, &o, err)))
+		return rc;
+	rc = w->begin(o.f, err);
 	if (!rc)
-		rc = w->write(f, t, 1, err);
-	if (fclose(f) != 0 && !rc)
-		rc = ctk_failf(err, CTK_EDB, "'%s': %s", tmp, strerror(errno));
-	if (!rc && rename(tmp, path) != 0)
-		rc = ctk_failf(err, CTK_EDB, "'%s': %s", path, strerror(errno));
-	if (rc)
-		unlink(tmp);
-	else
-		printf("wrote %s\n", path);
-	return rc;
+		rc = w->write(o.f, t, 1, err);
+	return ctk_out_end(r, &o, rc, err);
 }
 
-static int report(sqlite3 *db, const struct opts *o, const int64_t *ids, int n, struct ctk_error *err)
+/* Tables, charts, text files, then report.pdf from what was built. */
+static int report(struct ctk_report *r, struct ctk_error *err)
 {
-	int rc = 0;
+	struct ctk_table *tables[NBUILDERS] = {0};
+	struct ctk_figure *figs = NULL;
+	int nfigs = 0, rc = 0;
 
-	for (int b = 0; builders[b].name && !rc; b++) {
-		struct ctk_table *t = NULL;
-		if ((rc = builders[b].build(db, ids, n, &t, err)))
+	for (size_t b = 0; b < NBUILDERS && !rc; b++) {
+		if ((rc = builders[b].build(r->db, r->runs, r->nruns, &tables[b], err)))
 			break;
+		if (builders[b].optional && tables[b]->nrows == 0) {
+			ctk_report_note(r, "table '%s' left out: %s", builders[b].name, builders[b].absent);
+			for (int w = 0; ctk_table_writers[w]; w++) { /* stale from an earlier report */
+				char path[4200];
+				snprintf(path, sizeof path, "%s/%s.%s", r->out, builders[b].name, ctk_table_writers[w]->ext);
+				unlink(path);
+			}
+			ctk_table_free(tables[b]);
+			tables[b] = NULL;
+			continue;
+		}
 		for (int w = 0; ctk_table_writers[w] && !rc; w++)
-			if (wanted(o->formats, ctk_table_writers[w]->ext))
-				rc = write_file(o->out, builders[b].name, ctk_table_writers[w], t, err);
-		ctk_table_free(t);
+			if (ctk_report_wants(r, ctk_table_writers[w]->ext))
+				rc = write_file(r, builders[b].name, ctk_table_writers[w], tables[b], err);
 	}
+	if (!rc && (ctk_report_wants(r, "pdf") || ctk_report_wants(r, "png")))
+		rc = ctk_charts_write(r, &figs, &nfigs, err);
+	if (!rc)
+		rc = ctk_text_files(r, err);
+	if (!rc && ctk_report_wants(r, "pdf"))
+		rc = ctk_pdf_report(r, tables, (int)NBUILDERS, figs, nfigs, err);
+	ctk_figures_free(figs, nfigs);
+	for (size_t b = 0; b < NBUILDERS; b++)
+		ctk_table_free(tables[b]);
 	return rc;
 }
 
@@ -191,8 +214,12 @@ static int run(int argc, char **argv, struct opts *o, struct ctk_error *err)
 		rc = ctk_failf(err, CTK_EINPUT, "'%s': no runs to report", o->db);
 	if (!rc)
 		rc = mkdir_p(o->out, err);
-	if (!rc)
-		rc = report(db, o, ids, n, err);
+	if (!rc) {
+		struct ctk_report r = {.db = db, .runs = ids, .nruns = n, .out = o->out, .formats = o->formats,
+				       .title = o->title};
+		rc = report(&r, err);
+		ctk_report_release(&r);
+	}
 	free(ids);
 	ctk_db_close(db);
 	return rc;
@@ -213,6 +240,10 @@ int main(int argc, char **argv)
 	}
 	rc = run(argc, argv, &o, &err);
 	free(o.runs);
+	/* Give back cairo's and fontconfig's global font caches, so that leak
+	 * checkers (make check runs LeakSanitizer) see only our own memory. */
+	cairo_debug_reset_static_data();
+	FcFini();
 	if (rc < 0) {
 		fprintf(stderr, "ctk report: %s\n", err.msg[0] ? err.msg : ctk_strerror(rc));
 		return ctk_exit_code(rc);

@@ -3,6 +3,7 @@
 #include "report/table.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -100,4 +101,16 @@ void ctk_format_sig(double v, int sig, char *buf, size_t size)
 			decimals = 12;
 	}
 	snprintf(buf, size, "%.*f", decimals, v);
+}
+
+void ctk_cell_format(const struct ctk_cell *c, char *buf, size_t size)
+{
+	if (!c->valid)
+		snprintf(buf, size, "%s", "");
+	else if (c->text)
+		snprintf(buf, size, "%s", c->text);
+	else if (c->digits == 0)
+		snprintf(buf, size, "%.0f", c->num);
+	else
+		ctk_format_sig(c->num, c->digits, buf, size);
 }

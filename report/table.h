@@ -36,6 +36,10 @@ int ctk_table_add_row(struct ctk_table *t);
 int ctk_table_set_text(struct ctk_table *t, int row, int col, const char *s);
 void ctk_table_set_num(struct ctk_table *t, int row, int col, double v, int digits);
 
+/* A cell as Markdown/LaTeX/report.pdf show it (unescaped): text, an integer,
+ * a number rounded to its digits, or "" when missing. */
+void ctk_cell_format(const struct ctk_cell *c, char *buf, size_t size);
+
 /* A number rounded to `sig` significant digits, fixed notation ("0.06820"). */
 void ctk_format_sig(double v, int sig, char *buf, size_t size);
 

@@ -1,11 +1,13 @@
 /* The run summary table: one row per run with its span, devices, whole-run
- * energy, the energy in and outside epochs, and coverage, from the stored
- * analysis (device_energy). */
+ * energy, the energy in and outside epochs, coverage, and — when the
+ * intensity join stored it (run_co2, see co2.h) — PUE, CO2 and zone, from the
+ * stored analysis (device_energy). Missing CO2 stays empty, never 0. */
 #include <stdio.h>
 
 #include "common/db.h"
 #include "common/time.h"
 #include "report/builders.h"
+#include "report/co2.h"
 
 int ctk_require_analysis(sqlite3 *db, int64_t run_id, struct ctk_error *err)
 {
@@ -25,16 +27,17 @@ int ctk_require_analysis(sqlite3 *db, int64_t run_id, struct ctk_error *err)
 	return 0;
 }
 
-enum { C_RUN, C_LABEL, C_SOURCE, C_START, C_DUR, C_DEV, C_EJ, C_EKWH, C_IN, C_OUT, C_COV, NCOL };
+enum { C_RUN, C_LABEL, C_SOURCE, C_START, C_DUR, C_DEV, C_EJ, C_EKWH, C_IN, C_OUT, C_COV, C_PUE, C_CO2, C_ZONE, NCOL };
 
 static int columns(struct ctk_table *t)
 {
 	static const char *const name[NCOL] = {"run_id", "label", "source", "started_utc", "duration_s", "devices",
-		"energy_j", "energy_kwh", "in_epochs_kwh", "outside_epochs_kwh", "coverage_pct"};
+		"energy_j", "energy_kwh", "in_epochs_kwh", "outside_epochs_kwh", "coverage_pct", "pue", "co2_kg", "zone"};
 	static const char *const label[NCOL] = {"Run", "Label", "Source", "Start (UTC)", "Duration (s)", "Devices",
-		"Energy (J)", "Energy (kWh)", "In epochs (kWh)", "Outside epochs (kWh)", "Coverage (%)"};
+		"Energy (J)", "Energy (kWh)", "In epochs (kWh)", "Outside epochs (kWh)", "Coverage (%)", "PUE",
+		"CO2 (kg)", "Zone"};
 	for (int i = 0; i < NCOL; i++)
-		if (ctk_table_column(t, i, name[i], label[i], i == C_RUN || i >= C_DUR))
+		if (ctk_table_column(t, i, name[i], label[i], i == C_RUN || (i >= C_DUR && i != C_ZONE)))
 			return -1;
 	return 0;
 }
@@ -43,6 +46,7 @@ static int add_run(sqlite3 *db, struct ctk_table *t, int64_t run_id, struct ctk_
 {
 	sqlite3_stmt *st = NULL;
 	char start[40], source[128];
+	struct ctk_run_co2 co2;
 	int row, rc;
 
 	if ((rc = ctk_require_analysis(db, run_id, err)))
@@ -80,13 +84,21 @@ static int add_run(sqlite3 *db, struct ctk_table *t, int64_t run_id, struct ctk_
 	if (sqlite3_column_type(st, 8) != SQLITE_NULL)
 		ctk_table_set_num(t, row, C_COV, 100.0 * sqlite3_column_double(st, 8), 3);
 	sqlite3_finalize(st);
+	if ((rc = ctk_run_co2_get(db, run_id, &co2, err)))
+		return rc;
+	if (co2.has_pue)
+		ctk_table_set_num(t, row, C_PUE, co2.pue, 3);
+	if (co2.has_co2)
+		ctk_table_set_num(t, row, C_CO2, co2.co2_g / 1000.0, 4);
+	if (co2.zone[0])
+		ctk_table_set_text(t, row, C_ZONE, co2.zone);
 	return 0;
 }
 
 int ctk_build_summary(sqlite3 *db, const int64_t *runs, int nruns, struct ctk_table **out,
 		      struct ctk_error *err)
 {
-	struct ctk_table *t = ctk_table_new("Energy per run (devices summed; coverage: lowest device share of time with readings)", NCOL);
+	struct ctk_table *t = ctk_table_new("Energy per run (devices summed; coverage: lowest device share of time with readings; CO2 with PUE applied)", NCOL);
 	int rc = 0;
 
 	*out = NULL;

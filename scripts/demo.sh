@@ -1,7 +1,9 @@
 #!/bin/sh
 # make demo: the whole path on the bundled sample run (samples/demo, a
 # simulated 2-GPU trace in nvidia-smi format; see scripts/make-demo-trace.py):
-# import → epochs → analyze → report. Outputs go to demo-out/.
+# import → epochs → analyze → report (report.pdf, charts as PDF + PNG, tables,
+# methods text, BibTeX, model card). Outputs go to demo-out/. docs/img/power.png
+# in the README is demo-out/report/power.png.
 set -e
 build=${1:-build}
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -18,9 +20,12 @@ echo "== analyze"
 "$ctk" analyze --db "$db"
 "$ctk" analyze --db "$db" --json > "$out/analyze.json"
 echo "== report"
-"$ctk" report --db "$db" --out "$out/report"
+"$ctk" report --db "$db" --out "$out/report" --title "ctk demo: 2x A100 (simulated trace)"
 echo
 echo "demo outputs:"
 echo "  store:        $db"
 echo "  JSON:         $out/analyze.json"
+echo "  report:       $out/report/report.pdf"
+echo "  charts:       $out/report/{power,epoch_energy}.{pdf,png}  (others need intensity/predictions data)"
 echo "  tables:       $out/report/{summary,epochs}.{csv,md,tex}"
+echo "  text:         $out/report/methods.{md,tex} ctk.bib model-card.yaml"

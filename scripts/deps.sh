@@ -2,7 +2,7 @@
 # Install the Debian packages ctk needs to build and test, when missing.
 # `deps.sh bench` adds what the benchmarks need. As root: apt-get installs them. Otherwise: print the exact command and fail.
 PKGS="gcc make pkg-config libsqlite3-dev libcsv-dev libcjson-dev libcurl4-openssl-dev
-libcairo2-dev libcmocka-dev tzdata python3 poppler-utils sqlite3"
+libcairo2-dev libfontconfig-dev fonts-dejavu-core libcmocka-dev tzdata python3 poppler-utils sqlite3"
 # make bench also compares with pandas + numpy
 [ "$1" = bench ] && PKGS="$PKGS python3-pandas python3-numpy"
 # make fuzz needs clang's libFuzzer runtime; make check-full needs valgrind

@@ -1,0 +1,171 @@
+/* The table of charts and their rendering: each chart draws once into a
+ * cairo recording surface, which is replayed to a vector PDF, a 2x PNG and
+ * a page of report.pdf (see charts.h). */
+#include "report/charts.h"
+
+#include <cairo-pdf.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* To add a chart: see charts.h. */
+const struct ctk_chart ctk_charts[] = {
+	{"power", "Power over time", 1, ctk_chart_power},
+	{"epoch_energy", "Energy per epoch", 1, ctk_chart_epochs},
+	{"prediction_error", "Prediction error after N epochs", 1, ctk_chart_prediction},
+	{"hardware_comparison", "Hardware comparison", 0, ctk_chart_compare},
+	{"intensity", "Carbon intensity during the run", 1, ctk_chart_intensity},
+	{NULL, NULL, 0, NULL},
+};
+
+static int cairo_fail(cairo_status_t s, const char *what, struct ctk_error *err)
+{
+	return ctk_failf(err, s == CAIRO_STATUS_NO_MEMORY ? CTK_ENOMEM : CTK_EDB, "%s: %s", what,
+			 cairo_status_to_string(s));
+}
+
+int ctk_chart_render(struct ctk_report *r, const struct ctk_chart *c, int64_t run_id, struct ctk_figure *fig,
+		     struct ctk_error *err)
+{
+	cairo_rectangle_t ext = {0, 0, CTK_FIG_W_PT, CTK_FIG_H_PT};
+	struct ctk_plot p;
+	cairo_surface_t *rec;
+	cairo_t *cr;
+	char text[512] = "";
+	int rc;
+
+	memset(fig, 0, sizeof(*fig));
+	memset(&p, 0, sizeof p);
+	if (c->per_run && r->nruns > 1)
+		snprintf(fig->file, sizeof fig->file, "%s_run%lld", c->name, (long long)run_id);
+	else
+		snprintf(fig->file, sizeof fig->file, "%s", c->name);
+	snprintf(fig->title, sizeof fig->title, "%s", c->title);
+	rec = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &ext);
+	cr = cairo_create(rec);
+	cairo_set_source_rgb(cr, 1, 1, 1);
+	cairo_paint(cr);
+	rc = c->draw(r, run_id, &p, cr, text, sizeof text, err);
+	if (!rc && cairo_status(cr))
+		rc = cairo_fail(cairo_status(cr), c->name, err);
+	cairo_destroy(cr);
+	if (rc) {
+		cairo_surface_destroy(rec);
+		if (rc == CTK_CHART_SKIP) {
+			/* a figure from an earlier report into DIR would now be stale */
+			char path[4200];
+			snprintf(path, sizeof path, "%s/%s.pdf", r->out, fig->file);
+			unlink(path);
+			snprintf(path, sizeof path, "%s/%s.png", r->out, fig->file);
+			unlink(path);
+			if (c->per_run && r->nruns > 1)
+				ctk_report_note(r, "%s (run %lld) left out: %s", c->title, (long long)run_id, text);
+			else
+				ctk_report_note(r, "%s left out: %s", c->title, text);
+			return 0;
+		}
+		return rc;
+	}
+	fig->rec = rec;
+	snprintf(fig->caption, sizeof fig->caption, "%s", text);
+	return 0;
+}
+
+int ctk_figure_pdf(const struct ctk_figure *fig, const char *path, struct ctk_error *err)
+{
+	cairo_surface_t *s = cairo_pdf_surface_create(path, CTK_FIG_W_PT, CTK_FIG_H_PT);
+	cairo_t *cr = cairo_create(s);
+	cairo_status_t st;
+
+	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, fig->title);
+	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR, "ctk report");
+	cairo_set_source_surface(cr, fig->rec, 0, 0);
+	cairo_paint(cr);
+	cairo_destroy(cr);
+	cairo_surface_finish(s);
+	st = cairo_surface_status(s);
+	cairo_surface_destroy(s);
+	return st ? cairo_fail(st, path, err) : 0;
+}
+
+int ctk_figure_png(const struct ctk_figure *fig, const char *path, struct ctk_error *err)
+{
+	int w = (int)lround(CTK_FIG_W_PT * CTK_PNG_SCALE), h = (int)lround(CTK_FIG_H_PT * CTK_PNG_SCALE);
+	cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
+	cairo_t *cr = cairo_create(s);
+	cairo_status_t st;
+
+	cairo_set_source_rgb(cr, 1, 1, 1);
+	cairo_paint(cr);
+	cairo_scale(cr, CTK_PNG_SCALE, CTK_PNG_SCALE);
+	cairo_set_source_surface(cr, fig->rec, 0, 0);
+	cairo_paint(cr);
+	cairo_destroy(cr);
+	st = cairo_surface_status(s);
+	if (!st)
+		st = cairo_surface_write_to_png(s, path);
+	cairo_surface_destroy(s);
+	return st ? cairo_fail(st, path, err) : 0;
+}
+
+void ctk_figures_free(struct ctk_figure *figs, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (figs[i].rec)
+			cairo_surface_destroy(figs[i].rec);
+	free(figs);
+}
+
+static int write_one(struct ctk_report *r, const struct ctk_figure *fig, const char *ext, struct ctk_error *err)
+{
+	struct ctk_outfile o;
+	char name[128];
+	int rc;
+
+	snprintf(name, sizeof name, "%s.%s", fig->file, ext);
+	if ((rc = ctk_out_begin(r, name, 0, &o, err)))
+		return rc;
+	rc = !strcmp(ext, "pdf") ? ctk_figure_pdf(fig, o.tmp, err) : ctk_figure_png(fig, o.tmp, err);
+	return ctk_out_end(r, &o, rc, err);
+}
+
+int ctk_charts_write(struct ctk_report *r, struct ctk_figure **figs, int *nfigs, struct ctk_error *err)
+{
+	struct ctk_figure *f = NULL;
+	int n = 0, rc = 0;
+
+	*figs = NULL;
+	*nfigs = 0;
+	for (int c = 0; ctk_charts[c].name && !rc; c++) {
+		int reps = ctk_charts[c].per_run ? r->nruns : 1;
+		for (int k = 0; k < reps && !rc; k++) {
+			struct ctk_figure fig;
+			rc = ctk_chart_render(r, &ctk_charts[c], ctk_charts[c].per_run ? r->runs[k] : -1, &fig, err);
+			if (rc)
+				break;
+			if (!fig.rec)
+				continue;
+			if (ctk_report_wants(r, "pdf"))
+				rc = write_one(r, &fig, "pdf", err);
+			if (!rc && ctk_report_wants(r, "png"))
+				rc = write_one(r, &fig, "png", err);
+			struct ctk_figure *nf = realloc(f, (size_t)(n + 1) * sizeof(*nf));
+			if (!nf) {
+				cairo_surface_destroy(fig.rec);
+				rc = ctk_failf(err, CTK_ENOMEM, "out of memory");
+				break;
+			}
+			f = nf;
+			f[n++] = fig;
+		}
+	}
+	if (rc) {
+		ctk_figures_free(f, n);
+		return rc;
+	}
+	*figs = f;
+	*nfigs = n;
+	return 0;
+}

@@ -1,0 +1,124 @@
+/* Reading a run's stored CO2 (run_co2) and finding its intensity series;
+ * see co2.h. Nothing here computes CO2: that is the intensity join's job. */
+#include "report/co2.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "common/db.h"
+
+static void col_text(sqlite3_stmt *st, int i, char *buf, size_t size)
+{
+	const unsigned char *s = sqlite3_column_text(st, i);
+	snprintf(buf, size, "%s", s ? (const char *)s : "");
+}
+
+int ctk_run_co2_get(sqlite3 *db, int64_t run_id, struct ctk_run_co2 *out, struct ctk_error *err)
+{
+	sqlite3_stmt *st = NULL;
+
+	memset(out, 0, sizeof(*out));
+	if (ctk_db_prepare(db, "SELECT co2_g, pue, pue_source, zone, source, signal, year, resolution_s, "
+			   "no_intensity_share, series_id FROM run_co2 WHERE run_id = ?", &st, err))
+		return CTK_EDB;
+	sqlite3_bind_int64(st, 1, run_id);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		out->valid = 1;
+		out->has_co2 = sqlite3_column_type(st, 0) != SQLITE_NULL;
+		out->co2_g = sqlite3_column_double(st, 0);
+		out->has_pue = sqlite3_column_type(st, 1) != SQLITE_NULL;
+		out->pue = sqlite3_column_double(st, 1);
+		col_text(st, 2, out->pue_source, sizeof out->pue_source);
+		col_text(st, 3, out->zone, sizeof out->zone);
+		col_text(st, 4, out->source, sizeof out->source);
+		col_text(st, 5, out->signal, sizeof out->signal);
+		out->has_year = sqlite3_column_type(st, 6) != SQLITE_NULL;
+		out->year = sqlite3_column_int(st, 6);
+		out->has_resolution = sqlite3_column_type(st, 7) != SQLITE_NULL;
+		out->resolution_s = sqlite3_column_double(st, 7);
+		out->has_share = sqlite3_column_type(st, 8) != SQLITE_NULL;
+		out->no_intensity_share = sqlite3_column_double(st, 8);
+		out->has_series = sqlite3_column_type(st, 9) != SQLITE_NULL;
+		out->series_id = sqlite3_column_int64(st, 9);
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+int ctk_run_intensity_series(sqlite3 *db, int64_t run_id, int64_t t0_ns, int64_t t1_ns,
+			     int64_t *series_id, struct ctk_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	struct ctk_run_co2 co2;
+	int rc;
+
+	*series_id = -1;
+	if ((rc = ctk_run_co2_get(db, run_id, &co2, err)))
+		return rc;
+	if (co2.has_series) {
+		*series_id = co2.series_id;
+		return 0;
+	}
+	if (ctk_db_prepare(db,
+		"SELECT s.series_id FROM intensity_series s WHERE s.zone = coalesce("
+		"(SELECT zone FROM run_co2 WHERE run_id = ?1), (SELECT zone FROM runs WHERE run_id = ?1)) "
+		"AND s.kind != 'yearly' AND EXISTS (SELECT 1 FROM intensity i WHERE i.series_id = s.series_id "
+		"AND i.start_ns < ?3 AND i.end_ns > ?2) ORDER BY s.signal = 'marginal', s.kind = 'forecast', s.series_id DESC LIMIT 1", &st, err))
+		return CTK_EDB;
+	sqlite3_bind_int64(st, 1, run_id);
+	sqlite3_bind_int64(st, 2, t0_ns);
+	sqlite3_bind_int64(st, 3, t1_ns);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		*series_id = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return 0;
+}
+
+int ctk_series_info_get(sqlite3 *db, int64_t series_id, struct ctk_series_info *si, struct ctk_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = 0;
+
+	memset(si, 0, sizeof(*si));
+	if (ctk_db_prepare(db,
+		"SELECT zone, source, signal, year, (SELECT min(start_ns) FROM intensity i WHERE i.series_id = s.series_id), "
+		"(SELECT count(*) FROM intensity i WHERE i.series_id = s.series_id), "
+		"(SELECT count(*) FROM intensity i WHERE i.series_id = s.series_id AND estimated), resolution_s "
+		"FROM intensity_series s WHERE series_id = ?", &st, err))
+		return CTK_EDB;
+	sqlite3_bind_int64(st, 1, series_id);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		rc = ctk_failf(err, CTK_EINPUT, "intensity series %lld: not in the store", (long long)series_id);
+	} else {
+		col_text(st, 0, si->zone, sizeof si->zone);
+		col_text(st, 1, si->source, sizeof si->source);
+		col_text(st, 2, si->signal, sizeof si->signal);
+		if (sqlite3_column_type(st, 3) != SQLITE_NULL) {
+			si->year = sqlite3_column_int(st, 3);
+			si->has_year = 1;
+		} else if (sqlite3_column_type(st, 4) != SQLITE_NULL) {
+			time_t t = (time_t)(sqlite3_column_int64(st, 4) / 1000000000);
+			struct tm tm;
+			gmtime_r(&t, &tm);
+			si->year = tm.tm_year + 1900;
+			si->has_year = 1;
+		}
+		si->nvalues = sqlite3_column_int64(st, 5);
+		si->nestimated = sqlite3_column_int64(st, 6);
+		si->resolution_s = sqlite3_column_double(st, 7); /* stored by the importer, else below */
+	}
+	sqlite3_finalize(st);
+	if (rc || si->nvalues == 0 || si->resolution_s > 0)
+		return rc;
+	/* median length of a value */
+	if (ctk_db_prepare(db, "SELECT end_ns - start_ns FROM intensity WHERE series_id = ? ORDER BY 1 LIMIT 1 OFFSET ?",
+			   &st, err))
+		return CTK_EDB;
+	sqlite3_bind_int64(st, 1, series_id);
+	sqlite3_bind_int64(st, 2, si->nvalues / 2);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		si->resolution_s = (double)sqlite3_column_int64(st, 0) / 1e9;
+	sqlite3_finalize(st);
+	return 0;
+}

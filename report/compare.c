@@ -1,0 +1,132 @@
+/* Hardware groups and their epoch statistics for the comparison chart and
+ * table (see compare.h). */
+#include "report/compare.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/db.h"
+
+double ctk_t95(int df)
+{
+	/* Student t, 0.975 quantile: NIST/SEMATECH e-Handbook of Statistical
+	 * Methods, section 1.3.6.7.2 (critical values of the t distribution). */
+	static const double t[31] = {NAN, 12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
+		2.201, 2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064,
+		2.060, 2.056, 2.052, 2.048, 2.045, 2.042};
+	if (df < 1)
+		return NAN;
+	if (df <= 30)
+		return t[df];
+	return df <= 40 ? 2.021 : df <= 60 ? 2.000 : df <= 120 ? 1.980 : 1.960;
+}
+
+/* "2× NVIDIA A100, 1× CPU …" for run_id. */
+static int hardware_of(sqlite3 *db, int64_t run_id, char *buf, size_t size, struct ctk_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	size_t len = 0;
+
+	buf[0] = '\0';
+	if (ctk_db_prepare(db, "SELECT coalesce(name, kind), count(*) FROM devices WHERE run_id = ? "
+			   "GROUP BY coalesce(name, kind) ORDER BY min(kind) DESC, 1", &st, err))
+		return CTK_EDB;
+	sqlite3_bind_int64(st, 1, run_id);
+	while (sqlite3_step(st) == SQLITE_ROW && len + 1 < size) {
+		int k = snprintf(buf + len, size - len, "%s%d\u00d7 %s", len ? ", " : "", sqlite3_column_int(st, 1),
+				 (const char *)sqlite3_column_text(st, 0));
+		if (k < 0)
+			break;
+		len += (size_t)k < size - len ? (size_t)k : size - len - 1;
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+struct acc {
+	double sum, sum2, dur;
+	int n;
+};
+
+int ctk_compare_groups(sqlite3 *db, const int64_t *runs, int nruns, struct ctk_hw_group **out, int *n,
+		       struct ctk_error *err)
+{
+	struct ctk_hw_group *g = NULL;
+	struct acc *a = NULL;
+	sqlite3_stmt *st = NULL;
+	char hw[192];
+	int ng = 0, rc = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (ctk_db_prepare(db,
+		"SELECT sum(e.energy_j), w.end_ns - w.start_ns FROM windows w JOIN epoch_energy e "
+		"ON e.run_id = w.run_id AND e.idx = w.idx WHERE w.run_id = ? AND w.kind = 'epoch' "
+		"GROUP BY w.window_id HAVING count(e.energy_j) = count(*)", &st, err))
+		return CTK_EDB;
+	for (int i = 0; i < nruns && !rc; i++) {
+		int k;
+		if ((rc = hardware_of(db, runs[i], hw, sizeof hw, err)))
+			break;
+		for (k = 0; k < ng && strcmp(g[k].hardware, hw); k++)
+			;
+		if (k == ng) {
+			struct ctk_hw_group *ngp = realloc(g, (size_t)(ng + 1) * sizeof(*ngp));
+			struct acc *na = ngp ? realloc(a, (size_t)(ng + 1) * sizeof(*na)) : NULL;
+			if (ngp)
+				g = ngp;
+			if (!na) {
+				rc = ctk_failf(err, CTK_ENOMEM, "out of memory");
+				break;
+			}
+			a = na;
+			memset(&g[ng], 0, sizeof(g[ng]));
+			memset(&a[ng], 0, sizeof(a[ng]));
+			snprintf(g[ng].hardware, sizeof g[ng].hardware, "%s", hw);
+			ng++;
+		}
+		g[k].nruns++;
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, runs[i]);
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			double e = sqlite3_column_double(st, 0);
+			a[k].sum += e;
+			a[k].sum2 += e * e;
+			a[k].dur += (double)sqlite3_column_int64(st, 1) / 1e9;
+			a[k].n++;
+		}
+	}
+	sqlite3_finalize(st);
+	if (rc) {
+		free(g);
+		free(a);
+		return rc;
+	}
+	int m = 0;
+	for (int k = 0; k < ng; k++) {
+		if (!a[k].n)
+			continue;
+		struct ctk_hw_group x = g[k];
+		x.nepochs = a[k].n;
+		x.mean_j = a[k].sum / a[k].n;
+		x.mean_s = a[k].dur / a[k].n;
+		x.lo_j = x.hi_j = NAN;
+		if (a[k].n >= 2) {
+			double var = (a[k].sum2 - a[k].n * x.mean_j * x.mean_j) / (a[k].n - 1);
+			double half = ctk_t95(a[k].n - 1) * sqrt(var > 0 ? var : 0) / sqrt(a[k].n);
+			x.lo_j = x.mean_j - half;
+			x.hi_j = x.mean_j + half;
+		}
+		g[m++] = x;
+	}
+	free(a);
+	if (!m) {
+		free(g);
+		g = NULL;
+	}
+	*out = g;
+	*n = m;
+	return 0;
+}

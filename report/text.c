@@ -1,0 +1,505 @@
+/* Methods paragraph, BibTeX and model-card metadata (see text.h). The same
+ * sentences are written as plain text (report.pdf), Markdown and LaTeX: every
+ * piece goes through the format's escaper, citations through cite(). */
+#include "report/text.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/db.h"
+#include "common/time.h"
+#include "report/table.h"
+
+#define SIG 4   /* significant digits of energies and CO2, as in the tables */
+
+static void col_text(sqlite3_stmt *st, int i, char *buf, size_t size)
+{
+	const unsigned char *s = sqlite3_column_text(st, i);
+	snprintf(buf, size, "%s", s ? (const char *)s : "");
+}
+
+static void append(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void append(char *buf, size_t size, const char *fmt, ...)
+{
+	size_t len = strlen(buf);
+	va_list ap;
+	if (len + 1 >= size)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf + len, size - len, fmt, ap);
+	va_end(ap);
+}
+
+static const char *signal_words(const char *s)
+{
+	static const struct {
+		const char *name, *words;
+	} map[] = {
+		{"counter", "the cumulative energy counter"},
+		{"power_instant", "instantaneous power"},
+		{"power_avg_1s", "power averaged by the device over about 1 s"},
+		{"power_draw", "nvidia-smi power.draw"},
+		{"tdp_model", "power modelled from TDP and utilisation (not measured)"},
+		{"imported", "power taken from another tool's log"},
+	};
+	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+		if (!strcmp(map[i].name, s))
+			return map[i].words;
+	return s;
+}
+
+int ctk_run_facts_get(sqlite3 *db, int64_t run_id, struct ctk_run_facts *f, struct ctk_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t series = -1;
+	int rc;
+
+	memset(f, 0, sizeof(*f));
+	if ((rc = ctk_run_info_get(db, run_id, &f->ri, err)) || (rc = ctk_run_co2_get(db, run_id, &f->co2, err)))
+		return rc;
+	/* devices */
+	if (ctk_db_prepare(db, "SELECT coalesce(name, kind), kind, count(*) FROM devices WHERE run_id = ? "
+			   "GROUP BY 1, 2 ORDER BY kind DESC, 1", &st, err))
+		return CTK_EDB;
+	sqlite3_bind_int64(st, 1, run_id);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		char name[160], kind[16];
+		col_text(st, 0, name, sizeof name);
+		col_text(st, 1, kind, sizeof kind);
+		append(f->devices, sizeof f->devices, "%s%dx %s (%s)", f->devices[0] ? ", " : "",
+		       sqlite3_column_int(st, 2), name, kind);
+		append(f->hardware, sizeof f->hardware, "%s%d x %s", f->hardware[0] ? ", " : "",
+		       sqlite3_column_int(st, 2), name);
+		f->ndev += sqlite3_column_int(st, 2);
+	}
+	sqlite3_finalize(st);
+	/* signals */
+	if (ctk_db_prepare(db, "SELECT DISTINCT c.signal FROM sample_chunks c JOIN devices d USING (device_id) "
+			   "WHERE d.run_id = ? ORDER BY 1", &st, err))
+		return CTK_EDB;
+	sqlite3_bind_int64(st, 1, run_id);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		append(f->signals, sizeof f->signals, "%s%s", f->signals[0] ? ", " : "",
+		       signal_words((const char *)sqlite3_column_text(st, 0)));
+	sqlite3_finalize(st);
+	/* whole-run energy from the stored analysis */
+	if (ctk_db_prepare(db, "SELECT sum(energy_j), sum(in_epochs_j), sum(outside_epochs_j), min(coverage), "
+			   "count(*), group_concat(DISTINCT method), "
+			   "(SELECT period_s FROM device_energy e2 WHERE e2.run_id = ?1 AND period_s > 0 "
+			   " ORDER BY period_s LIMIT 1 OFFSET (SELECT count(*) / 2 FROM device_energy e3 "
+			   " WHERE e3.run_id = ?1 AND period_s > 0)) FROM device_energy WHERE run_id = ?1", &st, err))
+		return CTK_EDB;
+	sqlite3_bind_int64(st, 1, run_id);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 4) > 0) {
+		f->has_energy = sqlite3_column_type(st, 0) != SQLITE_NULL;
+		f->energy_j = sqlite3_column_double(st, 0);
+		f->has_epochs_energy = f->ri.nepochs > 0 && sqlite3_column_type(st, 1) != SQLITE_NULL;
+		f->in_epochs_j = sqlite3_column_double(st, 1);
+		f->outside_epochs_j = sqlite3_column_double(st, 2);
+		f->coverage = sqlite3_column_double(st, 3);
+		col_text(st, 5, f->methods, sizeof f->methods);
+		f->period_s = sqlite3_column_double(st, 6);
+	}
+	sqlite3_finalize(st);
+	if (f->has_energy)
+		ctk_format_sig(f->energy_j / 3.6e6, SIG, f->energy_kwh, sizeof f->energy_kwh);
+	if (f->co2.has_co2)
+		ctk_format_sig(f->co2.co2_g / 1000.0, SIG, f->co2_kg, sizeof f->co2_kg);
+	if (f->co2.has_pue)
+		ctk_format_sig(f->co2.pue, 3, f->pue, sizeof f->pue);
+	if (f->ri.has_span &&
+	    (rc = ctk_run_intensity_series(db, run_id, f->ri.started_ns, f->ri.ended_ns, &series, err)))
+		return rc;
+	if (series >= 0) {
+		if ((rc = ctk_series_info_get(db, series, &f->si, err)))
+			return rc;
+		f->has_series = 1;
+	}
+	return 0;
+}
+
+int ctk_report_facts(struct ctk_report *r, int i, const struct ctk_run_facts **out, struct ctk_error *err)
+{
+	int rc;
+
+	if (!r->facts) {
+		if (!(r->facts = calloc((size_t)r->nruns, sizeof(*r->facts))))
+			return ctk_failf(err, CTK_ENOMEM, "out of memory");
+		for (int k = 0; k < r->nruns; k++)
+			r->facts[k].ri.run_id = -1;
+	}
+	if (r->facts[i].ri.run_id != r->runs[i]) {
+		if ((rc = ctk_run_facts_get(r->db, r->runs[i], &r->facts[i], err))) {
+			r->facts[i].ri.run_id = -1;
+			return rc;
+		}
+	}
+	*out = &r->facts[i];
+	return 0;
+}
+
+void ctk_report_release(struct ctk_report *r)
+{
+	free(r->facts);
+	r->facts = NULL;
+}
+
+/* ---- writing one paragraph in three formats ---- */
+
+struct emit {
+	FILE *f;
+	enum ctk_text_fmt fmt;
+};
+
+static void put(struct emit *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void put(struct emit *e, const char *fmt, ...)
+{
+	char buf[2048];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	if (e->fmt == CTK_TEXT_TEX)
+		ctk_tex_text(e->f, buf);
+	else if (e->fmt == CTK_TEXT_MD)
+		ctk_md_text(e->f, buf);
+	else
+		fputs(buf, e->f);
+}
+
+static void cite(struct emit *e, const char *key)
+{
+	if (e->fmt == CTK_TEXT_TEX)
+		fprintf(e->f, "~\\cite{%s}", key);
+	else if (e->fmt == CTK_TEXT_MD)
+		fprintf(e->f, " [@%s]", key);
+	else
+		fprintf(e->f, " [%s]", key);
+}
+
+/* Known intensity sources and their BibTeX entries (matched on a lowercase
+ * substring of intensity_series.source). */
+static const struct source_ref {
+	const char *match, *key, *bib;
+} source_refs[] = {
+	{"electricity", "electricitymaps",
+	 "@misc{electricitymaps,\n  author = {{Electricity Maps}},\n  title = {Electricity Maps: carbon intensity data},\n"
+	 "  howpublished = {\\url{https://www.electricitymaps.com/data-portal}},\n  note = {Hourly life-cycle and direct carbon intensity by zone}\n}\n"},
+	{"carbonintensity", "ukcarbonintensity",
+	 "@misc{ukcarbonintensity,\n  author = {{National Energy System Operator}},\n  title = {Carbon Intensity {API}},\n"
+	 "  howpublished = {\\url{https://carbonintensity.org.uk}},\n  note = {Half-hourly carbon intensity of Great Britain}\n}\n"},
+	{"energi", "energidataservice",
+	 "@misc{energidataservice,\n  author = {{Energinet}},\n  title = {Energi Data Service: {CO2} emission per {kWh}},\n"
+	 "  howpublished = {\\url{https://www.energidataservice.dk}}\n}\n"},
+	{"watttime", "watttime",
+	 "@misc{watttime,\n  author = {{WattTime}},\n  title = {{WattTime} marginal emissions data},\n"
+	 "  howpublished = {\\url{https://www.watttime.org}}\n}\n"},
+	{"ember", "ember",
+	 "@misc{ember,\n  author = {{Ember}},\n  title = {Yearly electricity data},\n"
+	 "  howpublished = {\\url{https://ember-energy.org/data/}}\n}\n"},
+};
+
+static void source_key(const char *source, int64_t series_id, char *key, size_t size)
+{
+	char low[128];
+	size_t i;
+
+	for (i = 0; source[i] && i + 1 < sizeof low; i++)
+		low[i] = (char)(source[i] >= 'A' && source[i] <= 'Z' ? source[i] + 32 : source[i]);
+	low[i] = '\0';
+	for (i = 0; i < sizeof source_refs / sizeof source_refs[0]; i++)
+		if (strstr(low, source_refs[i].match)) {
+			snprintf(key, size, "%s", source_refs[i].key);
+			return;
+		}
+	snprintf(key, size, "intensity%lld", (long long)series_id);
+}
+
+static void duration_words(double s, char *buf, size_t size)
+{
+	if (s < 120)
+		snprintf(buf, size, "%.1f s", s);
+	else if (s < 3 * 3600)
+		snprintf(buf, size, "%.1f min", s / 60);
+	else if (s < 3 * 86400)
+		snprintf(buf, size, "%.2f h", s / 3600);
+	else
+		snprintf(buf, size, "%.2f days", s / 86400);
+}
+
+static void paragraph(struct emit *e, const struct ctk_run_facts *f)
+{
+	char t0[40], t1[40], dur[32], buf[64], key[64];
+
+	if (e->fmt == CTK_TEXT_TEX) {
+		fputs("\\paragraph{", e->f);
+		put(e, "%s", f->ri.label);
+		fputs("}\n", e->f);
+	} else if (e->fmt == CTK_TEXT_MD) {
+		fputs("### ", e->f);
+		put(e, "%s", f->ri.label);
+		fputs("\n\n", e->f);
+	} else {
+		put(e, "%s\n", f->ri.label);
+	}
+	put(e, "We measured the energy of run \"%s\" (source: %s%s)", f->ri.label, f->ri.source,
+	    f->ri.simulated ? ", simulated device: not real hardware" : "");
+	if (f->ri.has_span) {
+		ctk_time_format(f->ri.started_ns, t0, sizeof t0);
+		ctk_time_format(f->ri.ended_ns, t1, sizeof t1);
+		duration_words((double)(f->ri.ended_ns - f->ri.started_ns) / 1e9, dur, sizeof dur);
+		put(e, " from %s to %s (%s)", t0, t1, dur);
+	}
+	put(e, " on %d device%s: %s. ", f->ndev, f->ndev == 1 ? "" : "s", f->devices[0] ? f->devices : "none recorded");
+	if (f->signals[0]) {
+		put(e, "We read %s", f->signals);
+		if (f->period_s > 0)
+			put(e, " every %.3g s (%.3g Hz, median interval)", f->period_s, 1 / f->period_s);
+		put(e, ". ");
+	}
+	if (f->has_energy) {
+		put(e, "Energy is the difference of the cumulative counter where a device has one, else the trapezoid "
+		       "integral of power over time (here: %s), summed over devices, from the first to the last reading; "
+		       "the lowest share of time covered by readings is %.1f %%. ", f->methods, 100 * f->coverage);
+		put(e, "The devices used %s kWh", f->energy_kwh);
+		if (f->has_epochs_energy) {
+			char a[32], b[32];
+			ctk_format_sig(f->in_epochs_j / 3.6e6, SIG, a, sizeof a);
+			ctk_format_sig(f->outside_epochs_j / 3.6e6, 3, b, sizeof b);
+			put(e, " (%s kWh in %d epochs, %s kWh outside them)", a, f->ri.nepochs, b);
+		}
+		put(e, ". ");
+	} else {
+		put(e, "The run has not been analysed, so no energy is given. ");
+	}
+	if (f->co2.has_pue)
+		put(e, "A power usage effectiveness (PUE) of %s (source: %s) was applied to the device energy for CO2. ",
+		    f->pue, f->co2.pue_source[0] ? f->co2.pue_source : "not recorded");
+	else
+		put(e, "No PUE was applied: the energy is that of the measured devices only (facility overhead not included). ");
+	if (f->has_series) {
+		const struct ctk_series_info *si = &f->si;
+		double res = f->co2.has_resolution ? f->co2.resolution_s : si->resolution_s;
+		source_key(si->source, f->co2.has_series ? f->co2.series_id : 0, key, sizeof key);
+		put(e, "Carbon intensity: %s", si->source);
+		cite(e, key);
+		put(e, ", zone %s, %s signal", si->zone, si->signal);
+		if (f->co2.has_year || si->has_year)
+			put(e, ", year %d", f->co2.has_year ? f->co2.year : si->year);
+		if (res > 0) {
+			duration_words(res, buf, sizeof buf);
+			put(e, ", resolution %s", buf);
+		}
+		put(e, " (%lld values, %lld estimated). ", (long long)si->nvalues, (long long)si->nestimated);
+	}
+	if (f->co2.has_co2) {
+		if (!f->has_series && f->co2.source[0]) {
+			put(e, "Carbon intensity: %s, zone %s, %s signal", f->co2.source, f->co2.zone, f->co2.signal);
+			if (f->co2.has_year)
+				put(e, ", year %d", f->co2.year);
+			put(e, ". ");
+		}
+		put(e, "Emissions: %s kg CO2e", f->co2_kg);
+		if (f->co2.has_share)
+			put(e, "; %.1f %% of the energy had no intensity value and is not counted", 100 * f->co2.no_intensity_share);
+		put(e, ". ");
+		ctk_format_sig(f->co2.co2_g / (CTK_CAR_G_PER_MILE / CTK_KM_PER_MILE), 3, buf, sizeof buf);
+		put(e, "This equals driving %s km in a typical passenger vehicle (%.0f g CO2 per mile)", buf, CTK_CAR_G_PER_MILE);
+		cite(e, "epa2023vehicle");
+		put(e, ". ");
+	} else {
+		put(e, "No CO2 result is stored for this run (no intensity join yet), so no CO2 figure is given. ");
+	}
+	put(e, "Figures and tables were produced with ctk");
+	cite(e, "ctk");
+	put(e, ".\n\n");
+}
+
+int ctk_methods_write(struct ctk_report *r, FILE *f, enum ctk_text_fmt fmt, struct ctk_error *err)
+{
+	struct emit e = {f, fmt};
+	const struct ctk_run_facts *facts;
+	int rc = 0;
+
+	if (fmt == CTK_TEXT_TEX)
+		fputs("% Generated by ctk report: the methods paragraph. Cite keys are in ctk.bib.\n", f);
+	else if (fmt == CTK_TEXT_MD)
+		fputs("## Methods: energy and carbon measurement\n\n", f);
+	for (int i = 0; i < r->nruns && !rc; i++)
+		if (!(rc = ctk_report_facts(r, i, &facts, err)))
+			paragraph(&e, facts);
+	if (fmt == CTK_TEXT_MD)
+		fputs("References: see ctk.bib.\n", f);
+	return rc;
+}
+
+void ctk_yaml_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			fprintf(f, "\\%c", *p);
+		else if (*p < 0x20)
+			fprintf(f, "\\x%02x", *p);
+		else
+			fputc(*p, f);
+	}
+	fputc('"', f);
+}
+
+static void bib_text(FILE *f, const char *s)
+{
+	ctk_tex_text(f, s);
+}
+
+static int write_bib(struct ctk_report *r, FILE *f, struct ctk_error *err)
+{
+	const struct ctk_run_facts *facts;
+	char keys[16][64], key[64];
+	int nkeys = 0, rc = 0, car = 0, ct = 0;
+
+	fputs("% Generated by ctk report: ctk and the data sources this report used.\n\n"
+	      "@software{ctk,\n  title = {ctk: measuring, predicting and reporting the energy and carbon footprint "
+	      "of deep-learning training},\n  note = {C toolkit; figures, tables and methods text generated by ctk report},\n"
+	      "  year = {2026}\n}\n\n", f);
+	for (int i = 0; i < r->nruns && !rc; i++) {
+		if ((rc = ctk_report_facts(r, i, &facts, err)))
+			break;
+		car |= facts->co2.has_co2;
+		ct |= strstr(facts->ri.source, "carbontracker") != NULL || strstr(facts->co2.pue_source, "carbontracker") != NULL;
+		if (!facts->has_series)
+			continue;
+		source_key(facts->si.source, facts->co2.has_series ? facts->co2.series_id : 0, key, sizeof key);
+		int k;
+		for (k = 0; k < nkeys && strcmp(keys[k], key); k++)
+			;
+		if (k < nkeys || nkeys == 16)
+			continue;
+		snprintf(keys[nkeys++], sizeof keys[0], "%s", key);
+		size_t j;
+		for (j = 0; j < sizeof source_refs / sizeof source_refs[0] && strcmp(source_refs[j].key, key); j++)
+			;
+		if (j < sizeof source_refs / sizeof source_refs[0]) {
+			fputs(source_refs[j].bib, f);
+		} else {
+			fprintf(f, "@misc{%s,\n  title = {", key);
+			bib_text(f, facts->si.source);
+			fputs("},\n  note = {Carbon-intensity source as named in the ctk store}\n}\n", f);
+		}
+		fputc('\n', f);
+	}
+	if (car)
+		fputs("@techreport{epa2023vehicle,\n  author = {{U.S. Environmental Protection Agency}},\n"
+		      "  title = {Greenhouse Gas Emissions from a Typical Passenger Vehicle},\n"
+		      "  number = {EPA-420-F-23-014},\n  year = {2023},\n"
+		      "  url = {https://www.epa.gov/greenvehicles/greenhouse-gas-emissions-typical-passenger-vehicle}\n}\n\n", f);
+	if (ct)
+		fputs("@inproceedings{anthony2020carbontracker,\n  author = {Anthony, Lasse F. Wolff and Kanding, Benjamin and Selvan, Raghavendra},\n"
+		      "  title = {Carbontracker: Tracking and Predicting the Carbon Footprint of Training Deep Learning Models},\n"
+		      "  booktitle = {ICML Workshop on Challenges in Deploying and monitoring Machine Learning Systems},\n"
+		      "  year = {2020},\n  eprint = {2007.03051},\n  archivePrefix = {arXiv}\n}\n\n", f);
+	return rc;
+}
+
+static int write_model_card(struct ctk_report *r, FILE *f, struct ctk_error *err)
+{
+	const struct ctk_run_facts *facts;
+	char hw[512] = "", zones[256] = "", sources[512] = "", buf[64];
+	double co2 = 0;
+	int all_co2 = 1, rc = 0;
+
+	for (int i = 0; i < r->nruns && !rc; i++) {
+		if ((rc = ctk_report_facts(r, i, &facts, err)))
+			break;
+		if (facts->co2.has_co2)
+			co2 += facts->co2.co2_g;
+		else
+			all_co2 = 0;
+		const char *zone = facts->co2.zone[0] ? facts->co2.zone : facts->has_series ? facts->si.zone : facts->ri.zone;
+		if (zone[0] && !strstr(zones, zone))
+			append(zones, sizeof zones, "%s%s", zones[0] ? ", " : "", zone);
+		if (facts->hardware[0] && !strstr(hw, facts->hardware))
+			append(hw, sizeof hw, "%s%s", hw[0] ? "; " : "", facts->hardware);
+		const char *src = facts->has_series ? facts->si.source : facts->co2.source;
+		if (src[0] && !strstr(sources, src))
+			append(sources, sizeof sources, "%s%s", sources[0] ? ", " : "", src);
+	}
+	if (!rc) {
+		fputs("# Hugging Face model card metadata (co2_eq_emissions), generated by ctk report.\n"
+		      "# Paste into the YAML front matter of the model's README.md. emissions: grams of CO2-equivalent,\n"
+		      "# summed over the reported runs, with the PUE stated in methods.md applied.\n"
+		      "co2_eq_emissions:\n", f);
+		if (all_co2) {
+			ctk_format_sig(co2, SIG, buf, sizeof buf);
+			fprintf(f, "  emissions: %s\n", buf);
+		} else {
+			fputs("  # emissions: left out: no stored CO2 for every run (run the intensity join in ctk analyze)\n", f);
+		}
+		char src[640];
+		snprintf(src, sizeof src, "ctk (measured energy%s%s)", sources[0] ? "; carbon intensity: " : "", sources);
+		fputs("  source: ", f);
+		ctk_yaml_str(f, src);
+		fputs("\n  # training_type: not recorded by ctk (pre-training or fine-tuning): fill in\n", f);
+		if (zones[0]) {
+			fputs("  geographical_location: ", f);
+			ctk_yaml_str(f, zones);
+			fputc('\n', f);
+		} else {
+			fputs("  # geographical_location: unknown (the runs have no zone)\n", f);
+		}
+		fputs("  hardware_used: ", f);
+		ctk_yaml_str(f, hw[0] ? hw : "unknown");
+		fputc('\n', f);
+	}
+	return rc;
+}
+
+static int text_file(struct ctk_report *r, const char *name, int (*fn)(struct ctk_report *, FILE *, int, struct ctk_error *),
+		     int arg, struct ctk_error *err)
+{
+	struct ctk_outfile o;
+	int rc;
+
+	if ((rc = ctk_out_begin(r, name, 1, &o, err)))
+		return rc;
+	rc = fn(r, o.f, arg, err);
+	return ctk_out_end(r, &o, rc, err);
+}
+
+static int methods_fn(struct ctk_report *r, FILE *f, int fmt, struct ctk_error *err)
+{
+	return ctk_methods_write(r, f, (enum ctk_text_fmt)fmt, err);
+}
+
+static int bib_fn(struct ctk_report *r, FILE *f, int arg, struct ctk_error *err)
+{
+	(void)arg;
+	return write_bib(r, f, err);
+}
+
+static int card_fn(struct ctk_report *r, FILE *f, int arg, struct ctk_error *err)
+{
+	(void)arg;
+	return write_model_card(r, f, err);
+}
+
+int ctk_text_files(struct ctk_report *r, struct ctk_error *err)
+{
+	int rc = 0;
+
+	if (ctk_report_wants(r, "md")) {
+		rc = text_file(r, "methods.md", methods_fn, CTK_TEXT_MD, err);
+		if (!rc)
+			rc = text_file(r, "model-card.yaml", card_fn, 0, err);
+	}
+	if (!rc && ctk_report_wants(r, "tex")) {
+		rc = text_file(r, "methods.tex", methods_fn, CTK_TEXT_TEX, err);
+		if (!rc)
+			rc = text_file(r, "ctk.bib", bib_fn, 0, err);
+	}
+	return rc;
+}

@@ -1,0 +1,52 @@
+/* The text parts of a report: the facts about each run that the summary page
+ * and the methods paragraph state (devices, signals, rates, energy, PUE,
+ * intensity, CO2), the methods paragraph itself (methods.md, methods.tex, and
+ * plain text for report.pdf), ctk.bib and model-card.yaml (Hugging Face
+ * `co2_eq_emissions`). Every constant is named with its source here and in
+ * the text. Numbers are formatted exactly as in the tables. */
+#ifndef CTK_REPORT_TEXT_H
+#define CTK_REPORT_TEXT_H
+
+#include <stdio.h>
+
+#include "report/co2.h"
+#include "report/report.h"
+
+/* US EPA (2023), "Greenhouse Gas Emissions from a Typical Passenger Vehicle",
+ * EPA-420-F-23-014: about 400 g CO2 per mile driven = 248.5 g/km. */
+#define CTK_CAR_G_PER_MILE 400.0
+#define CTK_KM_PER_MILE 1.609344
+
+struct ctk_run_facts {
+	struct ctk_run_info ri;
+	struct ctk_run_co2 co2;
+	struct ctk_series_info si;
+	int has_series;
+	char devices[512];     /* "2x NVIDIA A100-SXM4-40GB (gpu)" */
+	char hardware[256];    /* "2 x NVIDIA A100-SXM4-40GB" for the model card */
+	char signals[256];     /* what was read, in words */
+	char methods[64];      /* integration methods used */
+	double period_s;       /* median sampling period over devices, 0 unknown */
+	double energy_j, in_epochs_j, outside_epochs_j, coverage;
+	int has_energy, has_epochs_energy, ndev;
+	char energy_kwh[32], co2_kg[32], pue[32]; /* as printed in the tables ("" = missing) */
+};
+
+int ctk_run_facts_get(sqlite3 *db, int64_t run_id, struct ctk_run_facts *f, struct ctk_error *err);
+/* The facts of r->runs[i], computed on first use and kept in r (the
+ * signal scan reads every chunk row: do it once). */
+int ctk_report_facts(struct ctk_report *r, int i, const struct ctk_run_facts **out, struct ctk_error *err);
+/* Free what the report cached. */
+void ctk_report_release(struct ctk_report *r);
+
+enum ctk_text_fmt { CTK_TEXT_PLAIN, CTK_TEXT_MD, CTK_TEXT_TEX };
+/* The methods paragraph (one per run) in the given format. */
+int ctk_methods_write(struct ctk_report *r, FILE *f, enum ctk_text_fmt fmt, struct ctk_error *err);
+/* methods.md/.tex, ctk.bib and model-card.yaml, as r->formats asks (md:
+ * methods.md and model-card.yaml; tex: methods.tex and ctk.bib). */
+int ctk_text_files(struct ctk_report *r, struct ctk_error *err);
+
+/* YAML double-quoted scalar (exposed for tests). */
+void ctk_yaml_str(FILE *f, const char *s);
+
+#endif
