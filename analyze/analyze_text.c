@@ -70,9 +70,14 @@ static void print_co2(const struct ctk_analyze_view *v)
 		printf("  %s\n", c->note);
 		return;
 	}
+	char tmean[32];
+	if (c->res.mean_g_per_kwh_time == c->res.mean_g_per_kwh_time)
+		snprintf(tmean, sizeof tmean, "%.1f g/kWh", c->res.mean_g_per_kwh_time);
+	else
+		snprintf(tmean, sizeof tmean, "n/a (no hourly series)");
 	printf("  CO2: %.3f g at PUE %.2f (zone %s, %s signal%s%s); intensity %.1f g/kWh energy-weighted, "
-	       "%.1f g/kWh time mean\n", c->co2_g, v->pue, c->zone, c->res.signal, c->source[0] ? ", " : "",
-	       c->source, c->res.mean_g_per_kwh_energy, c->res.mean_g_per_kwh_time);
+	       "time mean %s\n", c->co2_g, v->pue, c->zone, c->res.signal, c->source[0] ? ", " : "",
+	       c->source, c->res.mean_g_per_kwh_energy, tmean);
 	if (c->res.missing_share > 0)
 		printf("  %.1f%% of the energy had no intensity value and is not priced (--fill previous|default)\n",
 		       100.0 * c->res.missing_share);

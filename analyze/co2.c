@@ -81,13 +81,14 @@ int ctk_co2_piece(void *ctx, int k, int64_t start_ns, int64_t end_ns, double ene
 	return 0;
 }
 
-/* The non-yearly series of the zone and signal that was imported last. */
+/* The series of the zone and signal imported last, a time series before a
+ * yearly fallback (which is what priced the energy when there is no other). */
 static void describe_series(sqlite3 *db, struct ctk_co2_result *c)
 {
 	sqlite3_stmt *st = NULL;
 
 	if (sqlite3_prepare_v2(db, "SELECT series_id, source, year, resolution_s FROM intensity_series "
-			       "WHERE zone = ? AND signal = ? AND kind <> 'yearly' ORDER BY series_id DESC LIMIT 1",
+			       "WHERE zone = ? AND signal = ? ORDER BY kind = 'yearly', series_id DESC LIMIT 1",
 			       -1, &st, NULL) != SQLITE_OK)
 		return;
 	sqlite3_bind_text(st, 1, c->zone, -1, SQLITE_STATIC);

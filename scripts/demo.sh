@@ -16,9 +16,11 @@ echo "== import the sample nvidia-smi trace (simulated device) and its epochs"
 "$ctk" import nvidia-smi "$root/samples/demo/gpu-trace.csv" --db "$db" --tz UTC --simulated \
 	--label "demo: 2x A100 (simulated trace)"
 "$ctk" import epochs "$root/samples/demo/epochs.csv" --db "$db" --run 1
-echo "== analyze"
-"$ctk" analyze --db "$db"
-"$ctk" analyze --db "$db" --json > "$out/analyze.json"
+echo "== carbon intensity: the bundled yearly value for Germany (no hourly data ships for 2026)"
+"$ctk" intensity default --zone DE --store --db "$db"
+echo "== analyze (zone DE; energy without an hourly value priced with the yearly one, and said so)"
+"$ctk" analyze --db "$db" --zone DE --fill default
+"$ctk" analyze --db "$db" --zone DE --fill default --json > "$out/analyze.json"
 echo "== report"
 "$ctk" report --db "$db" --out "$out/report" --title "ctk demo: 2x A100 (simulated trace)"
 echo
@@ -26,6 +28,6 @@ echo "demo outputs:"
 echo "  store:        $db"
 echo "  JSON:         $out/analyze.json"
 echo "  report:       $out/report/report.pdf"
-echo "  charts:       $out/report/{power,epoch_energy}.{pdf,png}  (others need intensity/predictions data)"
+echo "  charts:       $out/report/*.{pdf,png}"
 echo "  tables:       $out/report/{summary,epochs}.{csv,md,tex}"
 echo "  text:         $out/report/methods.{md,tex} ctk.bib model-card.yaml"
