@@ -54,7 +54,8 @@ static int hwmon_open(struct ctk_source *s, const struct ctk_source_opts *o, str
 			nums[n++] = k;
 	}
 	closedir(d);
-	qsort(nums, (size_t)n, sizeof nums[0], cmp_int);
+	if (n > 1)
+		qsort(nums, (size_t)n, sizeof nums[0], cmp_int);
 	for (int i = 0; i < n; i++) {
 		char base[560];
 		snprintf(base, sizeof base, "%s/hwmon%d", dir, nums[i]);

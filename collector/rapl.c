@@ -136,7 +136,8 @@ static int rapl_open(struct ctk_source *s, const struct ctk_source_opts *o, stru
 		free(zs);
 		return rc;
 	}
-	qsort(zs, (size_t)nz, sizeof(*zs), zone_cmp);
+	if (nz > 1)
+		qsort(zs, (size_t)nz, sizeof(*zs), zone_cmp);
 	for (int i = 0; i < nz; i++) {
 		struct zone *z = &zs[i];
 		int dup = 0;
