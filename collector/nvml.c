@@ -28,6 +28,7 @@ struct nvml_dev {
 	int has_instant;  /* NVML_FI_DEV_POWER_INSTANT works */
 	int has_average;  /* NVML_FI_DEV_POWER_AVERAGE works */
 	int has_usage;    /* nvmlDeviceGetPowerUsage works */
+	int64_t counter_fails; /* rounds whose counter read failed while power worked */
 };
 
 static const char *nv_err(const struct nvml *nv, nvmlReturn_t r)
@@ -132,6 +133,27 @@ static int selected(struct nvml *nv, const struct ctk_gpusel *sel, unsigned i, c
 	return hit;
 }
 
+/* Do the GPUs of this machine differ in model (so CUDA's default order may
+ * differ from NVML's)? */
+static int mixed_models(struct nvml *nv, unsigned count)
+{
+	char first[NVML_DEVICE_NAME_V2_BUFFER_SIZE] = "", name[NVML_DEVICE_NAME_V2_BUFFER_SIZE];
+
+	if (!nv->nvmlDeviceGetName)
+		return 0;
+	for (unsigned i = 0; i < count; i++) {
+		nvmlDevice_t h;
+		if (nv->nvmlDeviceGetHandleByIndex_v2(i, &h) != NVML_SUCCESS ||
+		    nv->nvmlDeviceGetName(h, name, sizeof name) != NVML_SUCCESS)
+			continue;
+		if (!first[0])
+			snprintf(first, sizeof first, "%s", name);
+		else if (strcmp(first, name))
+			return 1;
+	}
+	return 0;
+}
+
 static int nvml_open(struct ctk_source *s, const struct ctk_source_opts *o, struct ctk_error *err)
 {
 	struct nvml *nv = calloc(1, sizeof(*nv));
@@ -214,6 +236,16 @@ static int nvml_open(struct ctk_source *s, const struct ctk_source_opts *o, stru
 					pd->has_instant ? "instant" : pd->has_average ? "1 s average" : "nvmlDeviceGetPowerUsage");
 		}
 	}
+	if (sel && !sel->all && !strcmp(sel->from, "CUDA_VISIBLE_DEVICES") && mixed_models(nv, count)) {
+		const char *order = getenv("CUDA_DEVICE_ORDER");
+		int by_index = 0;
+		for (int k = 0; k < sel->n; k++)
+			by_index |= sel->item[k].index >= 0;
+		if (by_index && (!order || strcmp(order, "PCI_BUS_ID")))
+			ctk_source_warn(s, "nvml: this machine has different GPU models and CUDA numbers them fastest first "
+					"unless CUDA_DEVICE_ORDER=PCI_BUS_ID, while NVML uses PCI order: the indices in "
+					"CUDA_VISIBLE_DEVICES may name other GPUs here (set CUDA_DEVICE_ORDER=PCI_BUS_ID or use GPU-UUIDs)");
+	}
 	if (sel && !sel->all)
 		for (int k = 0; k < sel->n; k++)
 			if (!used[k]) {
@@ -241,10 +273,13 @@ static int nvml_read(struct ctk_source *s, struct ctk_channel *ch, struct ctk_er
 
 	if (d->has_counter) {
 		r = nv->nvmlDeviceGetTotalEnergyConsumption(d->h, &e_mj);
-		if (r == NVML_SUCCESS)
+		if (r == NVML_SUCCESS) {
 			have_e = 1;
-		else if (r == NVML_ERROR_NOT_SUPPORTED)
+		} else if (r == NVML_ERROR_NOT_SUPPORTED) {
 			d->has_counter = 0;
+			ctk_source_warn(s, "nvml: GPU %d: energy counter no longer supported: integrating power from now on",
+					ch->idx);
+		}
 	}
 	if (d->has_instant || d->has_average) {
 		nvmlFieldValue_t fv[2];
@@ -281,6 +316,13 @@ static int nvml_read(struct ctk_source *s, struct ctk_channel *ch, struct ctk_er
 	if (!have_e && !have_p)
 		return ctk_failf(err, CTK_EDEVICE, "nvml: GPU %d: %s", ch->idx,
 				 nv_err(nv, r != NVML_SUCCESS ? r : rp));
+	if (d->has_counter && !have_e) {
+		/* degrade to power for this round, say so at growing intervals */
+		d->counter_fails++;
+		if ((d->counter_fails & (d->counter_fails - 1)) == 0)
+			ctk_source_warn(s, "nvml: GPU %d: energy counter: %s (%lld time(s)): storing power for those rounds",
+					ch->idx, nv_err(nv, r), (long long)d->counter_fails);
+	}
 	ch->r.has_energy = (uint8_t)have_e;
 	ch->r.energy_uj = (int64_t)e_mj * 1000;
 	ch->r.has_power = (uint8_t)have_p;
