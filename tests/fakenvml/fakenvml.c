@@ -18,7 +18,9 @@
  *   CTK_FAKENVML_NO_FIELDS=1        power fields NOT_SUPPORTED (GetPowerUsage still works)
  *   CTK_FAKENVML_NO_INSTANT=1       only the average power field works
  *   CTK_FAKENVML_LOST=I@MS          device I answers GPU_IS_LOST from MS ms after nvmlInit
- *   CTK_FAKENVML_RECOVER_MS=MS      … and recovers MS ms later */
+ *   CTK_FAKENVML_RECOVER_MS=MS      … and recovers MS ms later
+ *   CTK_FAKENVML_COUNTER_FAIL=I@MS  from MS ms after nvmlInit, device I's energy
+ *                                   counter answers UNKNOWN (power still works) */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,6 +47,8 @@ static int npts;
 static int no_counter, no_fields, no_instant;
 static int lost_dev = -1;
 static int64_t lost_at_ns, recover_ns, init_ns;
+static int cfail_dev = -1;
+static int64_t cfail_at_ns;
 
 static int64_t now_ns(void)
 {
@@ -161,6 +165,14 @@ static nvmlReturn_t do_init(void)
 		}
 	}
 	recover_ns = (int64_t)env_int("CTK_FAKENVML_RECOVER_MS", 0) * 1000000;
+	cfail_dev = -1;
+	if (getenv("CTK_FAKENVML_COUNTER_FAIL")) {
+		int i, ms;
+		if (sscanf(getenv("CTK_FAKENVML_COUNTER_FAIL"), "%d@%d", &i, &ms) == 2) {
+			cfail_dev = i;
+			cfail_at_ns = (int64_t)ms * 1000000;
+		}
+	}
 	init_ns = now_ns();
 	for (unsigned i = 0; i < ndev; i++) {
 		devs[i].idx = i;
@@ -293,6 +305,8 @@ nvmlReturn_t nvmlDeviceGetTotalEnergyConsumption(nvmlDevice_t device, unsigned l
 		return r;
 	if (no_counter)
 		return NVML_ERROR_NOT_SUPPORTED;
+	if ((int)device->idx == cfail_dev && now_ns() - init_ns >= cfail_at_ns)
+		return NVML_ERROR_UNKNOWN;
 	*energy = (unsigned long long)(energy_mj(device, now_ns()) - device->e0_mj);
 	return NVML_SUCCESS;
 }

@@ -36,6 +36,7 @@ static void reset_env(int n)
 	unsetenv("CTK_FAKENVML_NO_INSTANT");
 	unsetenv("CTK_FAKENVML_LOST");
 	unsetenv("CTK_FAKENVML_RECOVER_MS");
+	unsetenv("CTK_FAKENVML_COUNTER_FAIL");
 	warned[0] = '\0';
 }
 
@@ -208,6 +209,34 @@ static void gpu_lost_mid_run(void **state)
 	done(&s);
 }
 
+static void counter_fails_power_goes_on(void **state)
+{
+	struct ctk_source s;
+	struct ctk_source_opts o;
+	struct ctk_error err;
+	struct timespec ts = {0, 40 * 1000 * 1000};
+
+	(void)state;
+	reset_env(1);
+	setenv("CTK_FAKENVML_COUNTER_FAIL", "0@20", 1);
+	assert_int_equal(open_nvml(&s, &o, "fakenvml/libnvidia-ml.so.1", NULL, NULL, &err), 0);
+	assert_int_equal(s.ops->read(&s, &s.ch[0], &err), 0);
+	assert_string_equal(s.ch[0].signal, "counter");
+	nanosleep(&ts, NULL);
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(s.ops->read(&s, &s.ch[0], &err), 0);
+		assert_string_equal(s.ch[0].signal, "power_instant"); /* degraded, said so */
+		assert_false(s.ch[0].r.has_energy);
+		assert_int_equal(s.ch[0].r.power_mw, 200000);
+	}
+	/* warned at the 1st and 2nd failure, not at the 3rd */
+	const char *p = strstr(warned, "energy counter: Unknown Error (1 time(s))");
+	assert_non_null(p);
+	assert_non_null(strstr(p, "(2 time(s))"));
+	assert_null(strstr(p, "(3 time(s))"));
+	done(&s);
+}
+
 static void missing_library(void **state)
 {
 	struct ctk_source s;
@@ -229,6 +258,7 @@ int main(void)
 		cmocka_unit_test(pre_volta_library),
 		cmocka_unit_test(selection),
 		cmocka_unit_test(gpu_lost_mid_run),
+		cmocka_unit_test(counter_fails_power_goes_on),
 		cmocka_unit_test(missing_library),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
