@@ -86,14 +86,24 @@ static void on_signal(int sig, siginfo_t *si, void *uc)
 	errno = e;
 }
 
-static void warn(void *ctx, const char *msg)
+/* Messages go to the caller (main prints them); ctx is the collector. */
+static void say(const struct collector *c, const char *kind, const char *msg)
 {
-	(void)ctx;
-	fprintf(stderr, "ctk collect: warning: %s\n", msg);
+	char line[1300];
+
+	if (!c->o->log)
+		return;
+	snprintf(line, sizeof line, "%s%s", kind, msg);
+	c->o->log(c->o->log_ctx, line);
 }
 
-static void warnf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void warnf(const char *fmt, ...)
+static void warn(void *ctx, const char *msg)
+{
+	say(ctx, "warning: ", msg);
+}
+
+static void warnf(const struct collector *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void warnf(const struct collector *c, const char *fmt, ...)
 {
 	char msg[1200];
 	va_list ap;
@@ -101,7 +111,7 @@ static void warnf(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	warn(NULL, msg);
+	say(c, "warning: ", msg);
 }
 
 static int64_t mono_ns(void)
@@ -222,6 +232,7 @@ static int open_sources(struct collector *c, struct ctk_error *err)
 	c->sopts.gpus = &c->sel;
 	c->sopts.sysfs_root = root && *root ? root : "/sys";
 	c->sopts.warn = warn;
+	c->sopts.warn_ctx = c;
 	for (int i = 0; ctk_sources[i] && c->nsrc < MAX_SOURCES; i++) {
 		if (!source_wanted(c->o->sources, ctk_sources[i]->name))
 			continue;
@@ -402,12 +413,12 @@ static void round_once(struct collector *c)
 				int64_t b = ch->fails >= 40 ? c->backoff_cap : INT64_C(1) << (ch->fails - 1);
 				ch->skip = (b < c->backoff_cap ? b : c->backoff_cap) - 1;
 				if ((ch->fails & (ch->fails - 1)) == 0)
-					warnf("%s (failed %lld time(s) in a row; other devices go on, retrying every %lld round(s))",
+					warnf(c, "%s (failed %lld time(s) in a row; other devices go on, retrying every %lld round(s))",
 					      e.msg, (long long)ch->fails, (long long)(ch->skip + 1));
 				continue;
 			}
 			if (ch->fails) {
-				warnf("%s: %s %d reads again after %lld failure(s)", s->ops->name, ch->kind, ch->idx,
+				warnf(c, "%s: %s %d reads again after %lld failure(s)", s->ops->name, ch->kind, ch->idx,
 				      (long long)ch->fails);
 				ch->fails = 0;
 			}
@@ -417,7 +428,7 @@ static void round_once(struct collector *c)
 			ch->has_last = 1;
 			if (ctk_sample_append(c->w, ch->device_id, ch->signal, &ch->r, &e)) {
 				if (!c->readings_lost++)
-					warnf("reading not stored: %s", e.msg);
+					warnf(c, "reading not stored: %s", e.msg);
 				continue;
 			}
 			if (!c->has_first || ch->r.t_ns < c->first_ns)
@@ -455,7 +466,7 @@ fail:
 	free(cfg);
 	ctk_db_rollback(c->db);
 	if (!c->store_failures++ || final)
-		warnf("store: %s (sampling goes on; the command is not affected)", err->msg);
+		warnf(c, "store: %s (sampling goes on; the command is not affected)", err->msg);
 	return rc;
 }
 
@@ -465,7 +476,7 @@ static void on_tee_line(void *ctx, const char *line)
 	char reply[300];
 
 	if (ctk_marks_apply(&c->marks, line, ctk_now_ns(), reply, sizeof reply))
-		warnf("--epoch-regex: %s", reply);
+		warnf(c, "--epoch-regex: %s", reply);
 }
 
 static void reap_child(struct collector *c)
@@ -615,7 +626,7 @@ static int64_t count_devices(const struct collector *c, int measured_only)
 	return n;
 }
 
-int ctk_collect(const struct ctk_collect_opts *o, int *status, struct ctk_error *err)
+int ctk_collect(const struct ctk_collect_opts *o, struct ctk_collect_result *res, struct ctk_error *err)
 {
 	struct collector *c = calloc(1, sizeof(*c));
 	char dbpath[4096];
@@ -625,7 +636,9 @@ int ctk_collect(const struct ctk_collect_opts *o, int *status, struct ctk_error 
 	sigset_t oldmask;
 	int handlers = 0;
 
-	*status = 0;
+	int *status = &res->status;
+
+	memset(res, 0, sizeof(*res));
 	if (!c)
 		return ctk_failf(err, CTK_ENOMEM, "out of memory");
 	c->o = o;
@@ -647,9 +660,9 @@ int ctk_collect(const struct ctk_collect_opts *o, int *status, struct ctk_error 
 	if ((rc = open_sources(c, err)))
 		goto out;
 	if (count_devices(c, 1) == 0)
-		warnf("no device can be measured: the run is recorded without readings");
+		warnf(c, "no device can be measured: the run is recorded without readings");
 	if (c->simulated)
-		warnf("measuring a SIMULATED device (fake NVML, tests/fakenvml): the numbers are not real");
+		warnf(c, "measuring a SIMULATED device (fake NVML, tests/fakenvml): the numbers are not real");
 	/* the output helper first: it must not inherit the store's file */
 	if (c->have_re && !o->attach) {
 		if ((rc = ctk_tee_start(&c->tee, &c->re, err)))
@@ -664,9 +677,12 @@ int ctk_collect(const struct ctk_collect_opts *o, int *status, struct ctk_error 
 		goto out;
 	if ((rc = ctk_mark_server_open(&c->server, o->socket_path, err)))
 		goto out;
-	if (o->attach)
-		fprintf(stderr, "ctk collect: run %lld: sampling until SIGINT/SIGTERM; markers: CTK_SOCKET=%s\n",
-			(long long)c->run_id, c->server.path);
+	if (o->attach) {
+		char note[300];
+		snprintf(note, sizeof note, "run %lld: sampling until SIGINT/SIGTERM; markers: CTK_SOCKET=%s",
+			 (long long)c->run_id, c->server.path);
+		say(c, "", note);
+	}
 
 	if (pipe2(sp, O_CLOEXEC | O_NONBLOCK)) {
 		rc = ctk_failf(err, CTK_EDB, "pipe: %s", strerror(errno));
@@ -695,7 +711,7 @@ int ctk_collect(const struct ctk_collect_opts *o, int *status, struct ctk_error 
 			*status = 128 + c->stop_signal;
 			c->child_end_ns = ctk_now_ns();
 			flush(c, 1, err);
-			warnf("stopped by signal %d during the baseline: the command was not started", c->stop_signal);
+			warnf(c, "stopped by signal %d during the baseline: the command was not started", c->stop_signal);
 			goto out;
 		}
 	}
@@ -713,31 +729,33 @@ int ctk_collect(const struct ctk_collect_opts *o, int *status, struct ctk_error 
 	round_once(c); /* a last reading after the end, so every window is covered */
 	int closed = ctk_marks_close_all(&c->marks, c->child_end_ns);
 	if (closed)
-		warnf("%d epoch/phase window(s) still open at the end: closed at %s", closed,
+		warnf(c, "%d epoch/phase window(s) still open at the end: closed at %s", closed,
 		      o->attach ? "the stop" : "the command's exit");
 	if (flush(c, 1, err)) {
 		rc = 0; /* already reported; the command's status wins */
 	}
-	if (!o->quiet)
-		fprintf(stderr, "ctk collect: run %lld%s: %lld device(s), %lld reading(s), %lld window(s), "
-			"%lld deadline miss(es) -> '%s'\n", (long long)c->run_id,
-			c->simulated ? " (simulated device)" : "", (long long)count_devices(c, 0),
-			(long long)ctk_sample_writer_count(c->w), (long long)c->marks.stored,
-			(long long)c->misses, dbpath);
+	res->run_id = c->run_id;
+	res->simulated = c->simulated;
+	res->devices = count_devices(c, 0);
+	res->channels = count_devices(c, 1);
+	res->readings = ctk_sample_writer_count(c->w);
+	res->windows = c->marks.stored;
+	res->rounds = c->rounds;
+	res->misses = c->misses;
+	snprintf(res->db_path, sizeof res->db_path, "%s", dbpath);
 	if (o->stats) {
 		struct rusage ru;
 		double rounds = c->rounds ? (double)c->rounds : 1;
-		/* own = round − read calls − the instrumentation's clock reads */
-		double own = c->round_cpu_s - c->read_cpu_s - (double)(c->reads + c->rounds) * c->clock_s;
 		getrusage(RUSAGE_SELF, &ru);
-		fprintf(stderr, "ctk collect: stats: rounds %lld misses %lld channels %lld per_round_us %.3f "
-			"reads_us %.3f own_us %.3f clock_us %.3f total_cpu_s %.3f maxrss_kib %ld\n", (long long)c->rounds,
-			(long long)c->misses, (long long)count_devices(c, 1),
-			(c->round_cpu_s - (double)(c->reads + c->rounds) * c->clock_s) * 1e6 / rounds,
-			(c->read_cpu_s - (double)c->reads * c->clock_s) * 1e6 / rounds, own * 1e6 / rounds,
-			c->clock_s * 1e6,
-			(double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + (double)ru.ru_stime.tv_sec +
-				ru.ru_stime.tv_usec / 1e6, ru.ru_maxrss);
+		res->clock_us = c->clock_s * 1e6;
+		/* the instrumentation's clock reads are taken out: a measured read
+		 * spans one clock call, a measured round two per read plus one */
+		res->reads_us = (c->read_cpu_s - (double)c->reads * c->clock_s) * 1e6 / rounds;
+		res->round_us = (c->round_cpu_s - (double)(2 * c->reads + c->rounds) * c->clock_s) * 1e6 / rounds;
+		res->own_us = res->round_us - res->reads_us;
+		res->total_cpu_s = (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
+				   (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+		res->maxrss_kib = ru.ru_maxrss;
 	}
 out:
 	if (c->have_tee) {

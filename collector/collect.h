@@ -27,11 +27,27 @@ struct ctk_collect_opts {
 	int stats;                 /* --stats: cost summary on stderr */
 	int quiet;                 /* --quiet: no summary line */
 	char **cmd;                /* NULL-terminated command, NULL with attach */
+	/* warnings ("warning: …") and notes while it runs; main prints them */
+	void (*log)(void *ctx, const char *msg);
+	void *log_ctx;
 };
 
-/* Run the collection. *status is the exit status ctk-collect should return
- * (the command's, 128+signal when it was killed, 0 after --attach). */
-int ctk_collect(const struct ctk_collect_opts *o, int *status, struct ctk_error *err);
+/* What a collection did, for main's summary line and --stats. */
+struct ctk_collect_result {
+	int status;                /* exit status for ctk-collect: the command's,
+	                              128+signal when it was killed, 0 after --attach */
+	int64_t run_id;
+	int simulated;
+	int64_t devices, channels, readings, windows, rounds, misses;
+	char db_path[4096];
+	/* --stats: CPU per round (thread time, instrumentation taken out) */
+	double round_us, reads_us, own_us, clock_us, total_cpu_s;
+	long maxrss_kib;
+};
+
+/* Run the collection and fill *res (also when it fails part-way: then
+ * res->run_id may be 0). */
+int ctk_collect(const struct ctk_collect_opts *o, struct ctk_collect_result *res, struct ctk_error *err);
 
 /* Expand %h (host name), %j ($SLURM_JOB_ID) and %% in a --db value. */
 int ctk_collect_db_path(const char *spec, char *out, size_t size, struct ctk_error *err);

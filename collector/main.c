@@ -63,6 +63,12 @@ static int parse_duration(const char *opt, const char *v, int64_t min_ns, int64_
 	return 0;
 }
 
+static void print_log(void *ctx, const char *msg)
+{
+	(void)ctx;
+	fprintf(stderr, "ctk collect: %s\n", msg);
+}
+
 static int cmd_collect(int argc, char **argv, int *status, struct ctk_error *err)
 {
 	static const struct option longopts[] = {
@@ -124,7 +130,23 @@ static int cmd_collect(int argc, char **argv, int *status, struct ctk_error *err
 	if (o.attach && o.epoch_regex)
 		return ctk_failf(err, CTK_EUSAGE, "--epoch-regex reads a command's output: not with --attach");
 	o.cmd = o.attach ? NULL : argv + optind;
-	return ctk_collect(&o, status, err);
+	o.log = print_log;
+	struct ctk_collect_result res;
+	int rc = ctk_collect(&o, &res, err);
+	*status = res.status;
+	if (rc)
+		return rc;
+	if (!o.quiet)
+		fprintf(stderr, "ctk collect: run %lld%s: %lld device(s), %lld reading(s), %lld window(s), "
+			"%lld deadline miss(es) -> '%s'\n", (long long)res.run_id,
+			res.simulated ? " (simulated device)" : "", (long long)res.devices,
+			(long long)res.readings, (long long)res.windows, (long long)res.misses, res.db_path);
+	if (o.stats)
+		fprintf(stderr, "ctk collect: stats: rounds %lld misses %lld channels %lld per_round_us %.3f "
+			"reads_us %.3f own_us %.3f clock_us %.3f total_cpu_s %.3f maxrss_kib %ld\n",
+			(long long)res.rounds, (long long)res.misses, (long long)res.channels, res.round_us,
+			res.reads_us, res.own_us, res.clock_us, res.total_cpu_s, res.maxrss_kib);
+	return 0;
 }
 
 static int cmd_mark(int argc, char **argv, struct ctk_error *err)
