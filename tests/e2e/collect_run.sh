@@ -40,6 +40,12 @@ is "attach: no command, no exit status" "$(sql d.db 'SELECT coalesce(command, ex
 ok "attach: readings stored" test "$(sql d.db 'SELECT sum(n) FROM sample_chunks')" -gt 10
 ok "socket removed" test ! -e m.sock
 
+# ctk mark's exit statuses: refused 2, no CTK_SOCKET 1, no collector 4
+$C --db b2.db -- sh -c 'ctk mark end nope 2>/dev/null; echo $? > refused.txt'
+is "mark refused: exit 2" "$(cat refused.txt)" 2
+env -u CTK_SOCKET ctk mark epoch-start 2>/dev/null; is "mark without CTK_SOCKET: exit 1" $? 1
+CTK_SOCKET=$PWD/none.sock ctk mark epoch-start 2>/dev/null; is "mark without a collector: exit 4" $? 4
+
 # --baseline: an idle window before the command starts
 $C --db e.db --baseline 200ms -- sh -c 'date +%s%N > started.txt' 2>/dev/null
 is "baseline window" "$(sql e.db "SELECT count(*) FROM windows WHERE kind='baseline'")" 1
