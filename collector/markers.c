@@ -182,6 +182,22 @@ void ctk_marks_release(struct ctk_marks *m)
 
 /* ---- server ------------------------------------------------------------ */
 
+/* Is the socket at a a leftover nobody listens on (connection refused)? */
+static int stale_socket(const struct sockaddr_un *a)
+{
+	struct stat sb;
+	int fd, stale;
+
+	if (lstat(a->sun_path, &sb) || !S_ISSOCK(sb.st_mode))
+		return 0;
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return 0;
+	stale = connect(fd, (const struct sockaddr *)a, sizeof(*a)) < 0 && errno == ECONNREFUSED;
+	close(fd);
+	return stale;
+}
+
 int ctk_mark_server_open(struct ctk_mark_server *s, const char *path, struct ctk_error *err)
 {
 	struct sockaddr_un a;
@@ -220,6 +236,10 @@ int ctk_mark_server_open(struct ctk_mark_server *s, const char *path, struct ctk
 		return ctk_failf(err, CTK_EDB, "marker socket: %s", strerror(errno));
 	old = umask(0177);
 	int rc = bind(s->lfd, (struct sockaddr *)&a, sizeof a);
+	if (rc && errno == EADDRINUSE && path && stale_socket(&a)) {
+		unlink(s->path); /* left by a collector that was killed */
+		rc = bind(s->lfd, (struct sockaddr *)&a, sizeof a);
+	}
 	umask(old);
 	if (rc || chmod(s->path, 0600) || listen(s->lfd, 16)) {
 		int e = errno;

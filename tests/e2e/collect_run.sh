@@ -39,6 +39,16 @@ is "attach: phase window" "$(sql d.db "SELECT count(*) FROM windows WHERE kind='
 is "attach: no command, no exit status" "$(sql d.db 'SELECT coalesce(command, exit_status, 0) FROM runs')" 0
 ok "attach: readings stored" test "$(sql d.db 'SELECT sum(n) FROM sample_chunks')" -gt 10
 ok "socket removed" test ! -e m.sock
+# a socket left by a killed collector is replaced; a live one is not taken over
+python3 -c 'import socket; s = socket.socket(socket.AF_UNIX); s.bind("m.sock")'
+$C --db d2.db --socket "$PWD/m.sock" -- true 2>/dev/null; is "stale socket replaced" $? 0
+python3 -c 'import socket, time; s = socket.socket(socket.AF_UNIX); s.bind("live.sock"); s.listen(1); time.sleep(3)' &
+lpid=$!
+i=0; while [ ! -S live.sock ] && [ $i -lt 100 ]; do sleep 0.02; i=$((i + 1)); done
+$C --db d2.db --socket "$PWD/live.sock" -- touch took.txt 2>/dev/null; is "live socket: refused (exit 3)" $? 3
+ok "... before starting the command" test ! -e took.txt
+is "... and before storing a run" "$(sql d2.db 'SELECT count(*) FROM runs')" 1
+kill $lpid 2>/dev/null; wait $lpid 2>/dev/null
 
 # ctk mark's exit statuses: refused 2, no CTK_SOCKET 1, no collector 4
 $C --db b2.db -- sh -c 'ctk mark end nope 2>/dev/null; echo $? > refused.txt'
