@@ -585,12 +585,63 @@ static void loop(struct collector *c, int sig_r, enum loop_until until, int64_t 
 	}
 }
 
-static pid_t start_child(struct collector *c, const sigset_t *oldmask, struct ctk_error *err)
-{
-	pid_t pid = fork();
+extern char **environ;
 
-	if (pid < 0)
+/* The command's environment: ours plus CTK_SOCKET (and PYTHONUNBUFFERED=1
+ * with --epoch-regex), built before fork so the child only calls
+ * async-signal-safe functions. Free with free() (the strings are owned
+ * by environ or by *own). */
+static char **child_env(struct collector *c, char **own)
+{
+	size_t n = 0;
+	char **env;
+	int unbuffered = c->have_tee && !getenv("PYTHONUNBUFFERED");
+
+	while (environ[n])
+		n++;
+	if (!(env = calloc(n + 3, sizeof(*env))))
+		return NULL;
+	*own = NULL;
+	if (c->server.lfd >= 0) {
+		size_t len = strlen(c->server.path) + sizeof "CTK_SOCKET=";
+		if (!(*own = malloc(len))) {
+			free(env);
+			return NULL;
+		}
+		snprintf(*own, len, "CTK_SOCKET=%s", c->server.path);
+	}
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (strncmp(environ[i], "CTK_SOCKET=", 11))
+			env[k++] = environ[i];
+	if (*own)
+		env[k++] = *own;
+	if (unbuffered)
+		env[k++] = (char *)"PYTHONUNBUFFERED=1"; /* epoch lines on time, not at exit */
+	env[k] = NULL;
+	return env;
+}
+
+static void write_str(const char *s)
+{
+	if (write(2, s, strlen(s)) < 0) {
+		/* nothing more to do in a failing child */
+	}
+}
+
+static int start_child(struct collector *c, const sigset_t *oldmask, struct ctk_error *err)
+{
+	char *own = NULL, **env = child_env(c, &own);
+	pid_t pid;
+
+	if (!env)
+		return ctk_failf(err, CTK_ENOMEM, "out of memory");
+	pid = fork();
+	if (pid < 0) {
+		free(env);
+		free(own);
 		return ctk_failf(err, CTK_EDB, "cannot start '%s': %s", c->o->cmd[0], strerror(errno));
+	}
 	if (pid == 0) {
 		struct sigaction sa;
 		memset(&sa, 0, sizeof sa);
@@ -599,19 +650,21 @@ static pid_t start_child(struct collector *c, const sigset_t *oldmask, struct ct
 		for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
 			sigaction(sigs[i], &sa, NULL);
 		sigprocmask(SIG_SETMASK, oldmask, NULL);
-		if (c->server.lfd >= 0)
-			setenv("CTK_SOCKET", c->server.path, 1);
 		if (c->have_tee) {
-			if (!getenv("PYTHONUNBUFFERED"))
-				setenv("PYTHONUNBUFFERED", "1", 1); /* epoch lines on time, not at exit */
 			dup2(c->tee.out_w, 1);
 			dup2(c->tee.err_w, 2);
 		}
-		execvp(c->o->cmd[0], c->o->cmd);
+		execvpe(c->o->cmd[0], c->o->cmd, env);
 		int e = errno;
-		fprintf(stderr, "ctk collect: cannot run '%s': %s\n", c->o->cmd[0], strerror(e));
+		write_str("ctk collect: cannot run '");
+		write_str(c->o->cmd[0]);
+		write_str("': ");
+		write_str(strerror(e));
+		write_str("\n");
 		_exit(e == ENOENT ? 127 : 126);
 	}
+	free(env);
+	free(own);
 	c->child = pid;
 	return 0;
 }
@@ -657,18 +710,19 @@ int ctk_collect(const struct ctk_collect_opts *o, struct ctk_collect_result *res
 			goto out;
 		c->have_re = 1;
 	}
+	/* the output helper first, while this process has no threads (a driver
+	 * may start some) and no store open, so it inherits neither */
+	if (c->have_re && !o->attach) {
+		if ((rc = ctk_tee_start(&c->tee, &c->re, err)))
+			goto out;
+		c->have_tee = 1;
+	}
 	if ((rc = open_sources(c, err)))
 		goto out;
 	if (count_devices(c, 1) == 0)
 		warnf(c, "no device can be measured: the run is recorded without readings");
 	if (c->simulated)
 		warnf(c, "measuring a SIMULATED device (fake NVML, tests/fakenvml): the numbers are not real");
-	/* the output helper first: it must not inherit the store's file */
-	if (c->have_re && !o->attach) {
-		if ((rc = ctk_tee_start(&c->tee, &c->re, err)))
-			goto out;
-		c->have_tee = 1;
-	}
 	/* the socket next (not inherited by the helper; a bad --socket fails
 	 * before anything is stored), then the store */
 	if ((rc = ctk_mark_server_open(&c->server, o->socket_path, err)))
