@@ -768,7 +768,7 @@ int ctk_collect(const struct ctk_collect_opts *o, struct ctk_collect_result *res
 			c->child_end_ns = ctk_now_ns();
 			flush(c, 1, err);
 			warnf(c, "stopped by signal %d during the baseline: the command was not started", c->stop_signal);
-			goto out;
+			goto summary;
 		}
 	}
 	if (o->attach) {
@@ -792,6 +792,7 @@ int ctk_collect(const struct ctk_collect_opts *o, struct ctk_collect_result *res
 	if (flush(c, 1, err)) {
 		rc = 0; /* already reported; the command's status wins */
 	}
+summary:
 	res->run_id = c->run_id;
 	res->simulated = c->simulated;
 	res->devices = count_devices(c, 0);

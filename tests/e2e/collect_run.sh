@@ -62,6 +62,15 @@ is "baseline window" "$(sql e.db "SELECT count(*) FROM windows WHERE kind='basel
 ok "baseline lasts 200 ms" test "$(sql e.db "SELECT (end_ns - start_ns) / 1000000 FROM windows WHERE kind='baseline'")" -ge 195
 ok "baseline ends before the command" test "$(sql e.db "SELECT end_ns FROM windows WHERE kind='baseline'")" -le "$(cat started.txt)"
 
+# SIGTERM during the baseline: the command never starts, the baseline is kept
+$C --db e2.db --baseline 5s -- touch never.txt 2>/dev/null &
+pid=$!
+sleep 0.5
+kill -TERM $pid
+wait $pid; is "SIGTERM during the baseline: 128+15" $? 143
+ok "... the command was not started" test ! -e never.txt
+is "... the partial baseline is stored" "$(sql e2.db "SELECT count(*) FROM windows WHERE kind='baseline'")" 1
+
 # GPU selection: an unparseable value is an error, never all GPUs
 CUDA_VISIBLE_DEVICES=0,gpu1 $C --db f.db -- touch ran.txt 2>err.txt; is "bad CUDA_VISIBLE_DEVICES: exit 2" $? 2
 ok "... the command did not run" test ! -e ran.txt
