@@ -97,4 +97,8 @@ n1=$(sql h.db 'SELECT sum(n) FROM sample_chunks WHERE device_id = 2')
 ok "GPU 0 sampled the whole run ($n0)" test "$n0" -ge 30
 ok "GPU 1 stopped when lost ($n1)" test "$n1" -lt 25
 ok "summary labels the simulated device" grep -q "(simulated device)" err2.txt
+# … and a GPU that comes back is read again
+CTK_FAKENVML_LOST=1@100 CTK_FAKENVML_RECOVER_MS=100 ctk collect --interval 10ms --db h2.db -- sleep 0.8 2>err3.txt
+ok "lost GPU read again after it recovers" grep -q "gpu 1 reads again" err3.txt
+ok "... and has readings after its loss" test "$(sql h2.db 'SELECT max(last_ns) - min(first_ns) FROM sample_chunks WHERE device_id = 2')" -gt 500000000
 done_testing
