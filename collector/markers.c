@@ -65,19 +65,31 @@ static int reply_err(char *reply, size_t size, const char *msg, const char *arg)
 
 int ctk_marks_apply(struct ctk_marks *m, const char *line, int64_t t_ns, char *reply, size_t size)
 {
-	char buf[256], *tok[4] = {NULL, NULL, NULL, NULL}, *save = NULL, *p;
-	int ntok = 0;
+	char buf[256], *tok[4] = {NULL, NULL, NULL, NULL}, *p;
+	int ntok = 0, more = 0;
 	int64_t items = 0, num = 0;
 	int has_items = 0, has_num = 0;
 	const char *name = NULL;
 
 	snprintf(buf, sizeof buf, "%s", line);
 	buf[strcspn(buf, "\r\n")] = '\0';
-	for (p = strtok_r(buf, " \t", &save); p && ntok < 4; p = strtok_r(NULL, " \t", &save))
+	/* split on blanks into at most 4 words */
+	for (p = buf; *p;) {
+		while (*p == ' ' || *p == '\t')
+			*p++ = '\0';
+		if (!*p)
+			break;
+		if (ntok == 4) {
+			more = 1;
+			break;
+		}
 		tok[ntok++] = p;
+		while (*p && *p != ' ' && *p != '\t')
+			p++;
+	}
 	if (ntok == 0)
 		return reply_err(reply, size, "empty request", NULL);
-	if (p)
+	if (more)
 		return reply_err(reply, size, "too many words in", line);
 	for (int i = 1; i < ntok; i++) {
 		if (!strncmp(tok[i], "items=", 6)) {

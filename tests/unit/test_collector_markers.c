@@ -93,6 +93,10 @@ static void marker_protocol(void **state)
 	assert_int_equal(ctk_marks_apply(&m, "begin", 480, r, sizeof r), CTK_EINPUT);
 	assert_int_equal(ctk_marks_apply(&m, "epoch-end 9", 480, r, sizeof r), CTK_EINPUT);
 	assert_int_equal(ctk_marks_apply(&m, "launch", 480, r, sizeof r), CTK_EINPUT);
+	assert_int_equal(ctk_marks_apply(&m, "  ", 480, r, sizeof r), CTK_EINPUT);
+	assert_string_equal(r, "error: empty request");
+	assert_int_equal(ctk_marks_apply(&m, "end a b c d", 480, r, sizeof r), CTK_EINPUT);
+	assert_string_equal(r, "error: too many words in 'end a b c d'");
 	assert_int_equal(ctk_marks_apply(&m, "begin ckpt", 490, r, sizeof r), 0);
 	assert_int_equal(ctk_marks_close_all(&m, 500), 2);
 	assert_int_equal(m.ndone, 5);
