@@ -729,6 +729,9 @@ int ctk_collect(const struct ctk_collect_opts *o, struct ctk_collect_result *res
 		goto out;
 	if ((rc = ctk_db_open(dbpath, CTK_DB_CREATE, &c->db, err)))
 		goto out;
+	/* never wait long for another writer: readings stay buffered and the
+	 * next flush tries again, so sampling goes on */
+	sqlite3_busy_timeout(c->db, (int)(o->interval_ns / 2000000 < 100 ? o->interval_ns / 2000000 + 1 : 100));
 	if ((rc = store_run(c, err)))
 		goto out;
 	if ((rc = ctk_sample_writer_new(c->db, 0, &c->w, err)))

@@ -62,6 +62,17 @@ is "baseline window" "$(sql e.db "SELECT count(*) FROM windows WHERE kind='basel
 ok "baseline lasts 200 ms" test "$(sql e.db "SELECT (end_ns - start_ns) / 1000000 FROM windows WHERE kind='baseline'")" -ge 195
 ok "baseline ends before the command" test "$(sql e.db "SELECT end_ns FROM windows WHERE kind='baseline'")" -le "$(cat started.txt)"
 
+# another writer holding the store for 1.5 s: readings wait in memory, none is lost
+$C --db busy.db -- sleep 3 2>busy.err &
+pid=$!
+sleep 0.5
+python3 -c 'import sqlite3, time
+c = sqlite3.connect("busy.db", isolation_level=None); c.execute("BEGIN IMMEDIATE"); time.sleep(1.5); c.execute("COMMIT")'
+wait $pid; is "locked store: command unaffected" $? 0
+ok "locked store: warned" grep -q "database is locked" busy.err
+n=$(sql busy.db 'SELECT sum(n) FROM sample_chunks WHERE device_id = 1')
+ok "locked store: readings kept ($n of ~300)" test "$n" -ge 240
+
 # SIGTERM during the baseline: the command never starts, the baseline is kept
 $C --db e2.db --baseline 5s -- touch never.txt 2>/dev/null &
 pid=$!
