@@ -97,7 +97,21 @@ $(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(TOOL_LIBS)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(TOOL_LIBS) $(LIBS)
 
-tests: $(BINS) $(TESTS) $(BENCHES)
+# The fake NVML of tests/fakenvml/ (no sanitizer: it is dlopen'ed by the
+# tools under test) and its pre-Volta variant without counter/_v2 symbols.
+FAKENVML_OLD := $(BUILD)/fakenvml/old/libnvidia-ml.so.1
+FAKENVML_FLAGS = -std=c11 -D_DEFAULT_SOURCE $(OPT) $(WARN) -I. -fPIC -shared -fvisibility=default $(CFLAGS)
+$(FAKENVML): tests/fakenvml/fakenvml.c collector/nvml_abi.h
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(FAKENVML_FLAGS) -Wl,-soname,libnvidia-ml.so.1 -o $@ $<
+$(FAKENVML_OLD): tests/fakenvml/fakenvml.c collector/nvml_abi.h
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(FAKENVML_FLAGS) -DFAKENVML_OLD -Wl,-soname,libnvidia-ml.so.1 -o $@ $<
+fakenvml: $(FAKENVML) $(FAKENVML_OLD)
+
+tests: $(BINS) $(TESTS) $(BENCHES) $(FAKENVML) $(FAKENVML_OLD)
 
 deps:
 	@sh scripts/deps.sh
@@ -116,10 +130,10 @@ asan:
 test: tests
 	$(Q)sh tests/run.sh $(BUILD)
 
-demo: deps all
+demo: deps all $(FAKENVML)
 	$(Q)sh scripts/demo.sh $(BUILD)
 
-bench: deps all $(BENCHES)
+bench: deps all $(BENCHES) $(FAKENVML)
 	@sh scripts/deps.sh bench
 	$(Q)sh bench/run.sh $(BUILD)
 

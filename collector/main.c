@@ -1,10 +1,223 @@
-/* ctk-collect: samples devices around a training command (issue #4). */
+/* ctk-collect: `ctk collect [OPTIONS] -- CMD…` (or --attach) measures a
+ * training run into a store; `ctk mark …` sends an epoch or phase marker to
+ * the collector that runs the calling process (through $CTK_SOCKET). The
+ * dispatcher passes "collect" or "mark" as argv[1]. Only this file prints. */
+#include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "collector/collect.h"
+#include "collector/markers.h"
+#include "collector/sources.h"
+#include "common/time.h"
+#include "common/util.h"
+
+static void usage_collect(FILE *out)
+{
+	fprintf(out,
+		"usage: ctk collect --db DB [OPTIONS] -- CMD [ARGS…]\n"
+		"       ctk collect --db DB --attach [OPTIONS]\n\n"
+		"Runs CMD, samples the energy of its machine's devices until it exits, and stores\n"
+		"the readings, the run and its epochs in DB. Exits with CMD's exit status\n"
+		"(128+signal when it was killed). SIGINT, SIGTERM and SIGHUP are passed on to CMD.\n\n"
+		"  --db DB            store (created if missing); %%h = host name, %%j = $SLURM_JOB_ID\n"
+		"  --label L          run label            --epochs N   planned number of epochs\n"
+		"  --zone Z           grid zone for the carbon-intensity join\n"
+		"  --interval T       sampling period (default 100ms; e.g. 10ms, 1s)\n"
+		"  --baseline T       sample T idle before CMD starts, stored as a 'baseline' window\n"
+		"  --gpus LIST        NVIDIA GPUs: indices, GPU-UUIDs, MIG-UUIDs, 'all' or 'none'\n"
+		"                     (default: CUDA_VISIBLE_DEVICES, else NVIDIA_VISIBLE_DEVICES, else all)\n"
+		"  --sources LIST     sources to use (default all):");
+	for (int i = 0; ctk_sources[i]; i++)
+		fprintf(out, "%s%s", i ? "," : " ", ctk_sources[i]->name);
+	fprintf(out,
+		"\n  --epoch-regex RE   an epoch starts at each line of CMD's output matching RE\n"
+		"                     (POSIX extended; group 1 = epoch number), e.g. '^Epoch ([0-9]+)/'\n"
+		"  --socket PATH      marker socket (default: a private temporary directory)\n"
+		"  --attach           no CMD: sample until SIGINT or SIGTERM\n"
+		"  --flush T          store interval (default 1s)   --stats  cost summary on stderr\n"
+		"  --quiet            no summary line\n\n"
+		"Markers from CMD: ctk mark epoch-start [N] | epoch-end | begin NAME | end NAME\n"
+		"(CMD gets CTK_SOCKET). Environment: CTK_NVML_LIB (NVML library), CTK_SYSFS_ROOT (/sys).\n"
+		"exit status: CMD's, else 1 usage, 2 bad input, 3 I/O or database, 4 device\n");
+}
+
+static void usage_mark(FILE *out)
+{
+	fprintf(out,
+		"usage: ctk mark epoch-start [N]\n"
+		"       ctk mark epoch-end [--items N]\n"
+		"       ctk mark begin NAME\n"
+		"       ctk mark end NAME [--items N]\n\n"
+		"Tells the collector running this process (ctk collect, through $CTK_SOCKET) that an\n"
+		"epoch or a named phase starts or ends now. --items: samples/tokens processed.\n"
+		"exit status: 0 ok, 1 usage, 2 marker refused, 4 no collector\n");
+}
+
+static int parse_duration(const char *opt, const char *v, int64_t min_ns, int64_t *ns, struct ctk_error *err)
+{
+	if (ctk_duration_parse(v, ns, err) || *ns < min_ns)
+		return ctk_failf(err, CTK_EUSAGE, "%s '%s': not a duration of at least %lld ms (e.g. 100ms, 2s)",
+				 opt, v, (long long)(min_ns / 1000000));
+	return 0;
+}
+
+static void print_log(void *ctx, const char *msg)
+{
+	(void)ctx;
+	fprintf(stderr, "ctk collect: %s\n", msg);
+}
+
+static int cmd_collect(int argc, char **argv, int *status, struct ctk_error *err)
+{
+	static const struct option longopts[] = {
+		{"db", required_argument, NULL, 'd'}, {"label", required_argument, NULL, 'l'},
+		{"epochs", required_argument, NULL, 'e'}, {"zone", required_argument, NULL, 'z'},
+		{"interval", required_argument, NULL, 'i'}, {"baseline", required_argument, NULL, 'b'},
+		{"flush", required_argument, NULL, 'f'}, {"gpus", required_argument, NULL, 'g'},
+		{"sources", required_argument, NULL, 'S'}, {"epoch-regex", required_argument, NULL, 'r'},
+		{"socket", required_argument, NULL, 's'}, {"attach", no_argument, NULL, 'a'},
+		{"stats", no_argument, NULL, 'T'}, {"quiet", no_argument, NULL, 'q'},
+		{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
+	};
+	struct ctk_collect_opts o = {.interval_ns = 100 * 1000000LL, .flush_ns = CTK_NS_PER_S};
+	int c;
+	int64_t v;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+hd:l:e:z:i:b:f:g:S:r:s:aTq", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'd': o.db_spec = optarg; break;
+		case 'l': o.label = optarg; break;
+		case 'z': o.zone = optarg; break;
+		case 'e':
+			if (ctk_parse_int64(optarg, &v) || v < 1 || v > 1000000000)
+				return ctk_failf(err, CTK_EUSAGE, "--epochs '%s': not a number of epochs", optarg);
+			o.epochs = (int)v;
+			break;
+		case 'i':
+			if (parse_duration("--interval", optarg, 1000000, &o.interval_ns, err))
+				return CTK_EUSAGE;
+			break;
+		case 'b':
+			if (parse_duration("--baseline", optarg, 0, &o.baseline_ns, err))
+				return CTK_EUSAGE;
+			break;
+		case 'f':
+			if (parse_duration("--flush", optarg, 10000000, &o.flush_ns, err))
+				return CTK_EUSAGE;
+			break;
+		case 'g': o.gpus = optarg; break;
+		case 'S': o.sources = optarg; break;
+		case 'r': o.epoch_regex = optarg; break;
+		case 's': o.socket_path = optarg; break;
+		case 'a': o.attach = 1; break;
+		case 'T': o.stats = 1; break;
+		case 'q': o.quiet = 1; break;
+		case 'h': usage_collect(stdout); return 0;
+		default: usage_collect(stderr); return ctk_failf(err, CTK_EUSAGE, "bad option");
+		}
+	}
+	if (!o.db_spec)
+		return ctk_failf(err, CTK_EUSAGE, "no database given (use --db FILE)");
+	if (o.attach && optind < argc)
+		return ctk_failf(err, CTK_EUSAGE, "--attach takes no command");
+	if (!o.attach && optind >= argc) {
+		usage_collect(stderr);
+		return ctk_failf(err, CTK_EUSAGE, "no command given (ctk collect --db DB -- CMD…, or --attach)");
+	}
+	if (o.attach && o.epoch_regex)
+		return ctk_failf(err, CTK_EUSAGE, "--epoch-regex reads a command's output: not with --attach");
+	o.cmd = o.attach ? NULL : argv + optind;
+	o.log = print_log;
+	struct ctk_collect_result res;
+	int rc = ctk_collect(&o, &res, err);
+	*status = res.status;
+	if (rc)
+		return rc;
+	if (!o.quiet)
+		fprintf(stderr, "ctk collect: run %lld%s: %lld device(s), %lld reading(s), %lld window(s), "
+			"%lld deadline miss(es) -> '%s'\n", (long long)res.run_id,
+			res.simulated ? " (simulated device)" : "", (long long)res.devices,
+			(long long)res.readings, (long long)res.windows, (long long)res.misses, res.db_path);
+	if (o.stats)
+		fprintf(stderr, "ctk collect: stats: rounds %lld misses %lld channels %lld per_round_us %.3f "
+			"reads_us %.3f own_us %.3f clock_us %.3f total_cpu_s %.3f maxrss_kib %ld\n",
+			(long long)res.rounds, (long long)res.misses, (long long)res.channels, res.round_us,
+			res.reads_us, res.own_us, res.clock_us, res.total_cpu_s, res.maxrss_kib);
+	return 0;
+}
+
+static int cmd_mark(int argc, char **argv, struct ctk_error *err)
+{
+	const char *sock = getenv("CTK_SOCKET");
+	char line[256], reply[300];
+	int64_t items = -1, v;
+	int n = 0;
+	const char *args[3] = {NULL, NULL, NULL};
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			usage_mark(stdout);
+			return 0;
+		}
+		if (!strcmp(argv[i], "--items")) {
+			if (i + 1 >= argc || ctk_parse_int64(argv[i + 1], &v) || v < 0)
+				return ctk_failf(err, CTK_EUSAGE, "--items needs a count");
+			items = v;
+			i++;
+			continue;
+		}
+		if (n == 2) {
+			usage_mark(stderr);
+			return ctk_failf(err, CTK_EUSAGE, "too many arguments");
+		}
+		args[n++] = argv[i];
+	}
+	if (n == 0) {
+		usage_mark(stderr);
+		return ctk_failf(err, CTK_EUSAGE, "no marker given");
+	}
+	if (!strcmp(args[0], "epoch-start")) {
+		if (n == 2 && (ctk_parse_int64(args[1], &v) || v < 0))
+			return ctk_failf(err, CTK_EUSAGE, "epoch-start '%s': not an epoch number", args[1]);
+		if (items >= 0)
+			return ctk_failf(err, CTK_EUSAGE, "--items goes with epoch-end or end");
+	} else if (!strcmp(args[0], "epoch-end")) {
+		if (n == 2 && (ctk_parse_int64(args[1], &v) || v < 0))
+			return ctk_failf(err, CTK_EUSAGE, "epoch-end '%s': not an epoch number", args[1]);
+	} else if (!strcmp(args[0], "begin") || !strcmp(args[0], "end")) {
+		if (n != 2)
+			return ctk_failf(err, CTK_EUSAGE, "%s needs a NAME", args[0]);
+		if (args[0][0] == 'b' && items >= 0)
+			return ctk_failf(err, CTK_EUSAGE, "--items goes with epoch-end or end");
+	} else {
+		usage_mark(stderr);
+		return ctk_failf(err, CTK_EUSAGE, "unknown marker '%s' (epoch-start, epoch-end, begin, end)", args[0]);
+	}
+	if (!sock || !*sock)
+		return ctk_failf(err, CTK_EUSAGE, "CTK_SOCKET is not set: run the command under 'ctk collect'");
+	snprintf(line, sizeof line, "%s%s%s", args[0], n == 2 ? " " : "", n == 2 ? args[1] : "");
+	if (items >= 0)
+		snprintf(line + strlen(line), sizeof line - strlen(line), " items=%lld", (long long)items);
+	return ctk_mark_send(sock, line, 2000, reply, sizeof reply, err);
+}
 
 int main(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "ctk-collect: not built yet\n");
-	return 1;
+	struct ctk_error err = {0};
+	int status = 0, rc, mark = 0;
+
+	if (argc >= 2 && (!strcmp(argv[1], "collect") || !strcmp(argv[1], "mark"))) {
+		mark = !strcmp(argv[1], "mark");
+		argv++;
+		argc--;
+	}
+	rc = mark ? cmd_mark(argc, argv, &err) : cmd_collect(argc, argv, &status, &err);
+	if (rc) {
+		fprintf(stderr, "ctk-collect: %s: %s\n", mark ? "mark" : "collect", err.msg);
+		return ctk_exit_code(rc);
+	}
+	return status;
 }

@@ -66,6 +66,21 @@ int ctk_run_set_sha256(sqlite3 *db, int64_t run_id, const char *sha256, struct c
 	return step_done(db, st, "update run", err);
 }
 
+int ctk_run_finish(sqlite3 *db, int64_t run_id, int64_t ended_ns, int exit_status,
+		   int has_exit_status, const char *config_json, struct ctk_error *err)
+{
+	sqlite3_stmt *st = NULL;
+
+	if (ctk_db_prepare(db, "UPDATE runs SET ended_ns = ?, exit_status = ?, "
+			   "config_json = coalesce(?, config_json) WHERE run_id = ?", &st, err))
+		return CTK_EDB;
+	sqlite3_bind_int64(st, 1, ended_ns);
+	ctk_bind_int64_or_null(st, 2, exit_status, has_exit_status);
+	ctk_bind_text_or_null(st, 3, config_json);
+	sqlite3_bind_int64(st, 4, run_id);
+	return step_done(db, st, "update run", err);
+}
+
 int ctk_device_insert(sqlite3 *db, const struct ctk_device *d, int64_t *device_id,
 		      struct ctk_error *err)
 {

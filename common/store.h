@@ -53,6 +53,10 @@ int ctk_run_insert(sqlite3 *db, const struct ctk_run *r, int64_t *run_id, struct
 int ctk_run_set_span(sqlite3 *db, int64_t run_id, int64_t started_ns, int64_t ended_ns,
 		     struct ctk_error *err);
 int ctk_run_set_sha256(sqlite3 *db, int64_t run_id, const char *sha256, struct ctk_error *err);
+/* End a run: ended_ns, exit status (NULL when !has_exit_status) and, when
+ * config_json is not NULL, its config. Used by the collector at the end. */
+int ctk_run_finish(sqlite3 *db, int64_t run_id, int64_t ended_ns, int exit_status,
+		   int has_exit_status, const char *config_json, struct ctk_error *err);
 int ctk_device_insert(sqlite3 *db, const struct ctk_device *d, int64_t *device_id,
 		      struct ctk_error *err);
 int ctk_window_insert(sqlite3 *db, const struct ctk_window *w, struct ctk_error *err);

@@ -1,0 +1,405 @@
+/* Epoch and phase markers (markers.h): request parsing, the windows they
+ * make, the non-blocking Unix socket server the sampling loop polls, and
+ * the blocking client used by `ctk mark`. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "collector/markers.h"
+#include "common/time.h"
+#include "common/util.h"
+
+static int push_window(struct ctk_marks *m, const char *kind, const char *name, int64_t idx,
+		       int has_idx, int64_t start_ns, int64_t end_ns, int64_t items, int has_items)
+{
+	if (m->ndone == m->capdone) {
+		int cap = m->capdone ? m->capdone * 2 : 16;
+		struct ctk_window *w = realloc(m->done, (size_t)cap * sizeof(*w));
+		if (!w)
+			return CTK_ENOMEM;
+		m->done = w;
+		m->capdone = cap;
+	}
+	struct ctk_window *w = &m->done[m->ndone];
+	memset(w, 0, sizeof(*w));
+	w->run_id = m->run_id;
+	w->kind = kind;
+	w->name = name ? strdup(name) : NULL;
+	if (name && !w->name)
+		return CTK_ENOMEM;
+	w->idx = idx;
+	w->has_idx = has_idx;
+	w->start_ns = start_ns;
+	w->end_ns = end_ns < start_ns ? start_ns : end_ns;
+	w->items = items;
+	w->has_items = has_items;
+	m->ndone++;
+	return 0;
+}
+
+static int valid_name(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > 63)
+		return 0;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+		      *s == '_' || *s == '-' || *s == '.' || *s == ':' || *s == '/'))
+			return 0;
+	return 1;
+}
+
+static int reply_err(char *reply, size_t size, const char *msg, const char *arg)
+{
+	snprintf(reply, size, "error: %s%s%s%s", msg, arg ? " '" : "", arg ? arg : "", arg ? "'" : "");
+	return CTK_EINPUT;
+}
+
+int ctk_marks_apply(struct ctk_marks *m, const char *line, int64_t t_ns, char *reply, size_t size)
+{
+	char buf[256], *tok[4] = {NULL, NULL, NULL, NULL}, *p;
+	int ntok = 0, more = 0;
+	int64_t items = 0, num = 0;
+	int has_items = 0, has_num = 0;
+	const char *name = NULL;
+
+	snprintf(buf, sizeof buf, "%s", line);
+	buf[strcspn(buf, "\r\n")] = '\0';
+	/* split on blanks into at most 4 words */
+	for (p = buf; *p;) {
+		while (*p == ' ' || *p == '\t')
+			*p++ = '\0';
+		if (!*p)
+			break;
+		if (ntok == 4) {
+			more = 1;
+			break;
+		}
+		tok[ntok++] = p;
+		while (*p && *p != ' ' && *p != '\t')
+			p++;
+	}
+	if (ntok == 0)
+		return reply_err(reply, size, "empty request", NULL);
+	if (more)
+		return reply_err(reply, size, "too many words in", line);
+	for (int i = 1; i < ntok; i++) {
+		if (!strncmp(tok[i], "items=", 6)) {
+			if (ctk_parse_int64(tok[i] + 6, &items) || items < 0)
+				return reply_err(reply, size, "not an item count:", tok[i]);
+			has_items = 1;
+		} else if (ctk_parse_int64(tok[i], &num) == 0) {
+			has_num = 1;
+		} else if (!name) {
+			name = tok[i];
+		} else {
+			return reply_err(reply, size, "unexpected word", tok[i]);
+		}
+	}
+	if (!strcmp(tok[0], "epoch-start")) {
+		if (name || has_items)
+			return reply_err(reply, size, "usage: epoch-start [N]", NULL);
+		if (m->epoch_open && push_window(m, "epoch", NULL, m->epoch_idx, 1, m->epoch_start_ns, t_ns, 0, 0))
+			return reply_err(reply, size, "out of memory", NULL);
+		m->epoch_idx = has_num ? num : m->next_epoch > 0 ? m->next_epoch : 1;
+		m->next_epoch = m->epoch_idx + 1;
+		m->epoch_start_ns = t_ns;
+		m->epoch_open = 1;
+	} else if (!strcmp(tok[0], "epoch-end")) {
+		if (name)
+			return reply_err(reply, size, "usage: epoch-end [N] [items=N]", NULL);
+		if (!m->epoch_open)
+			return reply_err(reply, size, "no epoch is open", NULL);
+		if (has_num && num != m->epoch_idx) {
+			char want[48];
+			snprintf(want, sizeof want, "%lld", (long long)m->epoch_idx);
+			return reply_err(reply, size, "epoch-end names another epoch than the open one:", want);
+		}
+		if (push_window(m, "epoch", NULL, m->epoch_idx, 1, m->epoch_start_ns, t_ns, items, has_items))
+			return reply_err(reply, size, "out of memory", NULL);
+		m->epoch_open = 0;
+	} else if (!strcmp(tok[0], "begin") || !strcmp(tok[0], "end")) {
+		int begin = tok[0][0] == 'b', k;
+		if (!name || has_num || (begin && has_items))
+			return reply_err(reply, size, begin ? "usage: begin NAME" : "usage: end NAME [items=N]", NULL);
+		if (!valid_name(name))
+			return reply_err(reply, size, "a phase name is 1-63 of [A-Za-z0-9_.:/-], not", name);
+		for (k = 0; k < m->nphase && strcmp(m->phase[k].name, name); k++)
+			;
+		if (begin) {
+			if (k < m->nphase)
+				return reply_err(reply, size, "phase already open:", name);
+			if (m->nphase == CTK_MARK_MAX_PHASES)
+				return reply_err(reply, size, "too many open phases", NULL);
+			snprintf(m->phase[m->nphase].name, sizeof m->phase[0].name, "%s", name);
+			m->phase[m->nphase++].start_ns = t_ns;
+		} else {
+			if (k == m->nphase)
+				return reply_err(reply, size, "no open phase", name);
+			if (push_window(m, "phase", name, 0, 0, m->phase[k].start_ns, t_ns, items, has_items))
+				return reply_err(reply, size, "out of memory", NULL);
+			m->phase[k] = m->phase[--m->nphase];
+		}
+	} else {
+		return reply_err(reply, size, "unknown marker (epoch-start, epoch-end, begin, end):", tok[0]);
+	}
+	snprintf(reply, size, "ok");
+	return 0;
+}
+
+int ctk_marks_close_all(struct ctk_marks *m, int64_t t_ns)
+{
+	int n = 0;
+
+	if (m->epoch_open && push_window(m, "epoch", NULL, m->epoch_idx, 1, m->epoch_start_ns, t_ns, 0, 0) == 0)
+		n++;
+	m->epoch_open = 0;
+	for (int k = 0; k < m->nphase; k++)
+		if (push_window(m, "phase", m->phase[k].name, 0, 0, m->phase[k].start_ns, t_ns, 0, 0) == 0)
+			n++;
+	m->nphase = 0;
+	return n;
+}
+
+int ctk_marks_store(struct ctk_marks *m, sqlite3 *db, struct ctk_error *err)
+{
+	for (int i = 0; i < m->ndone; i++) {
+		int rc = ctk_window_insert(db, &m->done[i], err);
+		if (rc)
+			return rc;
+	}
+	for (int i = 0; i < m->ndone; i++)
+		free((char *)m->done[i].name);
+	m->stored += m->ndone;
+	m->ndone = 0;
+	return 0;
+}
+
+void ctk_marks_release(struct ctk_marks *m)
+{
+	for (int i = 0; i < m->ndone; i++)
+		free((char *)m->done[i].name);
+	free(m->done);
+	m->done = NULL;
+	m->ndone = m->capdone = 0;
+}
+
+/* ---- server ------------------------------------------------------------ */
+
+/* Is the socket at a a leftover nobody listens on (connection refused)? */
+static int stale_socket(const struct sockaddr_un *a)
+{
+	struct stat sb;
+	int fd, stale;
+
+	if (lstat(a->sun_path, &sb) || !S_ISSOCK(sb.st_mode))
+		return 0;
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return 0;
+	stale = connect(fd, (const struct sockaddr *)a, sizeof(*a)) < 0 && errno == ECONNREFUSED;
+	close(fd);
+	return stale;
+}
+
+int ctk_mark_server_open(struct ctk_mark_server *s, const char *path, struct ctk_error *err)
+{
+	struct sockaddr_un a;
+	mode_t old;
+
+	memset(s, 0, sizeof(*s));
+	s->lfd = -1;
+	if (path) {
+		snprintf(s->path, sizeof s->path, "%s", path);
+	} else {
+		char rt[64];
+		const char *base = getenv("XDG_RUNTIME_DIR");
+		struct stat sb;
+		if (!base || !*base || stat(base, &sb) || !S_ISDIR(sb.st_mode) || strlen(base) > 60) {
+			snprintf(rt, sizeof rt, "/run/user/%u", (unsigned)getuid());
+			base = stat(rt, &sb) == 0 && S_ISDIR(sb.st_mode) && access(rt, W_OK) == 0 ? rt : "/tmp";
+			const char *tmp = getenv("TMPDIR");
+			if (base != rt && tmp && *tmp && strlen(tmp) <= 60)
+				base = tmp;
+		}
+		snprintf(s->dir, sizeof s->dir, "%s/ctk-XXXXXX", base);
+		if (!mkdtemp(s->dir)) {
+			int e = errno;
+			s->dir[0] = '\0';
+			return ctk_failf(err, CTK_EDB, "marker socket: cannot make a directory in '%s': %s", base, strerror(e));
+		}
+		snprintf(s->path, sizeof s->path, "%s/socket", s->dir);
+	}
+	memset(&a, 0, sizeof a);
+	a.sun_family = AF_UNIX;
+	if (strlen(s->path) >= sizeof a.sun_path)
+		return ctk_failf(err, CTK_EUSAGE, "marker socket path '%s' is too long", s->path);
+	memcpy(a.sun_path, s->path, strlen(s->path) + 1);
+	s->lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (s->lfd < 0)
+		return ctk_failf(err, CTK_EDB, "marker socket: %s", strerror(errno));
+	old = umask(0177);
+	int rc = bind(s->lfd, (struct sockaddr *)&a, sizeof a);
+	if (rc && errno == EADDRINUSE && path && stale_socket(&a)) {
+		unlink(s->path); /* left by a collector that was killed */
+		rc = bind(s->lfd, (struct sockaddr *)&a, sizeof a);
+	}
+	umask(old);
+	if (rc || chmod(s->path, 0600) || listen(s->lfd, 16)) {
+		int e = errno;
+		close(s->lfd);
+		s->lfd = -1;
+		return ctk_failf(err, CTK_EDB, "marker socket '%s': %s", s->path, strerror(e));
+	}
+	return 0;
+}
+
+int ctk_mark_server_pollfds(const struct ctk_mark_server *s, struct pollfd *p)
+{
+	int n = 0;
+
+	if (s->lfd < 0)
+		return 0;
+	p[n].fd = s->lfd;
+	p[n++].events = POLLIN;
+	for (int i = 0; i < s->nc; i++) {
+		p[n].fd = s->c[i].fd;
+		p[n++].events = POLLIN;
+	}
+	return n;
+}
+
+static void drop_client(struct ctk_mark_server *s, int i)
+{
+	close(s->c[i].fd);
+	s->c[i] = s->c[--s->nc];
+}
+
+/* Answer without blocking: a client that does not read its answer loses it. */
+static void answer(int fd, const char *reply)
+{
+	char out[300];
+	int n = snprintf(out, sizeof out, "%s\n", reply);
+
+	if (send(fd, out, (size_t)n, MSG_NOSIGNAL | MSG_DONTWAIT) < 0) {
+		/* nothing to do: the marker is applied either way */
+	}
+}
+
+void ctk_mark_server_serve(struct ctk_mark_server *s, struct ctk_marks *m)
+{
+	char reply[300];
+
+	if (s->lfd < 0)
+		return;
+	for (;;) {
+		int fd = accept4(s->lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd < 0)
+			break;
+		if (s->nc == CTK_MARK_MAX_CLIENTS) {
+			answer(fd, "error: too many clients");
+			close(fd);
+			continue;
+		}
+		s->c[s->nc].fd = fd;
+		s->c[s->nc++].len = 0;
+	}
+	for (int i = 0; i < s->nc; i++) {
+		ssize_t n = recv(s->c[i].fd, s->c[i].buf + s->c[i].len, sizeof s->c[i].buf - 1 - (size_t)s->c[i].len, 0);
+		int64_t t_ns;
+		char *nl;
+		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+			continue;
+		if (n <= 0) {
+			drop_client(s, i--);
+			continue;
+		}
+		t_ns = ctk_now_ns();
+		s->c[i].len += (int)n;
+		s->c[i].buf[s->c[i].len] = '\0';
+		while ((nl = strchr(s->c[i].buf, '\n'))) {
+			*nl = '\0';
+			ctk_marks_apply(m, s->c[i].buf, t_ns, reply, sizeof reply);
+			answer(s->c[i].fd, reply);
+			int rest = s->c[i].len - (int)(nl + 1 - s->c[i].buf);
+			memmove(s->c[i].buf, nl + 1, (size_t)rest + 1);
+			s->c[i].len = rest;
+		}
+		if (s->c[i].len == (int)sizeof s->c[i].buf - 1) {
+			answer(s->c[i].fd, "error: request too long");
+			drop_client(s, i--);
+		}
+	}
+}
+
+void ctk_mark_server_close(struct ctk_mark_server *s)
+{
+	for (int i = 0; i < s->nc; i++)
+		close(s->c[i].fd);
+	s->nc = 0;
+	if (s->lfd >= 0) {
+		close(s->lfd);
+		unlink(s->path);
+	}
+	s->lfd = -1;
+	if (s->dir[0])
+		rmdir(s->dir);
+	s->dir[0] = '\0';
+}
+
+/* ---- client ------------------------------------------------------------ */
+
+int ctk_mark_send(const char *path, const char *line, int timeout_ms, char *reply, size_t size,
+		  struct ctk_error *err)
+{
+	struct sockaddr_un a;
+	struct timeval tv = {timeout_ms / 1000, (timeout_ms % 1000) * 1000};
+	char msg[300];
+	size_t got = 0;
+	int fd, n;
+
+	reply[0] = '\0';
+	memset(&a, 0, sizeof a);
+	a.sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof a.sun_path)
+		return ctk_failf(err, CTK_EUSAGE, "CTK_SOCKET '%s': path too long", path);
+	memcpy(a.sun_path, path, strlen(path) + 1);
+	n = snprintf(msg, sizeof msg, "%s\n", line);
+	if (n >= (int)sizeof msg)
+		return ctk_failf(err, CTK_EUSAGE, "marker too long");
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return ctk_failf(err, CTK_EDEVICE, "socket: %s", strerror(errno));
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+	if (connect(fd, (struct sockaddr *)&a, sizeof a) || send(fd, msg, (size_t)n, MSG_NOSIGNAL) != n) {
+		int e = errno;
+		close(fd);
+		return ctk_failf(err, CTK_EDEVICE, "no collector at CTK_SOCKET '%s': %s", path, strerror(e));
+	}
+	while (got + 1 < size) {
+		ssize_t r = recv(fd, reply + got, size - 1 - got, 0);
+		if (r <= 0)
+			break;
+		got += (size_t)r;
+		reply[got] = '\0';
+		if (strchr(reply, '\n'))
+			break;
+	}
+	close(fd);
+	reply[got] = '\0';
+	reply[strcspn(reply, "\n")] = '\0';
+	if (!strcmp(reply, "ok"))
+		return 0;
+	if (!strncmp(reply, "error: ", 7))
+		return ctk_failf(err, CTK_EINPUT, "collector: %s", reply + 7);
+	return ctk_failf(err, CTK_EDEVICE, "collector at '%s' did not answer", path);
+}

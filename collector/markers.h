@@ -1,0 +1,75 @@
+/* Epoch and phase markers: the line protocol spoken over the collector's
+ * Unix socket ($CTK_SOCKET, mode 0600) by `ctk mark` and
+ * contrib/python/ctk_mark.py, the state that turns markers into windows,
+ * the socket server polled by the sampling loop, and the client.
+ *
+ * Protocol: one line per request, one line per answer ("ok" or
+ * "error: …"). Requests: "epoch-start [N]", "epoch-end [items=N]",
+ * "begin NAME", "end NAME [items=N]". Markers are timestamped on receipt. */
+#ifndef CTK_COLLECTOR_MARKERS_H
+#define CTK_COLLECTOR_MARKERS_H
+
+#include <poll.h>
+#include <sqlite3.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/err.h"
+#include "common/store.h"
+
+#define CTK_MARK_MAX_PHASES 32
+#define CTK_MARK_MAX_CLIENTS 32
+
+struct ctk_marks {
+	int64_t run_id;
+	struct ctk_window *done;  /* closed windows not yet stored (names owned) */
+	int ndone, capdone;
+	int64_t stored;           /* windows stored so far */
+	int epoch_open;
+	int64_t epoch_idx, epoch_start_ns, next_epoch;
+	struct { char name[64]; int64_t start_ns; } phase[CTK_MARK_MAX_PHASES];
+	int nphase;
+};
+
+/* Apply one request line received at t_ns. Returns 0 and "ok" in reply, or
+ * CTK_EINPUT with "error: …" in reply. */
+int ctk_marks_apply(struct ctk_marks *m, const char *line, int64_t t_ns, char *reply, size_t size);
+
+/* Close the open epoch and phases at t_ns (end of the command). Returns the
+ * number closed. */
+int ctk_marks_close_all(struct ctk_marks *m, int64_t t_ns);
+
+/* Insert the closed windows (inside the caller's transaction). On success
+ * they are forgotten; on failure they are kept for the next try. */
+int ctk_marks_store(struct ctk_marks *m, sqlite3 *db, struct ctk_error *err);
+
+void ctk_marks_release(struct ctk_marks *m);
+
+/* The socket server: a listening socket plus connected clients. */
+struct ctk_mark_server {
+	int lfd;
+	char dir[96], path[128];  /* private directory and socket path */
+	struct { int fd; int len; char buf[256]; } c[CTK_MARK_MAX_CLIENTS];
+	int nc;
+};
+
+/* Listen on path (mode 0600), or in a fresh private directory when path is
+ * NULL (/run/user/UID or $TMPDIR or /tmp: ctk-XXXXXX/socket). */
+int ctk_mark_server_open(struct ctk_mark_server *s, const char *path, struct ctk_error *err);
+
+/* Fill pollfds (at most 1 + CTK_MARK_MAX_CLIENTS) and return how many. */
+int ctk_mark_server_pollfds(const struct ctk_mark_server *s, struct pollfd *p);
+
+/* Accept, read and answer whatever is ready (non-blocking). */
+void ctk_mark_server_serve(struct ctk_mark_server *s, struct ctk_marks *m);
+
+/* Close everything and remove the socket (and the directory it made). */
+void ctk_mark_server_close(struct ctk_mark_server *s);
+
+/* Client: send one request line to the socket at path and wait up to
+ * timeout_ms for the answer, copied into reply. 0: answered "ok";
+ * CTK_EINPUT: answered with an error; CTK_EDEVICE: no collector. */
+int ctk_mark_send(const char *path, const char *line, int timeout_ms, char *reply, size_t size,
+		  struct ctk_error *err);
+
+#endif
