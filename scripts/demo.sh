@@ -24,10 +24,17 @@ echo "== analyze (zone DE; energy without an hourly value priced with the yearly
 echo "== report"
 "$ctk" report --db "$db" --out "$out/report" --title "ctk demo: 2x A100 (simulated trace)"
 echo
+echo "== the collector: a short marked run (real GPUs when NVML is present, else the fake, labelled simulated)"
+make -s -C "$root" BUILD="$build" "$build/fakenvml/libnvidia-ml.so.1" >/dev/null
+sh "$root/scripts/demo-collect.sh" "$build" "$out/collect.db"
+"$ctk" analyze --db "$out/collect.db"
+"$ctk" report --db "$out/collect.db" --out "$out/collect-report" --formats md,csv,png >/dev/null
+echo
 echo "demo outputs:"
 echo "  store:        $db"
 echo "  JSON:         $out/analyze.json"
 echo "  report:       $out/report/report.pdf"
 echo "  charts:       $out/report/*.{pdf,png}"
 echo "  tables:       $out/report/{summary,epochs}.{csv,md,tex}"
+echo "  collected:    $out/collect.db, report in $out/collect-report/"
 echo "  text:         $out/report/methods.{md,tex} ctk.bib model-card.yaml"
