@@ -4,6 +4,7 @@
  * are summed, never averaged" rule in one place. */
 #include "analyze/analysis.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,6 +77,39 @@ static int load_epochs(sqlite3 *db, struct ctk_run_result *r, struct ctk_error *
 	return 0;
 }
 
+static int load_baselines(sqlite3 *db, struct ctk_run_result *r, struct ctk_error *err)
+{
+	sqlite3_stmt *st = NULL;
+
+	if (ctk_db_prepare(db, "SELECT coalesce(idx, 0), start_ns, end_ns FROM windows "
+			   "WHERE run_id = ? AND kind = 'baseline' AND end_ns > start_ns ORDER BY start_ns", &st, err))
+		return CTK_EDB;
+	sqlite3_bind_int64(st, 1, r->run_id);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		struct ctk_span *b = realloc(r->base, (size_t)(r->nbase + 1) * sizeof(*b));
+		if (!b) {
+			sqlite3_finalize(st);
+			return ctk_failf(err, CTK_ENOMEM, "out of memory");
+		}
+		r->base = b;
+		r->base[r->nbase].idx = sqlite3_column_int64(st, 0);
+		r->base[r->nbase].start_ns = sqlite3_column_int64(st, 1);
+		r->base[r->nbase].end_ns = sqlite3_column_int64(st, 2);
+		r->nbase++;
+	}
+	sqlite3_finalize(st);
+	if (r->nbase) {
+		/* one more span, after the last baseline: where gross/net energy is counted */
+		struct ctk_span *b = realloc(r->base, (size_t)(r->nbase + 1) * sizeof(*b));
+		if (!b)
+			return ctk_failf(err, CTK_ENOMEM, "out of memory");
+		r->base = b;
+		r->base[r->nbase] = (struct ctk_span){.idx = -1, .start_ns = r->base[r->nbase - 1].end_ns,
+						      .end_ns = INT64_MAX};
+	}
+	return 0;
+}
+
 static int load_devices(sqlite3 *db, struct ctk_run_result *r, struct ctk_error *err)
 {
 	sqlite3_stmt *st = NULL;
@@ -117,7 +151,7 @@ int ctk_analysis_load(sqlite3 *db, int64_t run_id, struct ctk_run_result *r, str
 
 	memset(r, 0, sizeof(*r));
 	if ((rc = load_run(db, run_id, r, err)) || (rc = load_epochs(db, r, err)) ||
-	    (rc = load_devices(db, r, err)))
+	    (rc = load_baselines(db, r, err)) || (rc = load_devices(db, r, err)))
 		return rc;
 	return 0;
 }
@@ -129,9 +163,14 @@ int ctk_analysis_integrate(sqlite3 *db, struct ctk_run_result *r, ctk_piece_fn f
 
 	for (int i = 0; i < r->ndev; i++) {
 		struct ctk_dev_result *d = &r->dev[i];
-		if (!(d->per = calloc((size_t)(r->nwin ? r->nwin : 1), sizeof(*d->per))))
+		if (!(d->per = calloc((size_t)(r->nwin ? r->nwin : 1), sizeof(*d->per))) ||
+		    !(d->bper = calloc((size_t)r->nbase + 1, sizeof(*d->bper))))
 			return ctk_failf(err, CTK_ENOMEM, "out of memory");
 		ctk_integrator_hook(&d->in, fn, ctx, err);
+		if (r->nbase) {
+			ctk_integrator_init(&d->bin, r->base, r->nbase + 1, 0, d->bper);
+			d->in.also = &d->bin;
+		}
 		if ((rc = ctk_integrate_device(db, d->device_id, r->win, r->nwin, &d->in, d->per, err)))
 			return rc;
 		d->period_s = d->in.max_gap_ns / 2e9;
@@ -147,12 +186,46 @@ int ctk_analysis_run(sqlite3 *db, int64_t run_id, struct ctk_run_result *r, stru
 
 void ctk_run_result_free(struct ctk_run_result *r)
 {
-	for (int i = 0; i < r->ndev; i++)
+	for (int i = 0; i < r->ndev; i++) {
 		free(r->dev[i].per);
+		free(r->dev[i].bper);
+	}
 	free(r->dev);
+	free(r->base);
 	free(r->win);
 	free(r->items);
 	memset(r, 0, sizeof(*r));
+}
+
+int ctk_run_baseline(const struct ctk_run_result *r, struct ctk_baseline *b)
+{
+	double base_ns = 0, last = 0;
+
+	memset(b, 0, sizeof(*b));
+	if (r->nbase == 0 || r->ndev == 0)
+		return 0;
+	for (int k = 0; k < r->nbase; k++)
+		base_ns += (double)(r->base[k].end_ns - r->base[k].start_ns);
+	b->after_ns = r->base[r->nbase - 1].end_ns;
+	for (int i = 0; i < r->ndev; i++) {
+		const struct ctk_dev_result *d = &r->dev[i];
+		double e = 0, seen = 0;
+		for (int k = 0; k < r->nbase; k++) {
+			e += d->bper[k].energy_j;
+			seen += d->bper[k].seen_ns;
+		}
+		if (seen < 0.5 * base_ns)
+			return 0; /* a device without readings in the baseline: no idle figure */
+		b->idle_w += e / (seen * 1e-9);
+		b->gross_j += d->bper[r->nbase].energy_j; /* the span after the baseline */
+		if ((double)d->in.last_ns > last)
+			last = (double)d->in.last_ns;
+	}
+	b->baseline_s = base_ns * 1e-9;
+	b->span_s = last > (double)b->after_ns ? (last - (double)b->after_ns) * 1e-9 : 0;
+	b->idle_j = b->idle_w * b->span_s;
+	b->net_j = b->gross_j - b->idle_j;
+	return 1;
 }
 
 double ctk_run_energy_j(const struct ctk_run_result *r)

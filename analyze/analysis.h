@@ -18,6 +18,8 @@ struct ctk_dev_result {
 	double period_s;
 	struct ctk_integrator in;     /* in.total: first to last reading */
 	struct ctk_energy *per;       /* one per epoch */
+	struct ctk_integrator bin;    /* baseline windows */
+	struct ctk_energy *bper;      /* one per baseline window */
 };
 
 struct ctk_run_result {
@@ -28,6 +30,8 @@ struct ctk_run_result {
 	int nwin;
 	struct ctk_span *win;         /* epochs, sorted by start */
 	int64_t *items;               /* per epoch, -1 if unknown */
+	int nbase;
+	struct ctk_span *base;        /* baseline (idle) windows, sorted by start */
 	int ndev;
 	struct ctk_dev_result *dev;
 };
@@ -56,6 +60,16 @@ double ctk_epoch_energy_j(const struct ctk_run_result *r, int k, int *complete);
 /* Lowest device coverage of epoch k / of the whole run. */
 double ctk_epoch_coverage(const struct ctk_run_result *r, int k);
 double ctk_run_coverage(const struct ctk_run_result *r);
+
+/* Baseline (idle) figures: the idle power of all devices measured in the
+ * baseline windows, and for the part of the run after the last baseline
+ * window, gross energy, idle energy (idle power × that time) and net energy
+ * (gross − idle). Returns 0 when the run has no usable baseline. */
+struct ctk_baseline {
+	double idle_w, baseline_s, span_s, gross_j, idle_j, net_j;
+	int64_t after_ns;             /* the gross/net part starts here */
+};
+int ctk_run_baseline(const struct ctk_run_result *r, struct ctk_baseline *b);
 
 /* Run ids of the store (all, or the one named by spec), caller frees *ids. */
 int ctk_analysis_run_ids(sqlite3 *db, const char *spec, int64_t **ids, int *n, struct ctk_error *err);

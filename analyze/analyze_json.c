@@ -51,7 +51,8 @@ static cJSON *device_json(const struct ctk_dev_result *d)
 	return j;
 }
 
-static cJSON *epoch_json(const struct ctk_run_result *r, const struct ctk_co2_result *co2, int k)
+static cJSON *epoch_json(const struct ctk_run_result *r, const struct ctk_co2_result *co2,
+			 const struct ctk_baseline *bl, int has_bl, int k)
 {
 	cJSON *j = cJSON_CreateObject(), *devs = cJSON_CreateArray();
 	int complete;
@@ -64,6 +65,8 @@ static cJSON *epoch_json(const struct ctk_run_result *r, const struct ctk_co2_re
 	add_num_or_null(j, "energy_j", e, complete);
 	add_num_or_null(j, "items", (double)r->items[k], r->items[k] >= 0);
 	cJSON_AddNumberToObject(j, "coverage", ctk_epoch_coverage(r, k));
+	add_num_or_null(j, "net_energy_j", has_bl && complete ? e - bl->idle_w * (double)(r->win[k].end_ns - r->win[k].start_ns) / 1e9 : 0,
+			has_bl && complete);
 	add_num_or_null(j, "co2_g", co2->have ? co2->epoch_g[k] : 0, co2->have);
 	add_num_or_null(j, "no_intensity_j", co2->have ? co2->epoch_missing_j[k] : 0, co2->have);
 	for (int i = 0; i < r->ndev; i++) {
@@ -155,8 +158,22 @@ cJSON *ctk_analyze_json(const struct ctk_analyze_view *v)
 	for (int i = 0; i < r->ndev; i++)
 		cJSON_AddItemToArray(devs, device_json(&r->dev[i]));
 	cJSON_AddItemToObject(j, "devices", devs);
+	struct ctk_baseline bl;
+	int has_bl = ctk_run_baseline(r, &bl);
+	if (has_bl) {
+		cJSON *b = cJSON_CreateObject();
+		cJSON_AddNumberToObject(b, "idle_w", bl.idle_w);
+		cJSON_AddNumberToObject(b, "baseline_s", bl.baseline_s);
+		add_ns(b, "after_ns", bl.after_ns);
+		cJSON_AddNumberToObject(b, "gross_j", bl.gross_j);
+		cJSON_AddNumberToObject(b, "idle_j", bl.idle_j);
+		cJSON_AddNumberToObject(b, "net_j", bl.net_j);
+		cJSON_AddItemToObject(j, "baseline", b);
+	} else {
+		cJSON_AddNullToObject(j, "baseline");
+	}
 	for (int k = 0; k < r->nwin; k++)
-		cJSON_AddItemToArray(eps, epoch_json(r, v->co2, k));
+		cJSON_AddItemToArray(eps, epoch_json(r, v->co2, &bl, has_bl, k));
 	cJSON_AddItemToObject(j, "epochs", eps);
 	cJSON_AddItemToObject(j, "predictions", ctk_predictions_json(v->pred));
 	return j;

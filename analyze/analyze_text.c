@@ -108,6 +108,13 @@ void ctk_analyze_print(const struct ctk_analyze_view *v)
 	if (v->pue != 1.0)
 		printf("  facility energy at PUE %.2f: %.3f J = %.6f kWh (%s)\n", v->pue, total * v->pue,
 		       total * v->pue / 3.6e6, v->pue_source);
+	struct ctk_baseline bl;
+	if (ctk_run_baseline(r, &bl))
+		printf("  baseline: idle %.1f W (devices summed, over %.1f s); after it: gross %.3f J - idle %.3f J "
+		       "= net %.3f J (%.1f%% above idle)\n", bl.idle_w, bl.baseline_s, bl.gross_j, bl.idle_j, bl.net_j,
+		       bl.gross_j > 0 ? 100.0 * bl.net_j / bl.gross_j : 0.0);
+	else if (r->nbase)
+		printf("  baseline window present but not every device has readings in it: no idle figure\n");
 	print_co2(v);
 	if (v->ct) {
 		ctk_ct_compare_format(v->ct, ct, sizeof ct);

@@ -91,6 +91,8 @@ static void segment(struct ctk_integrator *in, const struct ctk_reading *r0, con
 
 void ctk_integrator_add(struct ctk_integrator *in, const struct ctk_reading *r)
 {
+	if (in->also)
+		ctk_integrator_add(in->also, r);
 	if (in->has_prev)
 		segment(in, &in->prev, r);
 	if (in->readings == 0)
@@ -181,8 +183,12 @@ int ctk_integrate_device(sqlite3 *db, int64_t device_id, const struct ctk_span *
 	ctk_piece_fn fn = in->on_piece;
 	void *ctx = in->piece_ctx;
 	struct ctk_error *perr = in->piece_err;
+	struct ctk_integrator *also = in->also;
 	ctk_integrator_init(in, win, nwin, period, per);
 	ctk_integrator_hook(in, fn, ctx, perr);
+	in->also = also;
+	if (also)
+		also->max_gap_ns = in->max_gap_ns;
 	if ((rc = ctk_sample_reader_new(db, device_id, &rd, err)))
 		return rc;
 	while ((rc = ctk_sample_next(rd, &r, NULL, err)) > 0 && !in->piece_rc)

@@ -33,6 +33,7 @@ typedef int (*ctk_piece_fn)(void *ctx, int k, int64_t start_ns, int64_t end_ns, 
 			    struct ctk_error *err);
 
 struct ctk_integrator {
+	struct ctk_integrator *also; /* optional: gets every reading too (baselines) */
 	ctk_piece_fn on_piece;    /* optional (CO2 join) */
 	void *piece_ctx;
 	int piece_rc;             /* first error returned by on_piece */
@@ -64,8 +65,9 @@ double ctk_energy_coverage(const struct ctk_energy *e, int64_t start_ns, int64_t
 /* Median sampling period of a device (s) from its chunks; 0 if unknown. */
 int ctk_device_period(sqlite3 *db, int64_t device_id, double *period_s, struct ctk_error *err);
 
-/* Stream every reading of device_id through a fresh integrator (a hook
- * already set on *in is kept). */
+/* Stream every reading of device_id through a fresh integrator (a hook and
+ * an `also` integrator already set on *in are kept; `also` must have been
+ * initialised by the caller). */
 int ctk_integrate_device(sqlite3 *db, int64_t device_id, const struct ctk_span *win, int nwin,
 			 struct ctk_integrator *in, struct ctk_energy *per, struct ctk_error *err);
 
