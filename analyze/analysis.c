@@ -285,17 +285,6 @@ double ctk_run_coverage(const struct ctk_run_result *r)
 	return c;
 }
 
-static int exec_run(sqlite3 *db, const char *sql, int64_t run_id, struct ctk_error *err)
-{
-	sqlite3_stmt *st = NULL;
-	if (ctk_db_prepare(db, sql, &st, err))
-		return CTK_EDB;
-	sqlite3_bind_int64(st, 1, run_id);
-	int rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : ctk_db_fail(db, err, "store analysis");
-}
-
 static int store_device(sqlite3 *db, sqlite3_stmt *de, sqlite3_stmt *ee, const struct ctk_run_result *r,
 			const struct ctk_dev_result *d, struct ctk_error *err)
 {
@@ -339,8 +328,8 @@ int ctk_analysis_store(sqlite3 *db, const struct ctk_run_result *r, struct ctk_e
 	sqlite3_stmt *de = NULL, *ee = NULL;
 	int rc;
 
-	if ((rc = exec_run(db, "DELETE FROM epoch_energy WHERE run_id = ?", r->run_id, err)) ||
-	    (rc = exec_run(db, "DELETE FROM device_energy WHERE run_id = ?", r->run_id, err)))
+	if ((rc = ctk_db_exec_id(db, "DELETE FROM epoch_energy WHERE run_id = ?", r->run_id, err)) ||
+	    (rc = ctk_db_exec_id(db, "DELETE FROM device_energy WHERE run_id = ?", r->run_id, err)))
 		return rc;
 	if (ctk_db_prepare(db, "INSERT INTO device_energy(device_id, run_id, first_ns, last_ns, readings, "
 			   "energy_j, in_epochs_j, outside_epochs_j, method, coverage, period_s) "

@@ -124,25 +124,14 @@ int ctk_co2_finish(sqlite3 *db, struct ctk_co2_result *c, const struct ctk_co2_o
 	return 0;
 }
 
-static int exec_run(sqlite3 *db, const char *sql, int64_t run_id, struct ctk_error *err)
-{
-	sqlite3_stmt *st = NULL;
-	if (ctk_db_prepare(db, sql, &st, err))
-		return CTK_EDB;
-	sqlite3_bind_int64(st, 1, run_id);
-	int rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : ctk_db_fail(db, err, "store CO2");
-}
-
 int ctk_co2_store(sqlite3 *db, int64_t run_id, const int64_t *idx, const struct ctk_co2_result *c,
 		  const struct ctk_co2_opts *o, struct ctk_error *err)
 {
 	sqlite3_stmt *st = NULL;
 	int rc;
 
-	if ((rc = exec_run(db, "DELETE FROM run_co2 WHERE run_id = ?", run_id, err)) ||
-	    (rc = exec_run(db, "DELETE FROM epoch_co2 WHERE run_id = ?", run_id, err)))
+	if ((rc = ctk_db_exec_id(db, "DELETE FROM run_co2 WHERE run_id = ?", run_id, err)) ||
+	    (rc = ctk_db_exec_id(db, "DELETE FROM epoch_co2 WHERE run_id = ?", run_id, err)))
 		return rc;
 	if (!c->have)
 		return 0;

@@ -355,16 +355,9 @@ out:
 static int cc_sniff(const char *path)
 {
 	char line[4096];
-	FILE *f = fopen(path, "r");
-	int score = 0;
 
-	if (!f)
-		return 0;
-	if (fgets(line, sizeof line, f) && strstr(line, "timestamp") && strstr(line, "duration") &&
-	    strstr(line, "emissions") && strstr(line, "energy_consumed"))
-		score = 90;
-	fclose(f);
-	return score;
+	return ctk_imp_first_line(path, line, sizeof line) == 0 && strstr(line, "timestamp") && strstr(line, "duration") &&
+	    strstr(line, "emissions") && strstr(line, "energy_consumed") ? 90 : 0;
 }
 
 const struct ctk_importer ctk_importer_codecarbon = {

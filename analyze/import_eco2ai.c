@@ -260,15 +260,8 @@ out:
 static int eco_sniff(const char *path)
 {
 	char line[2048];
-	FILE *f = fopen(path, "r");
-	int score = 0;
 
-	if (!f)
-		return 0;
-	if (fgets(line, sizeof line, f) && strstr(line, "power_consumption(kW") && strstr(line, "duration(s)"))
-		score = 90;
-	fclose(f);
-	return score;
+	return ctk_imp_first_line(path, line, sizeof line) == 0 && strstr(line, "power_consumption(kW") && strstr(line, "duration(s)") ? 90 : 0;
 }
 
 const struct ctk_importer ctk_importer_eco2ai = {

@@ -264,16 +264,9 @@ out:
 static int eit_sniff(const char *path)
 {
 	char line[8192];
-	FILE *f = fopen(path, "r");
-	int score = 0;
 
-	if (!f)
-		return 0;
-	if (fgets(line, sizeof line, f) && line[0] == '{' && strstr(line, "\"timestamp\"") &&
-	    (strstr(line, "_power_draw") || strstr(line, "nvidia_draw_absolute")))
-		score = 90;
-	fclose(f);
-	return score;
+	return ctk_imp_first_line(path, line, sizeof line) == 0 && line[0] == '{' && strstr(line, "\"timestamp\"") &&
+	    (strstr(line, "_power_draw") || strstr(line, "nvidia_draw_absolute")) ? 90 : 0;
 }
 
 const struct ctk_importer ctk_importer_eit = {

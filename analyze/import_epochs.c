@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "analyze/import_util.h"
 #include "analyze/importers.h"
 #include "common/csvread.h"
 #include "common/db.h"
@@ -165,15 +166,8 @@ static int epochs_import(sqlite3 *db, const char *path, const struct ctk_import_
 static int epochs_sniff(const char *path)
 {
 	char line[1024];
-	FILE *f = fopen(path, "r");
-	int score = 0;
 
-	if (!f)
-		return 0;
-	if (fgets(line, sizeof line, f) && !strncasecmp(line, "epoch,", 6) && strstr(line, "start"))
-		score = 60;
-	fclose(f);
-	return score;
+	return ctk_imp_first_line(path, line, sizeof line) == 0 && !strncasecmp(line, "epoch,", 6) && strstr(line, "start") ? 60 : 0;
 }
 
 const struct ctk_importer ctk_importer_epochs = {

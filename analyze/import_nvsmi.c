@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "analyze/import_util.h"
 #include "analyze/importers.h"
 #include "common/csvread.h"
 #include "common/db.h"
@@ -439,15 +440,8 @@ out:
 static int nvsmi_sniff(const char *path)
 {
 	char line[4096];
-	FILE *f = fopen(path, "r");
-	int score = 0;
 
-	if (!f)
-		return 0;
-	if (fgets(line, sizeof line, f) && strstr(line, "timestamp") && strstr(line, "power.draw"))
-		score = 90;
-	fclose(f);
-	return score;
+	return ctk_imp_first_line(path, line, sizeof line) == 0 && strstr(line, "timestamp") && strstr(line, "power.draw") ? 90 : 0;
 }
 
 const struct ctk_importer ctk_importer_nvsmi = {

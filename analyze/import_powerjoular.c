@@ -179,15 +179,8 @@ out:
 static int pj_sniff(const char *path)
 {
 	char line[1024];
-	FILE *f = fopen(path, "r");
-	int score = 0;
 
-	if (!f)
-		return 0;
-	if (fgets(line, sizeof line, f) && !strncmp(line, "Date,", 5) && strstr(line, "CPU Power"))
-		score = 90;
-	fclose(f);
-	return score;
+	return ctk_imp_first_line(path, line, sizeof line) == 0 && !strncmp(line, "Date,", 5) && strstr(line, "CPU Power") ? 90 : 0;
 }
 
 const struct ctk_importer ctk_importer_powerjoular = {

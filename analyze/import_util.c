@@ -122,3 +122,16 @@ int ctk_imp_check_complete(const char *path, struct ctk_error *err)
 	return ctk_failf(err, CTK_EINPUT, "'%s' line %lld: no line end: the file was cut short (truncated)",
 			 path, (long long)lines);
 }
+
+int ctk_imp_first_line(const char *path, char *buf, size_t size)
+{
+	FILE *f = fopen(path, "r");
+	int rc = -1;
+
+	if (!f)
+		return -1;
+	if (fgets(buf, (int)size, f))
+		rc = 0;
+	fclose(f);
+	return rc;
+}

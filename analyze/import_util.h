@@ -36,6 +36,9 @@ int ctk_imp_slurp(const char *path, char **buf, size_t *len, struct ctk_error *e
 
 /* Every tool we read ends each line (pandas, csv, print, Put_Line): a file
  * whose last byte is not '\n' was cut short. CTK_EINPUT naming its last line. */
+/* The first line of path (for sniffers); -1 when it cannot be read. */
+int ctk_imp_first_line(const char *path, char *buf, size_t size);
+
 int ctk_imp_check_complete(const char *path, struct ctk_error *err);
 
 #endif

@@ -220,16 +220,9 @@ out:
 static int zeus_sniff(const char *path)
 {
 	char line[4096];
-	FILE *f = fopen(path, "r");
-	int score = 0;
 
-	if (!f)
-		return 0;
-	if (fgets(line, sizeof line, f) && strstr(line, "start_time") && strstr(line, "window_name") &&
-	    strstr(line, "_energy"))
-		score = 90;
-	fclose(f);
-	return score;
+	return ctk_imp_first_line(path, line, sizeof line) == 0 && strstr(line, "start_time") && strstr(line, "window_name") &&
+	    strstr(line, "_energy") ? 90 : 0;
 }
 
 const struct ctk_importer ctk_importer_zeus = {

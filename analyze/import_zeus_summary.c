@@ -156,15 +156,8 @@ out:
 static int zs_sniff(const char *path)
 {
 	char line[1024];
-	FILE *f = fopen(path, "r");
-	int score = 0;
 
-	if (!f)
-		return 0;
-	if (fgets(line, sizeof line, f) && strstr(line, "time_per_epoch") && strstr(line, "average_power"))
-		score = 90;
-	fclose(f);
-	return score;
+	return ctk_imp_first_line(path, line, sizeof line) == 0 && strstr(line, "time_per_epoch") && strstr(line, "average_power") ? 90 : 0;
 }
 
 const struct ctk_importer ctk_importer_zeus_summary = {

@@ -53,6 +53,19 @@ int ctk_db_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st, struct ctk_e
 	return ctk_db_fail(db, err, "prepare");
 }
 
+int ctk_db_exec_id(sqlite3 *db, const char *sql, int64_t id, struct ctk_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (ctk_db_prepare(db, sql, &st, err))
+		return CTK_EDB;
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : ctk_db_fail(db, err, "write");
+}
+
 int ctk_db_begin(sqlite3 *db, struct ctk_error *err)
 {
 	return ctk_db_exec(db, "BEGIN IMMEDIATE", err);

@@ -30,6 +30,10 @@ void ctk_db_rollback(sqlite3 *db);
 /* Run one or more statements with no result rows. */
 int ctk_db_exec(sqlite3 *db, const char *sql, struct ctk_error *err);
 
+/* Run one statement with a single integer parameter (e.g. DELETE … WHERE
+ * run_id = ?) to completion. */
+int ctk_db_exec_id(sqlite3 *db, const char *sql, int64_t id, struct ctk_error *err);
+
 /* Prepare a statement; on failure fill err with sqlite's message. */
 int ctk_db_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st, struct ctk_error *err);
 
