@@ -48,10 +48,12 @@ static void usage_collect(FILE *out)
 		"  --on-budget A      when a budget is predicted to be exceeded: warn (default, once),\n"
 		"                     stop (SIGTERM the command, exit 143, reason in runs.config_json)\n"
 		"                     or ask on /dev/tty (continue? y/n; no terminal: warn)\n"
-		"  --grace T          after a budget stop, SIGKILL the command after T (default 30s)\n\n"
+		"  --grace T          after a budget stop, SIGKILL the command after T (default 30s)\n"
+		"  (--stats adds each prediction's full-precision values: prediction: energy_j=…)\n\n"
 		"Markers from CMD: ctk mark epoch-start [N] | epoch-end | begin NAME | end NAME\n"
 		"(CMD gets CTK_SOCKET). Environment: CTK_NVML_LIB (NVML library), CTK_SYSFS_ROOT (/sys).\n"
-		"exit status: CMD's, else 1 usage, 2 bad input, 3 I/O or database, 4 device\n");
+		"exit status: CMD's (143 after a budget stop), else 1 usage, 2 bad input, 3 I/O or\n"
+		"database, 4 device\n");
 }
 
 static void usage_mark(FILE *out)
