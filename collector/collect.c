@@ -554,6 +554,8 @@ static void budget_stop(struct collector *c, const struct ctk_live_step *st, con
 	char grace[32];
 
 	budget_record(c, "stopped_by_budget", st, how);
+	if (c->budget_event)
+		cJSON_AddStringToObject(c->budget_event, "signal", "SIGTERM");
 	snprintf(grace, sizeof grace, "%.3g s", (double)c->live.o.grace_ns / 1e9);
 	warnf(c, "budget: %s: stopping the command (SIGTERM, SIGKILL after %s)", st->why, grace);
 	if (c->child > 0 && !c->child_done)
@@ -676,7 +678,7 @@ static void loop(struct collector *c, int sig_r, enum loop_until until, int64_t 
 			kill(c->child, SIGKILL);
 			c->budget_killed = 1;
 			if (c->budget_event)
-				cJSON_AddStringToObject(c->budget_event, "signal", "SIGKILL");
+				cJSON_ReplaceItemInObject(c->budget_event, "signal", cJSON_CreateString("SIGKILL"));
 		}
 		if (now >= next_flush) {
 			flush(c, 0, &e);
