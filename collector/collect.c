@@ -33,7 +33,6 @@
 #include "common/samples.h"
 #include "common/store.h"
 #include "common/time.h"
-#include "common/units.h"
 #include "common/util.h"
 
 #define MAX_SOURCES 8
