@@ -24,6 +24,8 @@
 #include <cjson/cJSON.h>
 
 #include "collector/collect.h"
+#include "collector/epoch_energy.h"
+#include "collector/live.h"
 #include "collector/markers.h"
 #include "collector/sources.h"
 #include "collector/tee.h"
@@ -66,6 +68,15 @@ struct collector {
 	double read_cpu_s;       /* --stats: … of which inside the sources' read calls */
 	double clock_s;          /* --stats: cost of one CPU-clock read (calibrated) */
 	int64_t reads;           /* --stats: read calls made */
+	/* live prediction (live.h) */
+	int live_on;
+	struct ctk_epoch_energy ee;
+	struct ctk_live live;
+	int budget_stop;         /* SIGTERM sent for the budget */
+	int budget_killed;       /* … and SIGKILL after the grace time */
+	int64_t budget_stop_mono;
+	const char *budget_key;  /* config_json key of budget_event */
+	cJSON *budget_event;
 };
 
 static int sig_w = -1;
@@ -294,6 +305,8 @@ static char *config_json(struct collector *c, int final)
 	}
 	if (c->simulated)
 		cJSON_AddStringToObject(j, "simulated", "simulated device (tests/fakenvml)");
+	if (c->budget_event)
+		cJSON_AddItemToObject(j, c->budget_key, cJSON_Duplicate(c->budget_event, 1));
 	if (final) {
 		cJSON_AddNumberToObject(j, "rounds", (double)c->rounds);
 		cJSON_AddNumberToObject(j, "deadline_misses", (double)c->misses);
@@ -390,6 +403,7 @@ out:
 static void round_once(struct collector *c)
 {
 	struct ctk_error e;
+	int dev = -1; /* index among measured channels (epoch_energy.h) */
 
 	for (int i = 0; i < c->nsrc; i++) {
 		struct ctk_source *s = &c->src[i];
@@ -397,6 +411,7 @@ static void round_once(struct collector *c)
 			struct ctk_channel *ch = &s->ch[k];
 			if (!ch->measured)
 				continue;
+			dev++;
 			if (ch->skip > 0) {
 				ch->skip--;
 				continue;
@@ -431,6 +446,8 @@ static void round_once(struct collector *c)
 					warnf(c, "reading not stored: %s", e.msg);
 				continue;
 			}
+			if (c->live_on)
+				ctk_epoch_energy_add(&c->ee, dev, &ch->r);
 			if (!c->has_first || ch->r.t_ns < c->first_ns)
 				c->first_ns = ch->r.t_ns;
 			if (ch->r.t_ns > c->last_ns)
@@ -496,6 +513,138 @@ static void reap_child(struct collector *c)
 	c->child_status = WIFEXITED(st) ? WEXITSTATUS(st) : WIFSIGNALED(st) ? 128 + WTERMSIG(st) : 1;
 }
 
+/* ---- live prediction and budgets ------------------------------------------ */
+
+static void on_epoch_mark(void *ctx, int start, int64_t idx, int64_t t_ns)
+{
+	struct collector *c = ctx;
+	int rc = start ? ctk_epoch_energy_open(&c->ee, t_ns) : ctk_epoch_energy_close(&c->ee, idx, t_ns);
+
+	if (rc == CTK_ENOMEM && c->live_on) {
+		warnf(c, "out of memory: live prediction off");
+		c->live_on = 0;
+	}
+}
+
+/* Remember what the budget did, for runs.config_json (key: why). */
+static void budget_record(struct collector *c, const char *key, const struct ctk_live_step *st, const char *action)
+{
+	cJSON *j = cJSON_CreateObject();
+
+	if (!j)
+		return;
+	cJSON_AddStringToObject(j, "action", action);
+	cJSON_AddStringToObject(j, "target", st->target);
+	cJSON_AddStringToObject(j, "verdict", ctk_budget_verdict_name(st->verdict));
+	cJSON_AddNumberToObject(j, !strcmp(st->target, "energy") ? "budget_kwh" : "budget_g", st->budget);
+	cJSON_AddNumberToObject(j, !strcmp(st->target, "energy") ? "predicted_kwh" : "predicted_g", st->predicted_total);
+	cJSON_AddNumberToObject(j, !strcmp(st->target, "energy") ? "used_kwh" : "used_g", st->used);
+	cJSON_AddNumberToObject(j, "after_epochs", c->live.n);
+	cJSON_AddNumberToObject(j, "planned_epochs", c->live.o.planned);
+	cJSON_AddStringToObject(j, "predictor", ctk_predictor_default()->name);
+	cJSON_AddNumberToObject(j, "at_ns", (double)ctk_now_ns());
+	cJSON_Delete(c->budget_event);
+	c->budget_event = j;
+	c->budget_key = key;
+}
+
+static void budget_stop(struct collector *c, const struct ctk_live_step *st, const char *how)
+{
+	char grace[32];
+
+	budget_record(c, "stopped_by_budget", st, how);
+	if (c->budget_event)
+		cJSON_AddStringToObject(c->budget_event, "signal", "SIGTERM");
+	snprintf(grace, sizeof grace, "%.3g s", (double)c->live.o.grace_ns / 1e9);
+	warnf(c, "budget: %s: stopping the command (SIGTERM, SIGKILL after %s)", st->why, grace);
+	if (c->child > 0 && !c->child_done)
+		kill(c->child, SIGTERM);
+	c->budget_stop = 1;
+	c->budget_stop_mono = mono_ns();
+}
+
+/* Take every epoch the energy tracker finished: predict, print, check the
+ * budgets (no action once the command has ended). */
+static void live_drain(struct collector *c)
+{
+	struct ctk_ee_result r;
+	struct ctk_live_step st;
+
+	while (c->live_on && ctk_epoch_energy_next(&c->ee, &r)) {
+		if (ctk_live_epoch(&c->live, &r, ctk_epoch_energy_total_j(&c->ee), &st)) {
+			warnf(c, "out of memory: live prediction off");
+			c->live_on = 0;
+			return;
+		}
+		if (st.predicted && !c->o->no_predict)
+			say(c, "", st.line);
+		if (st.predicted && c->o->stats)
+			say(c, "", st.exact);
+		if (st.at_risk)
+			warnf(c, "budget: %s", st.why);
+		if (!st.act || c->child_done || c->child <= 0)
+			continue;
+		switch (c->live.o.on_budget) {
+		case CTK_ON_BUDGET_WARN:
+			warnf(c, "budget: %s (--on-budget warn: the run goes on)", st.why);
+			budget_record(c, "budget_warning", &st, "warn");
+			break;
+		case CTK_ON_BUDGET_STOP:
+			budget_stop(c, &st, "stop");
+			break;
+		case CTK_ON_BUDGET_ASK: {
+			char q[600];
+			int a = -1;
+			snprintf(q, sizeof q, "ctk collect: budget: %s. Continue? [y/n] ", st.why);
+			if (c->o->ask)
+				a = c->o->ask(c->o->log_ctx, q);
+			if (a < 0) {
+				warnf(c, "budget: %s (--on-budget ask: no terminal to ask on (/dev/tty): warning only, the run goes on)",
+				      st.why);
+				budget_record(c, "budget_warning", &st, "ask: no terminal, warned");
+			} else if (a == 0) {
+				budget_stop(c, &st, "ask: answered no");
+			} else {
+				warnf(c, "budget: the user chose to go on");
+				budget_record(c, "budget_warning", &st, "ask: answered yes");
+			}
+			break;
+		}
+		}
+	}
+}
+
+/* The intensity for the live CO2: --intensity, else the latest value of
+ * --zone's series in the store (average signals before marginal; the value
+ * holding now, else the newest one). */
+static void live_intensity(struct collector *c)
+{
+	sqlite3_stmt *st = NULL;
+	struct ctk_live_opts *lo = &c->live.o;
+
+	if (lo->has_intensity) {
+		snprintf(lo->intensity_src, sizeof lo->intensity_src, "--intensity");
+		return;
+	}
+	if (!c->o->zone || sqlite3_prepare_v2(c->db,
+		"SELECT i.g_per_kwh, s.source, i.start_ns FROM intensity i JOIN intensity_series s USING (series_id) "
+		"WHERE s.zone = ? ORDER BY s.signal = 'marginal', i.start_ns <= ? DESC, i.start_ns DESC LIMIT 1",
+		-1, &st, NULL) != SQLITE_OK)
+		return;
+	sqlite3_bind_text(st, 1, c->o->zone, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, ctk_now_ns());
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		char when[40];
+		const unsigned char *src = sqlite3_column_text(st, 1);
+		lo->intensity_g_per_kwh = sqlite3_column_double(st, 0);
+		lo->has_intensity = 1;
+		ctk_time_format(sqlite3_column_int64(st, 2), when, sizeof when);
+		snprintf(lo->intensity_src, sizeof lo->intensity_src, "zone %s, %s, value from %s", c->o->zone,
+			 src ? (const char *)src : "?", when);
+	}
+	sqlite3_finalize(st);
+}
+
 enum loop_until { UNTIL_TIME, UNTIL_CHILD, UNTIL_SIGNAL };
 
 /* Sample until the condition holds. The first round is immediate. */
@@ -512,6 +661,7 @@ static void loop(struct collector *c, int sig_r, enum loop_until until, int64_t 
 			round_once(c);
 			if (c->o->stats)
 				c->round_cpu_s += cpu_s() - cpu0;
+			live_drain(c);
 			next += interval;
 			now = mono_ns();
 			if (now >= next) {
@@ -519,6 +669,15 @@ static void loop(struct collector *c, int sig_r, enum loop_until until, int64_t 
 				c->misses += missed;
 				next += missed * interval;
 			}
+		}
+		/* a command stopped for the budget that outlives --grace */
+		if (c->budget_stop && !c->budget_killed && !c->child_done && c->child > 0 &&
+		    now >= c->budget_stop_mono + c->live.o.grace_ns) {
+			warnf(c, "budget: the command did not end within the grace time: SIGKILL");
+			kill(c->child, SIGKILL);
+			c->budget_killed = 1;
+			if (c->budget_event)
+				cJSON_ReplaceItemInObject(c->budget_event, "signal", cJSON_CreateString("SIGKILL"));
 		}
 		if (now >= next_flush) {
 			flush(c, 0, &e);
@@ -554,6 +713,8 @@ static void loop(struct collector *c, int sig_r, enum loop_until until, int64_t 
 			wake = c->child_done_mono + 2 * CTK_NS_PER_S;
 		if (until == UNTIL_TIME && until_mono < wake)
 			wake = until_mono;
+		if (c->budget_stop && !c->budget_killed && c->budget_stop_mono + c->live.o.grace_ns < wake)
+			wake = c->budget_stop_mono + c->live.o.grace_ns;
 		now = mono_ns();
 		int64_t dt = wake > now ? wake - now : 0;
 		struct timespec ts = {(time_t)(dt / CTK_NS_PER_S), (long)(dt % CTK_NS_PER_S)};
@@ -719,6 +880,18 @@ int ctk_collect(const struct ctk_collect_opts *o, struct ctk_collect_result *res
 	}
 	if ((rc = open_sources(c, err)))
 		goto out;
+	if (o->epochs > 0 && !o->attach) {
+		struct ctk_live_opts lo = o->live;
+		lo.planned = o->epochs;
+		ctk_live_init(&c->live, &lo);
+		if (ctk_epoch_energy_init(&c->ee, (int)count_devices(c, 1))) {
+			rc = ctk_failf(err, CTK_ENOMEM, "out of memory");
+			goto out;
+		}
+		c->live_on = 1;
+		c->marks.on_epoch = on_epoch_mark;
+		c->marks.on_epoch_ctx = c;
+	}
 	if (count_devices(c, 1) == 0)
 		warnf(c, "no device can be measured: the run is recorded without readings");
 	if (c->simulated)
@@ -732,6 +905,15 @@ int ctk_collect(const struct ctk_collect_opts *o, struct ctk_collect_result *res
 	/* never wait long for another writer: readings stay buffered and the
 	 * next flush tries again, so sampling goes on */
 	sqlite3_busy_timeout(c->db, (int)(o->interval_ns / 2000000 < 100 ? o->interval_ns / 2000000 + 1 : 100));
+	if (c->live_on) {
+		live_intensity(c);
+		if (c->live.o.has_budget_g && !c->live.o.has_intensity) {
+			rc = ctk_failf(err, CTK_EUSAGE, "--budget-g needs an intensity: --intensity G, or --zone Z "
+				       "with an intensity series in the store%s%s%s", o->zone ? " (none for '" : "",
+				       o->zone ? o->zone : "", o->zone ? "')" : "");
+			goto out;
+		}
+	}
 	if ((rc = store_run(c, err)))
 		goto out;
 	if ((rc = ctk_sample_writer_new(c->db, 0, &c->w, err)))
@@ -792,6 +974,16 @@ int ctk_collect(const struct ctk_collect_opts *o, struct ctk_collect_result *res
 	if (closed > 0)
 		warnf(c, "%d epoch/phase window(s) still open at the end: closed at %s", closed,
 		      o->attach ? "the stop" : "the command's exit");
+	if (c->live_on) {
+		ctk_epoch_energy_finish(&c->ee);
+		live_drain(c);
+	}
+	if (c->budget_stop) {
+		/* documented: 128+SIGTERM whatever the command made of the signal
+		 * (its own status stays in runs.exit_status) */
+		*status = 128 + SIGTERM;
+		res->budget_stopped = 1;
+	}
 	if (flush(c, 1, err)) {
 		rc = 0; /* already reported; the command's status wins */
 	}
@@ -835,6 +1027,9 @@ out:
 	}
 	ctk_mark_server_close(&c->server);
 	ctk_marks_release(&c->marks);
+	ctk_epoch_energy_free(&c->ee);
+	ctk_live_free(&c->live);
+	cJSON_Delete(c->budget_event);
 	ctk_sample_writer_free(c->w);
 	ctk_db_close(c->db);
 	close_sources(c);

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "collector/live.h"
 #include "common/err.h"
 
 struct ctk_collect_opts {
@@ -30,6 +31,12 @@ struct ctk_collect_opts {
 	/* warnings ("warning: …") and notes while it runs; main prints them */
 	void (*log)(void *ctx, const char *msg);
 	void *log_ctx;
+	/* live prediction and budgets (live.h; planned is taken from epochs) */
+	struct ctk_live_opts live;
+	int no_predict;            /* --quiet: no prediction lines (budget messages stay) */
+	/* --on-budget ask: put the question to the user; 1 go on, 0 stop,
+	 * -1 no terminal to ask on (then it is a warning only) */
+	int (*ask)(void *ctx, const char *question);
 };
 
 /* What a collection did, for main's summary line and --stats. */
@@ -38,6 +45,7 @@ struct ctk_collect_result {
 	                              128+signal when it was killed, 0 after --attach */
 	int64_t run_id;
 	int simulated;
+	int budget_stopped;        /* the command was stopped by --on-budget stop (or ask: no) */
 	int64_t devices, channels, readings, windows, rounds, misses;
 	char db_path[4096];
 	/* --stats: CPU per round (thread time, instrumentation taken out) */

@@ -3,6 +3,7 @@
  * the collector that runs the calling process (through $CTK_SOCKET). The
  * dispatcher passes "collect" or "mark" as argv[1]. Only this file prints. */
 #include <getopt.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,10 +38,22 @@ static void usage_collect(FILE *out)
 		"  --socket PATH      marker socket (default: a private temporary directory)\n"
 		"  --attach           no CMD: sample until SIGINT or SIGTERM\n"
 		"  --flush T          store interval (default 1s)   --stats  cost summary on stderr\n"
-		"  --quiet            no summary line\n\n"
+		"  --quiet            no summary line and no prediction lines\n\n"
+		"Live prediction and budgets (need --epochs N; the default predictor of `ctk analyze`):\n"
+		"  --predict-after K  print the predicted totals (time, kWh, g CO2, km by car) on\n"
+		"                     stderr after K completed epochs (default 1) and each later one\n"
+		"  --intensity G      g CO2e/kWh for the CO2 figures (else the latest value of --zone's\n"
+		"                     series in DB; with neither, energy and time only)\n"
+		"  --budget-kwh X     energy budget of the whole run    --budget-g Y  CO2 budget (g)\n"
+		"  --on-budget A      when a budget is predicted to be exceeded: warn (default, once),\n"
+		"                     stop (SIGTERM the command, exit 143, reason in runs.config_json)\n"
+		"                     or ask on /dev/tty (continue? y/n; no terminal: warn)\n"
+		"  --grace T          after a budget stop, SIGKILL the command after T (default 30s)\n"
+		"  (--stats adds each prediction's full-precision values: prediction: energy_j=…)\n\n"
 		"Markers from CMD: ctk mark epoch-start [N] | epoch-end | begin NAME | end NAME\n"
 		"(CMD gets CTK_SOCKET). Environment: CTK_NVML_LIB (NVML library), CTK_SYSFS_ROOT (/sys).\n"
-		"exit status: CMD's, else 1 usage, 2 bad input, 3 I/O or database, 4 device\n");
+		"exit status: CMD's (143 after a budget stop), else 1 usage, 2 bad input, 3 I/O or\n"
+		"database, 4 device\n");
 }
 
 static void usage_mark(FILE *out)
@@ -69,6 +82,31 @@ static void print_log(void *ctx, const char *msg)
 	fprintf(stderr, "ctk collect: %s\n", msg);
 }
 
+/* --on-budget ask: the question on the controlling terminal, whatever
+ * stdin/stderr are (they may be a pipe or a log file). */
+static int ask_tty(void *ctx, const char *question)
+{
+	char line[64];
+	FILE *tty = fopen("/dev/tty", "r+");
+
+	(void)ctx;
+	if (!tty)
+		return -1;
+	for (;;) {
+		fputs(question, tty);
+		fflush(tty);
+		if (!fgets(line, sizeof line, tty)) {
+			fclose(tty);
+			return -1;
+		}
+		if (line[0] == 'y' || line[0] == 'Y' || line[0] == 'n' || line[0] == 'N')
+			break;
+		fputs("please answer y or n\n", tty);
+	}
+	fclose(tty);
+	return line[0] == 'y' || line[0] == 'Y';
+}
+
 static int cmd_collect(int argc, char **argv, int *status, struct ctk_error *err)
 {
 	static const struct option longopts[] = {
@@ -79,9 +117,17 @@ static int cmd_collect(int argc, char **argv, int *status, struct ctk_error *err
 		{"sources", required_argument, NULL, 'S'}, {"epoch-regex", required_argument, NULL, 'r'},
 		{"socket", required_argument, NULL, 's'}, {"attach", no_argument, NULL, 'a'},
 		{"stats", no_argument, NULL, 'T'}, {"quiet", no_argument, NULL, 'q'},
-		{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
+		{"help", no_argument, NULL, 'h'}, {"predict-after", required_argument, NULL, 'K'},
+		{"intensity", required_argument, NULL, 'I'}, {"budget-kwh", required_argument, NULL, 'B'},
+		{"budget-g", required_argument, NULL, 'G'}, {"on-budget", required_argument, NULL, 'O'},
+		{"grace", required_argument, NULL, 'W'}, {NULL, 0, NULL, 0},
 	};
 	struct ctk_collect_opts o = {.interval_ns = 100 * 1000000LL, .flush_ns = CTK_NS_PER_S};
+	int live_opt = 0;
+	double x;
+
+	o.live.predict_after = 1;
+	o.live.grace_ns = 30 * CTK_NS_PER_S;
 	int c;
 	int64_t v;
 
@@ -115,6 +161,44 @@ static int cmd_collect(int argc, char **argv, int *status, struct ctk_error *err
 		case 'a': o.attach = 1; break;
 		case 'T': o.stats = 1; break;
 		case 'q': o.quiet = 1; break;
+		case 'K':
+			if (ctk_parse_int64(optarg, &v) || v < 1 || v > 1000000000)
+				return ctk_failf(err, CTK_EUSAGE, "--predict-after '%s': not a number of epochs >= 1", optarg);
+			o.live.predict_after = (int)v;
+			live_opt = 1;
+			break;
+		case 'I':
+			if (ctk_parse_double(optarg, &x) || !isfinite(x) || x < 0)
+				return ctk_failf(err, CTK_EUSAGE, "--intensity '%s': not g CO2e per kWh (>= 0)", optarg);
+			o.live.intensity_g_per_kwh = x;
+			o.live.has_intensity = 1;
+			break;
+		case 'B':
+		case 'G':
+			if (ctk_parse_double(optarg, &x) || !isfinite(x) || x <= 0)
+				return ctk_failf(err, CTK_EUSAGE, "--budget-%s '%s': not a positive number", c == 'B' ? "kwh" : "g",
+						 optarg);
+			if (c == 'B')
+				o.live.budget_kwh = x, o.live.has_budget_kwh = 1;
+			else
+				o.live.budget_g = x, o.live.has_budget_g = 1;
+			live_opt = 1;
+			break;
+		case 'O':
+			if (!strcmp(optarg, "warn"))
+				o.live.on_budget = CTK_ON_BUDGET_WARN;
+			else if (!strcmp(optarg, "stop"))
+				o.live.on_budget = CTK_ON_BUDGET_STOP;
+			else if (!strcmp(optarg, "ask"))
+				o.live.on_budget = CTK_ON_BUDGET_ASK;
+			else
+				return ctk_failf(err, CTK_EUSAGE, "--on-budget '%s': warn, stop or ask", optarg);
+			live_opt = 1;
+			break;
+		case 'W':
+			if (parse_duration("--grace", optarg, 0, &o.live.grace_ns, err))
+				return CTK_EUSAGE;
+			break;
 		case 'h': usage_collect(stdout); return 0;
 		default: usage_collect(stderr); return ctk_failf(err, CTK_EUSAGE, "bad option");
 		}
@@ -127,10 +211,17 @@ static int cmd_collect(int argc, char **argv, int *status, struct ctk_error *err
 		usage_collect(stderr);
 		return ctk_failf(err, CTK_EUSAGE, "no command given (ctk collect --db DB -- CMD…, or --attach)");
 	}
+	if (live_opt && (!o.epochs || o.attach))
+		return ctk_failf(err, CTK_EUSAGE, "--predict-after, --budget-kwh, --budget-g and --on-budget need "
+				 "--epochs N and a command (not --attach)");
+	if (!o.live.has_budget_kwh && !o.live.has_budget_g && o.live.on_budget != CTK_ON_BUDGET_WARN)
+		return ctk_failf(err, CTK_EUSAGE, "--on-budget needs --budget-kwh or --budget-g");
 	if (o.attach && o.epoch_regex)
 		return ctk_failf(err, CTK_EUSAGE, "--epoch-regex reads a command's output: not with --attach");
 	o.cmd = o.attach ? NULL : argv + optind;
 	o.log = print_log;
+	o.ask = ask_tty;
+	o.no_predict = o.quiet;
 	struct ctk_collect_result res;
 	int rc = ctk_collect(&o, &res, err);
 	*status = res.status;
@@ -138,9 +229,10 @@ static int cmd_collect(int argc, char **argv, int *status, struct ctk_error *err
 		return rc;
 	if (!o.quiet)
 		fprintf(stderr, "ctk collect: run %lld%s: %lld device(s), %lld reading(s), %lld window(s), "
-			"%lld deadline miss(es) -> '%s'\n", (long long)res.run_id,
+			"%lld deadline miss(es)%s -> '%s'\n", (long long)res.run_id,
 			res.simulated ? " (simulated device)" : "", (long long)res.devices,
-			(long long)res.readings, (long long)res.windows, (long long)res.misses, res.db_path);
+			(long long)res.readings, (long long)res.windows, (long long)res.misses,
+			res.budget_stopped ? ", stopped by the budget (exit 143)" : "", res.db_path);
 	if (o.stats)
 		fprintf(stderr, "ctk collect: stats: rounds %lld misses %lld channels %lld per_round_us %.3f "
 			"reads_us %.3f own_us %.3f clock_us %.3f total_cpu_s %.3f maxrss_kib %ld\n",

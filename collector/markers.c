@@ -44,6 +44,12 @@ static int push_window(struct ctk_marks *m, const char *kind, const char *name, 
 	return 0;
 }
 
+static void epoch_event(struct ctk_marks *m, int start, int64_t t_ns)
+{
+	if (m->on_epoch)
+		m->on_epoch(m->on_epoch_ctx, start, m->epoch_idx, start ? m->epoch_start_ns : t_ns);
+}
+
 static int valid_name(const char *s)
 {
 	size_t n = strlen(s);
@@ -109,10 +115,13 @@ int ctk_marks_apply(struct ctk_marks *m, const char *line, int64_t t_ns, char *r
 			return reply_err(reply, size, "usage: epoch-start [N]", NULL);
 		if (m->epoch_open && push_window(m, "epoch", NULL, m->epoch_idx, 1, m->epoch_start_ns, t_ns, 0, 0))
 			return reply_err(reply, size, "out of memory", NULL);
+		if (m->epoch_open)
+			epoch_event(m, 0, t_ns);
 		m->epoch_idx = has_num ? num : m->next_epoch > 0 ? m->next_epoch : 1;
 		m->next_epoch = m->epoch_idx + 1;
 		m->epoch_start_ns = t_ns;
 		m->epoch_open = 1;
+		epoch_event(m, 1, t_ns);
 	} else if (!strcmp(tok[0], "epoch-end")) {
 		if (name)
 			return reply_err(reply, size, "usage: epoch-end [N] [items=N]", NULL);
@@ -126,6 +135,7 @@ int ctk_marks_apply(struct ctk_marks *m, const char *line, int64_t t_ns, char *r
 		if (push_window(m, "epoch", NULL, m->epoch_idx, 1, m->epoch_start_ns, t_ns, items, has_items))
 			return reply_err(reply, size, "out of memory", NULL);
 		m->epoch_open = 0;
+		epoch_event(m, 0, t_ns);
 	} else if (!strcmp(tok[0], "begin") || !strcmp(tok[0], "end")) {
 		int begin = tok[0][0] == 'b', k;
 		if (!name || has_num || (begin && has_items))
@@ -161,6 +171,8 @@ int ctk_marks_close_all(struct ctk_marks *m, int64_t t_ns)
 
 	if (m->epoch_open && push_window(m, "epoch", NULL, m->epoch_idx, 1, m->epoch_start_ns, t_ns, 0, 0) == 0)
 		n++;
+	if (m->epoch_open)
+		epoch_event(m, 0, t_ns);
 	m->epoch_open = 0;
 	for (int k = 0; k < m->nphase; k++)
 		if (push_window(m, "phase", m->phase[k].name, 0, 0, m->phase[k].start_ns, t_ns, 0, 0) == 0)

@@ -29,6 +29,10 @@ struct ctk_marks {
 	int64_t epoch_idx, epoch_start_ns, next_epoch;
 	struct { char name[64]; int64_t start_ns; } phase[CTK_MARK_MAX_PHASES];
 	int nphase;
+	/* optional: told when an epoch opens (start 1) or closes (start 0, with
+	 * its number), at the marker's time (the live prediction's windows) */
+	void (*on_epoch)(void *ctx, int start, int64_t idx, int64_t t_ns);
+	void *on_epoch_ctx;
 };
 
 /* Apply one request line received at t_ns. Returns 0 and "ok" in reply, or

@@ -307,7 +307,7 @@ static void paragraph(struct emit *e, const struct ctk_run_facts *f)
 		if (f->co2.has_share)
 			put(e, "; %.1f %% of the energy had no intensity value and is not counted", 100 * f->co2.no_intensity_share);
 		put(e, ". ");
-		ctk_format_sig(f->co2.co2_g / (CTK_CAR_G_PER_MILE / CTK_KM_PER_MILE), 3, buf, sizeof buf);
+		ctk_format_sig(CTK_CAR_KM(f->co2.co2_g), 3, buf, sizeof buf);
 		put(e, "This equals driving %s km in a typical passenger vehicle (%.0f g CO2 per mile)", buf, CTK_CAR_G_PER_MILE);
 		cite(e, "epa2023vehicle");
 		put(e, ". ");

@@ -9,13 +9,11 @@
 
 #include <stdio.h>
 
+#include "common/units.h"
 #include "report/co2.h"
 #include "report/report.h"
 
-/* US EPA (2023), "Greenhouse Gas Emissions from a Typical Passenger Vehicle",
- * EPA-420-F-23-014: about 400 g CO2 per mile driven = 248.5 g/km. */
-#define CTK_CAR_G_PER_MILE 400.0
-#define CTK_KM_PER_MILE 1.609344
+/* The car equivalence (CTK_CAR_G_PER_MILE, US EPA 2023) is in common/units.h. */
 
 struct ctk_run_facts {
 	struct ctk_run_info ri;
