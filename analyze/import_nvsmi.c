@@ -52,6 +52,7 @@ struct nvsmi {
 	int ngpus_fixed;   /* row-order mode: GPU count (0 until inferred) */
 	int64_t rows;      /* data rows seen */
 	struct gpu *gpus;
+	struct gpu **by_idx;  /* keyed by the index column: GPU of each index */
 	int ngpus;
 	int64_t run_id, first_ns, last_ns;
 	struct pending *pend;
@@ -150,9 +151,32 @@ static int parse_header(struct nvsmi *s, char **f, int n, struct ctk_error *err)
 	return 0;
 }
 
+/* Exact milliwatts of a plain decimal "69.32" (at most 3 decimals, no
+ * exponent); -1 when the text needs the general parser. */
+static int fast_mw(const char *s, size_t len, int64_t *mw)
+{
+	int64_t ip = 0, frac = 0;
+	size_t i = 0;
+	int nd = 0, fd = 0;
+
+	for (; i < len && s[i] >= '0' && s[i] <= '9' && nd < 12; i++, nd++)
+		ip = ip * 10 + (s[i] - '0');
+	if (!nd)
+		return -1;
+	if (i < len && s[i] == '.')
+		for (i++; i < len && s[i] >= '0' && s[i] <= '9' && fd < 3; i++, fd++)
+			frac = frac * 10 + (s[i] - '0');
+	if (i != len)
+		return -1;
+	for (; fd < 3; fd++)
+		frac *= 10;
+	*mw = ip * 1000 + frac;
+	return 0;
+}
+
 /* Value of a field with its unit suffix checked; 1 = value, 0 = missing. */
 static int field_number(struct nvsmi *s, char **f, const struct col *c, int64_t line, double *v,
-			struct ctk_error *err, int *rc)
+			int64_t *mw, struct ctk_error *err, int *rc)
 {
 	char buf[64];
 	const char *val = f[c->i];
@@ -169,6 +193,10 @@ static int field_number(struct nvsmi *s, char **f, const struct col *c, int64_t 
 		}
 		len -= ul + 1;
 	}
+	if (mw && fast_mw(val, len, mw) == 0) {
+		*v = (double)*mw / 1000.0;
+		return 1;
+	}
 	if (len >= sizeof buf) {
 		*rc = fail_at(s, line, c->i, err, "not a number ('%.40s…')", val);
 		return 0;
@@ -179,6 +207,8 @@ static int field_number(struct nvsmi *s, char **f, const struct col *c, int64_t 
 		*rc = fail_at(s, line, c->i, err, "not a number ('%s')", val);
 		return 0;
 	}
+	if (mw)
+		*mw = ctk_w_to_mw(*v);
 	return 1;
 }
 
@@ -209,7 +239,7 @@ static int new_device(struct nvsmi *s, const char *key, char **f, int idx, int64
 		d.name = s->name.i >= 0 && !is_missing(f[s->name.i]) ? f[s->name.i] : NULL;
 		d.bus_id = s->bus.i >= 0 && !is_missing(f[s->bus.i]) ? f[s->bus.i] : NULL;
 		d.uuid = s->uuid.i >= 0 && !is_missing(f[s->uuid.i]) ? f[s->uuid.i] : NULL;
-		if (s->limit.i >= 0 && field_number(s, f, &s->limit, line, &limit, err, &rc)) {
+		if (s->limit.i >= 0 && field_number(s, f, &s->limit, line, &limit, NULL, err, &rc)) {
 			d.power_limit_w = limit;
 			d.has_power_limit = 1;
 		}
@@ -239,6 +269,15 @@ static int keyed_device(struct nvsmi *s, char **f, int64_t line, struct gpu **ou
 		return fail_at(s, line, k->i, err, "missing GPU identifier ('%s')", key);
 	if (k == &s->index && (ctk_parse_int64(key, &idx) || idx < 0 || idx >= MAX_GPUS))
 		return fail_at(s, line, k->i, err, "not a GPU index ('%s')", key);
+	if (k == &s->index) {
+		if (!s->by_idx[idx]) {
+			int rc = new_device(s, key, f, (int)idx, line, &s->by_idx[idx], err);
+			if (rc)
+				return rc;
+		}
+		*out = s->by_idx[idx];
+		return 0;
+	}
 	for (int i = 0; i < s->ngpus; i++)
 		if (!strcmp(s->gpus[i].key, key)) {
 			*out = &s->gpus[i];
@@ -338,12 +377,11 @@ static int on_row(void *ctx, char **f, int n, int64_t line, struct ctk_error *er
 	if (ctk_time_parse(f[s->time.i], s->o->tz, &p.t_ns, err))
 		return ctk_error_prefix(err, "'%s' line %lld: field '%s': ", s->path, (long long)line,
 					s->header[s->time.i]);
-	p.has_power = field_number(s, f, &s->power, line, &w, err, &rc);
+	p.has_power = field_number(s, f, &s->power, line, &w, &p.power_mw, err, &rc);
 	if (rc)
 		return rc;
 	if (p.has_power && w < 0)
 		return fail_at(s, line, s->power.i, err, "negative power ('%s')", f[s->power.i]);
-	p.power_mw = ctk_w_to_mw(w);
 	if (s->rows == 0 || p.t_ns < s->first_ns)
 		s->first_ns = p.t_ns;
 	if (s->rows == 0 || p.t_ns > s->last_ns)
@@ -391,8 +429,9 @@ static int nvsmi_import(sqlite3 *db, const char *path, const struct ctk_import_o
 		ctk_import_warn(o, "'%s': nvidia-smi times carry no zone; assumed UTC (pass --tz)", path);
 	}
 	s.gpus = calloc(MAX_GPUS, sizeof(*s.gpus));
+	s.by_idx = calloc(MAX_GPUS, sizeof(*s.by_idx));
 	s.pend = calloc(SNIFF_ROWS, sizeof(*s.pend));
-	if (!s.gpus || !s.pend) {
+	if (!s.gpus || !s.by_idx || !s.pend) {
 		rc = ctk_failf(err, CTK_ENOMEM, "out of memory");
 		goto out;
 	}
@@ -432,6 +471,7 @@ out:
 	free(s.header);
 	free(s.units);
 	free(s.gpus);
+	free(s.by_idx);
 	free(s.pend);
 	return rc;
 }

@@ -39,8 +39,8 @@ static void on_field(void *data, size_t len, void *vstate)
 		len -= 3;
 	}
 	s->first_field = 0;
-	for (size_t i = 0; i < len; i++)
-		s->pending_nl += p[i] == '\n';
+	for (const char *q = len ? memchr(p, '\n', len) : NULL; q; q = memchr(q + 1, '\n', (size_t)(p + len - q - 1)))
+		s->pending_nl++;
 	if (s->used + len + 1 > s->cap) {
 		size_t cap = (s->used + len + 1) * 2;
 		char *a = realloc(s->arena, cap);
