@@ -53,6 +53,7 @@ struct collector {
 	int simulated;
 	/* loop state */
 	int64_t rounds, misses, store_failures, readings_lost;
+	int64_t flush_max_ns;    /* longest flush (store transaction), for config_json */
 	int64_t first_ns, last_ns;
 	int has_first;
 	int64_t backoff_cap;     /* ticks */
@@ -297,6 +298,10 @@ static char *config_json(struct collector *c, int final)
 	if (final) {
 		cJSON_AddNumberToObject(j, "rounds", (double)c->rounds);
 		cJSON_AddNumberToObject(j, "deadline_misses", (double)c->misses);
+		cJSON_AddNumberToObject(j, "markers_rejected", (double)c->server.rejected);
+		cJSON_AddNumberToObject(j, "flush_max_ms", (double)c->flush_max_ns / 1e6);
+		cJSON_AddNumberToObject(j, "store_failures", (double)c->store_failures);
+		cJSON_AddNumberToObject(j, "readings_lost", (double)c->readings_lost);
 	}
 	s = cJSON_PrintUnformatted(j);
 	cJSON_Delete(j);
@@ -446,6 +451,7 @@ static int flush(struct collector *c, int final, struct ctk_error *err)
 {
 	int rc;
 	char *cfg = NULL;
+	int64_t t0 = mono_ns();
 
 	if ((rc = ctk_db_begin(c->db, err)))
 		goto fail;
@@ -461,10 +467,14 @@ static int flush(struct collector *c, int final, struct ctk_error *err)
 	if (rc || (rc = ctk_db_commit(c->db, err)))
 		goto fail;
 	free(cfg);
+	if (mono_ns() - t0 > c->flush_max_ns)
+		c->flush_max_ns = mono_ns() - t0;
 	return 0;
 fail:
 	free(cfg);
 	ctk_db_rollback(c->db);
+	if (mono_ns() - t0 > c->flush_max_ns)
+		c->flush_max_ns = mono_ns() - t0;
 	if (!c->store_failures++ || final)
 		warnf(c, "store: %s (sampling goes on; the command is not affected)", err->msg);
 	return rc;
@@ -792,6 +802,9 @@ int ctk_collect(const struct ctk_collect_opts *o, struct ctk_collect_result *res
 	if (closed > 0)
 		warnf(c, "%d epoch/phase window(s) still open at the end: closed at %s", closed,
 		      o->attach ? "the stop" : "the command's exit");
+	if (c->server.rejected)
+		warnf(c, "%lld marker request(s) refused, %lld of them from another user (markers_rejected in the run's config)",
+		      (long long)c->server.rejected, (long long)c->server.rejected_peer);
 	if (flush(c, 1, err)) {
 		rc = 0; /* already reported; the command's status wins */
 	}
