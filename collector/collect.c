@@ -54,6 +54,7 @@ struct collector {
 	/* loop state */
 	int64_t rounds, misses, store_failures, readings_lost;
 	int64_t flush_max_ns;    /* longest flush (store transaction), for config_json */
+	int64_t fail_streak, fail_streak_max; /* flushes failed in a row (readings kept back) */
 	int64_t first_ns, last_ns;
 	int has_first;
 	int64_t backoff_cap;     /* ticks */
@@ -301,6 +302,7 @@ static char *config_json(struct collector *c, int final)
 		cJSON_AddNumberToObject(j, "markers_rejected", (double)c->server.rejected);
 		cJSON_AddNumberToObject(j, "flush_max_ms", (double)c->flush_max_ns / 1e6);
 		cJSON_AddNumberToObject(j, "store_failures", (double)c->store_failures);
+		cJSON_AddNumberToObject(j, "store_failures_in_a_row", (double)c->fail_streak_max);
 		cJSON_AddNumberToObject(j, "readings_lost", (double)c->readings_lost);
 	}
 	s = cJSON_PrintUnformatted(j);
@@ -469,12 +471,15 @@ static int flush(struct collector *c, int final, struct ctk_error *err)
 	free(cfg);
 	if (mono_ns() - t0 > c->flush_max_ns)
 		c->flush_max_ns = mono_ns() - t0;
+	c->fail_streak = 0;
 	return 0;
 fail:
 	free(cfg);
 	ctk_db_rollback(c->db);
 	if (mono_ns() - t0 > c->flush_max_ns)
 		c->flush_max_ns = mono_ns() - t0;
+	if (++c->fail_streak > c->fail_streak_max)
+		c->fail_streak_max = c->fail_streak;
 	if (!c->store_failures++ || final)
 		warnf(c, "store: %s (sampling goes on; the command is not affected)", err->msg);
 	return rc;
