@@ -457,7 +457,8 @@ static int flush(struct collector *c, int final, struct ctk_error *err)
 
 	if ((rc = ctk_db_begin(c->db, err)))
 		goto fail;
-	if ((rc = ctk_sample_writer_flush(c->w, err)) || (rc = ctk_marks_store(&c->marks, c->db, err)))
+	/* readings stay buffered until the commit: a failed flush loses none */
+	if ((rc = ctk_sample_writer_write(c->w, err)) || (rc = ctk_marks_store(&c->marks, c->db, err)))
 		goto fail;
 	if (final) {
 		cfg = config_json(c, 1);
@@ -468,6 +469,7 @@ static int flush(struct collector *c, int final, struct ctk_error *err)
 	}
 	if (rc || (rc = ctk_db_commit(c->db, err)))
 		goto fail;
+	ctk_sample_writer_committed(c->w);
 	free(cfg);
 	if (mono_ns() - t0 > c->flush_max_ns)
 		c->flush_max_ns = mono_ns() - t0;
@@ -661,7 +663,7 @@ static int start_child(struct collector *c, const sigset_t *oldmask, struct ctk_
 		struct sigaction sa;
 		memset(&sa, 0, sizeof sa);
 		sa.sa_handler = SIG_DFL;
-		int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGCHLD, SIGPIPE};
+		int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGCHLD, SIGPIPE, SIGXFSZ};
 		for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
 			sigaction(sigs[i], &sa, NULL);
 		sigprocmask(SIG_SETMASK, oldmask, NULL);
@@ -699,7 +701,7 @@ int ctk_collect(const struct ctk_collect_opts *o, struct ctk_collect_result *res
 	struct collector *c = calloc(1, sizeof(*c));
 	char dbpath[4096];
 	int sp[2] = {-1, -1}, rc;
-	struct sigaction sa, old[5];
+	struct sigaction sa, old[5], xfsz, old_xfsz;
 	const int sigs[5] = {SIGINT, SIGTERM, SIGHUP, SIGCHLD, SIGPIPE};
 	sigset_t oldmask;
 	int handlers = 0;
@@ -709,6 +711,11 @@ int ctk_collect(const struct ctk_collect_opts *o, struct ctk_collect_result *res
 	memset(res, 0, sizeof(*res));
 	if (!c)
 		return ctk_failf(err, CTK_ENOMEM, "out of memory");
+	/* a file-size limit (a full disk) is an error the store reports, not
+	 * the collector's death (the command gets SIG_DFL back) */
+	memset(&xfsz, 0, sizeof xfsz);
+	xfsz.sa_handler = SIG_IGN;
+	sigaction(SIGXFSZ, &xfsz, &old_xfsz);
 	c->o = o;
 	c->server.lfd = -1;
 	c->child = -1;
@@ -812,6 +819,8 @@ int ctk_collect(const struct ctk_collect_opts *o, struct ctk_collect_result *res
 		      (long long)c->server.rejected, (long long)c->server.rejected_peer);
 	if (flush(c, 1, err)) {
 		rc = 0; /* already reported; the command's status wins */
+		warnf(c, "the store failed at the end: %lld buffered reading(s) not stored, %lld dropped before (buffer full)",
+		      (long long)ctk_sample_writer_pending(c->w), (long long)c->readings_lost);
 	}
 summary:
 	res->run_id = c->run_id;
@@ -843,6 +852,7 @@ out:
 			ctk_tee_parent_close(&c->tee);
 		ctk_tee_finish(&c->tee);
 	}
+	sigaction(SIGXFSZ, &old_xfsz, NULL);
 	if (handlers)
 		for (int i = 0; i < 5; i++)
 			sigaction(sigs[i], &old[i], NULL);
