@@ -15,6 +15,18 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* one in-memory store for the whole process (creating the schema per input
+ * would cost most of the time); every input leaves it as it found it */
+static sqlite3 *shared_db(void)
+{
+	static sqlite3 *db;
+	struct ctk_error err;
+
+	if (!db && ctk_db_open(":memory:", CTK_DB_CREATE, &db, &err))
+		db = NULL;
+	return db;
+}
+
 static void quiet(void *ctx, const char *msg)
 {
 	(void)ctx;
@@ -42,7 +54,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	memcpy(text, data, size);
 	text[size] = '\0';
-	if (ctk_db_open(":memory:", CTK_DB_CREATE, &db, &err) == 0) {
+	if ((db = shared_db())) {
 		ctk_tz_parse("UTC", &tz, &err);
 		struct ctk_ci_opts o = {.tz = &tz, .warn = quiet, .zone = size & 1 ? "DE" : NULL};
 		for (int i = -1; i < 0 || ctk_ci_formats[i]; i++) {
@@ -60,7 +72,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				ctk_db_rollback(db);
 			}
 		}
-		ctk_db_close(db);
 	}
 	free(text);
 	unlink(path);

@@ -18,6 +18,18 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* one in-memory store for the whole process (creating the schema per input
+ * would cost most of the time); every input leaves it as it found it */
+static sqlite3 *shared_db(void)
+{
+	static sqlite3 *db;
+	struct ctk_error err;
+
+	if (!db && ctk_db_open(":memory:", CTK_DB_CREATE, &db, &err))
+		db = NULL;
+	return db;
+}
+
 static void walk(const struct ctk_ci_sink *k, const cJSON *j, int depth)
 {
 	struct ctk_error err;
@@ -62,7 +74,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	memcpy(text, data, size);
 	text[size] = '\0';
-	if (ctk_db_open(":memory:", CTK_DB_CREATE, &db, &err) == 0) {
+	if ((db = shared_db()) && ctk_db_begin(db, &err) == 0) {
 		struct ctk_run run = {.source = "import:carbontracker", .config_json = text};
 		int64_t run_id, dev;
 		struct ctk_device d = {.kind = "gpu", .flags = "ct-v2-averaged", .idx = 0, .has_idx = 1};
@@ -78,7 +90,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				ctk_ct_compare_release(&c);
 			}
 		}
-		ctk_db_close(db);
+		ctk_db_rollback(db);
 	}
 	free(text);
 	return 0;

@@ -12,6 +12,18 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* one in-memory store for the whole process (creating the schema per input
+ * would cost most of the time); every input leaves it as it found it */
+static sqlite3 *shared_db(void)
+{
+	static sqlite3 *db;
+	struct ctk_error err;
+
+	if (!db && ctk_db_open(":memory:", CTK_DB_CREATE, &db, &err))
+		db = NULL;
+	return db;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct ctk_marks m;
@@ -36,17 +48,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		i += len + 1;
 	}
 	ctk_marks_close_all(&m, t);
-	if (ctk_db_open(":memory:", CTK_DB_CREATE, &db, &err) == 0) {
+	if ((db = shared_db()) && ctk_db_begin(db, &err) == 0) {
 		if (ctk_run_insert(db, &run, &m.run_id, &err) == 0) {
 			for (int k = 0; k < m.ndone; k++)
 				m.done[k].run_id = m.run_id;
-			ctk_db_begin(db, &err);
-			if (ctk_marks_store(&m, db, &err) == 0)
-				ctk_db_commit(db, &err);
-			else
-				ctk_db_rollback(db);
+			ctk_marks_store(&m, db, &err);
 		}
-		ctk_db_close(db);
+		ctk_db_rollback(db);
 	}
 	ctk_marks_release(&m);
 	return 0;
