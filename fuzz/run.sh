@@ -29,19 +29,22 @@ for f in "$root"/fuzz/fuzz_*.c; do
 		done ;;
 	fuzz_time)
 		printf '2025/07/26 23:32:09.703' > "$corpus/a"; printf '2023-03-14T00:30Z' > "$corpus/b"
-		printf '1753572729.703' > "$corpus/c"; printf '2025-07-27T01:32:09+02:00' > "$corpus/d" ;;
+		printf '1753572729.703' > "$corpus/c"; printf '2025-07-27T01:32:09+02:00' > "$corpus/d"
+		printf '9999-12-31T00:30Z' > "$corpus/e" ;;
 	fuzz_intensity)
 		for s in "$data"/electricitymaps/*.csv "$data"/watttime-vessim/*.csv "$root"/tests/data/eds-*.json; do
 			[ -f "$s" ] && head -c 4096 "$s" > "$corpus/$(basename "$s")"
 		done
 		for s in "$data"/electricitymaps/*.json "$data"/uk-carbon-intensity-api/nmpowell-national-pt24h/*.json; do
 			[ -f "$s" ] && head -c 65536 "$s" > "$corpus/$(basename "$s")"
-		done ;;
+		done
+		for s in "$root"/tests/data/fuzz/intensity/*; do [ -f "$s" ] && cp "$s" "$corpus/"; done ;;
 	fuzz_json)
 		for s in "$data"/electricitymaps/*.json "$data"/uk-carbon-intensity-api/nmpowell-national-pt24h/*.json; do
 			[ -f "$s" ] && head -c 65536 "$s" > "$corpus/$(basename "$s")"
 		done
 		printf '{"components":{"gpu":{"count":4},"cpu":{"count":2}}}' > "$corpus/ct-config"
+		for s in "$root"/tests/data/fuzz/json/*; do [ -f "$s" ] && cp "$s" "$corpus/"; done
 		printf '{"gpu":"Simulated","gpus":2,"interval_ms":20,"rounds":10,"markers_rejected":0}' > "$corpus/collect-config" ;;
 	fuzz_markers)
 		printf 'epoch-start\nepoch-end items=32\n' > "$corpus/a"

@@ -47,11 +47,15 @@ ok "... the readings of the flushes before are there" test "$(sql f.db 'SELECT s
 # another writer holds the lock for 2.5 s at a 2 ms interval: 1250 rounds
 # overflow the 1024-reading buffers; the overflow is dropped and counted,
 # the rest stored once the lock is gone: stored + lost = every reading
-ctk collect --interval 2ms --quiet --db l.db -- sh -c 'sleep 3.5; exit 6' 2>err.txt &
+# (the command starts once the run is stored, and ends 1.2 s after the lock
+# is gone, so the last flushes succeed whatever the machine's load)
+ctk collect --interval 2ms --quiet --db l.db -- sh -c 'touch started
+	while [ ! -f released ]; do sleep 0.05; done; sleep 1.2; exit 6' 2>err.txt &
 pid=$!
-sleep 0.5
+i=0; while [ ! -f started ] && [ $i -lt 200 ]; do sleep 0.02; i=$((i + 1)); done
 python3 -c 'import sqlite3, time
-c = sqlite3.connect("l.db", isolation_level=None); c.execute("BEGIN IMMEDIATE"); time.sleep(2.5); c.execute("COMMIT")'
+c = sqlite3.connect("l.db", isolation_level=None); c.execute("BEGIN IMMEDIATE"); time.sleep(2.5); c.execute("COMMIT")
+open("released", "w").close()'
 wait $pid; is "locked store mid-run: the command's exit status" $? 6
 lost=$(sql l.db "SELECT json_extract(config_json, '$.readings_lost') FROM runs")
 rounds=$(sql l.db "SELECT json_extract(config_json, '$.rounds') FROM runs")

@@ -41,11 +41,11 @@ after"
 is "integrity_check (regex run)" "$(sql k2.db 'PRAGMA integrity_check')" ok
 
 # 20 trials killed at random moments (half in 0-1 s: while the store is
-# created, before the first flush; half in 1.7-2.5 s: between flushes or
+# created, before the first flush; half in 2.0-2.8 s: between flushes or
 # during one), 5 at a time: each store opens and passes
 # integrity_check, holds the readings of every flush older than 1.5 s before
 # the kill, and each command keeps running
-delays=$(python3 -c 'import random; print(" ".join("%.3f" % random.uniform(*((0, 1) if i % 2 else (1.7, 2.5))) for i in range(20)))')
+delays=$(python3 -c 'import random; print(" ".join("%.3f" % random.uniform(*((0, 1) if i % 2 else (2.0, 2.8))) for i in range(20)))')
 # CTK_KILL_DELAYS="d1 d2 …" replays a failed draw
 delays=${CTK_KILL_DELAYS:-$delays}
 echo "# kill delays: $delays"
@@ -53,7 +53,7 @@ trial=0
 for d in $delays; do
 	trial=$((trial + 1))
 	(
-		ctk collect --interval 20ms --quiet --db t$trial.db -- sh -c "sleep 3; echo alive > alive$trial.txt" 2>/dev/null &
+		ctk collect --interval 20ms --quiet --db t$trial.db -- sh -c "sleep 3.5; echo alive > alive$trial.txt" 2>/dev/null &
 		p=$!
 		sleep "$d"
 		date +%s%N > kill$trial.txt
@@ -109,7 +109,7 @@ EOF
 is "20 random kills: every store passes integrity_check" "$(sed -n 1p trials.txt)" ""
 is "20 random kills: readings of every flush older than 1.5 s there" "$(sed -n 2p trials.txt)" ""
 is "20 random kills: every command kept running" "$(sed -n 3p trials.txt)" ""
-ok "20 random kills: $(sed -n 4p trials.txt) killed after a flush" test "$(sed -n 4p trials.txt)" -ge 8
+ok "20 random kills: $(sed -n 4p trials.txt) killed after a flush" test "$(sed -n 4p trials.txt)" -ge 5
 # a store killed while its schema was made is empty: ctk opens and uses it
 fresh_bad=""
 for f in $(sed -n 5p trials.txt); do

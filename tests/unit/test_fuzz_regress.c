@@ -1,7 +1,8 @@
 /* Inputs the fuzzers (fuzz/) once broke ctk with, replayed through the same
  * code under the suite's sanitizers: tests/data/fuzz/json/ (runs.config_json
  * of a carbontracker run read by ctk_carbontracker_recompute: a device count
- * of 1e300 was cast to int, UB). */
+ * of 1e300 was cast to int, UB) and tests/data/fuzz/intensity/ (every
+ * intensity format: a time in year 9999 overflowed int64 nanoseconds, UB). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,6 +18,13 @@
 #include "analyze/intensity_formats.h"
 #include "common/db.h"
 #include "common/store.h"
+#include "common/time.h"
+
+static void quiet(void *ctx, const char *msg)
+{
+	(void)ctx;
+	(void)msg;
+}
 
 static char *slurp(const char *path)
 {
@@ -81,10 +89,69 @@ static void json_config_counts(void **state)
 	assert_true(seen >= 2);
 }
 
+/* times outside int64 nanoseconds are an error, not an overflow */
+static void time_range(void **state)
+{
+	struct ctk_error err;
+	int64_t t;
+
+	(void)state;
+	assert_int_equal(ctk_time_parse("9999-12-31T00:30Z", NULL, &t, &err), CTK_EINPUT);
+	assert_non_null(strstr(err.msg, "out of range"));
+	assert_int_equal(ctk_time_parse("0001-01-01T00:00Z", NULL, &t, &err), CTK_EINPUT);
+	assert_int_equal(ctk_time_parse("2262-04-12T00:00Z", NULL, &t, &err), CTK_EINPUT);
+	assert_int_equal(ctk_time_parse("2261-12-31T23:59:59.999999999Z", NULL, &t, &err), 0);
+	assert_int_equal(ctk_time_parse("1678-01-01T00:00Z", NULL, &t, &err), 0);
+	assert_true(t < 0);
+}
+
+/* every intensity format (and sniffing) on the saved inputs: an error or
+ * a result, never UB (the suite runs under UBSan) */
+static void intensity_inputs(void **state)
+{
+	char dir[4096];
+	const char *root = getenv("CTK_ROOT");
+	DIR *d;
+	struct dirent *e;
+	int seen = 0;
+	struct ctk_tz tz;
+	struct ctk_error err;
+
+	(void)state;
+	assert_int_equal(ctk_tz_parse("UTC", &tz, &err), 0);
+	snprintf(dir, sizeof dir, "%s/tests/data/fuzz/intensity", root ? root : ".");
+	assert_non_null(d = opendir(dir));
+	while ((e = readdir(d))) {
+		char path[4200];
+		sqlite3 *db = NULL;
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+		assert_int_equal(ctk_db_open(":memory:", CTK_DB_CREATE, &db, &err), 0);
+		for (int z = 0; z < 2; z++) {
+			struct ctk_ci_opts o = {.tz = &tz, .warn = quiet, .zone = z ? "DE" : NULL};
+			for (int i = -1; i < 0 || ctk_ci_formats[i]; i++) {
+				int64_t points = 0;
+				int series = 0;
+				const struct ctk_ci_format *used = NULL;
+				assert_int_equal(ctk_db_begin(db, &err), 0);
+				ctk_ci_import_path(db, i < 0 ? NULL : ctk_ci_formats[i], path, &o, &used, &points, &series, &err);
+				ctk_db_rollback(db);
+			}
+		}
+		ctk_db_close(db);
+		seen++;
+	}
+	closedir(d);
+	assert_true(seen >= 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(json_config_counts),
+		cmocka_unit_test(time_range),
+		cmocka_unit_test(intensity_inputs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
