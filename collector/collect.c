@@ -457,7 +457,7 @@ static int flush(struct collector *c, int final, struct ctk_error *err)
 
 	if ((rc = ctk_db_begin(c->db, err)))
 		goto fail;
-	/* readings stay buffered until the commit: a failed flush loses none */
+	/* readings and windows stay buffered until the commit: a failed flush loses none */
 	if ((rc = ctk_sample_writer_write(c->w, err)) || (rc = ctk_marks_store(&c->marks, c->db, err)))
 		goto fail;
 	if (final) {
@@ -470,6 +470,7 @@ static int flush(struct collector *c, int final, struct ctk_error *err)
 	if (rc || (rc = ctk_db_commit(c->db, err)))
 		goto fail;
 	ctk_sample_writer_committed(c->w);
+	ctk_marks_committed(&c->marks);
 	free(cfg);
 	if (mono_ns() - t0 > c->flush_max_ns)
 		c->flush_max_ns = mono_ns() - t0;

@@ -176,11 +176,15 @@ int ctk_marks_store(struct ctk_marks *m, sqlite3 *db, struct ctk_error *err)
 		if (rc)
 			return rc;
 	}
+	return 0;
+}
+
+void ctk_marks_committed(struct ctk_marks *m)
+{
 	for (int i = 0; i < m->ndone; i++)
 		free((char *)m->done[i].name);
 	m->stored += m->ndone;
 	m->ndone = 0;
-	return 0;
 }
 
 void ctk_marks_release(struct ctk_marks *m)

@@ -41,9 +41,11 @@ int ctk_marks_apply(struct ctk_marks *m, const char *line, int64_t t_ns, char *r
  * number closed. */
 int ctk_marks_close_all(struct ctk_marks *m, int64_t t_ns);
 
-/* Insert the closed windows (inside the caller's transaction). On success
- * they are forgotten; on failure they are kept for the next try. */
+/* Insert the closed windows (inside the caller's transaction). They are
+ * kept until the caller's commit succeeded and it calls
+ * ctk_marks_committed(), so a rolled-back flush loses none. */
 int ctk_marks_store(struct ctk_marks *m, sqlite3 *db, struct ctk_error *err);
+void ctk_marks_committed(struct ctk_marks *m);
 
 void ctk_marks_release(struct ctk_marks *m);
 

@@ -22,6 +22,8 @@
 #include "collector/gpusel.h"
 #include "collector/markers.h"
 #include "collector/tee.h"
+#include "common/db.h"
+#include "common/store.h"
 #include "common/util.h"
 
 static void gpusel_values(void **state)
@@ -254,6 +256,36 @@ static void marker_server_counts_junk(void **state)
 	ctk_marks_release(&m);
 }
 
+/* Windows stored in a flush that is rolled back are kept for the next one */
+static void marker_store_until_commit(void **state)
+{
+	struct ctk_marks m = {0};
+	struct ctk_error err;
+	struct ctk_run run = {.source = "collector"};
+	sqlite3 *db = NULL;
+	char reply[300];
+
+	(void)state;
+	assert_int_equal(ctk_db_open(":memory:", CTK_DB_CREATE, &db, &err), 0);
+	assert_int_equal(ctk_run_insert(db, &run, &m.run_id, &err), 0);
+	assert_int_equal(ctk_marks_apply(&m, "epoch-start", 100, reply, sizeof reply), 0);
+	assert_int_equal(ctk_marks_apply(&m, "epoch-end items=3", 200, reply, sizeof reply), 0);
+	assert_int_equal(ctk_db_begin(db, &err), 0);
+	assert_int_equal(ctk_marks_store(&m, db, &err), 0);
+	ctk_db_rollback(db); /* the commit failed */
+	assert_int_equal(m.ndone, 1);
+	assert_int_equal(ctk_db_count(db, "windows"), 0);
+	assert_int_equal(ctk_db_begin(db, &err), 0);
+	assert_int_equal(ctk_marks_store(&m, db, &err), 0);
+	assert_int_equal(ctk_db_commit(db, &err), 0);
+	ctk_marks_committed(&m);
+	assert_int_equal(m.ndone, 0);
+	assert_int_equal(m.stored, 1);
+	assert_int_equal(ctk_db_count(db, "windows"), 1);
+	ctk_marks_release(&m);
+	ctk_db_close(db);
+}
+
 static void tee_passes_through(void **state)
 {
 	regex_t re;
@@ -315,6 +347,7 @@ int main(void)
 		cmocka_unit_test(marker_socket_roundtrip),
 		cmocka_unit_test(marker_peer_and_text),
 		cmocka_unit_test(marker_server_counts_junk),
+		cmocka_unit_test(marker_store_until_commit),
 		cmocka_unit_test(tee_passes_through),
 		cmocka_unit_test(db_path_expansion),
 	};
