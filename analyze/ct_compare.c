@@ -74,7 +74,8 @@ static int load_readings(sqlite3 *db, int64_t device_id, struct ctk_reading **ou
 	return 0;
 }
 
-/* Device count of component `kind` in the run's config_json (1 if unknown). */
+/* Device count of component `kind` in the run's config_json (1 if unknown
+ * or not a plausible count, 1..65536). */
 static int component_count(const char *config, const char *kind)
 {
 	cJSON *j = config ? cJSON_Parse(config) : NULL;
@@ -83,7 +84,8 @@ static int component_count(const char *config, const char *kind)
 	if (j) {
 		cJSON *c = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(j, "components"), kind);
 		cJSON *cnt = cJSON_GetObjectItemCaseSensitive(c, "count");
-		if (cJSON_IsNumber(cnt) && cnt->valuedouble >= 1)
+		/* bounded before the cast: 1e300 devices is no count (UB found by fuzz/fuzz_json.c) */
+		if (cJSON_IsNumber(cnt) && cnt->valuedouble >= 1 && cnt->valuedouble <= 65536)
 			n = (int)cnt->valuedouble;
 	}
 	cJSON_Delete(j);

@@ -106,7 +106,9 @@ struct ctk_ci_format {
 	const char *name;
 	const char *summary;
 	/* 0..100: how sure this format is that the input is its own, from the
-	 * first bytes (head, n) of the input */
+	 * first bytes (head, n) of the input; head[n] must be '\0' (sniffers
+	 * use string functions: fuzz/fuzz_intensity.c found an overread
+	 * when a caller passed unterminated bytes) */
 	int (*sniff)(const char *head, size_t n);
 	/* a streamed file (CSV); NULL for formats that parse a buffer */
 	int (*import_file)(struct ctk_ci_sink *k, const char *path, struct ctk_error *err);

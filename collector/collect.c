@@ -55,6 +55,8 @@ struct collector {
 	int simulated;
 	/* loop state */
 	int64_t rounds, misses, store_failures, readings_lost;
+	int64_t flush_max_ns;    /* longest flush (store transaction), for config_json */
+	int64_t fail_streak, fail_streak_max; /* flushes failed in a row (readings kept back) */
 	int64_t first_ns, last_ns;
 	int has_first;
 	int64_t backoff_cap;     /* ticks */
@@ -310,6 +312,11 @@ static char *config_json(struct collector *c, int final)
 	if (final) {
 		cJSON_AddNumberToObject(j, "rounds", (double)c->rounds);
 		cJSON_AddNumberToObject(j, "deadline_misses", (double)c->misses);
+		cJSON_AddNumberToObject(j, "markers_rejected", (double)c->server.rejected);
+		cJSON_AddNumberToObject(j, "flush_max_ms", (double)c->flush_max_ns / 1e6);
+		cJSON_AddNumberToObject(j, "store_failures", (double)c->store_failures);
+		cJSON_AddNumberToObject(j, "store_failures_in_a_row", (double)c->fail_streak_max);
+		cJSON_AddNumberToObject(j, "readings_lost", (double)c->readings_lost);
 	}
 	s = cJSON_PrintUnformatted(j);
 	cJSON_Delete(j);
@@ -463,10 +470,12 @@ static int flush(struct collector *c, int final, struct ctk_error *err)
 {
 	int rc;
 	char *cfg = NULL;
+	int64_t t0 = mono_ns();
 
 	if ((rc = ctk_db_begin(c->db, err)))
 		goto fail;
-	if ((rc = ctk_sample_writer_flush(c->w, err)) || (rc = ctk_marks_store(&c->marks, c->db, err)))
+	/* readings and windows stay buffered until the commit: a failed flush loses none */
+	if ((rc = ctk_sample_writer_write(c->w, err)) || (rc = ctk_marks_store(&c->marks, c->db, err)))
 		goto fail;
 	if (final) {
 		cfg = config_json(c, 1);
@@ -477,11 +486,20 @@ static int flush(struct collector *c, int final, struct ctk_error *err)
 	}
 	if (rc || (rc = ctk_db_commit(c->db, err)))
 		goto fail;
+	ctk_sample_writer_committed(c->w);
+	ctk_marks_committed(&c->marks);
 	free(cfg);
+	if (mono_ns() - t0 > c->flush_max_ns)
+		c->flush_max_ns = mono_ns() - t0;
+	c->fail_streak = 0;
 	return 0;
 fail:
 	free(cfg);
 	ctk_db_rollback(c->db);
+	if (mono_ns() - t0 > c->flush_max_ns)
+		c->flush_max_ns = mono_ns() - t0;
+	if (++c->fail_streak > c->fail_streak_max)
+		c->fail_streak_max = c->fail_streak;
 	if (!c->store_failures++ || final)
 		warnf(c, "store: %s (sampling goes on; the command is not affected)", err->msg);
 	return rc;
@@ -807,7 +825,7 @@ static int start_child(struct collector *c, const sigset_t *oldmask, struct ctk_
 		struct sigaction sa;
 		memset(&sa, 0, sizeof sa);
 		sa.sa_handler = SIG_DFL;
-		int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGCHLD, SIGPIPE};
+		int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGCHLD, SIGPIPE, SIGXFSZ};
 		for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
 			sigaction(sigs[i], &sa, NULL);
 		sigprocmask(SIG_SETMASK, oldmask, NULL);
@@ -845,7 +863,7 @@ int ctk_collect(const struct ctk_collect_opts *o, struct ctk_collect_result *res
 	struct collector *c = calloc(1, sizeof(*c));
 	char dbpath[4096];
 	int sp[2] = {-1, -1}, rc;
-	struct sigaction sa, old[5];
+	struct sigaction sa, old[5], xfsz, old_xfsz;
 	const int sigs[5] = {SIGINT, SIGTERM, SIGHUP, SIGCHLD, SIGPIPE};
 	sigset_t oldmask;
 	int handlers = 0;
@@ -855,6 +873,11 @@ int ctk_collect(const struct ctk_collect_opts *o, struct ctk_collect_result *res
 	memset(res, 0, sizeof(*res));
 	if (!c)
 		return ctk_failf(err, CTK_ENOMEM, "out of memory");
+	/* a file-size limit (a full disk) is an error the store reports, not
+	 * the collector's death (the command gets SIG_DFL back) */
+	memset(&xfsz, 0, sizeof xfsz);
+	xfsz.sa_handler = SIG_IGN;
+	sigaction(SIGXFSZ, &xfsz, &old_xfsz);
 	c->o = o;
 	c->server.lfd = -1;
 	c->child = -1;
@@ -984,8 +1007,13 @@ int ctk_collect(const struct ctk_collect_opts *o, struct ctk_collect_result *res
 		*status = 128 + SIGTERM;
 		res->budget_stopped = 1;
 	}
+	if (c->server.rejected)
+		warnf(c, "%lld marker request(s) refused, %lld of them from another user (markers_rejected in the run's config)",
+		      (long long)c->server.rejected, (long long)c->server.rejected_peer);
 	if (flush(c, 1, err)) {
 		rc = 0; /* already reported; the command's status wins */
+		warnf(c, "the store failed at the end: %lld buffered reading(s) not stored, %lld dropped before (buffer full)",
+		      (long long)ctk_sample_writer_pending(c->w), (long long)c->readings_lost);
 	}
 summary:
 	res->run_id = c->run_id;
@@ -1017,6 +1045,7 @@ out:
 			ctk_tee_parent_close(&c->tee);
 		ctk_tee_finish(&c->tee);
 	}
+	sigaction(SIGXFSZ, &old_xfsz, NULL);
 	if (handlers)
 		for (int i = 0; i < 5; i++)
 			sigaction(sigs[i], &old[i], NULL);

@@ -188,11 +188,15 @@ int ctk_marks_store(struct ctk_marks *m, sqlite3 *db, struct ctk_error *err)
 		if (rc)
 			return rc;
 	}
+	return 0;
+}
+
+void ctk_marks_committed(struct ctk_marks *m)
+{
 	for (int i = 0; i < m->ndone; i++)
 		free((char *)m->done[i].name);
 	m->stored += m->ndone;
 	m->ndone = 0;
-	return 0;
 }
 
 void ctk_marks_release(struct ctk_marks *m)
@@ -306,49 +310,112 @@ static void answer(int fd, const char *reply)
 	}
 }
 
+int ctk_mark_peer_ok(const struct ucred *peer, uid_t self)
+{
+	/* the uid only: a peer in another PID namespace has pid 0 */
+	return peer && peer->uid == self;
+}
+
+int ctk_mark_line_ok(const char *line, size_t len)
+{
+	if (len && line[len - 1] == '\r')
+		len--;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)line[i];
+		if ((ch < 0x20 && ch != '\t') || ch >= 0x7f)
+			return 0;
+	}
+	return 1;
+}
+
+static void reject(struct ctk_mark_server *s, int i, const char *why)
+{
+	answer(s->c[i].fd, why);
+	s->rejected++;
+	drop_client(s, i);
+}
+
+/* A new connection: same uid only, and a free slot (one idle for 1 s or
+ * more is given up to make room). Returns 1 when it was kept. */
+static int admit(struct ctk_mark_server *s, int fd, int64_t now)
+{
+	struct ucred cr;
+	socklen_t len = sizeof cr;
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &len) || len != sizeof cr ||
+	    !ctk_mark_peer_ok(&cr, geteuid())) {
+		answer(fd, "error: permission denied (another user)");
+		close(fd);
+		s->rejected++;
+		s->rejected_peer++;
+		return 0;
+	}
+	if (s->nc == CTK_MARK_MAX_CLIENTS) {
+		int old = 0;
+		for (int i = 1; i < s->nc; i++)
+			if (s->c[i].seen_ns < s->c[old].seen_ns)
+				old = i;
+		if (now - s->c[old].seen_ns < CTK_NS_PER_S) {
+			answer(fd, "error: too many clients");
+			close(fd);
+			s->rejected++;
+			return 0;
+		}
+		reject(s, old, "error: idle for too long");
+	}
+	s->c[s->nc].fd = fd;
+	s->c[s->nc].seen_ns = now;
+	s->c[s->nc++].len = 0;
+	return 1;
+}
+
 void ctk_mark_server_serve(struct ctk_mark_server *s, struct ctk_marks *m)
 {
 	char reply[300];
+	int64_t now = ctk_now_ns();
 
 	if (s->lfd < 0)
 		return;
-	for (;;) {
-		int fd = accept4(s->lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-		if (fd < 0)
-			break;
-		if (s->nc == CTK_MARK_MAX_CLIENTS) {
-			answer(fd, "error: too many clients");
-			close(fd);
-			continue;
-		}
-		s->c[s->nc].fd = fd;
-		s->c[s->nc++].len = 0;
-	}
 	for (int i = 0; i < s->nc; i++) {
-		ssize_t n = recv(s->c[i].fd, s->c[i].buf + s->c[i].len, sizeof s->c[i].buf - 1 - (size_t)s->c[i].len, 0);
-		int64_t t_ns;
+		ssize_t got = recv(s->c[i].fd, s->c[i].buf + s->c[i].len, sizeof s->c[i].buf - 1 - (size_t)s->c[i].len, 0);
 		char *nl;
-		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		if (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
 			continue;
-		if (n <= 0) {
+		if (got <= 0) {
 			drop_client(s, i--);
 			continue;
 		}
-		t_ns = ctk_now_ns();
-		s->c[i].len += (int)n;
+		s->c[i].seen_ns = now = ctk_now_ns();
+		s->c[i].len += (int)got;
 		s->c[i].buf[s->c[i].len] = '\0';
-		while ((nl = strchr(s->c[i].buf, '\n'))) {
+		int bad = 0;
+		/* memchr, not strchr: a NUL byte must not hide the newline */
+		while ((nl = memchr(s->c[i].buf, '\n', (size_t)s->c[i].len))) {
+			size_t ll = (size_t)(nl - s->c[i].buf);
+			if (!ctk_mark_line_ok(s->c[i].buf, ll)) {
+				bad = 1;
+				break;
+			}
 			*nl = '\0';
-			ctk_marks_apply(m, s->c[i].buf, t_ns, reply, sizeof reply);
+			if (ctk_marks_apply(m, s->c[i].buf, now, reply, sizeof reply))
+				s->rejected++;
 			answer(s->c[i].fd, reply);
-			int rest = s->c[i].len - (int)(nl + 1 - s->c[i].buf);
+			int rest = s->c[i].len - (int)(ll + 1);
 			memmove(s->c[i].buf, nl + 1, (size_t)rest + 1);
 			s->c[i].len = rest;
 		}
-		if (s->c[i].len == (int)sizeof s->c[i].buf - 1) {
-			answer(s->c[i].fd, "error: request too long");
-			drop_client(s, i--);
-		}
+		if (bad || !ctk_mark_line_ok(s->c[i].buf, (size_t)s->c[i].len))
+			reject(s, i--, "error: not a text request");
+		else if (s->c[i].len == (int)sizeof s->c[i].buf - 1)
+			reject(s, i--, "error: request too long");
+	}
+	/* new clients after the reads, which freed the slots of those gone;
+	 * at most 4 × the slots per call: a connection flood cannot spin us */
+	for (int k = 0; k < 4 * CTK_MARK_MAX_CLIENTS; k++) {
+		int fd = accept4(s->lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd < 0)
+			break;
+		admit(s, fd, now);
 	}
 }
 

@@ -11,6 +11,8 @@
 
 #include <poll.h>
 #include <sqlite3.h>
+#include <sys/socket.h>
+#include <sys/types.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -43,19 +45,36 @@ int ctk_marks_apply(struct ctk_marks *m, const char *line, int64_t t_ns, char *r
  * number closed. */
 int ctk_marks_close_all(struct ctk_marks *m, int64_t t_ns);
 
-/* Insert the closed windows (inside the caller's transaction). On success
- * they are forgotten; on failure they are kept for the next try. */
+/* Insert the closed windows (inside the caller's transaction). They are
+ * kept until the caller's commit succeeded and it calls
+ * ctk_marks_committed(), so a rolled-back flush loses none. */
 int ctk_marks_store(struct ctk_marks *m, sqlite3 *db, struct ctk_error *err);
+void ctk_marks_committed(struct ctk_marks *m);
 
 void ctk_marks_release(struct ctk_marks *m);
 
-/* The socket server: a listening socket plus connected clients. */
+/* The socket server: a listening socket plus connected clients. Hostile
+ * input never stops it: a request that is refused (unknown or malformed
+ * marker, a line over 255 bytes, bytes that are not printable text such as
+ * NUL, a client over CTK_MARK_MAX_CLIENTS, a peer of another uid) is
+ * answered "error: …" when possible, counted in `rejected`, and the
+ * offending connection is closed (except for a malformed marker). */
 struct ctk_mark_server {
 	int lfd;
 	char dir[96], path[128];  /* private directory and socket path */
-	struct { int fd; int len; char buf[256]; } c[CTK_MARK_MAX_CLIENTS];
+	struct { int fd; int len; int64_t seen_ns; char buf[256]; } c[CTK_MARK_MAX_CLIENTS];
 	int nc;
+	int64_t rejected;         /* requests and connections refused */
+	int64_t rejected_peer;    /* … of which connections from another uid */
 };
+
+/* May a peer with these credentials (SO_PEERCRED) send markers to a server
+ * running as uid self? Only the same uid may. */
+int ctk_mark_peer_ok(const struct ucred *peer, uid_t self);
+
+/* Is this request line (len bytes, no newline) printable text: no NUL or
+ * other control byte except tab and a final CR, no byte >= 0x7f? */
+int ctk_mark_line_ok(const char *line, size_t len);
 
 /* Listen on path (mode 0600), or in a fresh private directory when path is
  * NULL (/run/user/UID or $TMPDIR or /tmp: ctk-XXXXXX/socket). */
@@ -64,7 +83,8 @@ int ctk_mark_server_open(struct ctk_mark_server *s, const char *path, struct ctk
 /* Fill pollfds (at most 1 + CTK_MARK_MAX_CLIENTS) and return how many. */
 int ctk_mark_server_pollfds(const struct ctk_mark_server *s, struct pollfd *p);
 
-/* Accept, read and answer whatever is ready (non-blocking). */
+/* Accept, read and answer whatever is ready (non-blocking; a bounded
+ * amount of work per call so a flood cannot hold up the sampling loop). */
 void ctk_mark_server_serve(struct ctk_mark_server *s, struct ctk_marks *m);
 
 /* Close everything and remove the socket (and the directory it made). */

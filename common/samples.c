@@ -218,7 +218,7 @@ static struct dev_buf *find_dev(struct ctk_sample_writer *w, int64_t device_id)
 	return b;
 }
 
-static int write_chunk(struct ctk_sample_writer *w, struct dev_buf *b, struct ctk_error *err)
+static int write_chunk(struct ctk_sample_writer *w, struct dev_buf *b, int clear, struct ctk_error *err)
 {
 	size_t len;
 	int rc;
@@ -237,7 +237,8 @@ static int write_chunk(struct ctk_sample_writer *w, struct dev_buf *b, struct ct
 	sqlite3_reset(w->ins);
 	if (rc != SQLITE_DONE)
 		return ctk_db_fail(w->db, err, "store readings");
-	b->n = 0;
+	if (clear)
+		b->n = 0;
 	return 0;
 }
 
@@ -254,7 +255,7 @@ int ctk_sample_append(struct ctk_sample_writer *w, int64_t device_id, const char
 		return ctk_failf(err, CTK_EINPUT, "time goes backwards (%.3f s before the previous reading of this device)",
 				 (double)(b->last_ns - r->t_ns) / 1e9);
 	if (b->n > 0 && (b->n == w->max_n || strcmp(b->signal, signal))) {
-		int rc = write_chunk(w, b, err);
+		int rc = write_chunk(w, b, 1, err);
 		if (rc)
 			return rc;
 	}
@@ -270,11 +271,36 @@ int ctk_sample_append(struct ctk_sample_writer *w, int64_t device_id, const char
 int ctk_sample_writer_flush(struct ctk_sample_writer *w, struct ctk_error *err)
 {
 	for (int i = 0; i < w->ndev; i++) {
-		int rc = write_chunk(w, &w->dev[i], err);
+		int rc = write_chunk(w, &w->dev[i], 1, err);
 		if (rc)
 			return rc;
 	}
 	return 0;
+}
+
+int ctk_sample_writer_write(struct ctk_sample_writer *w, struct ctk_error *err)
+{
+	for (int i = 0; i < w->ndev; i++) {
+		int rc = write_chunk(w, &w->dev[i], 0, err);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+void ctk_sample_writer_committed(struct ctk_sample_writer *w)
+{
+	for (int i = 0; i < w->ndev; i++)
+		w->dev[i].n = 0;
+}
+
+int64_t ctk_sample_writer_pending(const struct ctk_sample_writer *w)
+{
+	int64_t n = 0;
+
+	for (int i = 0; i < w->ndev; i++)
+		n += w->dev[i].n;
+	return n;
 }
 
 int64_t ctk_sample_writer_count(const struct ctk_sample_writer *w)

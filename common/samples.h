@@ -44,6 +44,16 @@ int ctk_sample_append(struct ctk_sample_writer *w, int64_t device_id, const char
 /* Write every partly filled chunk (call inside the caller's transaction). */
 int ctk_sample_writer_flush(struct ctk_sample_writer *w, struct ctk_error *err);
 
+/* For a caller whose transaction may fail (the collector): write every
+ * partly filled chunk but keep the readings buffered until the caller's
+ * commit succeeded and it calls ctk_sample_writer_committed(). After a
+ * rollback the next write stores them again, none lost, none twice. */
+int ctk_sample_writer_write(struct ctk_sample_writer *w, struct ctk_error *err);
+void ctk_sample_writer_committed(struct ctk_sample_writer *w);
+
+/* Readings buffered, not yet stored. */
+int64_t ctk_sample_writer_pending(const struct ctk_sample_writer *w);
+
 /* Readings appended so far, all devices. */
 int64_t ctk_sample_writer_count(const struct ctk_sample_writer *w);
 

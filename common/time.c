@@ -223,6 +223,11 @@ int ctk_time_parse(const char *s, struct ctk_tz *tz, int64_t *t_ns, struct ctk_e
 		if (tz->kind == CTK_TZ_IANA && iana_offset(tz, local_s, &off))
 			return ctk_failf(err, CTK_EINPUT, "'%s': cannot convert from zone '%s'", s, tz->name);
 	}
+	/* int64 nanoseconds end in 1677 and 2262 (year 9999 overflowed: UB
+	 * found by fuzz/fuzz_intensity.c) */
+	if (local_s - off > (INT64_MAX - CTK_NS_PER_S) / CTK_NS_PER_S ||
+	    local_s - off < (INT64_MIN + CTK_NS_PER_S) / CTK_NS_PER_S)
+		return ctk_failf(err, CTK_EINPUT, "'%s': out of range (years 1678 to 2261)", s);
 	*t_ns = (local_s - off) * CTK_NS_PER_S + frac;
 	return 0;
 bad:

@@ -10,10 +10,15 @@ out=$root/build/fuzz
 mkdir -p "$out"
 cflags="-g -O1 -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE -I$root -fsanitize=fuzzer,address,undefined $(pkg-config --cflags sqlite3 libcjson libcurl cairo)"
 libs="$(pkg-config --libs sqlite3 libcjson libcurl cairo) -lcsv -ldl -lm -lpthread"
-srcs="$(ls "$root"/common/*.c) $root/build/gen/schema_sql.c $(ls "$root"/analyze/*.c | grep -v '/main.c$')"
+srcs="$(ls "$root"/common/*.c) $root/build/gen/schema_sql.c $(ls "$root"/analyze/*.c | grep -v '/main.c$') $root/collector/markers.c"
+data=$root/../shared/data
+# FUZZ_TARGETS="fuzz_json fuzz_markers": only these
 fail=0
 for f in "$root"/fuzz/fuzz_*.c; do
 	name=$(basename "$f" .c)
+	if [ -n "${FUZZ_TARGETS:-}" ]; then
+		case " $FUZZ_TARGETS " in *" $name "*) ;; *) continue ;; esac
+	fi
 	clang $cflags -o "$out/$name" "$f" $srcs $libs
 	corpus=$out/corpus-$name
 	mkdir -p "$corpus"
@@ -24,7 +29,27 @@ for f in "$root"/fuzz/fuzz_*.c; do
 		done ;;
 	fuzz_time)
 		printf '2025/07/26 23:32:09.703' > "$corpus/a"; printf '2023-03-14T00:30Z' > "$corpus/b"
-		printf '1753572729.703' > "$corpus/c"; printf '2025-07-27T01:32:09+02:00' > "$corpus/d" ;;
+		printf '1753572729.703' > "$corpus/c"; printf '2025-07-27T01:32:09+02:00' > "$corpus/d"
+		printf '9999-12-31T00:30Z' > "$corpus/e" ;;
+	fuzz_intensity)
+		for s in "$data"/electricitymaps/*.csv "$data"/watttime-vessim/*.csv "$root"/tests/data/eds-*.json; do
+			[ -f "$s" ] && head -c 4096 "$s" > "$corpus/$(basename "$s")"
+		done
+		for s in "$data"/electricitymaps/*.json "$data"/uk-carbon-intensity-api/nmpowell-national-pt24h/*.json; do
+			[ -f "$s" ] && head -c 65536 "$s" > "$corpus/$(basename "$s")"
+		done
+		for s in "$root"/tests/data/fuzz/intensity/*; do [ -f "$s" ] && cp "$s" "$corpus/"; done ;;
+	fuzz_json)
+		for s in "$data"/electricitymaps/*.json "$data"/uk-carbon-intensity-api/nmpowell-national-pt24h/*.json; do
+			[ -f "$s" ] && head -c 65536 "$s" > "$corpus/$(basename "$s")"
+		done
+		printf '{"components":{"gpu":{"count":4},"cpu":{"count":2}}}' > "$corpus/ct-config"
+		for s in "$root"/tests/data/fuzz/json/*; do [ -f "$s" ] && cp "$s" "$corpus/"; done
+		printf '{"gpu":"Simulated","gpus":2,"interval_ms":20,"rounds":10,"markers_rejected":0}' > "$corpus/collect-config" ;;
+	fuzz_markers)
+		printf 'epoch-start\nepoch-end items=32\n' > "$corpus/a"
+		printf 'begin warmup\nepoch-start 3\nend warmup items=4\nepoch-end 3\n' > "$corpus/b"
+		printf 'begin a\nbegin b\nend a\nepoch-start 1\nepoch-start 2\nend b items=1\n' > "$corpus/c" ;;
 	esac
 	echo "== $name ($secs s)"
 	if ! (cd "$out" && "./$name" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -max_len=65536 "$corpus" 2>"$out/$name.log"); then

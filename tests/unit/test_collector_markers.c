@@ -12,7 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <poll.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -20,6 +22,8 @@
 #include "collector/gpusel.h"
 #include "collector/markers.h"
 #include "collector/tee.h"
+#include "common/db.h"
+#include "common/store.h"
 #include "common/util.h"
 
 static void gpusel_values(void **state)
@@ -163,6 +167,125 @@ static void marker_socket_roundtrip(void **state)
 	ctk_marks_release(&m);
 }
 
+/* SO_PEERCRED check with fake credentials, and what counts as text */
+static void marker_peer_and_text(void **state)
+{
+	struct ucred me = {.pid = 42, .uid = 1000, .gid = 1000};
+	struct ucred other = {.pid = 42, .uid = 65534, .gid = 65534};
+	struct ucred root = {.pid = 42, .uid = 0, .gid = 0};
+	struct ucred nopid = {.pid = 0, .uid = 1000, .gid = 1000};
+
+	(void)state;
+	assert_true(ctk_mark_peer_ok(&me, 1000));
+	assert_false(ctk_mark_peer_ok(&other, 1000));
+	assert_false(ctk_mark_peer_ok(&root, 1000)); /* not even root */
+	assert_false(ctk_mark_peer_ok(&me, 0));
+	assert_true(ctk_mark_peer_ok(&root, 0));
+	assert_true(ctk_mark_peer_ok(&nopid, 1000)); /* another PID namespace: same user */
+	assert_false(ctk_mark_peer_ok(NULL, 1000));
+
+	assert_true(ctk_mark_line_ok("epoch-start 1", 13));
+	assert_true(ctk_mark_line_ok("begin\tx\r", 8));
+	assert_true(ctk_mark_line_ok("", 0));
+	assert_false(ctk_mark_line_ok("epoch\0start", 11));
+	assert_false(ctk_mark_line_ok("begin \x1b[2J", 10));
+	assert_false(ctk_mark_line_ok("begin caf\xc3\xa9", 11));
+	assert_false(ctk_mark_line_ok("a\rb", 3));
+	assert_false(ctk_mark_line_ok("\x7f", 1));
+}
+
+/* The server against junk from a real client: each refusal is counted,
+ * the connection closed, and a good marker after it still applied. */
+static void marker_server_counts_junk(void **state)
+{
+	struct ctk_mark_server srv;
+	struct ctk_marks m = {.run_id = 1};
+	struct ctk_error err;
+	pid_t pid;
+
+	(void)state;
+	assert_int_equal(ctk_mark_server_open(&srv, NULL, &err), 0);
+	pid = fork();
+	if (pid == 0) {
+		static const char *const junk[] = {"epoch-start\0x\n", "\x01\x02\xff\n", "nope\n", NULL};
+		static const size_t len[] = {14, 4, 5};
+		char big[1000], reply[300];
+		struct ctk_error e2;
+		int bad = 0;
+		for (int i = 0; junk[i]; i++) {
+			int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+			struct sockaddr_un a = {.sun_family = AF_UNIX};
+			snprintf(a.sun_path, sizeof a.sun_path, "%s", srv.path);
+			if (connect(fd, (struct sockaddr *)&a, sizeof a) || send(fd, junk[i], len[i], MSG_NOSIGNAL) < 0)
+				bad = 1;
+			ssize_t r = recv(fd, reply, sizeof reply - 1, 0);
+			if (r <= 0 || strncmp(reply, "error: ", 7))
+				bad = 1;
+			close(fd);
+		}
+		memset(big, 'x', sizeof big);
+		big[sizeof big - 1] = '\0';
+		int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+		struct sockaddr_un a = {.sun_family = AF_UNIX};
+		snprintf(a.sun_path, sizeof a.sun_path, "%s", srv.path);
+		if (connect(fd, (struct sockaddr *)&a, sizeof a))
+			bad = 1;
+		if (send(fd, big, sizeof big - 1, MSG_NOSIGNAL) < 0) {
+			/* closed while sending: fine */
+		}
+		ssize_t r = recv(fd, reply, sizeof reply - 1, 0);
+		if (r <= 0 || strncmp(reply, "error: request too long", 23))
+			bad = 1;
+		close(fd);
+		bad |= ctk_mark_send(srv.path, "epoch-start 2", 2000, reply, sizeof reply, &e2) != 0;
+		_exit(bad);
+	}
+	int st = -1;
+	for (int i = 0; i < 400 && waitpid(pid, &st, WNOHANG) == 0; i++) {
+		struct pollfd p[1 + CTK_MARK_MAX_CLIENTS];
+		int np = ctk_mark_server_pollfds(&srv, p);
+		poll(p, (nfds_t)np, 10);
+		ctk_mark_server_serve(&srv, &m);
+	}
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	assert_int_equal(srv.rejected, 4);
+	assert_int_equal(srv.rejected_peer, 0);
+	assert_true(m.epoch_open);
+	assert_int_equal(m.epoch_idx, 2);
+	ctk_mark_server_close(&srv);
+	ctk_marks_release(&m);
+}
+
+/* Windows stored in a flush that is rolled back are kept for the next one */
+static void marker_store_until_commit(void **state)
+{
+	struct ctk_marks m = {0};
+	struct ctk_error err;
+	struct ctk_run run = {.source = "collector"};
+	sqlite3 *db = NULL;
+	char reply[300];
+
+	(void)state;
+	assert_int_equal(ctk_db_open(":memory:", CTK_DB_CREATE, &db, &err), 0);
+	assert_int_equal(ctk_run_insert(db, &run, &m.run_id, &err), 0);
+	assert_int_equal(ctk_marks_apply(&m, "epoch-start", 100, reply, sizeof reply), 0);
+	assert_int_equal(ctk_marks_apply(&m, "epoch-end items=3", 200, reply, sizeof reply), 0);
+	assert_int_equal(ctk_db_begin(db, &err), 0);
+	assert_int_equal(ctk_marks_store(&m, db, &err), 0);
+	ctk_db_rollback(db); /* the commit failed */
+	assert_int_equal(m.ndone, 1);
+	assert_int_equal(ctk_db_count(db, "windows"), 0);
+	assert_int_equal(ctk_db_begin(db, &err), 0);
+	assert_int_equal(ctk_marks_store(&m, db, &err), 0);
+	assert_int_equal(ctk_db_commit(db, &err), 0);
+	ctk_marks_committed(&m);
+	assert_int_equal(m.ndone, 0);
+	assert_int_equal(m.stored, 1);
+	assert_int_equal(ctk_db_count(db, "windows"), 1);
+	ctk_marks_release(&m);
+	ctk_db_close(db);
+}
+
 static void tee_passes_through(void **state)
 {
 	regex_t re;
@@ -222,6 +345,9 @@ int main(void)
 		cmocka_unit_test(gpusel_values),
 		cmocka_unit_test(marker_protocol),
 		cmocka_unit_test(marker_socket_roundtrip),
+		cmocka_unit_test(marker_peer_and_text),
+		cmocka_unit_test(marker_server_counts_junk),
+		cmocka_unit_test(marker_store_until_commit),
 		cmocka_unit_test(tee_passes_through),
 		cmocka_unit_test(db_path_expansion),
 	};

@@ -118,6 +118,49 @@ static void test_writer_reader(void **state)
 	ctk_db_close(db);
 }
 
+/* The collector's flush: written inside a transaction that is rolled back,
+ * the readings stay buffered; written again and committed, each is stored
+ * exactly once. */
+static void test_write_until_commit(void **state)
+{
+	sqlite3 *db = open_mem();
+	struct ctk_error err = {0};
+	struct ctk_sample_writer *w = NULL;
+	int64_t run, a = add_device(db, &run), b;
+	struct ctk_device d = {.run_id = run, .kind = "cpu"};
+	(void)state;
+
+	assert_int_equal(ctk_device_insert(db, &d, &b, &err), 0);
+	assert_int_equal(ctk_sample_writer_new(db, 0, &w, &err), 0);
+	for (int i = 0; i < 30; i++) {
+		struct ctk_reading x = {.t_ns = INT64_C(1000000) * i, .power_mw = 1000 + i, .has_power = 1};
+		assert_int_equal(ctk_sample_append(w, i % 2 ? a : b, "power_instant", &x, &err), 0);
+	}
+	assert_int_equal(ctk_db_begin(db, &err), 0);
+	assert_int_equal(ctk_sample_writer_write(w, &err), 0);
+	ctk_db_rollback(db); /* e.g. the commit failed: disk full */
+	assert_int_equal(ctk_sample_writer_pending(w), 30);
+	assert_int_equal(ctk_db_count(db, "sample_chunks"), 0);
+	struct ctk_reading x = {.t_ns = INT64_C(1000000) * 40, .power_mw = 7, .has_power = 1};
+	assert_int_equal(ctk_sample_append(w, a, "power_instant", &x, &err), 0);
+	assert_int_equal(ctk_db_begin(db, &err), 0);
+	assert_int_equal(ctk_sample_writer_write(w, &err), 0);
+	assert_int_equal(ctk_db_commit(db, &err), 0);
+	ctk_sample_writer_committed(w);
+	assert_int_equal(ctk_sample_writer_pending(w), 0);
+	assert_int_equal(ctk_db_count(db, "sample_chunks"), 2);
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT sum(n) FROM sample_chunks", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(st, 0), 31);
+	sqlite3_finalize(st);
+	/* nothing buffered: a further write stores nothing twice */
+	assert_int_equal(ctk_sample_writer_write(w, &err), 0);
+	assert_int_equal(ctk_db_count(db, "sample_chunks"), 2);
+	ctk_sample_writer_free(w);
+	ctk_db_close(db);
+}
+
 static void test_bytes_per_reading(void **state)
 {
 	enum { N = 1024 };
@@ -139,7 +182,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_roundtrip), cmocka_unit_test(test_writer_reader),
-		cmocka_unit_test(test_bytes_per_reading),
+		cmocka_unit_test(test_bytes_per_reading), cmocka_unit_test(test_write_until_commit),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
