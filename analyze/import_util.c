@@ -62,38 +62,12 @@ int64_t ctk_imp_s_to_ns(double s)
 
 int ctk_imp_slurp(const char *path, char **buf, size_t *len, struct ctk_error *err)
 {
-	FILE *f = fopen(path, "rb");
-	char *b = NULL;
-	size_t n = 0, cap = 0;
+	char *b;
+	size_t n;
+	int rc = ctk_read_file(path, &b, &n, err);
 
-	*buf = NULL;
-	*len = 0;
-	if (!f)
-		return ctk_failf(err, CTK_EINPUT, "'%s': %s", path, strerror(errno));
-	for (;;) {
-		if (cap - n < 65536) {
-			size_t ncap = cap ? cap * 2 : 65536 + 1;
-			char *nb = realloc(b, ncap);
-			if (!nb) {
-				free(b);
-				fclose(f);
-				return ctk_failf(err, CTK_ENOMEM, "out of memory");
-			}
-			b = nb;
-			cap = ncap;
-		}
-		size_t got = fread(b + n, 1, cap - n - 1, f);
-		n += got;
-		if (got == 0)
-			break;
-	}
-	if (ferror(f)) {
-		free(b);
-		fclose(f);
-		return ctk_failf(err, CTK_EDB, "'%s': read error", path);
-	}
-	fclose(f);
-	b[n] = '\0';
+	if (rc)
+		return rc;
 	if (memchr(b, '\0', n)) {
 		free(b);
 		return ctk_failf(err, CTK_EINPUT, "'%s': binary data (NUL byte), not a text log", path);

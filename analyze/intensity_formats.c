@@ -288,45 +288,6 @@ int ctk_ci_sink_finish(struct ctk_ci_sink *k, struct ctk_error *err)
 	return rc;
 }
 
-int ctk_ci_read_file(const char *path, char **buf, size_t *len, struct ctk_error *err)
-{
-	FILE *f = fopen(path, "rb");
-	char *b = NULL;
-	size_t cap = 0, n = 0;
-
-	*buf = NULL;
-	*len = 0;
-	if (!f)
-		return ctk_failf(err, CTK_EDB, "'%s': cannot open: %s", path, strerror(errno));
-	for (;;) {
-		if (cap - n < 65536) {
-			size_t ncap = cap ? cap * 2 : 131072;
-			char *nb = realloc(b, ncap + 1);
-			if (!nb) {
-				free(b);
-				fclose(f);
-				return ctk_failf(err, CTK_ENOMEM, "out of memory");
-			}
-			b = nb;
-			cap = ncap;
-		}
-		size_t r = fread(b + n, 1, cap - n, f);
-		n += r;
-		if (r == 0)
-			break;
-	}
-	if (ferror(f)) {
-		free(b);
-		fclose(f);
-		return ctk_failf(err, CTK_EDB, "'%s': read error", path);
-	}
-	fclose(f);
-	b[n] = '\0';
-	*buf = b;
-	*len = n;
-	return 0;
-}
-
 static int finish_import(struct ctk_ci_sink *k, int rc, int64_t *points, int *series, struct ctk_error *err)
 {
 	if (!rc)
@@ -392,7 +353,7 @@ int ctk_ci_import_path(sqlite3 *db, const struct ctk_ci_format *f, const char *p
 	if (f->import_file) {
 		rc = f->import_file(&k, path, err);
 	} else {
-		if (!(rc = ctk_ci_read_file(path, &buf, &len, err)))
+		if (!(rc = ctk_read_file(path, &buf, &len, err)))
 			rc = f->parse(&k, buf, len, err);
 		free(buf);
 	}

@@ -142,8 +142,6 @@ int ctk_ci_import_buffer(sqlite3 *db, const struct ctk_ci_format *f, const char 
 			 const char *buf, size_t len, const struct ctk_ci_opts *o,
 			 int64_t *points, struct ctk_error *err);
 
-/* Read a whole file into a NUL-terminated malloc'ed buffer (caller frees). */
-int ctk_ci_read_file(const char *path, char **buf, size_t *len, struct ctk_error *err);
 
 /* Helpers for the JSON formats (cJSON): "$.data[3].intensity.actual"-style
  * paths are built by the callers for messages. */

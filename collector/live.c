@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/util.h"
 #include "common/units.h"
 
 void ctk_live_init(struct ctk_live *l, const struct ctk_live_opts *o)
@@ -25,19 +26,6 @@ void ctk_live_free(struct ctk_live *l)
 	free(l->d);
 	l->e = l->d = NULL;
 	l->n = l->cap = 0;
-}
-
-static void append(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void append(char *buf, size_t size, const char *fmt, ...)
-{
-	size_t len = strlen(buf);
-	va_list ap;
-
-	if (len + 1 >= size)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf + len, size - len, fmt, ap);
-	va_end(ap);
 }
 
 /* Check one budget; keep the worse verdict in out. */
@@ -110,24 +98,24 @@ int ctk_live_epoch(struct ctk_live *l, const struct ctk_ee_result *r, double use
 	snprintf(out->line, sizeof out->line, "predicted total ");
 	ctk_prediction_format(out->line + strlen(out->line), sizeof out->line - strlen(out->line), pr, &in, &out->p);
 	if (out->p.co2_g.valid)
-		append(out->line, sizeof out->line, "; intensity %.4g g/kWh (%s); = %.3g km by car (US EPA: %.0f g CO2/mile)",
+		ctk_appendf(out->line, sizeof out->line, "; intensity %.4g g/kWh (%s); = %.3g km by car (US EPA: %.0f g CO2/mile)",
 		       l->o.intensity_g_per_kwh, l->o.intensity_src, CTK_CAR_KM(out->p.co2_g.value), CTK_CAR_G_PER_MILE);
 	else if (!l->o.has_intensity && l->n == l->o.predict_after)
-		append(out->line, sizeof out->line,
+		ctk_appendf(out->line, sizeof out->line,
 		       "; CO2 needs an intensity (--intensity G, or --zone Z with a series in the store)");
 	if (l->incomplete)
-		append(out->line, sizeof out->line, "; no energy: an epoch lacks a device's readings");
+		ctk_appendf(out->line, sizeof out->line, "; no energy: an epoch lacks a device's readings");
 	if (l->o.planned < l->n)
-		append(out->line, sizeof out->line, "; more epochs than --epochs %d", l->o.planned);
+		ctk_appendf(out->line, sizeof out->line, "; more epochs than --epochs %d", l->o.planned);
 	snprintf(out->exact, sizeof out->exact, "prediction: after_n=%d planned=%d predictor=%s", in.n, in.planned, pr->name);
 	const struct ctk_estimate *est[3] = {&out->p.energy_j, &out->p.duration_s, &out->p.co2_g};
 	const char *nm[3] = {"energy_j", "duration_s", "co2_g"};
 	for (int i = 0; i < 3; i++) {
 		if (!est[i]->valid)
 			continue;
-		append(out->exact, sizeof out->exact, " %s=%.17g", nm[i], est[i]->value);
+		ctk_appendf(out->exact, sizeof out->exact, " %s=%.17g", nm[i], est[i]->value);
 		if (est[i]->has_interval)
-			append(out->exact, sizeof out->exact, " %s_lo=%.17g %s_hi=%.17g", nm[i], est[i]->lo, nm[i], est[i]->hi);
+			ctk_appendf(out->exact, sizeof out->exact, " %s_lo=%.17g %s_hi=%.17g", nm[i], est[i]->lo, nm[i], est[i]->hi);
 	}
 
 	out->verdict = CTK_BUDGET_OK;

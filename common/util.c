@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <math.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,6 +55,57 @@ int ctk_parse_int64(const char *s, int64_t *v)
 		return -1;
 	*v = x;
 	return 0;
+}
+
+int ctk_read_file(const char *path, char **buf, size_t *len, struct ctk_error *err)
+{
+	FILE *f = fopen(path, "rb");
+	char *b = NULL;
+	size_t cap = 0, n = 0;
+
+	*buf = NULL;
+	*len = 0;
+	if (!f)
+		return ctk_failf(err, CTK_EINPUT, "'%s': %s", path, strerror(errno));
+	for (;;) {
+		if (cap - n < 65536) {
+			size_t ncap = cap ? cap * 2 : 131072;
+			char *nb = realloc(b, ncap + 1);
+			if (!nb) {
+				free(b);
+				fclose(f);
+				return ctk_failf(err, CTK_ENOMEM, "out of memory");
+			}
+			b = nb;
+			cap = ncap;
+		}
+		size_t r = fread(b + n, 1, cap - n, f);
+		n += r;
+		if (r == 0)
+			break;
+	}
+	if (ferror(f)) {
+		free(b);
+		fclose(f);
+		return ctk_failf(err, CTK_EDB, "'%s': read error", path);
+	}
+	fclose(f);
+	b[n] = '\0';
+	*buf = b;
+	*len = n;
+	return 0;
+}
+
+void ctk_appendf(char *buf, size_t size, const char *fmt, ...)
+{
+	size_t len = strlen(buf);
+	va_list ap;
+
+	if (len + 1 >= size)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf + len, size - len, fmt, ap);
+	va_end(ap);
 }
 
 /* ---- SHA-256 ----------------------------------------------------------- */

@@ -13,6 +13,13 @@
 int ctk_parse_double(const char *s, double *v);
 int ctk_parse_int64(const char *s, int64_t *v);
 
+/* Read a whole file into a NUL-terminated buffer (caller frees *buf);
+ * CTK_EINPUT when it cannot be opened, CTK_EDB on a read error. */
+int ctk_read_file(const char *path, char **buf, size_t *len, struct ctk_error *err);
+
+/* printf onto the end of a NUL-terminated string in buf[size] (truncates). */
+void ctk_appendf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 /* Hex SHA-256 (64 chars + NUL) of a file's bytes. */
 int ctk_sha256_file(const char *path, char hex[65], struct ctk_error *err);
 void ctk_sha256(const void *data, size_t len, uint8_t out[32]);

@@ -46,7 +46,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	fwrite(data, 1, size, f);
 	fclose(f);
-	/* sniff and parse get NUL-terminated buffers, as from ctk_ci_read_file */
+	/* sniff and parse get NUL-terminated buffers, as from ctk_read_file */
 	char *text = malloc(size + 1);
 	if (!text) {
 		unlink(path);
