@@ -68,7 +68,7 @@ is "70 KiB message refused" "$(grep '^big' hostile.txt)" "big error: request too
 is "binary junk refused" "$(grep '^binary' hostile.txt)" "binary error: not a text request"
 is "NUL byte refused" "$(grep '^nul' hostile.txt)" "nul error: not a text request"
 ok "unknown marker refused" grep -q '^unknown error: unknown marker' hostile.txt
-is "40 clients: 8 over the limit refused" "$(grep '^refused' hostile.txt)" "refused 8"
+if timing; then is "40 clients: 8 over the limit refused" "$(grep '^refused' hostile.txt)" "refused 8"; else skip "40 clients: 8 over the limit refused"; fi
 is "good markers still answered" "$(grep '^good' hostile.txt | tr '\n' ' ')" "good1 ok good2 ok "
 
 # another user: the 0600 socket cannot be connected to
@@ -99,9 +99,14 @@ wait $pid; is "command's exit status passed through" $? 5
 rm -rf "$dir"
 
 is "integrity_check" "$(sql h.db 'PRAGMA integrity_check')" ok
+if timing; then
 is "markers_rejected counted (big, binary, nul, unknown, 8 clients, nobody)" \
 	"$(sql h.db "SELECT json_extract(config_json, '$.markers_rejected') FROM runs")" 13
 ok "warned about refused markers" grep -q "13 marker request(s) refused, 1 of them from another user" err.txt
+else
+	skip "markers_rejected counted"
+	skip "warned about refused markers"
+fi
 is "the good epoch is stored" "$(sql h.db "SELECT count(*) FROM windows WHERE kind='epoch' AND idx=1 AND items=10")" 1
 is "no bad epoch stored" "$(sql h.db "SELECT count(*) FROM windows WHERE kind='epoch'")" 1
 first=$(sql h.db 'SELECT min(first_ns) FROM sample_chunks')

@@ -77,6 +77,11 @@ PY
 set -- $(python3 decode.py r.db)
 ok "package 0 sampled ($1 readings)" test "$1" -ge 60
 # 50 W over the span of the readings (the writer's 0.5 ms steps: < 1 %)
-near "unwrapped energy = 50 W x time (${2} uJ over ${3} ns)" "$2" "$(python3 -c "print(50 * $3 / 1000)")" 0.01
-ok "it did wrap (more than 5 J > range)" test "$2" -gt 5000000
+if timing; then
+	near "unwrapped energy = 50 W x time (${2} uJ over ${3} ns)" "$2" "$(python3 -c "print(50 * $3 / 1000)")" 0.01
+	ok "it did wrap (more than 5 J > range)" test "$2" -gt 5000000
+else
+	skip "unwrapped energy = 50 W x time"
+	skip "it did wrap"
+fi
 done_testing

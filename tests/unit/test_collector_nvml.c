@@ -102,7 +102,9 @@ static void identity_and_counter(void **state)
 	assert_int_equal(s.ops->read(&s, &s.ch[0], &err), 0);
 	double want = 200.0 * (double)(s.ch[0].r.t_ns - t0) / 1e9 * 1e6; /* uJ */
 	double got = (double)(s.ch[0].r.energy_uj - e0);
-	assert_true(got > want - 2000 && got < want + 2000); /* the mJ resolution, timing */
+	/* the mJ resolution and timing (valgrind's slowdown widens the latter) */
+	double tol = getenv("CTK_VALGRIND") ? 0.2 * want + 2000 : 2000;
+	assert_true(got > want - tol && got < want + tol);
 	done(&s);
 }
 
