@@ -137,7 +137,6 @@ static int parse_opts(int argc, char **argv, struct opts *o, struct ctk_error *e
 static int analyze_energy(sqlite3 *db, int64_t run_id, const struct opts *o, struct ctk_run_result *r,
 			  struct ctk_co2_result *co2, struct ctk_error *err)
 {
-	int64_t *idx = NULL;
 	int rc;
 
 	if ((rc = ctk_analysis_load(db, run_id, r, err)) ||
@@ -145,13 +144,7 @@ static int analyze_energy(sqlite3 *db, int64_t run_id, const struct opts *o, str
 	    (rc = ctk_analysis_integrate(db, r, co2->have ? ctk_co2_piece : NULL, co2, err)) ||
 	    (rc = ctk_co2_finish(db, co2, &o->co2, err)) || (rc = ctk_analysis_store(db, r, err)))
 		return rc;
-	if (!(idx = calloc((size_t)(r->nwin ? r->nwin : 1), sizeof(*idx))))
-		return ctk_failf(err, CTK_ENOMEM, "out of memory");
-	for (int k = 0; k < r->nwin; k++)
-		idx[k] = r->win[k].idx;
-	rc = ctk_co2_store(db, run_id, idx, co2, &o->co2, err);
-	free(idx);
-	return rc;
+	return ctk_co2_store(db, run_id, r->win, co2, &o->co2, err);
 }
 
 /* The carbontracker comparison, for runs imported from its logs. */

@@ -124,7 +124,7 @@ int ctk_co2_finish(sqlite3 *db, struct ctk_co2_result *c, const struct ctk_co2_o
 	return 0;
 }
 
-int ctk_co2_store(sqlite3 *db, int64_t run_id, const int64_t *idx, const struct ctk_co2_result *c,
+int ctk_co2_store(sqlite3 *db, int64_t run_id, const struct ctk_span *win, const struct ctk_co2_result *c,
 		  const struct ctk_co2_opts *o, struct ctk_error *err)
 {
 	sqlite3_stmt *st = NULL;
@@ -158,7 +158,7 @@ int ctk_co2_store(sqlite3 *db, int64_t run_id, const int64_t *idx, const struct 
 	for (int k = 0; k < c->nwin; k++) {
 		sqlite3_reset(st);
 		sqlite3_bind_int64(st, 1, run_id);
-		sqlite3_bind_int64(st, 2, idx[k]);
+		sqlite3_bind_int64(st, 2, win[k].idx);
 		sqlite3_bind_double(st, 3, c->epoch_g[k]);
 		sqlite3_bind_double(st, 4, c->epoch_missing_j[k]);
 		if (sqlite3_step(st) != SQLITE_DONE) {

@@ -9,6 +9,7 @@
 #include <sqlite3.h>
 #include <stdint.h>
 
+#include "analyze/integrate.h"
 #include "analyze/join.h"
 #include "common/err.h"
 
@@ -52,9 +53,9 @@ int ctk_co2_piece(void *ctx, int k, int64_t start_ns, int64_t end_ns, double ene
 int ctk_co2_finish(sqlite3 *db, struct ctk_co2_result *c, const struct ctk_co2_opts *o,
 		   struct ctk_error *err);
 
-/* Replace the run's run_co2/epoch_co2 rows (caller's transaction). idx[k]
- * is the epoch number of window k. */
-int ctk_co2_store(sqlite3 *db, int64_t run_id, const int64_t *idx, const struct ctk_co2_result *c,
+/* Replace the run's run_co2/epoch_co2 rows (caller's transaction); win[k]
+ * is epoch k (its idx is the stored epoch number). */
+int ctk_co2_store(sqlite3 *db, int64_t run_id, const struct ctk_span *win, const struct ctk_co2_result *c,
 		  const struct ctk_co2_opts *o, struct ctk_error *err);
 
 void ctk_co2_release(struct ctk_co2_result *c);

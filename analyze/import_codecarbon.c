@@ -95,8 +95,7 @@ static int on_row(void *ctx, char **f, int n, int64_t line, struct ctk_error *er
 	if (!s->header)
 		return parse_header(s, f, n, err);
 	if (n != s->nfields)
-		return ctk_failf(err, CTK_EINPUT, "'%s' line %lld: %d field(s), the header has %d (truncated row?)",
-				 s->path, (long long)line, n, s->nfields);
+		return ctk_csv_width_error(s->path, line, n, s->nfields, err);
 	if (ctk_time_parse(f[s->c_time], s->tz, &r.t_ns, err))
 		return ctk_error_prefix(err, "'%s' line %lld: field 'timestamp': ", s->path, (long long)line);
 	for (int k = 0; k < N_COUNT; k++) {

@@ -74,8 +74,7 @@ static int on_row(void *ctx, char **f, int n, int64_t line, struct ctk_error *er
 		return 0;
 	}
 	if (n != s->nfields)
-		return ctk_failf(err, CTK_EINPUT, "'%s' line %lld: %d field(s), the header has %d (truncated row?)",
-				 s->path, (long long)line, n, s->nfields);
+		return ctk_csv_width_error(s->path, line, n, s->nfields, err);
 	if (ctk_time_parse(f[s->c[E_START]], s->tz, &r.start_ns, err))
 		return ctk_error_prefix(err, "'%s' line %lld: field '%s': ", s->path, (long long)line, s->hdr[E_START]);
 	struct { int k; double *v; } nums[] = {{E_DUR, &r.dur_s}, {E_KWH, &r.kwh}, {E_CO2, &r.co2_kg}};

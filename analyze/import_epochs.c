@@ -81,8 +81,7 @@ static int on_row(void *ctx, char **f, int n, int64_t line, struct ctk_error *er
 	if (!s->header_done)
 		return parse_header(s, f, n, err);
 	if (n != s->nfields)
-		return ctk_failf(err, CTK_EINPUT, "'%s' line %lld: %d field(s), the header has %d (truncated row?)",
-				 s->path, (long long)line, n, s->nfields);
+		return ctk_csv_width_error(s->path, line, n, s->nfields, err);
 	if (ctk_parse_int64(f[s->c_epoch], &w.idx))
 		return ctk_failf(err, CTK_EINPUT, "'%s' line %lld: field '%s': not an epoch number ('%s')",
 				 s->path, (long long)line, s->h_epoch, f[s->c_epoch]);

@@ -370,8 +370,7 @@ static int on_row(void *ctx, char **f, int n, int64_t line, struct ctk_error *er
 	if (n == s->nfields && !strcmp(f[0], s->header[0]))
 		return 0; /* a repeated header: nvidia-smi restarted, appending */
 	if (n != s->nfields)
-		return ctk_failf(err, CTK_EINPUT, "'%s' line %lld: %d field(s), the header has %d (truncated row?)",
-				 s->path, (long long)line, n, s->nfields);
+		return ctk_csv_width_error(s->path, line, n, s->nfields, err);
 	if ((rc = check_units(s, f, line, err)))
 		return rc;
 	if (ctk_time_parse(f[s->time.i], s->o->tz, &p.t_ns, err))
@@ -438,8 +437,6 @@ static int nvsmi_import(sqlite3 *db, const char *path, const struct ctk_import_o
 	ctk_sha256_start(&hash, path);
 	if ((rc = create_run(&s, err)) || (rc = ctk_sample_writer_new(db, 0, &s.w, err)))
 		goto out;
-	if (o->tz && o->tz->kind != CTK_TZ_NONE)
-		opts.tz = o->tz;
 	if ((rc = ctk_csv_read_file(path, ',', on_row, &s, err)))
 		goto out;
 	if (!s.header) {

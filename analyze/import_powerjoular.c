@@ -87,8 +87,7 @@ static int on_row(void *ctx, char **f, int n, int64_t line, struct ctk_error *er
 		return 0;
 	}
 	if (n != s->nfields)
-		return ctk_failf(err, CTK_EINPUT, "'%s' line %lld: %d field(s), the header has %d (truncated row?)",
-				 s->path, (long long)line, n, s->nfields);
+		return ctk_csv_width_error(s->path, line, n, s->nfields, err);
 	rc = pj_date(s, f[s->c_date], &r.t_ns, err);
 	if (rc == -1)
 		return ctk_failf(err, CTK_EINPUT, "'%s' line %lld: field 'Date': not a date ('%s')", s->path,

@@ -112,8 +112,7 @@ static int on_row(void *ctx, char **f, int n, int64_t line, struct ctk_error *er
 		return 0;
 	}
 	if (n != s->nfields)
-		return ctk_failf(err, CTK_EINPUT, "'%s' line %lld: %d field(s), the header has %d (truncated row?)",
-				 s->path, (long long)line, n, s->nfields);
+		return ctk_csv_width_error(s->path, line, n, s->nfields, err);
 	if (ctk_time_parse_number(f[s->c_start], CTK_TU_S, &start_ns, err))
 		return ctk_error_prefix(err, "'%s' line %lld: field 'start_time': ", s->path, (long long)line);
 	if (start_ns < 0)

@@ -55,8 +55,7 @@ static int on_row(void *ctx, char **f, int n, int64_t line, struct ctk_error *er
 		return 0;
 	}
 	if (n != s->nfields)
-		return ctk_failf(err, CTK_EINPUT, "'%s' line %lld: %d field(s), the header has %d (truncated row?)",
-				 s->path, (long long)line, n, s->nfields);
+		return ctk_csv_width_error(s->path, line, n, s->nfields, err);
 	for (int k = C_LIMIT; k <= C_POWER; k++) {
 		if (ctk_parse_double(f[s->c[k]], &v[k]))
 			return ctk_failf(err, CTK_EINPUT, "'%s' line %lld: field '%s': not a number ('%s')", s->path,

@@ -82,8 +82,7 @@ static int on_row(void *ctx, char **f, int n, int64_t line, struct ctk_error *er
 	if (!e->hdr)
 		return header(e, f, n, err);
 	if (n != e->nf)
-		return ctk_failf(err, CTK_EINPUT, "'%s' line %lld: %d field(s), the header has %d (truncated row?)",
-				 e->k->name, (long long)line, n, e->nf);
+		return ctk_csv_width_error(e->k->name, line, n, e->nf, err);
 	if (ctk_time_parse(f[e->t], &e->utc, &t, err))
 		return ctk_error_prefix(err, "'%s' line %lld: field '%s': ", e->k->name, (long long)line, e->hdr[e->t]);
 	if (ctk_parse_double(f[e->value], &v))

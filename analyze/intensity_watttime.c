@@ -78,8 +78,7 @@ static int on_row(void *ctx, char **f, int n, int64_t line, struct ctk_error *er
 	if (!w->hdr)
 		return header(w, f, n, err);
 	if (n != w->nf)
-		return ctk_failf(err, CTK_EINPUT, "'%s' line %lld: %d field(s), the header has %d (truncated row?)",
-				 w->k->name, (long long)line, n, w->nf);
+		return ctk_csv_width_error(w->k->name, line, n, w->nf, err);
 	if (ctk_time_parse(f[w->t], w->tz, &t, err))
 		return ctk_error_prefix(err, "'%s' line %lld: field '%s': ", w->k->name, (long long)line, w->hdr[w->t]);
 	if (ctk_parse_double(f[w->val], &v))

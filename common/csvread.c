@@ -140,3 +140,9 @@ int ctk_csv_find(char **fields, int n, const char *name)
 			return i;
 	return -1;
 }
+
+int ctk_csv_width_error(const char *path, int64_t line, int n, int want, struct ctk_error *err)
+{
+	return ctk_failf(err, CTK_EINPUT, "'%s' line %lld: %d field(s), the header has %d (truncated row?)",
+			 path, (long long)line, n, want);
+}

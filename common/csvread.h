@@ -20,6 +20,10 @@ typedef int (*ctk_csv_row_fn)(void *ctx, char **fields, int nfields, int64_t lin
 int ctk_csv_read_file(const char *path, char delim, ctk_csv_row_fn fn, void *ctx,
 		      struct ctk_error *err);
 
+/* The error for a record whose field count n differs from the header's
+ * (want): names file and line and suggests a truncated row. */
+int ctk_csv_width_error(const char *path, int64_t line, int n, int want, struct ctk_error *err);
+
 /* Index of the header field equal to name (case-insensitive), or -1. */
 int ctk_csv_find(char **fields, int n, const char *name);
 
