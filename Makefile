@@ -15,6 +15,7 @@ DEVELOPER  ?=
 PKGS := sqlite3 libcjson libcurl cairo fontconfig
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+pkglibs = $(shell $(PKG_CONFIG) --libs $(1) 2>/dev/null)
 
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wvla -Wno-format-truncation
 ifeq ($(DEVELOPER),1)
@@ -27,7 +28,12 @@ OPT ?= -O2 -g
 
 ALL_CFLAGS  = -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE $(OPT) $(WARN) $(SANFLAGS) -I. -MMD -MP $(PKG_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
-LIBS        = $(PKG_LIBS) -lcsv -ldl -lm -lpthread
+# Each tool links only what it uses; tests and benches link everything.
+LIBS           = $(PKG_LIBS) -lcsv -ldl -lm -lpthread
+COLLECTOR_LIBS = $(call pkglibs,sqlite3 libcjson) -ldl -lm -lpthread
+ANALYZE_LIBS   = $(call pkglibs,sqlite3 libcjson libcurl) -lcsv -lm -lpthread
+REPORT_LIBS    = $(call pkglibs,sqlite3 libcjson cairo fontconfig) -lm -lpthread
+CTK_LIBS       =
 
 ifeq ($(V),1)
 Q :=
@@ -36,9 +42,9 @@ Q := @
 endif
 
 COMMON_SRC    := $(wildcard common/*.c)
-COLLECTOR_SRC := $(filter-out collector/main.c,$(wildcard collector/*.c))
-ANALYZE_SRC   := $(filter-out analyze/main.c,$(wildcard analyze/*.c))
-REPORT_SRC    := $(filter-out report/main.c,$(wildcard report/*.c))
+COLLECTOR_SRC := $(filter-out collector/main.c,$(wildcard collector/*.c collector/*/*.c))
+ANALYZE_SRC   := $(filter-out analyze/main.c,$(wildcard analyze/*.c analyze/*/*.c))
+REPORT_SRC    := $(filter-out report/main.c,$(wildcard report/*.c report/*/*.c))
 TEST_SRC      := $(wildcard tests/unit/test_*.c)
 BENCH_SRC     := $(wildcard bench/*.c)
 
@@ -78,16 +84,21 @@ $(LIBANALYZE): $(call obj,$(ANALYZE_SRC))
 $(LIBREPORT): $(call obj,$(REPORT_SRC))
 $(BUILD)/lib/%.a:
 	@mkdir -p $(dir $@)
-	$(Q)rm -f $@ && ar rcs $@ $^ $(if $^,,) 
+	@d=$$(printf '%s\n' $(notdir $^) | sort | uniq -d); [ -z "$$d" ] || { echo "$@: two objects named $$d (ar keeps one): rename a file"; exit 1; }
+	$(Q)rm -f $@ && ar rcs $@ $^
 
 $(BUILD)/bin/ctk: $(call obj,ctk/main.c) $(LIBCTK)
+$(BUILD)/bin/ctk: TOOL_LINK = $(CTK_LIBS)
 $(BUILD)/bin/ctk-collect: $(call obj,collector/main.c) $(LIBCOLLECTOR) $(LIBCTK)
+$(BUILD)/bin/ctk-collect: TOOL_LINK = $(COLLECTOR_LIBS)
 $(BUILD)/bin/ctk-analyze: $(call obj,analyze/main.c) $(LIBANALYZE) $(LIBCTK)
+$(BUILD)/bin/ctk-analyze: TOOL_LINK = $(ANALYZE_LIBS)
 $(BUILD)/bin/ctk-report: $(call obj,report/main.c) $(LIBREPORT) $(LIBCTK)
+$(BUILD)/bin/ctk-report: TOOL_LINK = $(REPORT_LIBS)
 $(BUILD)/bin/%:
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LINK    $@")
-	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(TOOL_LINK)
 
 $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(TOOL_LIBS)
 	@mkdir -p $(dir $@)
@@ -149,7 +160,7 @@ check-full: check
 	$(Q)CTK_VALGRIND=1 sh tests/run.sh $(BUILD)/vg
 
 lint:
-	$(Q)! grep -nE '\b(sprintf|strcpy|strcat|atoi|atol|strtok|gets)\s*\(' common/*.c collector/*.c analyze/*.c report/*.c ctk/*.c || (echo "lint: banned call above" && false)
+	$(Q)! grep -nE '\b(sprintf|strcpy|strcat|atoi|atol|strtok|gets)\s*\(' common/*.c collector/*.c analyze/*.c analyze/*/*.c report/*.c ctk/*.c || (echo "lint: banned call above" && false)
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin

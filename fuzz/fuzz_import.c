@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "analyze/importers.h"
+#include "analyze/import/importers.h"
 #include "common/db.h"
 #include "common/store.h"
 

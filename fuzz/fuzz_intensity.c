@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "analyze/intensity_formats.h"
+#include "analyze/intensity/formats.h"
 #include "common/db.h"
 #include "common/time.h"
 

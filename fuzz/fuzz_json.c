@@ -11,8 +11,8 @@
 
 #include <cjson/cJSON.h>
 
-#include "analyze/ct_compare.h"
-#include "analyze/intensity_json.h"
+#include "analyze/energy/ct_compare.h"
+#include "analyze/intensity/json.h"
 #include "common/db.h"
 #include "common/store.h"
 

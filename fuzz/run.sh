@@ -10,7 +10,7 @@ out=$root/build/fuzz
 mkdir -p "$out"
 cflags="-g -O1 -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE -I$root -fsanitize=fuzzer,address,undefined $(pkg-config --cflags sqlite3 libcjson libcurl cairo)"
 libs="$(pkg-config --libs sqlite3 libcjson libcurl cairo) -lcsv -ldl -lm -lpthread"
-srcs="$(ls "$root"/common/*.c) $root/build/gen/schema_sql.c $(ls "$root"/analyze/*.c | grep -v '/main.c$') $root/collector/markers.c"
+srcs="$(ls "$root"/common/*.c) $root/build/gen/schema_sql.c $(ls "$root"/analyze/*/*.c) $root/collector/markers.c"
 data=$root/../shared/data
 # FUZZ_TARGETS="fuzz_json fuzz_markers": only these
 fail=0

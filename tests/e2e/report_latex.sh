@@ -10,6 +10,6 @@ if command -v pdflatex >/dev/null 2>&1; then
 	ok "the .tex tables and methods compile" sh "$CTK_ROOT/tests/latex/compile.sh" rep
 else
 	n=$((n + 1))
-	echo "ok $n # skip pdflatex not installed"
+	echo "ok $n # SKIP pdflatex not installed"
 fi
 done_testing

@@ -15,7 +15,7 @@
 
 #include <cmocka.h>
 
-#include "analyze/importers.h"
+#include "analyze/import/importers.h"
 #include "common/db.h"
 #include "common/time.h"
 

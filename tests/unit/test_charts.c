@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analyze/analysis.h"
+#include "analyze/energy/analysis.h"
 #include "common/db.h"
 #include "common/samples.h"
 #include "common/store.h"

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analyze/integrate.h"
+#include "analyze/energy/integrate.h"
 #include "collector/epoch_energy.h"
 #include "collector/live.h"
 

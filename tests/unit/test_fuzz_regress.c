@@ -14,8 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analyze/ct_compare.h"
-#include "analyze/intensity_formats.h"
+#include "analyze/energy/ct_compare.h"
+#include "analyze/intensity/formats.h"
 #include "common/db.h"
 #include "common/store.h"
 #include "common/time.h"

@@ -7,7 +7,7 @@
 
 #include "tests/unit/import_test.h"
 
-#include "analyze/ct_compare.h"
+#include "analyze/energy/ct_compare.h"
 
 struct truth {
 	int n;

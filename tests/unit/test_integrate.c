@@ -10,7 +10,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "analyze/integrate.h"
+#include "analyze/energy/integrate.h"
 
 #define S INT64_C(1000000000)
 #define T0 INT64_C(1700000000000000000)

@@ -14,8 +14,8 @@
 
 #include <cmocka.h>
 
-#include "analyze/intensity_formats.h"
-#include "analyze/join.h"
+#include "analyze/intensity/formats.h"
+#include "analyze/energy/join.h"
 #include "common/db.h"
 
 #define H (3600 * CTK_NS_PER_S)

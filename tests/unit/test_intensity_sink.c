@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "analyze/intensity_formats.h"
+#include "analyze/intensity/formats.h"
 #include "common/db.h"
 
 #define M (60 * CTK_NS_PER_S)

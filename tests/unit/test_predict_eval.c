@@ -14,8 +14,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "analyze/analysis.h"
-#include "analyze/predict_eval.h"
+#include "analyze/energy/analysis.h"
+#include "analyze/energy/predict_eval.h"
 #include "common/db.h"
 #include "common/samples.h"
 #include "common/store.h"

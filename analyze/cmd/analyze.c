@@ -1,0 +1,250 @@
+/* `ctk analyze --db DB [--run R] [--json] [--pue P]`: energy per epoch and
+ * device, whole-run energy, energy outside epochs and coverage, for every run
+ * (or one). Results are stored in epoch_energy/device_energy in one
+ * transaction and printed as a table, or as JSON (schemas/analyze.schema.json). */
+#include <cjson/cJSON.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyze/energy/analysis.h"
+#include "analyze/commands.h"
+#include "analyze/cmd/analyze_out.h"
+#include "analyze/energy/predict_eval.h"
+#include "common/db.h"
+#include "common/time.h"
+#include "common/util.h"
+
+/* carbontracker's default PUE: the 2020 global average data-centre PUE of
+ * 1.58 from the Uptime Institute survey, as used by Anthony et al. (2020). */
+#define CT_PUE 1.58
+
+struct opts {
+	const char *db, *run;
+	int json;
+	double pue;
+	const char *pue_source;
+	struct ctk_predict_opts pred;
+	struct ctk_co2_opts co2;
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: ctk analyze --db DB [--run R] [--json] [--pue P|carbontracker]\n"
+		"                   [--predict-after K|A..B] [--epochs N]\n"
+		"                   [--zone Z] [--signal S] [--fill none|previous|default]\n"
+		"                   [--default-intensity G]\n\n"
+		"Energy per epoch and device (counter difference where the device has an energy\n"
+		"counter, else the trapezoid over power), whole-run energy (first to last reading),\n"
+		"energy outside epochs and coverage (share of time with readings at most two\n"
+		"sampling periods apart). Devices are summed, never averaged.\n\n"
+		"  --run R     run id or label (default: every run)\n"
+		"  --json      print JSON (schemas/analyze.schema.json) instead of a table\n"
+		"  --pue P     power usage effectiveness for facility energy (default 1.0;\n"
+		"              'carbontracker' = 1.58, Uptime Institute 2020 global average)\n"
+		"  --predict-after K|A..B  predict the epochs' totals after N = 1..K (or A..B)\n"
+		"              epochs with every predictor and store them with the error\n"
+		"              (default: every N below the run's epochs)\n"
+		"  --epochs N  planned epochs (default: the run's planned epochs, else its epochs)\n"
+		"  --zone Z    price the energy with Z's stored intensity series (default: the\n"
+		"              run's zone; import series with ctk intensity import|fetch)\n"
+		"  --signal S  lifecycle|direct|marginal (default: the zone's average signal;\n"
+		"              marginal and average signals are never mixed)\n"
+		"  --fill F    energy without an intensity value: none (default: reported as\n"
+		"              unpriced), previous (last value before the gap), default (the\n"
+		"              zone's yearly value, or --default-intensity G g/kWh)\n"
+		"exit status: 0 ok, 1 usage, 2 bad input, 3 I/O or database\n");
+}
+
+static int parse_opts(int argc, char **argv, struct opts *o, struct ctk_error *err)
+{
+	static const struct option longopts[] = {
+		{"db", required_argument, NULL, 'd'}, {"run", required_argument, NULL, 'r'},
+		{"json", no_argument, NULL, 'j'}, {"pue", required_argument, NULL, 'p'},
+		{"predict-after", required_argument, NULL, 'P'}, {"epochs", required_argument, NULL, 'E'},
+		{"zone", required_argument, NULL, 'z'}, {"signal", required_argument, NULL, 's'},
+		{"fill", required_argument, NULL, 'f'}, {"default-intensity", required_argument, NULL, 'g'},
+		{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
+	};
+	int64_t v;
+	int c;
+
+	o->pue = 1.0;
+	o->pue_source = "default 1.0 (own hardware, no facility overhead)";
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "hd:r:jp:", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'd': o->db = optarg; break;
+		case 'r': o->run = optarg; break;
+		case 'j': o->json = 1; break;
+		case 'p':
+			if (!strcmp(optarg, "carbontracker")) {
+				o->pue = CT_PUE;
+				o->pue_source = "carbontracker preset 1.58 (Uptime Institute 2020 global average)";
+			} else if (ctk_parse_double(optarg, &o->pue) || o->pue < 1.0 || o->pue > 5.0) {
+				return ctk_failf(err, CTK_EUSAGE, "--pue '%s': not a PUE between 1 and 5", optarg);
+			} else {
+				o->pue_source = "given with --pue";
+			}
+			break;
+		case 'P':
+			if (ctk_predict_parse_range(optarg, &o->pred.from_n, &o->pred.to_n, err))
+				return CTK_EUSAGE;
+			break;
+		case 'E':
+			if (ctk_parse_int64(optarg, &v) || v < 1 || v > 1000000)
+				return ctk_failf(err, CTK_EUSAGE, "--epochs '%s': not a number of epochs >= 1", optarg);
+			o->pred.planned = (int)v;
+			break;
+		case 'z': o->co2.zone = optarg; break;
+		case 's': o->co2.signal = optarg; break;
+		case 'f':
+			if (!strcmp(optarg, "none"))
+				o->co2.fill = CTK_FILL_NONE;
+			else if (!strcmp(optarg, "previous"))
+				o->co2.fill = CTK_FILL_PREVIOUS;
+			else if (!strcmp(optarg, "default"))
+				o->co2.fill = CTK_FILL_DEFAULT;
+			else
+				return ctk_failf(err, CTK_EUSAGE, "--fill '%s': none, previous or default", optarg);
+			break;
+		case 'g':
+			if (ctk_parse_double(optarg, &o->co2.default_g_per_kwh) || o->co2.default_g_per_kwh < 0)
+				return ctk_failf(err, CTK_EUSAGE, "--default-intensity '%s': not g/kWh", optarg);
+			o->co2.has_default = 1;
+			break;
+		case 'h': usage(stdout); return 1;
+		default: usage(stderr); return ctk_failf(err, CTK_EUSAGE, "bad option");
+		}
+	}
+	if (optind < argc)
+		return ctk_failf(err, CTK_EUSAGE, "unexpected argument '%s'", argv[optind]);
+	if (!o->db)
+		return ctk_failf(err, CTK_EUSAGE, "no database given (use --db FILE)");
+	if (o->co2.has_default && o->co2.fill != CTK_FILL_DEFAULT)
+		return ctk_failf(err, CTK_EUSAGE, "--default-intensity goes with --fill default");
+	o->co2.pue = o->pue;
+	o->co2.pue_source = o->pue_source;
+	return 0;
+}
+
+/* ---- command ----------------------------------------------------------- */
+
+/* CO2 pricing of one run around its integration; the energy is stored. */
+static int analyze_energy(sqlite3 *db, int64_t run_id, const struct opts *o, struct ctk_run_result *r,
+			  struct ctk_co2_result *co2, struct ctk_error *err)
+{
+	int rc;
+
+	if ((rc = ctk_analysis_load(db, run_id, r, err)) ||
+	    (rc = ctk_co2_begin(db, run_id, r->nwin, &o->co2, co2, err)) ||
+	    (rc = ctk_analysis_integrate(db, r, co2->have ? ctk_co2_piece : NULL, co2, err)) ||
+	    (rc = ctk_co2_finish(db, co2, &o->co2, err)) || (rc = ctk_analysis_store(db, r, err)))
+		return rc;
+	return ctk_co2_store(db, run_id, r->win, co2, &o->co2, err);
+}
+
+/* The carbontracker comparison, for runs imported from its logs. */
+static int analyze_ct(sqlite3 *db, const struct ctk_run_result *r, const struct opts *o,
+		      struct ctk_ct_compare *ct, int *have, struct ctk_error *err)
+{
+	*have = 0;
+	if (strcmp(r->source, "import:carbontracker"))
+		return 0;
+	int rc = ctk_carbontracker_recompute(db, r->run_id, o->pue, ct, err);
+	*have = rc == 0;
+	return rc;
+}
+
+static int analyze_one(sqlite3 *db, int64_t run_id, const struct opts *o, cJSON *runs, struct ctk_error *err)
+{
+	struct ctk_run_result r = {0};
+	struct ctk_run_predictions pred = {0};
+	struct ctk_co2_result co2 = {0};
+	struct ctk_ct_compare ct = {0};
+	struct ctk_analyze_view v = {.r = &r, .pred = &pred, .co2 = &co2, .pue = o->pue,
+				     .pue_source = o->pue_source};
+	int have_ct = 0;
+	int rc = analyze_energy(db, run_id, o, &r, &co2, err);
+
+	if (!rc)
+		rc = ctk_predict_run(db, &r, &o->pred, &pred, err);
+	if (!rc)
+		rc = ctk_predict_store(db, &pred, err);
+	if (!rc)
+		rc = analyze_ct(db, &r, o, &ct, &have_ct, err);
+	v.ct = have_ct ? &ct : NULL;
+	if (!rc && runs)
+		cJSON_AddItemToArray(runs, ctk_analyze_json(&v));
+	else if (!rc)
+		ctk_analyze_print(&v);
+	if (have_ct)
+		ctk_ct_compare_release(&ct);
+	ctk_co2_release(&co2);
+	ctk_run_predictions_free(&pred);
+	ctk_run_result_free(&r);
+	return rc;
+}
+
+static int analyze_runs(sqlite3 *db, const int64_t *ids, int n, const struct opts *o, cJSON *runs,
+			struct ctk_error *err)
+{
+	for (int i = 0; i < n; i++) {
+		int rc = analyze_one(db, ids[i], o, runs, err);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+int ctk_cmd_analyze(int argc, char **argv, struct ctk_error *err)
+{
+	struct opts o = {0};
+	sqlite3 *db = NULL;
+	int64_t *ids = NULL;
+	int n = 0, rc;
+	cJSON *root = NULL, *runs = NULL;
+
+	if ((rc = parse_opts(argc, argv, &o, err)))
+		return rc > 0 ? 0 : rc;
+	if ((rc = ctk_db_open(o.db, 0, &db, err)))
+		return rc;
+	if ((rc = ctk_analysis_run_ids(db, o.run, &ids, &n, err)))
+		goto out;
+	if (o.json) {
+		root = cJSON_CreateObject();
+		cJSON_AddNumberToObject(root, "schema_version", 1);
+		cJSON_AddNumberToObject(root, "pue", o.pue);
+		cJSON_AddStringToObject(root, "pue_source", o.pue_source);
+		cJSON_AddStringToObject(root, "default_predictor", CTK_PREDICT_DEFAULT);
+		runs = cJSON_AddArrayToObject(root, "runs");
+	}
+	if ((rc = ctk_db_begin(db, err)))
+		goto out;
+	rc = analyze_runs(db, ids, n, &o, runs, err);
+	if (!rc)
+		rc = ctk_db_commit(db, err);
+	if (rc) {
+		ctk_db_rollback(db);
+		goto out;
+	}
+	if (root) {
+		char *s = cJSON_Print(root);
+		if (!s) {
+			rc = ctk_failf(err, CTK_ENOMEM, "out of memory");
+			goto out;
+		}
+		puts(s);
+		free(s);
+	} else if (n == 0) {
+		printf("no runs in '%s' (import some: ctk import nvidia-smi FILE --db %s)\n", o.db, o.db);
+	}
+out:
+	cJSON_Delete(root);
+	free(ids);
+	ctk_db_close(db);
+	return rc;
+}

@@ -1,0 +1,180 @@
+/* JSON output of `ctk analyze` (see analyze_out.h and
+ * schemas/analyze.schema.json): exact integer nanoseconds, null for what was
+ * not measured, and keys only ever added, never renamed. */
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "analyze/cmd/analyze_out.h"
+
+
+/* int64 nanoseconds as exact JSON integers (cJSON numbers are doubles). */
+static void add_ns(cJSON *o, const char *key, int64_t ns)
+{
+	char buf[32];
+	snprintf(buf, sizeof buf, "%" PRId64, ns);
+	cJSON_AddRawToObject(o, key, buf);
+}
+
+static void add_num_or_null(cJSON *o, const char *key, double v, int valid)
+{
+	if (valid)
+		cJSON_AddNumberToObject(o, key, v);
+	else
+		cJSON_AddNullToObject(o, key);
+}
+
+static void add_str_or_null(cJSON *o, const char *key, const char *s)
+{
+	if (s && *s)
+		cJSON_AddStringToObject(o, key, s);
+	else
+		cJSON_AddNullToObject(o, key);
+}
+
+static cJSON *device_json(const struct ctk_dev_result *d)
+{
+	cJSON *j = cJSON_CreateObject();
+	const struct ctk_integrator *in = &d->in;
+	int any = in->total.used_counter || in->total.used_power;
+
+	cJSON_AddNumberToObject(j, "device_id", (double)d->device_id);
+	cJSON_AddStringToObject(j, "kind", d->kind);
+	add_str_or_null(j, "name", d->name);
+	add_str_or_null(j, "uuid", d->uuid);
+	add_str_or_null(j, "bus_id", d->bus_id);
+	add_num_or_null(j, "idx", d->idx, d->has_idx);
+	cJSON_AddNumberToObject(j, "readings", (double)in->readings);
+	add_num_or_null(j, "period_s", d->period_s, d->period_s > 0);
+	add_num_or_null(j, "energy_j", in->total.energy_j, any);
+	cJSON_AddStringToObject(j, "method", ctk_energy_method(&in->total));
+	cJSON_AddNumberToObject(j, "coverage", in->readings > 1 ? ctk_energy_coverage(&in->total, in->first_ns, in->last_ns) : 0);
+	return j;
+}
+
+static cJSON *epoch_json(const struct ctk_run_result *r, const struct ctk_co2_result *co2,
+			 const struct ctk_baseline *bl, int has_bl, int k)
+{
+	cJSON *j = cJSON_CreateObject(), *devs = cJSON_CreateArray();
+	int complete;
+	double e = ctk_epoch_energy_j(r, k, &complete);
+
+	cJSON_AddNumberToObject(j, "idx", (double)r->win[k].idx);
+	add_ns(j, "start_ns", r->win[k].start_ns);
+	add_ns(j, "end_ns", r->win[k].end_ns);
+	cJSON_AddNumberToObject(j, "duration_s", (double)(r->win[k].end_ns - r->win[k].start_ns) / 1e9);
+	add_num_or_null(j, "energy_j", e, complete);
+	add_num_or_null(j, "items", (double)r->items[k], r->items[k] >= 0);
+	cJSON_AddNumberToObject(j, "coverage", ctk_epoch_coverage(r, k));
+	add_num_or_null(j, "net_energy_j", has_bl && complete ? e - bl->idle_w * (double)(r->win[k].end_ns - r->win[k].start_ns) / 1e9 : 0,
+			has_bl && complete);
+	add_num_or_null(j, "co2_g", co2->have ? co2->epoch_g[k] : 0, co2->have);
+	add_num_or_null(j, "no_intensity_j", co2->have ? co2->epoch_missing_j[k] : 0, co2->have);
+	for (int i = 0; i < r->ndev; i++) {
+		const struct ctk_energy *p = &r->dev[i].per[k];
+		cJSON *d = cJSON_CreateObject();
+		cJSON_AddNumberToObject(d, "device_id", (double)r->dev[i].device_id);
+		add_str_or_null(d, "uuid", r->dev[i].uuid);
+		add_str_or_null(d, "name", r->dev[i].name);
+		add_num_or_null(d, "energy_j", p->energy_j, p->used_counter || p->used_power);
+		cJSON_AddStringToObject(d, "method", ctk_energy_method(p));
+		cJSON_AddNumberToObject(d, "coverage", ctk_energy_coverage(p, r->win[k].start_ns, r->win[k].end_ns));
+		cJSON_AddItemToArray(devs, d);
+	}
+	cJSON_AddItemToObject(j, "devices", devs);
+	return j;
+}
+
+static cJSON *co2_json(const struct ctk_analyze_view *v)
+{
+	const struct ctk_co2_result *c = v->co2;
+	cJSON *j = cJSON_CreateObject();
+
+	if (!c->have) {
+		cJSON_AddNullToObject(j, "co2_g");
+		cJSON_AddStringToObject(j, "note", c->note);
+		return j;
+	}
+	cJSON_AddNumberToObject(j, "co2_g", c->co2_g);
+	cJSON_AddNumberToObject(j, "pue", v->pue);
+	cJSON_AddStringToObject(j, "zone", c->zone);
+	cJSON_AddStringToObject(j, "signal", c->res.signal);
+	add_str_or_null(j, "source", c->source);
+	add_num_or_null(j, "year", c->year, c->year > 0);
+	add_num_or_null(j, "resolution_s", c->resolution_s, c->resolution_s > 0);
+	add_num_or_null(j, "mean_g_per_kwh_energy", c->res.mean_g_per_kwh_energy, c->res.mean_g_per_kwh_energy == c->res.mean_g_per_kwh_energy);
+	add_num_or_null(j, "mean_g_per_kwh_time", c->res.mean_g_per_kwh_time, c->res.mean_g_per_kwh_time == c->res.mean_g_per_kwh_time);
+	cJSON_AddNumberToObject(j, "no_intensity_share", c->res.missing_share);
+	cJSON_AddNumberToObject(j, "filled_share", c->res.filled_share);
+	cJSON_AddNumberToObject(j, "estimated_share", c->res.estimated_share);
+	add_str_or_null(j, "fill_note", c->res.fill_note);
+	return j;
+}
+
+static cJSON *ct_json(const struct ctk_ct_compare *c)
+{
+	cJSON *j = cJSON_CreateObject();
+
+	cJSON_AddNumberToObject(j, "pue", c->pue);
+	cJSON_AddNumberToObject(j, "recomputed_energy_kwh", c->energy_kwh);
+	cJSON_AddNumberToObject(j, "corrected_energy_kwh", c->corrected_kwh);
+	add_num_or_null(j, "reported_actual_kwh", c->actual_kwh, c->has_actual);
+	add_num_or_null(j, "reported_actual_epochs", c->actual_epochs, c->has_actual_epochs);
+	add_num_or_null(j, "actual_rel_diff", c->actual_rel_diff, c->has_actual);
+	add_num_or_null(j, "reported_predicted_kwh", c->predicted_kwh, c->has_predicted);
+	cJSON_AddNumberToObject(j, "averaged_devices", c->averaged_devices);
+	cJSON_AddNumberToObject(j, "causes", c->causes);
+	cJSON_AddStringToObject(j, "explain", c->explain);
+	return j;
+}
+
+cJSON *ctk_analyze_json(const struct ctk_analyze_view *v)
+{
+	const struct ctk_run_result *r = v->r;
+	cJSON *j = cJSON_CreateObject(), *devs = cJSON_CreateArray(), *eps = cJSON_CreateArray();
+	double total = ctk_run_energy_j(r), in = ctk_run_epochs_energy_j(r);
+
+	cJSON_AddNumberToObject(j, "run_id", (double)r->run_id);
+	add_str_or_null(j, "label", r->label);
+	cJSON_AddStringToObject(j, "source", r->source);
+	cJSON_AddBoolToObject(j, "simulated", r->simulated);
+	if (r->has_span) {
+		add_ns(j, "started_ns", r->started_ns);
+		add_ns(j, "ended_ns", r->ended_ns);
+	} else {
+		cJSON_AddNullToObject(j, "started_ns");
+		cJSON_AddNullToObject(j, "ended_ns");
+	}
+	cJSON_AddNumberToObject(j, "energy_j", total);
+	cJSON_AddNumberToObject(j, "energy_kwh", total / 3.6e6);
+	cJSON_AddNumberToObject(j, "pue", v->pue);
+	cJSON_AddNumberToObject(j, "facility_energy_j", total * v->pue);
+	add_num_or_null(j, "epochs_energy_j", in, r->nwin > 0);
+	add_num_or_null(j, "outside_epochs_j", total - in, r->nwin > 0);
+	cJSON_AddNumberToObject(j, "coverage", ctk_run_coverage(r));
+	add_num_or_null(j, "co2_g", v->co2->co2_g, v->co2->have);
+	cJSON_AddItemToObject(j, "co2", co2_json(v));
+	if (v->ct)
+		cJSON_AddItemToObject(j, "carbontracker", ct_json(v->ct));
+	for (int i = 0; i < r->ndev; i++)
+		cJSON_AddItemToArray(devs, device_json(&r->dev[i]));
+	cJSON_AddItemToObject(j, "devices", devs);
+	struct ctk_baseline bl;
+	int has_bl = ctk_run_baseline(r, &bl);
+	if (has_bl) {
+		cJSON *b = cJSON_CreateObject();
+		cJSON_AddNumberToObject(b, "idle_w", bl.idle_w);
+		cJSON_AddNumberToObject(b, "baseline_s", bl.baseline_s);
+		add_ns(b, "after_ns", bl.after_ns);
+		cJSON_AddNumberToObject(b, "gross_j", bl.gross_j);
+		cJSON_AddNumberToObject(b, "idle_j", bl.idle_j);
+		cJSON_AddNumberToObject(b, "net_j", bl.net_j);
+		cJSON_AddItemToObject(j, "baseline", b);
+	} else {
+		cJSON_AddNullToObject(j, "baseline");
+	}
+	for (int k = 0; k < r->nwin; k++)
+		cJSON_AddItemToArray(eps, epoch_json(r, v->co2, &bl, has_bl, k));
+	cJSON_AddItemToObject(j, "epochs", eps);
+	cJSON_AddItemToObject(j, "predictions", ctk_predictions_json(v->pred));
+	return j;
+}

@@ -1,0 +1,28 @@
+/* Output of `ctk analyze`: one run's results as a human table (text) or as
+ * JSON (schemas/analyze.schema.json). A view bundles everything known about
+ * the run — energy, predictions, CO2, carbontracker comparison — so both
+ * writers show the same numbers. */
+#ifndef CTK_ANALYZE_OUT_H
+#define CTK_ANALYZE_OUT_H
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+
+#include "analyze/energy/analysis.h"
+#include "analyze/energy/co2.h"
+#include "analyze/energy/ct_compare.h"
+#include "analyze/energy/predict_eval.h"
+
+struct ctk_analyze_view {
+	const struct ctk_run_result *r;
+	const struct ctk_run_predictions *pred;
+	const struct ctk_co2_result *co2;     /* have = 0: note says why */
+	const struct ctk_ct_compare *ct;      /* NULL unless imported from carbontracker */
+	double pue;
+	const char *pue_source;
+};
+
+void ctk_analyze_print(const struct ctk_analyze_view *v);
+cJSON *ctk_analyze_json(const struct ctk_analyze_view *v);
+
+#endif

@@ -1,0 +1,132 @@
+/* Text output of `ctk analyze` (see analyze_out.h): a table of devices, the
+ * whole-run energy, CO2 and its caveats, the carbontracker comparison, the
+ * epochs and the headline prediction, all for people reading a terminal. */
+#include <stdio.h>
+
+#include "analyze/cmd/analyze_out.h"
+#include "common/time.h"
+
+
+static void device_label(const struct ctk_dev_result *d, char *buf, size_t size)
+{
+	if (d->has_idx)
+		snprintf(buf, size, "%s%d", d->kind, d->idx);
+	else
+		snprintf(buf, size, "%s#%lld", d->kind, (long long)d->device_id);
+}
+
+static void print_devices(const struct ctk_run_result *r)
+{
+	char lab[32];
+
+	printf("  %-8s %-28s %9s %9s %14s %12s %-9s %8s\n", "device", "name", "readings", "period_s",
+	       "energy_j", "energy_kwh", "method", "coverage");
+	for (int i = 0; i < r->ndev; i++) {
+		const struct ctk_dev_result *d = &r->dev[i];
+		device_label(d, lab, sizeof lab);
+		printf("  %-8s %-28.28s %9lld %9.3f %14.3f %12.6f %-9s %7.1f%%\n", lab,
+		       *d->name ? d->name : "-", (long long)d->in.readings, d->period_s,
+		       d->in.total.energy_j, d->in.total.energy_j / 3.6e6, ctk_energy_method(&d->in.total),
+		       100.0 * (d->in.readings > 1 ? ctk_energy_coverage(&d->in.total, d->in.first_ns, d->in.last_ns) : 0));
+	}
+}
+
+static void print_epochs(const struct ctk_run_result *r, const struct ctk_co2_result *co2)
+{
+	char lab[32], start[40];
+	int per_dev = r->ndev <= 8;
+
+	printf("  %-6s %-24s %10s", "epoch", "start (UTC)", "duration_s");
+	for (int i = 0; per_dev && i < r->ndev; i++) {
+		device_label(&r->dev[i], lab, sizeof lab);
+		printf(" %10s_j", lab);
+	}
+	printf(" %14s %12s %8s%s\n", "total_j", "total_kwh", "coverage", co2->have ? "       co2_g" : "");
+	for (int k = 0; k < r->nwin; k++) {
+		int complete;
+		double e = ctk_epoch_energy_j(r, k, &complete);
+		ctk_time_format(r->win[k].start_ns, start, sizeof start);
+		printf("  %-6lld %-24s %10.3f", (long long)r->win[k].idx, start,
+		       (double)(r->win[k].end_ns - r->win[k].start_ns) / 1e9);
+		for (int i = 0; per_dev && i < r->ndev; i++) {
+			const struct ctk_energy *p = &r->dev[i].per[k];
+			if (p->used_counter || p->used_power)
+				printf(" %12.3f", p->energy_j);
+			else
+				printf(" %12s", "NULL");
+		}
+		printf(" %14.3f %12.6f %7.1f%%", e, e / 3.6e6, 100.0 * ctk_epoch_coverage(r, k));
+		if (co2->have)
+			printf(" %11.3f", co2->epoch_g[k]);
+		printf("%s\n", complete ? "" : "  (some device has no readings)");
+	}
+}
+
+static void print_co2(const struct ctk_analyze_view *v)
+{
+	const struct ctk_co2_result *c = v->co2;
+
+	if (!c->have) {
+		printf("  %s\n", c->note);
+		return;
+	}
+	char tmean[32];
+	if (c->res.mean_g_per_kwh_time == c->res.mean_g_per_kwh_time)
+		snprintf(tmean, sizeof tmean, "%.1f g/kWh", c->res.mean_g_per_kwh_time);
+	else
+		snprintf(tmean, sizeof tmean, "n/a (no hourly series)");
+	printf("  CO2: %.3f g at PUE %.2f (zone %s, %s signal%s%s); intensity %.1f g/kWh energy-weighted, "
+	       "time mean %s\n", c->co2_g, v->pue, c->zone, c->res.signal, c->source[0] ? ", " : "",
+	       c->source, c->res.mean_g_per_kwh_energy, tmean);
+	if (c->res.missing_share > 0)
+		printf("  %.1f%% of the energy had no intensity value and is not priced (--fill previous|default)\n",
+		       100.0 * c->res.missing_share);
+	if (c->res.fill_note[0])
+		printf("  filled: %s\n", c->res.fill_note);
+	if (c->res.estimated_share > 0)
+		printf("  %.1f%% of the energy priced with estimated or forecast intensity\n",
+		       100.0 * c->res.estimated_share);
+}
+
+void ctk_analyze_print(const struct ctk_analyze_view *v)
+{
+	const struct ctk_run_result *r = v->r;
+	char a[40], b[40], ct[4096];
+	double total = ctk_run_energy_j(r), in = ctk_run_epochs_energy_j(r);
+
+	printf("run %lld  %s  (%s)%s\n", (long long)r->run_id, r->label, r->source,
+	       r->simulated ? "  [simulated device]" : "");
+	if (r->has_span) {
+		ctk_time_format(r->started_ns, a, sizeof a);
+		ctk_time_format(r->ended_ns, b, sizeof b);
+		printf("  %s -> %s  %.3f s  %d device(s)%s%s\n", a, b, (double)(r->ended_ns - r->started_ns) / 1e9,
+		       r->ndev, *r->tz ? "  times read in " : "", r->tz);
+	}
+	print_devices(r);
+	printf("  whole run: %.3f J = %.6f kWh (devices summed, first to last reading), coverage %.1f%%\n",
+	       total, total / 3.6e6, 100.0 * ctk_run_coverage(r));
+	if (v->pue != 1.0)
+		printf("  facility energy at PUE %.2f: %.3f J = %.6f kWh (%s)\n", v->pue, total * v->pue,
+		       total * v->pue / 3.6e6, v->pue_source);
+	struct ctk_baseline bl;
+	if (ctk_run_baseline(r, &bl))
+		printf("  baseline: idle %.1f W (devices summed, over %.1f s); after it: gross %.3f J - idle %.3f J "
+		       "= net %.3f J (%.1f%% above idle)\n", bl.idle_w, bl.baseline_s, bl.gross_j, bl.idle_j, bl.net_j,
+		       bl.gross_j > 0 ? 100.0 * bl.net_j / bl.gross_j : 0.0);
+	else if (r->nbase)
+		printf("  baseline window present but not every device has readings in it: no idle figure\n");
+	print_co2(v);
+	if (v->ct) {
+		ctk_ct_compare_format(v->ct, ct, sizeof ct);
+		printf("%s\n", ct);
+	}
+	if (r->nwin == 0) {
+		printf("  no epochs (add them: ctk import epochs FILE --db DB --run %lld)\n\n", (long long)r->run_id);
+		return;
+	}
+	print_epochs(r, v->co2);
+	printf("  in %d epoch(s): %.3f J = %.6f kWh; outside epochs: %.3f J (%.1f%% of the run)\n", r->nwin, in,
+	       in / 3.6e6, total - in, total > 0 ? 100.0 * (total - in) / total : 0.0);
+	ctk_predictions_print(stdout, v->pred);
+	printf("\n");
+}

@@ -1,0 +1,77 @@
+/* The energy analysis of one run: per-device whole-run energy, per-epoch
+ * energy per device, the part outside epochs, and coverage. Computed from the
+ * stored readings (integrate.h) and written back to epoch_energy and
+ * device_energy in one transaction. Printing lives in cmd_analyze.c. */
+#ifndef CTK_ANALYSIS_H
+#define CTK_ANALYSIS_H
+
+#include <sqlite3.h>
+#include <stdint.h>
+
+#include "analyze/energy/integrate.h"
+#include "common/err.h"
+
+struct ctk_dev_result {
+	int64_t device_id;
+	char kind[16], name[128], uuid[128], bus_id[64], flags[64];
+	int idx, has_idx;
+	double period_s;
+	struct ctk_integrator in;     /* in.total: first to last reading */
+	struct ctk_energy *per;       /* one per epoch */
+	struct ctk_integrator bin;    /* baseline windows */
+	struct ctk_energy *bper;      /* one per baseline window */
+};
+
+struct ctk_run_result {
+	int64_t run_id;
+	char label[256], source[64], host[128], tz[64];
+	int64_t started_ns, ended_ns;
+	int has_span, simulated, planned_epochs;
+	int nwin;
+	struct ctk_span *win;         /* epochs, sorted by start */
+	int64_t *items;               /* per epoch, -1 if unknown */
+	int nbase;
+	struct ctk_span *base;        /* baseline (idle) windows, sorted by start */
+	int ndev;
+	struct ctk_dev_result *dev;
+};
+
+/* Analyse run_id; out is filled and must be released with ctk_run_result_free. */
+int ctk_analysis_run(sqlite3 *db, int64_t run_id, struct ctk_run_result *out, struct ctk_error *err);
+
+/* The same in two steps, so a caller can see the epochs before the readings
+ * are integrated and attach a piece hook (the CO2 join): load the run, its
+ * epochs and devices; then integrate every device, handing each piece of
+ * energy to fn (may be NULL). */
+int ctk_analysis_load(sqlite3 *db, int64_t run_id, struct ctk_run_result *out, struct ctk_error *err);
+int ctk_analysis_integrate(sqlite3 *db, struct ctk_run_result *r, ctk_piece_fn fn, void *ctx,
+			   struct ctk_error *err);
+
+/* Replace the run's rows in epoch_energy and device_energy (caller's transaction). */
+int ctk_analysis_store(sqlite3 *db, const struct ctk_run_result *r, struct ctk_error *err);
+
+void ctk_run_result_free(struct ctk_run_result *r);
+
+/* Sums over devices. */
+double ctk_run_energy_j(const struct ctk_run_result *r);
+double ctk_run_epochs_energy_j(const struct ctk_run_result *r);
+/* Energy of epoch k over all devices; *complete = 0 if a device had none. */
+double ctk_epoch_energy_j(const struct ctk_run_result *r, int k, int *complete);
+/* Lowest device coverage of epoch k / of the whole run. */
+double ctk_epoch_coverage(const struct ctk_run_result *r, int k);
+double ctk_run_coverage(const struct ctk_run_result *r);
+
+/* Baseline (idle) figures: the idle power of all devices measured in the
+ * baseline windows, and for the part of the run after the last baseline
+ * window, gross energy, idle energy (idle power × that time) and net energy
+ * (gross − idle). Returns 0 when the run has no usable baseline. */
+struct ctk_baseline {
+	double idle_w, baseline_s, span_s, gross_j, idle_j, net_j;
+	int64_t after_ns;             /* the gross/net part starts here */
+};
+int ctk_run_baseline(const struct ctk_run_result *r, struct ctk_baseline *b);
+
+/* Run ids of the store (all, or the one named by spec), caller frees *ids. */
+int ctk_analysis_run_ids(sqlite3 *db, const char *spec, int64_t **ids, int *n, struct ctk_error *err);
+
+#endif

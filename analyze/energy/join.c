@@ -1,0 +1,498 @@
+/* The time join E_i × CI(t_i) (see join.h for the rules). The intensity of
+ * the selected series is read in windows of about two days (all series of
+ * the zone and signal at once, sorted by start), so memory stays bounded
+ * whatever the run length; the best covering value at a time t and how long
+ * it stays best is found by binary search plus a short backward scan bounded
+ * by the longest step, and cached, so a stream of short sample intervals
+ * costs O(1) each. */
+#include "analyze/energy/join.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/db.h"
+#include "common/time.h"
+
+#define WINDOW_NS (2 * 86400 * CTK_NS_PER_S)
+#define BACK_NS (3600 * CTK_NS_PER_S)
+#define J_PER_KWH 3.6e6
+
+struct pt {
+	int64_t s, e;      /* [s, e) */
+	double g;          /* g/kWh */
+	int est;
+	int64_t sid;
+};
+
+struct ctk_join {
+	sqlite3 *db;
+	struct ctk_join_opts o;
+	char zone[64], signal[16];
+	int has_series;
+	sqlite3_stmt *win, *prev;
+	int64_t max_dur;
+	struct pt *buf;
+	size_t n, cap;
+	int64_t lo, hi;
+	int loaded;
+	/* cache: best value (or none) over [c_lo, c_hi) */
+	int64_t c_lo, c_hi;
+	int c_valid, c_has;
+	struct pt c_best;
+	/* fill */
+	struct pt *yearly;
+	size_t ny;
+	int64_t f_end;     /* previous-fill cache: gap ending at f_end */
+	int f_valid, f_has;
+	double f_g;
+	int64_t f_from;    /* the value used ended here */
+	/* totals */
+	struct ctk_join_piece tot;
+	double energy_j;
+	int64_t first_ns, last_ns, intervals;
+	char fill_note[256];
+};
+
+static const char *SERIES_SQL = "SELECT series_id FROM intensity_series WHERE zone = ?1 AND signal = ?2 AND kind != 'yearly'";
+
+static int better(const struct pt *a, const struct pt *b)
+{
+	if (a->est != b->est)
+		return a->est < b->est;
+	return a->sid > b->sid;
+}
+
+/* Signals: NULL → the zone's average one; "a,b" mixing marginal and average → error. */
+static int pick_signal(struct ctk_join *j, struct ctk_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int has[3] = {0, 0, 0}; /* lifecycle, direct, marginal */
+	static const char *names[3] = {"lifecycle", "direct", "marginal"};
+	int rc;
+
+	if (j->o.signal && strchr(j->o.signal, ',')) {
+		int avg = strstr(j->o.signal, "lifecycle") || strstr(j->o.signal, "direct");
+		if (avg && strstr(j->o.signal, "marginal"))
+			return ctk_failf(err, CTK_EUSAGE, "signal '%s': never mix marginal and average signals in one number",
+					 j->o.signal);
+		return ctk_failf(err, CTK_EUSAGE, "signal '%s': one signal per number (lifecycle, direct or marginal)",
+				 j->o.signal);
+	}
+	if (j->o.signal) {
+		if (strcmp(j->o.signal, "lifecycle") && strcmp(j->o.signal, "direct") && strcmp(j->o.signal, "marginal"))
+			return ctk_failf(err, CTK_EUSAGE, "signal '%s': not lifecycle, direct or marginal", j->o.signal);
+		snprintf(j->signal, sizeof j->signal, "%s", j->o.signal);
+	}
+	if ((rc = ctk_db_prepare(j->db, "SELECT DISTINCT signal FROM intensity_series WHERE zone = ?1 AND kind != 'yearly'",
+				 &st, err)))
+		return rc;
+	sqlite3_bind_text(st, 1, j->zone, -1, SQLITE_STATIC);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		for (int i = 0; i < 3; i++)
+			if (!strcmp((const char *)sqlite3_column_text(st, 0), names[i]))
+				has[i] = 1;
+	sqlite3_finalize(st);
+	if (!j->o.signal) {
+		if (has[0] || has[1])
+			snprintf(j->signal, sizeof j->signal, "%s", has[0] ? "lifecycle" : "direct");
+		else if (has[2])
+			return ctk_failf(err, CTK_EUSAGE, "zone '%s' has only marginal series: ask for them with signal marginal",
+					 j->zone);
+		else
+			snprintf(j->signal, sizeof j->signal, "lifecycle");
+	}
+	for (int i = 0; i < 3; i++)
+		if (!strcmp(j->signal, names[i]))
+			j->has_series = has[i];
+	return 0;
+}
+
+static int load_yearly(struct ctk_join *j, struct ctk_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if ((rc = ctk_db_prepare(j->db, "SELECT i.start_ns, i.end_ns, i.g_per_kwh, i.series_id FROM intensity i "
+					"JOIN intensity_series s USING (series_id) WHERE s.zone = ?1 AND s.kind = 'yearly' "
+					"ORDER BY i.start_ns, i.series_id", &st, err)))
+		return rc;
+	sqlite3_bind_text(st, 1, j->zone, -1, SQLITE_STATIC);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		struct pt *np = realloc(j->yearly, (j->ny + 1) * sizeof(*np));
+		if (!np) {
+			sqlite3_finalize(st);
+			return ctk_failf(err, CTK_ENOMEM, "out of memory");
+		}
+		j->yearly = np;
+		np[j->ny].s = sqlite3_column_int64(st, 0);
+		np[j->ny].e = sqlite3_column_int64(st, 1);
+		np[j->ny].g = sqlite3_column_double(st, 2);
+		np[j->ny].sid = sqlite3_column_int64(st, 3);
+		np[j->ny].est = 1;
+		j->ny++;
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+int ctk_join_open(sqlite3 *db, const struct ctk_join_opts *o, struct ctk_join **out, struct ctk_error *err)
+{
+	struct ctk_join *j;
+	sqlite3_stmt *st = NULL;
+	char sql[512];
+	int rc;
+
+	*out = NULL;
+	if (!o->zone || !*o->zone)
+		return ctk_failf(err, CTK_EUSAGE, "join: no zone given");
+	if (o->fill == CTK_FILL_DEFAULT && o->has_default && (!isfinite(o->default_g_per_kwh) || o->default_g_per_kwh < 0))
+		return ctk_failf(err, CTK_EUSAGE, "join: default intensity %g is not a carbon intensity", o->default_g_per_kwh);
+	if (!(j = calloc(1, sizeof(*j))))
+		return ctk_failf(err, CTK_ENOMEM, "out of memory");
+	j->db = db;
+	j->o = *o;
+	snprintf(j->zone, sizeof j->zone, "%s", o->zone);
+	j->o.zone = j->zone;
+	j->first_ns = INT64_MAX;
+	j->last_ns = INT64_MIN;
+	if ((rc = pick_signal(j, err)))
+		goto fail;
+	if (o->fill == CTK_FILL_DEFAULT && !strcmp(j->signal, "marginal")) {
+		rc = ctk_failf(err, CTK_EUSAGE, "fill default: a yearly average cannot stand in for a marginal signal "
+				"(never mix marginal and average signals in one number)");
+		goto fail;
+	}
+	if (o->fill == CTK_FILL_DEFAULT && !o->has_default) {
+		if ((rc = load_yearly(j, err)))
+			goto fail;
+		if (!j->ny) {
+			rc = ctk_failf(err, CTK_EUSAGE, "fill default: no yearly value stored for zone '%s' "
+					"(ctk intensity default --zone %s --store, or give a value)", j->zone, j->zone);
+			goto fail;
+		}
+	}
+	if (!j->has_series && o->fill != CTK_FILL_DEFAULT) {
+		rc = ctk_failf(err, CTK_EINPUT, "no %s intensity series for zone '%s' (ctk intensity import or fetch)",
+			       j->signal, j->zone);
+		goto fail;
+	}
+	/* the longest step bounds the backward scan and the window query */
+	snprintf(sql, sizeof sql, "SELECT max(end_ns - start_ns) FROM intensity WHERE series_id IN (%s)", SERIES_SQL);
+	if ((rc = ctk_db_prepare(db, sql, &st, err)))
+		goto fail;
+	sqlite3_bind_text(st, 1, j->zone, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, j->signal, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		j->max_dur = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	snprintf(sql, sizeof sql, "SELECT start_ns, end_ns, g_per_kwh, estimated, series_id FROM intensity "
+		 "WHERE series_id IN (%s) AND start_ns >= ?3 AND start_ns < ?4 AND end_ns > ?5 "
+		 "ORDER BY start_ns, series_id", SERIES_SQL);
+	if ((rc = ctk_db_prepare(db, sql, &j->win, err)))
+		goto fail;
+	snprintf(sql, sizeof sql, "SELECT g_per_kwh, end_ns FROM intensity WHERE series_id IN (%s) AND end_ns <= ?3 "
+		 "ORDER BY end_ns DESC, estimated ASC, series_id DESC LIMIT 1", SERIES_SQL);
+	if ((rc = ctk_db_prepare(db, sql, &j->prev, err)))
+		goto fail;
+	*out = j;
+	return 0;
+fail:
+	ctk_join_free(j);
+	return rc;
+}
+
+void ctk_join_free(struct ctk_join *j)
+{
+	if (!j)
+		return;
+	sqlite3_finalize(j->win);
+	sqlite3_finalize(j->prev);
+	free(j->buf);
+	free(j->yearly);
+	free(j);
+}
+
+/* Load the values that touch [x - BACK_NS, x + WINDOW_NS). */
+static int reload(struct ctk_join *j, int64_t x, struct ctk_error *err)
+{
+	int rc;
+
+	j->lo = x - BACK_NS;
+	j->hi = x + WINDOW_NS;
+	j->n = 0;
+	j->c_valid = 0;
+	sqlite3_reset(j->win);
+	sqlite3_bind_text(j->win, 1, j->zone, -1, SQLITE_STATIC);
+	sqlite3_bind_text(j->win, 2, j->signal, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(j->win, 3, j->lo - j->max_dur);
+	sqlite3_bind_int64(j->win, 4, j->hi);
+	sqlite3_bind_int64(j->win, 5, j->lo);
+	while ((rc = sqlite3_step(j->win)) == SQLITE_ROW) {
+		if (j->n == j->cap) {
+			size_t nc = j->cap ? j->cap * 2 : 1024;
+			struct pt *nb = realloc(j->buf, nc * sizeof(*nb));
+			if (!nb)
+				return ctk_failf(err, CTK_ENOMEM, "out of memory");
+			j->buf = nb;
+			j->cap = nc;
+		}
+		struct pt *p = &j->buf[j->n++];
+		p->s = sqlite3_column_int64(j->win, 0);
+		p->e = sqlite3_column_int64(j->win, 1);
+		p->g = sqlite3_column_double(j->win, 2);
+		p->est = sqlite3_column_int(j->win, 3);
+		p->sid = sqlite3_column_int64(j->win, 4);
+	}
+	if (rc != SQLITE_DONE)
+		return ctk_db_fail(j->db, err, "reading intensity");
+	j->loaded = 1;
+	return 0;
+}
+
+/* The best value at x (*has = 0: none) and the time y until which that
+ * answer holds (y > x). */
+static int value_at(struct ctk_join *j, int64_t x, struct pt *best, int *has, int64_t *y, struct ctk_error *err)
+{
+	size_t a = 0, b;
+	int64_t next;
+	int rc, found = 0;
+
+	if (j->c_valid && x >= j->c_lo && x < j->c_hi) {
+		*best = j->c_best;
+		*has = j->c_has;
+		*y = j->c_hi;
+		return 0;
+	}
+	if (!j->has_series) {
+		*has = 0;
+		*y = INT64_MAX;
+		return 0;
+	}
+	if (!j->loaded || x < j->lo || x >= j->hi)
+		if ((rc = reload(j, x, err)))
+			return rc;
+	b = j->n; /* first index with s > x */
+	while (a < b) {
+		size_t m = a + (b - a) / 2;
+		if (j->buf[m].s <= x)
+			a = m + 1;
+		else
+			b = m;
+	}
+	next = a < j->n && j->buf[a].s < j->hi ? j->buf[a].s : j->hi;
+	for (size_t i = a; i-- > 0;) {
+		const struct pt *p = &j->buf[i];
+		if (p->s <= x - j->max_dur)
+			break;
+		if (p->e > x && (!found || better(p, best))) {
+			*best = *p;
+			found = 1;
+		}
+	}
+	*has = found;
+	*y = found && best->e < next ? best->e : next;
+	j->c_valid = 1;
+	j->c_lo = x;
+	j->c_hi = *y;
+	j->c_best = *best;
+	j->c_has = found;
+	return 0;
+}
+
+/* The fill value for a gap at x that ends at gap_end; *has = 0: none. */
+static int fill_value(struct ctk_join *j, int64_t x, int64_t gap_end, double *g, int *has, struct ctk_error *err)
+{
+	*has = 0;
+	if (j->o.fill == CTK_FILL_DEFAULT) {
+		const struct pt *pick = NULL;
+		if (j->o.has_default) {
+			*g = j->o.default_g_per_kwh;
+			*has = 1;
+			return 0;
+		}
+		for (size_t i = 0; i < j->ny; i++) { /* covering (newest), else nearest in time */
+			const struct pt *p = &j->yearly[i];
+			if (p->s <= x && x < p->e) {
+				if (!pick || !(pick->s <= x && x < pick->e) || p->sid > pick->sid)
+					pick = p;
+			} else if (!pick || !(pick->s <= x && x < pick->e)) {
+				int64_t dp = p->s > x ? p->s - x : x - p->e;
+				int64_t dq = pick ? (pick->s > x ? pick->s - x : x - pick->e) : INT64_MAX;
+				if (dp < dq)
+					pick = p;
+			}
+		}
+		if (pick) {
+			*g = pick->g;
+			*has = 1;
+		}
+		return 0;
+	}
+	if (j->o.fill != CTK_FILL_PREVIOUS || !j->has_series)
+		return 0;
+	if (j->f_valid && j->f_end == gap_end && x >= j->f_from) {
+		*g = j->f_g;
+		*has = j->f_has;
+		return 0;
+	}
+	sqlite3_reset(j->prev);
+	sqlite3_bind_text(j->prev, 1, j->zone, -1, SQLITE_STATIC);
+	sqlite3_bind_text(j->prev, 2, j->signal, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(j->prev, 3, x);
+	int rc = sqlite3_step(j->prev);
+	if (rc == SQLITE_ROW) {
+		j->f_g = sqlite3_column_double(j->prev, 0);
+		j->f_from = sqlite3_column_int64(j->prev, 1);
+		j->f_has = 1;
+	} else if (rc == SQLITE_DONE) {
+		j->f_has = 0;
+		j->f_from = INT64_MIN;
+	} else {
+		return ctk_db_fail(j->db, err, "reading intensity");
+	}
+	j->f_valid = 1;
+	j->f_end = gap_end;
+	*g = j->f_g;
+	*has = j->f_has;
+	return 0;
+}
+
+static void note_fill(struct ctk_join *j, double g)
+{
+	if (j->fill_note[0])
+		return;
+	if (j->o.fill == CTK_FILL_PREVIOUS)
+		snprintf(j->fill_note, sizeof j->fill_note, "gaps filled with the previous stored value (first: %.6g g/kWh)", g);
+	else if (j->o.has_default)
+		snprintf(j->fill_note, sizeof j->fill_note, "gaps filled with the given default %.6g g/kWh", g);
+	else
+		snprintf(j->fill_note, sizeof j->fill_note, "gaps filled with the stored yearly value for %s (first: %.6g g/kWh)",
+			 j->zone, g);
+}
+
+int ctk_join_add(struct ctk_join *j, int64_t start_ns, int64_t end_ns, double energy_j,
+		 struct ctk_join_piece *piece, struct ctk_error *err)
+{
+	struct ctk_join_piece p = {0};
+	int64_t s, e, x;
+	int rc;
+
+	if (!isfinite(energy_j) || energy_j < 0)
+		return ctk_failf(err, CTK_EINPUT, "join: energy %g J is not a non-negative number", energy_j);
+	if (end_ns < start_ns)
+		return ctk_failf(err, CTK_EINPUT, "join: interval ends before it starts");
+	start_ns += j->o.shift_ns;
+	end_ns += j->o.shift_ns;
+	s = start_ns;
+	e = end_ns;
+	if (e == s)
+		e = s + 1; /* an instant: the value at start */
+	for (x = s; x < e;) {
+		struct pt best;
+		int has;
+		int64_t y;
+		if ((rc = value_at(j, x, &best, &has, &y, err)))
+			return rc;
+		int64_t until = y < e ? y : e;
+		double part = energy_j * ((double)(until - x) / (double)(e - s));
+		if (has) {
+			p.co2_g += part / J_PER_KWH * best.g;
+			p.covered_j += part;
+			if (best.est)
+				p.estimated_j += part;
+		} else {
+			double g = 0;
+			int fh = 0;
+			if ((rc = fill_value(j, x, y, &g, &fh, err)))
+				return rc;
+			if (fh) {
+				p.co2_g += part / J_PER_KWH * g;
+				p.filled_j += part;
+				note_fill(j, g);
+			} else {
+				p.missing_j += part;
+			}
+		}
+		x = until;
+	}
+	j->tot.co2_g += p.co2_g;
+	j->tot.covered_j += p.covered_j;
+	j->tot.filled_j += p.filled_j;
+	j->tot.missing_j += p.missing_j;
+	j->tot.estimated_j += p.estimated_j;
+	j->energy_j += energy_j;
+	j->intervals++;
+	if (start_ns < j->first_ns)
+		j->first_ns = start_ns;
+	if (end_ns > j->last_ns)
+		j->last_ns = end_ns;
+	if (piece)
+		*piece = p;
+	return 0;
+}
+
+int ctk_join_finish(struct ctk_join *j, struct ctk_join_result *r, struct ctk_error *err)
+{
+	double integral = 0, covered_s = 0;
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	r->total = j->tot;
+	r->energy_j = j->energy_j;
+	r->intervals = j->intervals;
+	snprintf(r->signal, sizeof r->signal, "%s", j->signal);
+	snprintf(r->fill_note, sizeof r->fill_note, "%s", j->fill_note);
+	r->mean_g_per_kwh_energy = NAN;
+	r->mean_g_per_kwh_time = NAN;
+	if (!j->intervals)
+		return 0;
+	r->first_ns = j->first_ns;
+	r->last_ns = j->last_ns;
+	if (j->energy_j > 0) {
+		r->missing_share = j->tot.missing_j / j->energy_j;
+		r->filled_share = j->tot.filled_j / j->energy_j;
+		r->estimated_share = j->tot.estimated_j / j->energy_j;
+	}
+	if (j->tot.covered_j + j->tot.filled_j > 0)
+		r->mean_g_per_kwh_energy = j->tot.co2_g / ((j->tot.covered_j + j->tot.filled_j) / J_PER_KWH);
+	/* the plain time mean of the stored step function over the run span */
+	for (int64_t x = j->first_ns; x < j->last_ns;) {
+		struct pt best;
+		int has;
+		int64_t y;
+		if ((rc = value_at(j, x, &best, &has, &y, err)))
+			return rc;
+		int64_t until = y < j->last_ns ? y : j->last_ns;
+		if (has) {
+			integral += best.g * (double)(until - x) / 1e9;
+			covered_s += (double)(until - x) / 1e9;
+		}
+		x = until;
+	}
+	if (j->last_ns > j->first_ns)
+		r->time_covered_share = covered_s / ((double)(j->last_ns - j->first_ns) / 1e9);
+	if (covered_s > 0)
+		r->mean_g_per_kwh_time = integral / covered_s;
+	return 0;
+}
+
+int ctk_join_run(sqlite3 *db, const struct ctk_join_opts *o, ctk_join_next_fn next, void *ctx,
+		 struct ctk_join_result *r, struct ctk_error *err)
+{
+	struct ctk_join *j = NULL;
+	int64_t s, e;
+	double ej;
+	int rc;
+
+	if ((rc = ctk_join_open(db, o, &j, err)))
+		return rc;
+	while ((rc = next(ctx, &s, &e, &ej, err)) == 1)
+		if ((rc = ctk_join_add(j, s, e, ej, NULL, err)))
+			break;
+	if (rc == 0)
+		rc = ctk_join_finish(j, r, err);
+	ctk_join_free(j);
+	return rc;
+}

@@ -1,0 +1,366 @@
+/* This file contains the evaluation of predictors on stored runs (see
+ * predict_eval.h): per-epoch energies and durations from the analysis, the
+ * carbon intensity each epoch saw (a small step-semantics lookup in the
+ * run's zone, to be replaced by analyze/join.h when it lands), one
+ * ctk_predict() call per (N, predictor), and the rows written back. */
+#include "analyze/energy/predict_eval.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/db.h"
+#include "common/util.h"
+
+const char *const ctk_pred_target_names[CTK_PT_COUNT] = {"energy", "duration", "co2"};
+
+int ctk_predict_parse_range(const char *s, int *from_n, int *to_n, struct ctk_error *err)
+{
+	char a[32], *sep;
+	int64_t x, y;
+
+	snprintf(a, sizeof a, "%s", s);
+	sep = strstr(a, "..");
+	if (!sep)
+		sep = strchr(a, '-');
+	if (sep) {
+		*sep = '\0';
+		sep += sep[1] == '.' ? 2 : 1;
+		if (ctk_parse_int64(a, &x) || ctk_parse_int64(sep, &y) || x < 1 || y < x || y > 1000000)
+			return ctk_failf(err, CTK_EUSAGE, "--predict-after '%s': not a range like 1..5", s);
+	} else {
+		if (ctk_parse_int64(a, &y) || y < 1 || y > 1000000)
+			return ctk_failf(err, CTK_EUSAGE, "--predict-after '%s': not a number of epochs >= 1", s);
+		x = 1;
+	}
+	*from_n = (int)x;
+	*to_n = (int)y;
+	return 0;
+}
+
+/* ---- carbon intensity of the run's epochs --------------------------------- */
+
+struct ci_ctx {
+	sqlite3 *db;
+	int64_t series_id;
+};
+
+/* Time-weighted mean g/kWh of the series over [from, to) from rows whose
+ * `estimated` flag is in [est_lo, est_hi]; -1 when no row overlaps. Step
+ * semantics: a row holds from its start to its end. */
+static int ci_mean(sqlite3 *db, int64_t series_id, int64_t from, int64_t to, int est_lo, int est_hi, double *g)
+{
+	sqlite3_stmt *st = NULL;
+	double w = 0, s = 0;
+
+	if (sqlite3_prepare_v2(db, "SELECT start_ns, end_ns, g_per_kwh FROM intensity WHERE series_id = ? "
+			       "AND start_ns < ? AND end_ns > ? AND estimated BETWEEN ? AND ?", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(st, 1, series_id);
+	sqlite3_bind_int64(st, 2, to > from ? to : from + 1);
+	sqlite3_bind_int64(st, 3, from);
+	sqlite3_bind_int(st, 4, est_lo);
+	sqlite3_bind_int(st, 5, est_hi);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		int64_t a = sqlite3_column_int64(st, 0), b = sqlite3_column_int64(st, 1);
+		if (to > from) {
+			a = a > from ? a : from;
+			b = b < to ? b : to;
+		} else {
+			a = 0, b = 1;   /* a zero-length window: the row that holds at that instant */
+		}
+		if (b > a) {
+			w += (double)(b - a);
+			s += (double)(b - a) * sqlite3_column_double(st, 2);
+		}
+	}
+	sqlite3_finalize(st);
+	if (w <= 0)
+		return -1;
+	*g = s / w;
+	return 0;
+}
+
+/* A stored forecast (rows flagged estimated) for the rest of the run. */
+static int forecast_cb(void *ctx, int64_t from_ns, int64_t to_ns, double *g)
+{
+	const struct ci_ctx *c = ctx;
+	return ci_mean(c->db, c->series_id, from_ns, to_ns, 1, 1, g);
+}
+
+/* The run's series: same zone, average signals before marginal, oldest first. */
+static int find_series(sqlite3 *db, int64_t run_id, char *zone, size_t zsize, int64_t *series_id)
+{
+	sqlite3_stmt *st = NULL;
+	int found = 0;
+
+	if (sqlite3_prepare_v2(db, "SELECT r.zone, s.series_id FROM runs r JOIN intensity_series s ON s.zone = r.zone "
+			       "WHERE r.run_id = ? ORDER BY s.signal = 'marginal', s.series_id LIMIT 1", -1, &st, NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_int64(st, 1, run_id);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		snprintf(zone, zsize, "%s", (const char *)sqlite3_column_text(st, 0));
+		*series_id = sqlite3_column_int64(st, 1);
+		found = 1;
+	}
+	sqlite3_finalize(st);
+	return found;
+}
+
+/* ---- predictions ------------------------------------------------------------ */
+
+static int add_row(struct ctk_run_predictions *p, int *cap, const struct ctk_pred_row *row)
+{
+	if (p->nrows == *cap) {
+		int ncap = *cap ? *cap * 2 : 64;
+		struct ctk_pred_row *r = realloc(p->rows, (size_t)ncap * sizeof(*r));
+		if (!r)
+			return CTK_ENOMEM;
+		p->rows = r;
+		*cap = ncap;
+	}
+	p->rows[p->nrows++] = *row;
+	return 0;
+}
+
+/* First epoch whose energy is incomplete (a device without readings), or n. */
+static int complete_prefix(const struct ctk_run_result *r, double *e, double *d, double *ci, int *ci_ok,
+			   const struct ci_ctx *c)
+{
+	int ok = r->nwin;
+	*ci_ok = c->series_id > 0;
+	for (int k = 0; k < r->nwin; k++) {
+		int complete;
+		e[k] = ctk_epoch_energy_j(r, k, &complete);
+		d[k] = (double)(r->win[k].end_ns - r->win[k].start_ns) / 1e9;
+		if (!complete && ok == r->nwin)
+			ok = k;
+		if (*ci_ok && ci_mean(c->db, c->series_id, r->win[k].start_ns, r->win[k].end_ns, 0, 1, &ci[k]))
+			*ci_ok = 0;
+	}
+	return ok;
+}
+
+static int predict_after(const struct ctk_run_result *r, struct ctk_run_predictions *out, int *cap, int n,
+			 const double *e, const double *d, const double *ci, int ci_ok, int complete_n,
+			 struct ci_ctx *c, const double actual[CTK_PT_COUNT], const int has_actual[CTK_PT_COUNT],
+			 double coverage, struct ctk_error *err)
+{
+	struct ctk_predict_input in = {.energy_j = e, .duration_s = d, .n = n, .planned = out->planned,
+				       .coverage = coverage};
+	double co2 = 0, e_obs = 0;
+	int rc;
+
+	if (ci_ok) {
+		for (int k = 0; k < n; k++) {
+			co2 += e[k] / 3.6e6 * ci[k];
+			e_obs += e[k];
+		}
+		in.ci.has_observed_co2 = 1;
+		in.ci.observed_co2_g = co2;
+		in.ci.has_mean = e_obs > 0;
+		in.ci.mean_g_per_kwh = e_obs > 0 ? co2 / (e_obs / 3.6e6) : 0;
+		in.ci.forecast = forecast_cb;
+		in.ci.forecast_ctx = c;
+		in.ci.now_ns = r->win[n - 1].end_ns;
+	}
+	for (int i = 0; ctk_predictors[i].name; i++) {
+		struct ctk_prediction p;
+		memset(&p, 0, sizeof p);
+		if ((rc = ctk_predict(&ctk_predictors[i], &in, &p, err)))
+			return rc;
+		const struct ctk_estimate *est[CTK_PT_COUNT] = {&p.energy_j, &p.duration_s, &p.co2_g};
+		for (int t = 0; t < CTK_PT_COUNT; t++) {
+			struct ctk_pred_row row = {.after_n = n, .predictor = &ctk_predictors[i], .target = t,
+						   .est = *est[t], .actual = actual[t], .has_actual = has_actual[t],
+						   .used = t == CTK_PT_DURATION ? p.used_duration : p.used_energy};
+			if (t != CTK_PT_DURATION && n > complete_n)
+				row.est.valid = 0;   /* an observed epoch lacks a device's energy */
+			if ((rc = add_row(out, cap, &row)))
+				return ctk_failf(err, rc, "out of memory");
+		}
+	}
+	return 0;
+}
+
+int ctk_predict_run(sqlite3 *db, const struct ctk_run_result *r, const struct ctk_predict_opts *o,
+		    struct ctk_run_predictions *out, struct ctk_error *err)
+{
+	struct ci_ctx c = {.db = db, .series_id = 0};
+	double *e = NULL, *d = NULL, *ci = NULL, actual[CTK_PT_COUNT] = {0};
+	int has_actual[CTK_PT_COUNT] = {0}, cap = 0, ci_ok, rc = 0;
+
+	memset(out, 0, sizeof(*out));
+	out->run_id = r->run_id;
+	out->observed = r->nwin;
+	out->coverage = o->coverage > 0 ? o->coverage : CTK_PREDICT_COVERAGE;
+	out->planned = o->planned > 0 ? o->planned : r->planned_epochs > r->nwin ? r->planned_epochs : r->nwin;
+	if (o->planned > 0 && o->planned < r->nwin)
+		return ctk_failf(err, CTK_EUSAGE, "--epochs %d: run %lld already has %d epochs", o->planned,
+				 (long long)r->run_id, r->nwin);
+	if (r->nwin == 0)
+		return 0;
+	int last = out->planned > r->nwin ? r->nwin : r->nwin - 1;
+	int from = o->from_n > 0 ? o->from_n : 1, to = o->to_n > 0 && o->to_n < last ? o->to_n : last;
+	if (from > to)
+		return 0;
+	if (!(e = malloc((size_t)r->nwin * sizeof(*e))) || !(d = malloc((size_t)r->nwin * sizeof(*d))) ||
+	    !(ci = malloc((size_t)r->nwin * sizeof(*ci)))) {
+		rc = ctk_failf(err, CTK_ENOMEM, "out of memory");
+		goto out;
+	}
+	find_series(db, r->run_id, out->zone, sizeof out->zone, &c.series_id);
+	int complete_n = complete_prefix(r, e, d, ci, &ci_ok, &c);
+	out->has_intensity = ci_ok;
+	if (out->planned == r->nwin) {
+		for (int k = 0; k < r->nwin; k++) {
+			actual[CTK_PT_ENERGY] += e[k];
+			actual[CTK_PT_DURATION] += d[k];
+			actual[CTK_PT_CO2] += ci_ok ? e[k] / 3.6e6 * ci[k] : 0;
+		}
+		has_actual[CTK_PT_ENERGY] = complete_n == r->nwin;
+		has_actual[CTK_PT_DURATION] = 1;
+		has_actual[CTK_PT_CO2] = ci_ok && complete_n == r->nwin;
+	}
+	for (int n = from; n <= to && !rc; n++)
+		rc = predict_after(r, out, &cap, n, e, d, ci, ci_ok, complete_n, &c, actual, has_actual,
+				   out->coverage, err);
+out:
+	free(e);
+	free(d);
+	free(ci);
+	return rc;
+}
+
+void ctk_run_predictions_free(struct ctk_run_predictions *p)
+{
+	free(p->rows);
+	memset(p, 0, sizeof(*p));
+}
+
+static int rel_err(const struct ctk_pred_row *w, double *re)
+{
+	if (!w->est.valid || !w->has_actual || w->actual == 0)
+		return 0;
+	*re = (w->est.value - w->actual) / w->actual;
+	return 1;
+}
+
+int ctk_predict_store(sqlite3 *db, const struct ctk_run_predictions *p, struct ctk_error *err)
+{
+	sqlite3_stmt *del = NULL, *ins = NULL;
+	int rc = 0;
+
+	if (ctk_db_prepare(db, "DELETE FROM predictions WHERE run_id = ?", &del, err) ||
+	    ctk_db_prepare(db, "INSERT INTO predictions(run_id, after_n, predictor, target, value, lo, hi, actual, "
+			   "rel_err, coverage_nominal, planned_epochs, used_epochs) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+			   &ins, err)) {
+		sqlite3_finalize(del);
+		return CTK_EDB;
+	}
+	sqlite3_bind_int64(del, 1, p->run_id);
+	if (sqlite3_step(del) != SQLITE_DONE)
+		rc = ctk_db_fail(db, err, "store predictions");
+	for (int i = 0; i < p->nrows && !rc; i++) {
+		const struct ctk_pred_row *w = &p->rows[i];
+		double re = 0;
+		int has_re = rel_err(w, &re), iv = w->est.valid && w->est.has_interval;
+		sqlite3_reset(ins);
+		sqlite3_bind_int64(ins, 1, p->run_id);
+		sqlite3_bind_int(ins, 2, w->after_n);
+		sqlite3_bind_text(ins, 3, w->predictor->name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins, 4, ctk_pred_target_names[w->target], -1, SQLITE_STATIC);
+		ctk_bind_double_or_null(ins, 5, w->est.value, w->est.valid);
+		ctk_bind_double_or_null(ins, 6, w->est.lo, iv);
+		ctk_bind_double_or_null(ins, 7, w->est.hi, iv);
+		ctk_bind_double_or_null(ins, 8, w->actual, w->has_actual);
+		ctk_bind_double_or_null(ins, 9, re, has_re);
+		ctk_bind_double_or_null(ins, 10, p->coverage, iv);
+		sqlite3_bind_int(ins, 11, p->planned);
+		sqlite3_bind_int(ins, 12, w->used);
+		if (sqlite3_step(ins) != SQLITE_DONE)
+			rc = ctk_db_fail(db, err, "store predictions");
+	}
+	sqlite3_finalize(del);
+	sqlite3_finalize(ins);
+	return rc;
+}
+
+static void num_or_null(cJSON *o, const char *key, double v, int valid)
+{
+	if (valid)
+		cJSON_AddNumberToObject(o, key, v);
+	else
+		cJSON_AddNullToObject(o, key);
+}
+
+cJSON *ctk_predictions_json(const struct ctk_run_predictions *p)
+{
+	cJSON *a = cJSON_CreateArray();
+
+	for (int i = 0; i < p->nrows; i++) {
+		const struct ctk_pred_row *w = &p->rows[i];
+		cJSON *j = cJSON_CreateObject();
+		double re = 0;
+		int has_re = rel_err(w, &re), iv = w->est.valid && w->est.has_interval;
+		cJSON_AddNumberToObject(j, "after_n", w->after_n);
+		cJSON_AddStringToObject(j, "predictor", w->predictor->name);
+		cJSON_AddStringToObject(j, "target", ctk_pred_target_names[w->target]);
+		cJSON_AddNumberToObject(j, "planned_epochs", p->planned);
+		num_or_null(j, "value", w->est.value, w->est.valid);
+		num_or_null(j, "lo", w->est.lo, iv);
+		num_or_null(j, "hi", w->est.hi, iv);
+		num_or_null(j, "coverage_nominal", p->coverage, iv);
+		num_or_null(j, "actual", w->actual, w->has_actual);
+		num_or_null(j, "rel_err", re, has_re);
+		cJSON_AddItemToArray(a, j);
+	}
+	return a;
+}
+
+static void fmt_est(char *buf, size_t size, const struct ctk_estimate *e, int prec)
+{
+	char v[32], lo[32], hi[32];
+	if (!e->valid) {
+		snprintf(buf, size, "NULL");
+		return;
+	}
+	snprintf(v, sizeof v, "%.*f", prec, e->value);
+	if (!e->has_interval) {
+		snprintf(buf, size, "%s", v);
+		return;
+	}
+	snprintf(lo, sizeof lo, "%.*f", prec, e->lo);
+	snprintf(hi, sizeof hi, "%.*f", prec, e->hi);
+	snprintf(buf, size, "%s [%s, %s]", v, lo, hi);
+}
+
+void ctk_predictions_print(FILE *out, const struct ctk_run_predictions *p)
+{
+	const struct ctk_predictor *def = ctk_predictor_default();
+	int last = 0;
+
+	for (int i = 0; i < p->nrows; i++)
+		if (p->rows[i].after_n > last)
+			last = p->rows[i].after_n;
+	if (!last)
+		return;
+	fprintf(out, "  prediction for %d epoch(s), predictor %s (default), %.0f%% interval%s:\n", p->planned,
+		def->name, 100 * p->coverage, p->has_intensity ? "" : "; CO2 needs a zone with an intensity series");
+	fprintf(out, "    %-7s %-38s %-32s %-30s %9s\n", "after_n", "energy_j [lo, hi]", "duration_s [lo, hi]",
+		"co2_g [lo, hi]", "energy_err");
+	for (int i = 0; i + CTK_PT_CO2 < p->nrows; i++) {
+		const struct ctk_pred_row *w = &p->rows[i];
+		char eb[96], db[96], cb[96], re_s[32] = "-";
+		double re;
+		int n = w->after_n;
+		if (w->predictor != def || w->target != CTK_PT_ENERGY || !(n <= 5 || n == last || n % 10 == 0))
+			continue;
+		fmt_est(eb, sizeof eb, &w->est, 1);
+		fmt_est(db, sizeof db, &p->rows[i + CTK_PT_DURATION].est, 1);
+		fmt_est(cb, sizeof cb, &p->rows[i + CTK_PT_CO2].est, 2);
+		if (rel_err(w, &re))
+			snprintf(re_s, sizeof re_s, "%+.2f%%", 100 * re);
+		fprintf(out, "    %-7d %-38s %-32s %-30s %9s\n", n, eb, db, cb, re_s);
+	}
+}

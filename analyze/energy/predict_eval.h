@@ -1,0 +1,70 @@
+/* Evaluating the predictors of common/predict.h on an analysed run: after
+ * each N = 1 … K observed epochs, every predictor predicts the run's energy,
+ * duration and CO2 for its planned epochs; each prediction is stored in
+ * `predictions` with its interval, the measured total and the relative error
+ * ((value − actual) / actual), so `ctk evaluate` can summarise across runs. */
+#ifndef CTK_PREDICT_EVAL_H
+#define CTK_PREDICT_EVAL_H
+
+#include <cjson/cJSON.h>
+#include <sqlite3.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "analyze/energy/analysis.h"
+#include "common/err.h"
+#include "common/predict.h"
+
+enum ctk_pred_target { CTK_PT_ENERGY, CTK_PT_DURATION, CTK_PT_CO2, CTK_PT_COUNT };
+
+/* The names stored in predictions.target, indexed by enum ctk_pred_target. */
+extern const char *const ctk_pred_target_names[CTK_PT_COUNT];
+
+struct ctk_predict_opts {
+	int from_n, to_n;  /* --predict-after A..B; 0, 0: every N below the epochs */
+	int planned;       /* --epochs; 0: the run's planned_epochs, else its epochs */
+	double coverage;   /* nominal coverage; 0: CTK_PREDICT_COVERAGE */
+};
+
+struct ctk_pred_row {
+	int after_n;
+	const struct ctk_predictor *predictor;
+	enum ctk_pred_target target;
+	struct ctk_estimate est;
+	double actual;
+	int has_actual;
+	int used;          /* epochs the estimate rests on (skip-warmup drops some) */
+};
+
+struct ctk_run_predictions {
+	int64_t run_id;
+	int planned, observed;     /* planned epochs; epochs in the store */
+	double coverage;           /* nominal coverage of lo..hi */
+	int has_intensity;         /* the run has a zone and a series covering its epochs */
+	char zone[64];
+	int nrows;
+	struct ctk_pred_row *rows;
+};
+
+/* Parse "K" (1..K), "A..B" or "A-B" for --predict-after. */
+int ctk_predict_parse_range(const char *s, int *from_n, int *to_n, struct ctk_error *err);
+
+/* Predict after every N of o's range for the analysed run r (reads the
+ * run's intensity series from db when it has a zone). out is filled and must
+ * be released with ctk_run_predictions_free. */
+int ctk_predict_run(sqlite3 *db, const struct ctk_run_result *r, const struct ctk_predict_opts *o,
+		    struct ctk_run_predictions *out, struct ctk_error *err);
+
+/* Replace the run's rows in predictions (inside the caller's transaction). */
+int ctk_predict_store(sqlite3 *db, const struct ctk_run_predictions *p, struct ctk_error *err);
+
+void ctk_run_predictions_free(struct ctk_run_predictions *p);
+
+/* The rows as a JSON array (for `ctk analyze --json`, key "predictions"). */
+cJSON *ctk_predictions_json(const struct ctk_run_predictions *p);
+
+/* The default predictor's headline lines for `ctk analyze`'s table
+ * (called by the command front-end, which owns stdout). */
+void ctk_predictions_print(FILE *out, const struct ctk_run_predictions *p);
+
+#endif

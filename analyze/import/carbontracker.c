@@ -1,0 +1,1294 @@
+/* Importer for carbontracker log directories (FORMATS.md §1, versions 1.x–2.4):
+ * pairs <stem>_carbontracker.log (standard), <stem>_carbontracker_output.log
+ * and <stem>_carbontracker_err.log by stem, one run per stem. Devices come
+ * from the "components were found" line; per-epoch mean powers become two
+ * 'imported' readings per device at the epoch's ends (energy = mean power ×
+ * duration, PUE 1.0, as the log prints them); every predicted/actual block
+ * goes to `reported` exactly as printed. Epoch times are rebuilt from the
+ * log's 1-second line timestamps and the printed durations (10 ms): each
+ * epoch ends at its "Epoch N:" line unless that would overlap the previous
+ * one, in which case it is laid end to end after it. */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+
+#include "analyze/import/util.h"
+#include "analyze/import/importers.h"
+#include "common/db.h"
+#include "common/samples.h"
+#include "common/store.h"
+#include "common/util.h"
+
+#define CT_MAX_COMP 8
+#define CT_MAX_DEV 1024
+#define CT_STD "_carbontracker.log"
+#define CT_OUT "_carbontracker_output.log"
+#define CT_ERR "_carbontracker_err.log"
+
+struct ct_comp {
+	char name[32];      /* lower case, as in "power usage (W) for gpu" */
+	char **names;       /* device names from the "components were found" line */
+	int nnames;
+	int mode;           /* 0 not seen, 1 scalar (v2.x), 2 array (v1.x) */
+	int nvals;          /* array length (mode 2) */
+	int64_t first_line; /* line of the first value (for messages) */
+	int64_t *dev_ids;
+	int ndev;
+	int none_epochs, missing_epochs;
+};
+
+struct ct_epoch {
+	int64_t idx, line, line_ns;
+	int64_t dur_ns;
+	int has_dur;
+	int npow[CT_MAX_COMP]; /* -1 no line, 0 None, > 0 values */
+	double *pow[CT_MAX_COMP];
+	int64_t start_ns, end_ns;
+};
+
+struct ct_block {
+	const char *what;   /* 'predicted' or 'actual' */
+	int epochs, has_epochs;
+	double time_s, energy_kwh, co2_g, km, g_per_kwh;
+	int has_time, has_energy, has_co2, has_km, has_g_per_kwh;
+	int64_t line;
+};
+
+struct ct_run {
+	const char *std, *out, *err;   /* paths or NULL */
+	const char *cur;               /* file being parsed, for messages */
+	struct ctk_tz *tz;
+	const struct ctk_import_opts *o;
+	char version[64];
+	double pue;
+	int has_pue;
+	struct ct_comp comp[CT_MAX_COMP];
+	int ncomp;
+	struct ct_epoch *ep;
+	int nep, capep;
+	int interrupted, planned;
+	int64_t first_ns, last_ns, started_ns, ended_ns;
+	int has_first, has_started, has_ended;
+	int64_t prev_ns;
+	int has_prev;
+	cJSON *ci_list;
+	double avg_ci;
+	int has_avg_ci;
+	char location[128];
+	double last_ci;
+	int has_last_ci;
+	struct ct_block *blk;
+	int nblk, capblk;
+	int err_tracebacks;
+	int shifted;
+};
+
+/* ---- small parsing helpers ---- */
+
+static int fail_line(struct ct_run *r, int64_t line, const char *field, struct ctk_error *err,
+		     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* Fail naming the file being parsed, the line and the field. */
+static int fail_line(struct ct_run *r, int64_t line, const char *field, struct ctk_error *err,
+		     const char *fmt, ...)
+{
+	char what[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof what, fmt, ap);
+	va_end(ap);
+	return ctk_failf(err, CTK_EINPUT, "'%s' line %lld: field '%s': %s", r->cur, (long long)line,
+			 field, what);
+}
+
+/* "YYYY-MM-DD HH:MM:SS - " at the start of a line: length of the prefix
+ * (22), 0 when the line does not start that way. */
+static int ts_prefix(const char *s)
+{
+	static const char pat[] = "dddd-dd-dd dd:dd:dd - ";
+	for (int i = 0; pat[i]; i++) {
+		if (pat[i] == 'd' ? !isdigit((unsigned char)s[i]) : s[i] != pat[i])
+			return 0;
+	}
+	return 22;
+}
+
+/* Parse "H:MM:SS(.ss)" with unbounded hours into ns; -1 when malformed. */
+static int parse_hms(const char *s, int64_t *ns)
+{
+	char *end;
+	long long h, m;
+	double sec;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	errno = 0;
+	h = strtoll(s, &end, 10);
+	if (errno || *end != ':' || !isdigit((unsigned char)end[1]) || !isdigit((unsigned char)end[2]) || end[3] != ':')
+		return -1;
+	m = (end[1] - '0') * 10 + (end[2] - '0');
+	if (m > 59 || h > 10000000)
+		return -1;
+	s = end + 4;
+	if (!isdigit((unsigned char)s[0]) || !isdigit((unsigned char)s[1]))
+		return -1;
+	if (ctk_parse_double(s, &sec) || sec < 0 || sec >= 61)
+		return -1;
+	*ns = (h * 3600 + m * 60) * CTK_NS_PER_S + ctk_imp_s_to_ns(sec);
+	return 0;
+}
+
+/* Parse a number that must end the string (after optional spaces). */
+static int number_then(const char *s, const char *suffix, double *v)
+{
+	char buf[96];
+	const char *e = suffix ? strstr(s, suffix) : s + strlen(s);
+	size_t n;
+
+	if (!e)
+		return -1;
+	n = (size_t)(e - s);
+	if (n == 0 || n >= sizeof buf)
+		return -1;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	if (suffix) {
+		const char *t = e + strlen(suffix);
+		while (*t == ' ' || *t == '\t')
+			t++;
+		if (*t)
+			return -1;
+	}
+	return ctk_parse_double(buf, v);
+}
+
+/* The number just before "gCO2/kWh" or "gCO2eq/kWh" in msg, if any. */
+static int find_ci(const char *msg, double *v)
+{
+	const char *p = strstr(msg, " gCO2/kWh");
+	if (!p)
+		p = strstr(msg, " gCO2eq/kWh");
+	if (!p || p == msg)
+		return 0;
+	const char *b = p;
+	while (b > msg && (isdigit((unsigned char)b[-1]) || b[-1] == '.' || b[-1] == '-' || b[-1] == 'e' || b[-1] == '+'))
+		b--;
+	char buf[64];
+	size_t n = (size_t)(p - b);
+	if (n == 0 || n >= sizeof buf)
+		return 0;
+	memcpy(buf, b, n);
+	buf[n] = '\0';
+	return ctk_parse_double(buf, v) == 0;
+}
+
+static struct ct_comp *comp_get(struct ct_run *r, const char *name, size_t len, int64_t line,
+				struct ctk_error *err, int *rc)
+{
+	*rc = 0;
+	for (int i = 0; i < r->ncomp; i++)
+		if (strlen(r->comp[i].name) == len && !strncasecmp(r->comp[i].name, name, len))
+			return &r->comp[i];
+	if (r->ncomp == CT_MAX_COMP || len == 0 || len >= sizeof r->comp[0].name) {
+		*rc = fail_line(r, line, "component", err, "too many components or bad name");
+		return NULL;
+	}
+	struct ct_comp *c = &r->comp[r->ncomp++];
+	for (size_t i = 0; i < len; i++)
+		c->name[i] = (char)tolower((unsigned char)name[i]);
+	c->name[len] = '\0';
+	return c;
+}
+
+/* "The following components were found: GPU with device(s) A, B. CPU with
+ * device(s) cpu:0, dram:0." (carbontracker's own regex: " (.*?) with
+ * device\(s\) (.*?)\."). Only the first such line counts. */
+static int parse_components(struct ct_run *r, const char *s, int64_t line, struct ctk_error *err)
+{
+	static const char with[] = " with device(s) ";
+	int rc;
+
+	for (int i = 0; i < r->ncomp; i++)
+		if (r->comp[i].nnames)
+			return 0;
+	while (*s) {
+		while (*s == ' ')
+			s++;
+		const char *w = strstr(s, with);
+		if (!w)
+			break;
+		struct ct_comp *c = comp_get(r, s, (size_t)(w - s), line, err, &rc);
+		if (!c)
+			return rc;
+		const char *d = w + strlen(with), *e = strchr(d, '.');
+		if (!e)
+			return fail_line(r, line, "components", err, "device list of '%s' does not end with '.'", c->name);
+		/* device names: comma-separated up to the dot */
+		const char *p = d;
+		while (p < e) {
+			const char *q = memchr(p, ',', (size_t)(e - p));
+			if (!q)
+				q = e;
+			while (p < q && *p == ' ')
+				p++;
+			if (c->nnames >= CT_MAX_DEV)
+				return fail_line(r, line, "components", err, "more than %d devices", CT_MAX_DEV);
+			char **nn = realloc(c->names, (size_t)(c->nnames + 1) * sizeof(*nn));
+			if (!nn)
+				return ctk_failf(err, CTK_ENOMEM, "out of memory");
+			c->names = nn;
+			if (!(c->names[c->nnames] = strndup(p, (size_t)(q - p))))
+				return ctk_failf(err, CTK_ENOMEM, "out of memory");
+			c->nnames++;
+			p = q + 1;
+		}
+		s = e + 1;
+	}
+	return 0;
+}
+
+/* "[136.86 54.2 ]", "240.0" or "None" → values (malloc'd) and count
+ * (0 for None). NaN, inf, negative values are errors. */
+static int parse_power(struct ct_run *r, const char *v, int64_t line, const char *field,
+		       double **vals, int *n, int *is_array, struct ctk_error *err)
+{
+	char *buf = NULL, *p, *end;
+	int cnt = 0;
+
+	*vals = NULL;
+	*n = 0;
+	*is_array = 0;
+	while (*v == ' ')
+		v++;
+	if (!strcmp(v, "None"))
+		return 0;
+	if (*v != '[') {
+		double x;
+		if (ctk_parse_double(v, &x))
+			return fail_line(r, line, field, err, "not a number ('%s')", v);
+		if (x < 0)
+			return fail_line(r, line, field, err, "negative power ('%s')", v);
+		if (!(*vals = malloc(sizeof(double))))
+			return ctk_failf(err, CTK_ENOMEM, "out of memory");
+		(*vals)[0] = x;
+		*n = 1;
+		return 0;
+	}
+	*is_array = 1;
+	if (!(buf = strdup(v + 1)))
+		return ctk_failf(err, CTK_ENOMEM, "out of memory");
+	if (!(end = strrchr(buf, ']'))) {
+		free(buf);
+		return fail_line(r, line, field, err, "array without ']' ('%.60s')", v);
+	}
+	*end = '\0';
+	for (char *t = end + 1; *t; t++)
+		if (*t != ' ') {
+			free(buf);
+			return fail_line(r, line, field, err, "junk after ']' ('%.60s')", v);
+		}
+	p = buf;
+	while (*p) {
+		while (*p == ' ' || *p == '\n' || *p == '\t')
+			p++;
+		if (!*p)
+			break;
+		char *q = p;
+		while (*q && *q != ' ' && *q != '\n' && *q != '\t')
+			q++;
+		char save = *q;
+		*q = '\0';
+		double x = 0;
+		int bad = ctk_parse_double(p, &x);
+		if (bad || x < 0) {
+			int rc = fail_line(r, line, field, err, bad ? "not a number ('%s')" : "negative power ('%s')", p);
+			free(buf);
+			free(*vals);
+			*vals = NULL;
+			return rc;
+		}
+		double *nv = realloc(*vals, (size_t)(cnt + 1) * sizeof(*nv));
+		if (!nv) {
+			free(buf);
+			free(*vals);
+			*vals = NULL;
+			return ctk_failf(err, CTK_ENOMEM, "out of memory");
+		}
+		*vals = nv;
+		(*vals)[cnt++] = x;
+		*q = save;
+		p = q;
+	}
+	free(buf);
+	if (cnt == 0)
+		return fail_line(r, line, field, err, "empty array");
+	*n = cnt;
+	return 0;
+}
+
+/* ---- line splitting ---- */
+
+struct lines {
+	char *buf;
+	size_t len, pos;
+	int64_t no;
+	int last_unterminated; /* the line just returned had no '\n' */
+};
+
+/* Next line (NUL-terminated in place, '\r' stripped), NULL at the end. */
+static char *next_line(struct lines *l)
+{
+	if (l->pos >= l->len)
+		return NULL;
+	char *s = l->buf + l->pos, *e = memchr(s, '\n', l->len - l->pos);
+	l->no++;
+	if (e) {
+		*e = '\0';
+		l->pos = (size_t)(e - l->buf) + 1;
+		l->last_unterminated = 0;
+	} else {
+		l->pos = l->len;
+		l->last_unterminated = 1;
+	}
+	size_t n = strlen(s);
+	if (n && s[n - 1] == '\r')
+		s[n - 1] = '\0';
+	return s;
+}
+
+static char *peek_line(struct lines *l)
+{
+	return l->pos < l->len ? l->buf + l->pos : NULL;
+}
+
+/* Timestamp of a line, checked to never go backwards within a file. */
+static int line_time(struct ct_run *r, const char *s, int64_t line, int64_t *t, struct ctk_error *err)
+{
+	char ts[20];
+
+	memcpy(ts, s, 19);
+	ts[19] = '\0';
+	if (ctk_time_parse(ts, r->tz, t, err))
+		return ctk_error_prefix(err, "'%s' line %lld: field 'timestamp': ", r->cur, (long long)line);
+	if (r->has_prev && *t < r->prev_ns)
+		return fail_line(r, line, "timestamp", err, "time goes backwards ('%s' is before the previous line)", ts);
+	r->prev_ns = *t;
+	r->has_prev = 1;
+	if (!r->has_first || *t < r->first_ns)
+		r->first_ns = *t;
+	if (!r->has_first || *t > r->last_ns)
+		r->last_ns = *t;
+	r->has_first = 1;
+	return 0;
+}
+
+/* ---- standard log ---- */
+
+static struct ct_epoch *cur_epoch(struct ct_run *r)
+{
+	return r->nep ? &r->ep[r->nep - 1] : NULL;
+}
+
+static int std_message(struct ct_run *r, struct lines *l, char *msg, int64_t t, struct ctk_error *err)
+{
+	static const char pw[] = "Average power usage (W) for ";
+	static const char pue[] = "Only predicted and actual consumptions are multiplied by a PUE coefficient of ";
+	static const char found[] = "The following components were found:";
+	static const char intr[] = "Training was interrupted before all ";
+	static const char cis[] = "Carbon intensities (gCO2";
+	static const char avg[] = "Average carbon intensity during training was ";
+	int64_t line = l->no;
+	int rc;
+
+	if (!strncmp(msg, "carbontracker version ", 22)) {
+		snprintf(r->version, sizeof r->version, "%s", msg + 22);
+	} else if (!strncmp(msg, pue, sizeof pue - 1)) {
+		const char *v = msg + sizeof pue - 1;
+		char buf[32];
+		size_t n = strcspn(v, " ");
+		if (n == 0 || n >= sizeof buf)
+			return fail_line(r, line, "PUE", err, "not a number");
+		memcpy(buf, v, n);
+		buf[n] = '\0';
+		if (ctk_parse_double(buf, &r->pue) || r->pue < 1)
+			return fail_line(r, line, "PUE", err, "not a PUE ('%s')", buf);
+		r->has_pue = 1;
+	} else if (!strncmp(msg, found, sizeof found - 1)) {
+		return parse_components(r, msg + sizeof found - 1, line, err);
+	} else if (!strcmp(msg, "Monitoring thread started.")) {
+		if (!r->has_started) {
+			r->started_ns = t;
+			r->has_started = 1;
+		}
+	} else if (!strcmp(msg, "Monitoring thread ended.")) {
+		r->ended_ns = t;
+		r->has_ended = 1;
+	} else if (!strncmp(msg, "Epoch ", 6) && isdigit((unsigned char)msg[6])) {
+		int64_t idx;
+		char *colon = strchr(msg + 6, ':');
+		if (!colon || colon[1])
+			return fail_line(r, line, "Epoch", err, "expected 'Epoch N:' ('%s')", msg);
+		*colon = '\0';
+		if (ctk_parse_int64(msg + 6, &idx) || idx < 0)
+			return fail_line(r, line, "Epoch", err, "not an epoch number ('%s')", msg + 6);
+		if (r->nep && idx <= r->ep[r->nep - 1].idx)
+			return fail_line(r, line, "Epoch", err, "epoch numbers must increase (%lld after %lld)",
+					 (long long)idx, (long long)r->ep[r->nep - 1].idx);
+		if (r->nep == r->capep) {
+			int cap = r->capep ? r->capep * 2 : 64;
+			struct ct_epoch *ne = realloc(r->ep, (size_t)cap * sizeof(*ne));
+			if (!ne)
+				return ctk_failf(err, CTK_ENOMEM, "out of memory");
+			r->ep = ne;
+			r->capep = cap;
+		}
+		struct ct_epoch *e = &r->ep[r->nep++];
+		memset(e, 0, sizeof(*e));
+		for (int i = 0; i < CT_MAX_COMP; i++)
+			e->npow[i] = -1;
+		e->idx = idx;
+		e->line = line;
+		e->line_ns = t;
+	} else if (!strncmp(msg, "Duration:", 9)) {
+		struct ct_epoch *e = cur_epoch(r);
+		if (!e || e->has_dur)
+			return fail_line(r, line, "Duration", err, "duration without an 'Epoch N:' line");
+		if (parse_hms(msg + 9, &e->dur_ns))
+			return fail_line(r, line, "Duration", err, "not a duration H:MM:SS.ss ('%s')", msg + 9);
+		e->has_dur = 1;
+	} else if (!strncmp(msg, pw, sizeof pw - 1)) {
+		struct ct_epoch *e = cur_epoch(r);
+		char *name = msg + sizeof pw - 1, *colon = strstr(name, ": ");
+		char field[64], *val, *joined = NULL;
+		double *vals;
+		int n, is_array;
+		if (!colon)
+			return fail_line(r, line, "Average power usage", err, "expected 'for COMPONENT: VALUE'");
+		snprintf(field, sizeof field, "Average power usage (W) for %.*s", (int)(colon - name), name);
+		if (!e)
+			return fail_line(r, line, field, err, "power before any 'Epoch N:' line");
+		struct ct_comp *c = comp_get(r, name, (size_t)(colon - name), line, err, &rc);
+		if (!c)
+			return rc;
+		int ci = (int)(c - r->comp);
+		if (e->npow[ci] >= 0)
+			return fail_line(r, line, field, err, "second value for epoch %lld", (long long)e->idx);
+		val = colon + 2;
+		/* numpy wraps long arrays onto untimestamped continuation lines */
+		if (val[0] == '[' && !strchr(val, ']')) {
+			size_t cap = strlen(val) + 1;
+			if (!(joined = malloc(cap)))
+				return ctk_failf(err, CTK_ENOMEM, "out of memory");
+			memcpy(joined, val, cap);
+			while (!strchr(joined, ']')) {
+				char *nx = peek_line(l);
+				if (!nx || ts_prefix(nx))
+					break;
+				nx = next_line(l);
+				size_t add = strlen(nx), cur = strlen(joined);
+				char *nj = realloc(joined, cur + add + 2);
+				if (!nj) {
+					free(joined);
+					return ctk_failf(err, CTK_ENOMEM, "out of memory");
+				}
+				joined = nj;
+				joined[cur] = ' ';
+				memcpy(joined + cur + 1, nx, add + 1);
+			}
+			val = joined;
+		}
+		rc = parse_power(r, val, line, field, &vals, &n, &is_array, err);
+		free(joined);
+		if (rc)
+			return rc;
+		if (n > 0) {
+			int mode = is_array ? 2 : 1;
+			if (c->mode && c->mode != mode) {
+				free(vals);
+				return fail_line(r, line, field, err, "%s value after %s values (line %lld)",
+						 is_array ? "an array" : "a single", c->mode == 2 ? "array" : "single",
+						 (long long)c->first_line);
+			}
+			if (c->mode == 2 && n != c->nvals) {
+				free(vals);
+				return fail_line(r, line, field, err, "%d value(s), earlier epochs had %d", n, c->nvals);
+			}
+			if (!c->mode && is_array && c->nnames && n != c->nnames) {
+				free(vals);
+				return fail_line(r, line, field, err, "%d value(s) for %d device(s) named in the components line",
+						 n, c->nnames);
+			}
+			c->mode = mode;
+			c->nvals = n;
+			if (!c->first_line)
+				c->first_line = line;
+		} else {
+			c->none_epochs++;
+		}
+		e->pow[ci] = vals;
+		e->npow[ci] = n;
+	} else if (!strncmp(msg, intr, sizeof intr - 1)) {
+		int64_t n;
+		char buf[32];
+		const char *v = msg + sizeof intr - 1;
+		size_t k = strcspn(v, " ");
+		if (k == 0 || k >= sizeof buf)
+			return fail_line(r, line, "interrupted", err, "no epoch count");
+		memcpy(buf, v, k);
+		buf[k] = '\0';
+		if (ctk_parse_int64(buf, &n) || n < 0 || n > INT_MAX)
+			return fail_line(r, line, "interrupted", err, "not an epoch count ('%s')", buf);
+		r->interrupted = 1;
+		r->planned = (int)n;
+	} else if (!strncmp(msg, cis, sizeof cis - 1)) {
+		char *at = strstr(msg, " at detected location "), *lb = strrchr(msg, '[');
+		if (at && lb && lb > at) {
+			const char *loc = at + 22;
+			char *colon = strstr(loc, ": [");
+			if (colon)
+				snprintf(r->location, sizeof r->location, "%.*s", (int)(colon - loc), loc);
+		}
+		if (lb) {
+			cJSON *arr = cJSON_CreateArray();
+			char *p = lb + 1;
+			if (!arr)
+				return ctk_failf(err, CTK_ENOMEM, "out of memory");
+			while (*p && *p != ']') {
+				char *end;
+				double x = strtod(p, &end);
+				if (end == p || !isfinite(x) || x < 0) {
+					cJSON_Delete(arr);
+					return fail_line(r, line, "Carbon intensities", err, "not a list of numbers");
+				}
+				cJSON_AddItemToArray(arr, cJSON_CreateNumber(x));
+				p = end;
+				while (*p == ',' || *p == ' ')
+					p++;
+			}
+			cJSON_Delete(r->ci_list);
+			r->ci_list = arr;
+		}
+	} else if (!strncmp(msg, avg, sizeof avg - 1)) {
+		if (!find_ci(msg, &r->avg_ci) || r->avg_ci < 0)
+			return fail_line(r, line, "Average carbon intensity", err, "not a number");
+		r->has_avg_ci = 1;
+		char *loc = strstr(msg, "at detected location: ");
+		if (loc) {
+			loc += 22;
+			size_t n = strlen(loc);
+			if (n && loc[n - 1] == '.')
+				n--;
+			snprintf(r->location, sizeof r->location, "%.*s", (int)n, loc);
+		}
+	}
+	return 0;
+}
+
+/* Read the standard log. A malformed last line without a newline is taken as
+ * a cut-off write: warned about and dropped. */
+static int parse_std(struct ct_run *r, struct ctk_error *err)
+{
+	struct lines l = {0};
+	char *s;
+	int rc = 0;
+
+	r->cur = r->std;
+	r->has_prev = 0;
+	if ((rc = ctk_imp_slurp(r->std, &l.buf, &l.len, err)))
+		return rc;
+	while ((s = next_line(&l))) {
+		int64_t t;
+		int n = ts_prefix(s);
+		if (l.last_unterminated && *s) {
+			/* carbontracker ends every line: this one was cut short */
+			ctk_import_warn(r->o, "'%s' line %lld: last line cut short (no newline); ignored", r->std, (long long)l.no);
+			break;
+		}
+		if (!n)
+			continue; /* continuation of a multi-line message */
+		if ((rc = line_time(r, s, l.no, &t, err)) || (rc = std_message(r, &l, s + n, t, err)))
+			break;
+	}
+	free(l.buf);
+	return rc;
+}
+
+/* ---- output log ---- */
+
+static int out_block(struct ct_run *r, struct lines *l, const char *head, struct ctk_error *err)
+{
+	struct ct_block b = {.line = l->no};
+	char *s;
+
+	if (!strncmp(head, "Predicted consumption for ", 26)) {
+		b.what = "predicted";
+		head += 26;
+	} else if (!strncmp(head, "Actual consumption for ", 23)) {
+		b.what = "actual";
+		head += 23;
+	} else if (!strcmp(head, "Actual consumption:")) {
+		b.what = "actual";
+		head = NULL;
+	} else {
+		return 0; /* some other multi-line message */
+	}
+	if (head) {
+		int64_t n;
+		char buf[32];
+		size_t k = strcspn(head, " ");
+		if (k == 0 || k >= sizeof buf || strcmp(head + k, " epoch(s):"))
+			return fail_line(r, l->no, "epochs", err, "expected 'N epoch(s):' ('%s')", head);
+		memcpy(buf, head, k);
+		buf[k] = '\0';
+		if (ctk_parse_int64(buf, &n) || n < 0 || n > INT_MAX)
+			return fail_line(r, l->no, "epochs", err, "not an epoch count ('%s')", buf);
+		b.epochs = (int)n;
+		b.has_epochs = 1;
+	}
+	while ((s = peek_line(l)) && !ts_prefix(s)) {
+		int64_t ns;
+		s = next_line(l);
+		if (l->last_unterminated)
+			break; /* cut short: ignore the partial line */
+		while (*s == '\t' || *s == ' ')
+			s++;
+		if (!strncmp(s, "Time:", 5)) {
+			if (parse_hms(s + 5, &ns))
+				goto cut;
+			b.time_s = (double)ns / 1e9;
+			b.has_time = 1;
+		} else if (!strncmp(s, "Energy:", 7)) {
+			if (number_then(s + 7, " kWh", &b.energy_kwh) || b.energy_kwh < 0)
+				goto bad_energy;
+			b.has_energy = 1;
+		} else if (!strncmp(s, "CO2eq:", 6)) {
+			if (number_then(s + 6, " g", &b.co2_g) || b.co2_g < 0)
+				goto bad_co2;
+			b.has_co2 = 1;
+		} else if (strstr(s, " km travelled by car")) {
+			if (number_then(s, " km travelled by car", &b.km) || b.km < 0)
+				goto bad_km;
+			b.has_km = 1;
+		}
+		continue;
+	cut:
+		if (l->last_unterminated)
+			break;
+		return fail_line(r, l->no, "Time", err, "not a duration H:MM:SS ('%s')", s + 5);
+	bad_energy:
+		if (l->last_unterminated)
+			break;
+		return fail_line(r, l->no, "Energy", err, "not an energy in kWh ('%s')", s + 7);
+	bad_co2:
+		if (l->last_unterminated)
+			break;
+		return fail_line(r, l->no, "CO2eq", err, "not a mass in g ('%s')", s + 6);
+	bad_km:
+		if (l->last_unterminated)
+			break;
+		return fail_line(r, l->no, "km travelled by car", err, "not a distance ('%s')", s);
+	}
+	if (!b.has_time || !b.has_energy || !b.has_co2) {
+		if (peek_line(l))
+			return fail_line(r, b.line, b.what, err, "consumption block without %s",
+					 !b.has_time ? "Time" : !b.has_energy ? "Energy" : "CO2eq");
+		ctk_import_warn(r->o, "'%s' line %lld: %s consumption block cut short (no %s); %s", r->out,
+				(long long)b.line, b.what, !b.has_time ? "Time" : !b.has_energy ? "Energy" : "CO2eq",
+				b.has_energy ? "kept what is there" : "ignored");
+		if (!b.has_energy)
+			return 0;
+	}
+	if (r->has_last_ci) {
+		b.g_per_kwh = r->last_ci;
+		b.has_g_per_kwh = 1;
+	}
+	if (r->nblk == r->capblk) {
+		int cap = r->capblk ? r->capblk * 2 : 4;
+		struct ct_block *nb = realloc(r->blk, (size_t)cap * sizeof(*nb));
+		if (!nb)
+			return ctk_failf(err, CTK_ENOMEM, "out of memory");
+		r->blk = nb;
+		r->capblk = cap;
+	}
+	r->blk[r->nblk++] = b;
+	return 0;
+}
+
+static int parse_out(struct ct_run *r, struct ctk_error *err)
+{
+	static const char pre[] = "CarbonTracker: ";
+	static const char found[] = "The following components were found:";
+	struct lines l = {0};
+	char *s;
+	int rc = 0;
+
+	r->cur = r->out;
+	r->has_prev = 0;
+	if ((rc = ctk_imp_slurp(r->out, &l.buf, &l.len, err)))
+		return rc;
+	while ((s = next_line(&l))) {
+		int64_t t;
+		int n = ts_prefix(s);
+		if (!n || l.last_unterminated)
+			continue;
+		if ((rc = line_time(r, s, l.no, &t, err)))
+			break;
+		char *msg = s + n;
+		if (!strncmp(msg, pre, sizeof pre - 1))
+			msg += sizeof pre - 1;
+		while (*msg == ' ')
+			msg++;
+		if (!*msg) {
+			char *h = peek_line(&l);
+			if (h && !ts_prefix(h)) {
+				h = next_line(&l);
+				if ((rc = out_block(r, &l, h, err)))
+					break;
+			}
+			continue;
+		}
+		double ci;
+		if (find_ci(msg, &ci)) {
+			if (ci < 0) {
+				rc = fail_line(r, l.no, "carbon intensity", err, "negative");
+				break;
+			}
+			r->last_ci = ci;
+			r->has_last_ci = 1;
+		}
+		if (!r->std && !strncmp(msg, found, sizeof found - 1) &&
+		    (rc = parse_components(r, msg + sizeof found - 1, l.no, err)))
+			break;
+	}
+	free(l.buf);
+	return rc;
+}
+
+/* ---- writing the run ---- */
+
+static const char *kind_of(const char *comp)
+{
+	return !strcmp(comp, "gpu") ? "gpu" : !strcmp(comp, "cpu") ? "cpu" : "other";
+}
+
+/* Place epochs: each ends at its "Epoch N:" line time, moved later when that
+ * would start it before the previous epoch ends. */
+static void place_epochs(struct ct_run *r)
+{
+	int64_t prev_end = 0;
+
+	for (int i = 0; i < r->nep; i++) {
+		struct ct_epoch *e = &r->ep[i];
+		int64_t start = e->line_ns - e->dur_ns;
+		if (i > 0 && start < prev_end) {
+			start = prev_end;
+			if (prev_end - (e->line_ns - e->dur_ns) > 0)
+				r->shifted++;
+		}
+		e->start_ns = start;
+		e->end_ns = start + e->dur_ns;
+		prev_end = e->end_ns;
+	}
+}
+
+static int make_devices(struct ct_run *r, sqlite3 *db, int64_t run_id, struct ctk_import_result *res,
+			struct ctk_error *err)
+{
+	for (int i = 0; i < r->ncomp; i++) {
+		struct ct_comp *c = &r->comp[i];
+		int n = c->mode == 2 ? c->nvals : 1;
+		char namebuf[512];
+		int rc;
+
+		if (!(c->dev_ids = calloc((size_t)n, sizeof(*c->dev_ids))))
+			return ctk_failf(err, CTK_ENOMEM, "out of memory");
+		c->ndev = n;
+		for (int k = 0; k < n; k++) {
+			struct ctk_device d = {.run_id = run_id, .kind = kind_of(c->name)};
+			if (!strcmp(d.kind, "gpu"))
+				d.vendor = "nvidia";
+			if (c->mode == 2) {
+				d.name = k < c->nnames ? c->names[k] : NULL;
+				d.idx = k;
+				d.has_idx = 1;
+			} else if (c->nnames == 1) {
+				d.name = c->names[0];
+				d.idx = 0;
+				d.has_idx = 1;
+			} else if (c->nnames > 1) {
+				int same = 1;
+				for (int j = 1; j < c->nnames; j++)
+					same &= !strcmp(c->names[j], c->names[0]);
+				if (same) {
+					snprintf(namebuf, sizeof namebuf, "%d x %s", c->nnames, c->names[0]);
+				} else {
+					size_t used = 0;
+					namebuf[0] = '\0';
+					for (int j = 0; j < c->nnames && used < sizeof namebuf; j++)
+						used += (size_t)snprintf(namebuf + used, sizeof namebuf - used, "%s%s",
+									 j ? ", " : "", c->names[j]);
+				}
+				d.name = namebuf;
+				if (c->mode == 1)
+					d.flags = "ct-v2-averaged";
+			}
+			if (c->mode == 0)
+				d.flags = "ct-no-power";
+			if ((rc = ctk_device_insert(db, &d, &c->dev_ids[k], err)))
+				return rc;
+			res->devices++;
+		}
+		if (c->mode == 1 && c->nnames > 1)
+			ctk_import_warn(r->o, "'%s': carbontracker 2.x averaged the %d %s devices instead of summing them (known bug): "
+					"its per-epoch powers and energies are for one average device, about 1/%d of the total",
+					r->std, c->nnames, c->name, c->nnames);
+	}
+	return 0;
+}
+
+static char *make_config(struct ct_run *r)
+{
+	cJSON *j = cJSON_CreateObject(), *comps;
+	char *s;
+
+	if (!j)
+		return NULL;
+	cJSON_AddStringToObject(j, "tool", "carbontracker");
+	if (r->version[0])
+		cJSON_AddStringToObject(j, "version", r->version);
+	if (r->has_pue)
+		cJSON_AddNumberToObject(j, "pue_logged", r->pue);
+	comps = cJSON_AddObjectToObject(j, "components");
+	for (int i = 0; i < r->ncomp; i++) {
+		struct ct_comp *c = &r->comp[i];
+		cJSON *o = cJSON_AddObjectToObject(comps, c->name);
+		cJSON *names = cJSON_AddArrayToObject(o, "devices");
+		for (int k = 0; k < c->nnames; k++)
+			cJSON_AddItemToArray(names, cJSON_CreateString(c->names[k]));
+		cJSON_AddNumberToObject(o, "count", c->nnames ? c->nnames : c->mode == 2 ? c->nvals : 1);
+		cJSON_AddStringToObject(o, "values", c->mode == 2 ? "per-device" :
+					c->mode == 1 ? (c->nnames > 1 ? "averaged" : "single") : "none");
+		if (c->none_epochs)
+			cJSON_AddNumberToObject(o, "none_epochs", c->none_epochs);
+	}
+	cJSON_AddBoolToObject(j, "interrupted", r->interrupted);
+	if (r->location[0])
+		cJSON_AddStringToObject(j, "location", r->location);
+	if (r->has_avg_ci)
+		cJSON_AddNumberToObject(j, "average_g_per_kwh", r->avg_ci);
+	if (r->ci_list) {
+		cJSON_AddItemToObject(j, "carbon_intensities_g_per_kwh", r->ci_list);
+		r->ci_list = NULL;
+	}
+	cJSON_AddStringToObject(j, "epoch_times", "rebuilt from 1 s log timestamps and printed durations; epochs end at their log line or are laid end to end");
+	cJSON *files = cJSON_AddObjectToObject(j, "files");
+	if (r->std)
+		cJSON_AddStringToObject(files, "standard", ctk_basename(r->std));
+	if (r->out)
+		cJSON_AddStringToObject(files, "output", ctk_basename(r->out));
+	if (r->err)
+		cJSON_AddStringToObject(files, "err", ctk_basename(r->err));
+	if (r->err)
+		cJSON_AddNumberToObject(j, "err_tracebacks", r->err_tracebacks);
+	s = cJSON_PrintUnformatted(j);
+	cJSON_Delete(j);
+	return s;
+}
+
+static int count_tracebacks(struct ct_run *r, struct ctk_error *err)
+{
+	char *buf;
+	size_t len;
+	int rc = ctk_imp_slurp(r->err, &buf, &len, err);
+
+	if (rc)
+		return rc;
+	for (char *p = buf; (p = strstr(p, "Traceback (most recent call last)")); p++)
+		r->err_tracebacks++;
+	free(buf);
+	return 0;
+}
+
+static int already_imported(sqlite3 *db, const char *path, int64_t *run_id, struct ctk_error *err)
+{
+	char sha[65];
+	sqlite3_stmt *st = NULL;
+	int found = 0;
+
+	if (ctk_sha256_file(path, sha, err))
+		return -1;
+	if (ctk_db_prepare(db, "SELECT run_id FROM runs WHERE source = 'import:carbontracker' AND "
+			   "source_path = ? AND source_sha256 = ?", &st, err))
+		return -1;
+	sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, sha, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*run_id = sqlite3_column_int64(st, 0);
+		found = 1;
+	}
+	sqlite3_finalize(st);
+	return found;
+}
+
+static void run_release(struct ct_run *r)
+{
+	for (int i = 0; i < r->ncomp; i++) {
+		for (int k = 0; k < r->comp[i].nnames; k++)
+			free(r->comp[i].names[k]);
+		free(r->comp[i].names);
+		free(r->comp[i].dev_ids);
+	}
+	for (int i = 0; i < r->nep; i++)
+		for (int c = 0; c < CT_MAX_COMP; c++)
+			free(r->ep[i].pow[c]);
+	free(r->ep);
+	free(r->blk);
+	cJSON_Delete(r->ci_list);
+}
+
+/* Import one stem: std/out/err are paths (NULL when absent). */
+static int import_stem(sqlite3 *db, const char *stem, const char *std, const char *out,
+		       const char *errlog, const char *label, const struct ctk_import_opts *o,
+		       struct ctk_import_result *res, struct ctk_error *err)
+{
+	struct ctk_tz utc;
+	struct ct_run r = {.std = std, .out = out, .err = errlog, .o = o};
+	struct ctk_sample_writer *w = NULL;
+	const char *main_path = std ? std : out;
+	char *config = NULL;
+	int64_t run_id = 0;
+	int rc;
+
+	struct stat sb;
+	/* carbontracker's own parser skips empty files too */
+	if (std && !stat(std, &sb) && sb.st_size == 0) {
+		ctk_import_warn(o, "'%s': empty; ignored", std);
+		r.std = std = NULL;
+	}
+	if (out && !stat(out, &sb) && sb.st_size == 0) {
+		ctk_import_warn(o, "'%s': empty; ignored", out);
+		r.out = out = NULL;
+	}
+	main_path = std ? std : out;
+	if (!std && !out) {
+		ctk_import_warn(o, "'%s': no standard or output log with content for this run; nothing to import",
+				errlog ? errlog : stem);
+		return 0;
+	}
+	rc = already_imported(db, main_path, &run_id, err);
+	if (rc < 0)
+		return err->code ? err->code : CTK_EDB;
+	if (rc > 0) {
+		ctk_import_warn(o, "'%s': already imported as run %lld; skipped", main_path, (long long)run_id);
+		res->run_id = run_id;
+		return 0;
+	}
+	r.tz = ctk_imp_tz(o, &utc, main_path, "carbontracker log times");
+	if (!std)
+		ctk_import_warn(o, "'%s': no standard log (%s%s): no epochs or per-epoch powers, only the reported totals",
+				main_path, stem, CT_STD);
+	if (!out)
+		ctk_import_warn(o, "'%s': no output log (%s%s): no predicted/actual consumption reported", main_path, stem, CT_OUT);
+	if ((std && (rc = parse_std(&r, err))) || (out && (rc = parse_out(&r, err))) ||
+	    (errlog && (rc = count_tracebacks(&r, err))))
+		goto out;
+
+	/* epochs without a duration (cut-off log) are dropped */
+	while (r.nep && !r.ep[r.nep - 1].has_dur) {
+		ctk_import_warn(o, "'%s' line %lld: epoch %lld has no duration (log cut short); dropped", std,
+				(long long)r.ep[r.nep - 1].line, (long long)r.ep[r.nep - 1].idx);
+		r.nep--;
+		for (int c = 0; c < CT_MAX_COMP; c++)
+			free(r.ep[r.nep].pow[c]);
+	}
+	for (int i = 0; i < r.nep; i++) {
+		if (!r.ep[i].has_dur) {
+			rc = ctk_failf(err, CTK_EINPUT, "'%s' line %lld: field 'Duration': epoch %lld has no duration line",
+				       std, (long long)r.ep[i].line, (long long)r.ep[i].idx);
+			goto out;
+		}
+		for (int c = 0; c < r.ncomp; c++)
+			if (r.ep[i].npow[c] < 0) {
+				r.comp[c].missing_epochs++;
+				ctk_import_warn(o, "'%s' line %lld: epoch %lld has no power line for %s%s", std,
+						(long long)r.ep[i].line, (long long)r.ep[i].idx, r.comp[c].name,
+						i == r.nep - 1 ? " (log cut short?)" : "");
+			}
+	}
+	for (int c = 0; c < r.ncomp; c++)
+		if (r.comp[c].none_epochs)
+			ctk_import_warn(o, "'%s': %d epoch(s) with power 'None' for %s (too short for a measurement): no readings there",
+					std, r.comp[c].none_epochs, r.comp[c].name);
+	place_epochs(&r);
+	if (r.nep > 0)
+		ctk_import_warn(o, "'%s': epoch times rebuilt from the log's 1 s timestamps and printed durations "
+				"(each epoch ends at its 'Epoch N:' line%s)", std,
+				r.shifted ? ", or is laid end to end after the previous one where they would overlap" : "");
+	if (!r.planned)
+		for (int i = 0; i < r.nblk; i++)
+			if (!strcmp(r.blk[i].what, "predicted") && r.blk[i].has_epochs)
+				r.planned = r.blk[i].epochs;
+
+	if (!(config = make_config(&r))) {
+		rc = ctk_failf(err, CTK_ENOMEM, "out of memory");
+		goto out;
+	}
+	if ((rc = ctk_imp_run(db, "carbontracker", main_path, NULL, label ? label : stem, r.tz,
+			      !(o->tz && o->tz->kind != CTK_TZ_NONE), config, &run_id, err)))
+		goto out;
+	if (r.planned) {
+		sqlite3_stmt *st = NULL;
+		if (ctk_db_prepare(db, "UPDATE runs SET planned_epochs = ? WHERE run_id = ?", &st, err)) {
+			rc = CTK_EDB;
+			goto out;
+		}
+		sqlite3_bind_int(st, 1, r.planned);
+		sqlite3_bind_int64(st, 2, run_id);
+		rc = sqlite3_step(st);
+		sqlite3_finalize(st);
+		if (rc != SQLITE_DONE) {
+			rc = ctk_db_fail(db, err, "set planned epochs");
+			goto out;
+		}
+	}
+	if ((rc = make_devices(&r, db, run_id, res, err)) || (rc = ctk_sample_writer_new(db, 0, &w, err)))
+		goto out;
+	for (int i = 0; i < r.nep; i++) {
+		struct ct_epoch *e = &r.ep[i];
+		struct ctk_window win = {.run_id = run_id, .kind = "epoch", .idx = e->idx, .has_idx = 1,
+					 .start_ns = e->start_ns, .end_ns = e->end_ns};
+		if ((rc = ctk_window_insert(db, &win, err)))
+			goto out;
+		res->windows++;
+		for (int c = 0; c < r.ncomp; c++) {
+			struct ct_comp *cp = &r.comp[c];
+			if (e->npow[c] <= 0) {
+				/* 'None' or no line: say "not read" at both ends, so
+				 * nothing is interpolated across this epoch */
+				for (int k = 0; k < cp->ndev; k++) {
+					struct ctk_reading nr = {.t_ns = e->start_ns};
+					if ((rc = ctk_sample_append(w, cp->dev_ids[k], "imported", &nr, err)))
+						goto out;
+					nr.t_ns = e->end_ns;
+					if ((rc = ctk_sample_append(w, cp->dev_ids[k], "imported", &nr, err)))
+						goto out;
+					res->samples += 2;
+				}
+				continue;
+			}
+			for (int k = 0; k < e->npow[c] && k < cp->ndev; k++) {
+				if ((rc = ctk_imp_mean_power(w, cp->dev_ids[k], e->start_ns, e->end_ns, e->pow[c][k], err))) {
+					ctk_error_prefix(err, "'%s' line %lld: field 'Epoch': ", std, (long long)e->line);
+					goto out;
+				}
+				res->samples += 2;
+			}
+		}
+	}
+	if ((rc = ctk_sample_writer_flush(w, err)))
+		goto out;
+	for (int i = 0; i < r.nblk; i++) {
+		struct ct_block *b = &r.blk[i];
+		struct ctk_reported rep = {
+			.run_id = run_id, .tool = "carbontracker", .what = b->what,
+			.epochs = b->epochs, .has_epochs = b->has_epochs,
+			.duration_s = b->time_s, .has_duration = b->has_time,
+			.energy_kwh = b->energy_kwh, .has_energy = b->has_energy,
+			.co2_g = b->co2_g, .has_co2 = b->has_co2,
+			.distance_km = b->km, .has_distance = b->has_km,
+			.pue = r.pue, .has_pue = r.has_pue,
+			.g_per_kwh = b->g_per_kwh, .has_g_per_kwh = b->has_g_per_kwh,
+			.note = !b->has_epochs ? "CLI mode: no epoch count printed" :
+				r.has_pue ? "energy and CO2 include the PUE" : "PUE not stated in the standard log",
+		};
+		if ((rc = ctk_reported_insert(db, &rep, err)))
+			goto out;
+		res->reported++;
+	}
+	{
+		int64_t a = r.has_started ? r.started_ns : r.first_ns;
+		int64_t b = r.has_ended ? r.ended_ns : r.last_ns;
+		if (r.nep && r.ep[0].start_ns < a)
+			a = r.ep[0].start_ns;
+		if (r.nep && r.ep[r.nep - 1].end_ns > b)
+			b = r.ep[r.nep - 1].end_ns;
+		if (r.has_first && (rc = ctk_run_set_span(db, run_id, a, b, err)))
+			goto out;
+	}
+	res->run_id = run_id;
+	res->runs++;
+out:
+	ctk_sample_writer_free(w);
+	free(config);
+	run_release(&r);
+	return rc;
+}
+
+/* ---- finding the files of each stem ---- */
+
+struct stem {
+	char *stem;
+	char *path[3]; /* standard, output, err */
+};
+
+static int ends_with(const char *s, const char *suf)
+{
+	size_t n = strlen(s), m = strlen(suf);
+	return n > m && !strcmp(s + n - m, suf);
+}
+
+/* Which of the three files name is (0 std, 1 output, 2 err), and its stem
+ * length; -1 for other files. */
+static int classify(const char *name, size_t *stemlen)
+{
+	static const char *const suf[3] = {CT_STD, CT_OUT, CT_ERR};
+	for (int k = 0; k < 3; k++)
+		if (ends_with(name, suf[k])) {
+			*stemlen = strlen(name) - strlen(suf[k]);
+			return k;
+		}
+	return -1;
+}
+
+static int add_file(struct stem **st, int *n, const char *dir, const char *name, struct ctk_error *err)
+{
+	size_t sl;
+	int k = classify(name, &sl);
+	int i;
+
+	if (k < 0)
+		return 0;
+	for (i = 0; i < *n; i++)
+		if (strlen((*st)[i].stem) == sl && !strncmp((*st)[i].stem, name, sl))
+			break;
+	if (i == *n) {
+		struct stem *ns = realloc(*st, (size_t)(*n + 1) * sizeof(*ns));
+		if (!ns)
+			return ctk_failf(err, CTK_ENOMEM, "out of memory");
+		*st = ns;
+		memset(&ns[i], 0, sizeof(ns[i]));
+		if (!(ns[i].stem = strndup(name, sl)))
+			return ctk_failf(err, CTK_ENOMEM, "out of memory");
+		(*n)++;
+	}
+	size_t plen = strlen(dir) + strlen(name) + 2;
+	char *p = malloc(plen);
+	if (!p)
+		return ctk_failf(err, CTK_ENOMEM, "out of memory");
+	snprintf(p, plen, "%s/%s", dir, name);
+	free((*st)[i].path[k]);
+	(*st)[i].path[k] = p;
+	return 0;
+}
+
+static int stem_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct stem *)a)->stem, ((const struct stem *)b)->stem);
+}
+
+static int ct_import(sqlite3 *db, const char *path, const struct ctk_import_opts *o,
+		     struct ctk_import_result *res, struct ctk_error *err)
+{
+	struct stem *st = NULL;
+	int n = 0, rc = 0;
+	struct stat sb;
+
+	if (stat(path, &sb))
+		return ctk_failf(err, CTK_EINPUT, "'%s': %s", path, strerror(errno));
+	if (S_ISDIR(sb.st_mode)) {
+		DIR *d = opendir(path);
+		struct dirent *de;
+		if (!d)
+			return ctk_failf(err, CTK_EINPUT, "'%s': %s", path, strerror(errno));
+		while ((de = readdir(d)))
+			if ((rc = add_file(&st, &n, path, de->d_name, err)))
+				break;
+		closedir(d);
+		if (!rc && n == 0)
+			rc = ctk_failf(err, CTK_EINPUT, "'%s': no carbontracker logs (*%s, *%s) in this directory", path, CT_STD, CT_OUT);
+	} else {
+		/* one file: import its stem, with the sibling files of that stem */
+		const char *base = ctk_basename(path);
+		size_t sl;
+		int k = classify(base, &sl);
+		char dir[PATH_MAX];
+		if (k < 0)
+			return ctk_failf(err, CTK_EINPUT, "'%s': not a carbontracker log (the name must end in %s, %s or %s)",
+					 path, CT_STD, CT_OUT, CT_ERR);
+		snprintf(dir, sizeof dir, "%.*s", base == path ? 1 : (int)(base - path - 1), base == path ? "." : path);
+		if (base != path && base - path == 1)
+			snprintf(dir, sizeof dir, "/");
+		static const char *const suf[3] = {CT_STD, CT_OUT, CT_ERR};
+		for (int j = 0; j < 3 && !rc; j++) {
+			char name[NAME_MAX + 64], full[PATH_MAX + NAME_MAX + 64];
+			snprintf(name, sizeof name, "%.*s%s", (int)sl, base, suf[j]);
+			snprintf(full, sizeof full, "%s/%s", dir, name);
+			if (j == k || access(full, R_OK) == 0)
+				rc = add_file(&st, &n, dir, name, err);
+		}
+	}
+	if (!rc)
+		qsort(st, (size_t)n, sizeof(*st), stem_cmp);
+	for (int i = 0; i < n && !rc; i++) {
+		char label[512];
+		const char *lab = NULL;
+		if (o->label && n == 1)
+			lab = o->label;
+		else if (o->label) {
+			snprintf(label, sizeof label, "%s/%s", o->label, st[i].stem);
+			lab = label;
+		}
+		rc = import_stem(db, st[i].stem, st[i].path[0], st[i].path[1], st[i].path[2], lab, o, res, err);
+	}
+	for (int i = 0; i < n; i++) {
+		free(st[i].stem);
+		for (int k = 0; k < 3; k++)
+			free(st[i].path[k]);
+	}
+	free(st);
+	return rc;
+}
+
+/* A directory holding *_carbontracker*.log files, or one such file. */
+static int ct_sniff(const char *path)
+{
+	struct stat sb;
+	size_t sl;
+
+	if (stat(path, &sb))
+		return 0;
+	if (S_ISDIR(sb.st_mode)) {
+		DIR *d = opendir(path);
+		struct dirent *de;
+		int score = 0;
+		if (!d)
+			return 0;
+		while ((de = readdir(d)))
+			if (classify(de->d_name, &sl) >= 0)
+				score = 95;
+		closedir(d);
+		return score;
+	}
+	return classify(ctk_basename(path), &sl) >= 0 ? 95 : 0;
+}
+
+const struct ctk_importer ctk_importer_carbontracker = {
+	.name = "carbontracker",
+	.summary = "carbontracker log dir or *_carbontracker[_output|_err].log (v1.x-2.4)",
+	.sniff = ct_sniff,
+	.import = ct_import,
+};
