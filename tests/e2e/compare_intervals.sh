@@ -4,32 +4,18 @@
 # quantile comes from a Simpson integration of the t density (no table, no
 # scipy). Two setups: 3 epochs (df 2) and 36 epochs (df 35), where a 3-decimal
 # t table (4.303, and 2.021 for df 31-40) gives a different interval.
-# Each run is a constant-power nvidia-smi trace, so epoch energy = P x duration.
+# Each run is a constant-power nvidia-smi trace (const_trace.py), so epoch
+# energy = P x duration.
 . "$CTK_ROOT/tests/e2e/lib.sh"
-cat > gen.py <<'PY'
-import json
-from datetime import datetime, timedelta, timezone
-base = datetime(2026, 2, 1, tzinfo=timezone.utc)
+python3 - "$CTK_ROOT/tests/e2e/const_trace.py" <<'PY'
+import json, subprocess, sys
 setups = [("NVIDIA A40", 250.0, [30.0, 36.5, 33.0]),
           ("Tesla V100-SXM2-32GB", 180.0, [20.0 + (k * 7 % 11) * 0.75 for k in range(36)])]
-out = []
 for i, (name, p, durs) in enumerate(setups, 1):
-    t, eps = 0.0, []
-    for k, d in enumerate(durs):
-        eps.append((k + 1, 1.0 + t, 1.0 + t + d)); t += d + 1.0
-    with open(f"run{i}.csv", "w") as f:
-        f.write("timestamp, index, name, pci.bus_id, power.draw [W]\n")
-        for j in range(int((t + 2.0) / 0.5) + 1):
-            s = (base + timedelta(seconds=j * 0.5)).strftime("%Y/%m/%d %H:%M:%S.%f")[:-3]
-            f.write(f"{s}, 0, {name}, 00000000:01:00.0, {p:.2f} W\n")
-    with open(f"run{i}_epochs.csv", "w") as f:
-        f.write("epoch,start,end\n")
-        for k, a, b in eps:
-            f.write(f"{k},{(base + timedelta(seconds=a)).isoformat()},{(base + timedelta(seconds=b)).isoformat()}\n")
-    out.append({"gpu": name, "e": [p * d for d in durs]})
-json.dump(out, open("setups.json", "w"))
+    subprocess.run([sys.executable, sys.argv[1], f"run{i}", name, str(p),
+                    "2026-02-01T00:00:00+00:00"] + [str(d) for d in durs], check=True)
+json.dump([{"gpu": name, "e": [p * d for d in durs]} for name, p, durs in setups], open("setups.json", "w"))
 PY
-python3 gen.py
 for i in 1 2; do
 	ctk import nvidia-smi "run$i.csv" --db c.db --tz UTC --label "run$i" >/dev/null 2>&1 || echo "# import run$i failed"
 	ctk import epochs "run${i}_epochs.csv" --db c.db --run "$i" >/dev/null 2>&1 || echo "# epochs run$i failed"

@@ -6,32 +6,18 @@
 # config value gave a 19-field row under an 18-field header (compare --csv);
 # `intensity default --zone 'DK-"x' --json` printed invalid JSON.
 . "$CTK_ROOT/tests/e2e/lib.sh"
-cat > gen.py <<'PY'
-import json
-from datetime import datetime, timedelta, timezone
-base = datetime(2026, 3, 1, tzinfo=timezone.utc)
+python3 - "$CTK_ROOT/tests/e2e/const_trace.py" <<'PY'
+import json, subprocess, sys
 # (label, batch): the values the outputs must give back
 hostile = [('a"b,c', 'a"b,c'), ("=1+2", "=HYPERLINK(\"http://x\")"), ("line\nbreak \\ end", "back\\slash\n\"q\""),
            ("caf\u00e9 \u20ac\u00a0\x01ctl", " lead,trail ")]
 json.dump(hostile, open("hostile.json", "w"))
 for i, (label, batch) in enumerate(hostile, 1):
-    durs = [10.0 + i, 11.0 + i, 12.5 + i]
-    t, eps = 0.0, []
-    for k, d in enumerate(durs):
-        eps.append((k + 1, 1.0 + t, 1.0 + t + d)); t += d + 1.0
-    with open(f"run{i}.csv", "w") as f:
-        f.write("timestamp, index, name, pci.bus_id, power.draw [W]\n")
-        for j in range(int((t + 2.0) / 0.5) + 1):
-            s = (base + timedelta(seconds=j * 0.5)).strftime("%Y/%m/%d %H:%M:%S.%f")[:-3]
-            f.write(f"{s}, 0, NVIDIA A40, 00000000:01:00.0, {100 + 10 * i:.2f} W\n")
-    with open(f"run{i}_epochs.csv", "w") as f:
-        f.write("epoch,start,end\n")
-        for k, a, b in eps:
-            f.write(f"{k},{(base + timedelta(seconds=a)).isoformat()},{(base + timedelta(seconds=b)).isoformat()}\n")
+    subprocess.run([sys.executable, sys.argv[1], f"run{i}", "NVIDIA A40", str(100 + 10 * i), "2026-03-01T00:00:00+00:00",
+                    str(10.0 + i), str(11.0 + i), str(12.5 + i)], check=True)
     open(f"label{i}", "w").write(label)
     open(f"batch{i}", "w").write(batch)
 PY
-python3 gen.py
 for i in 1 2 3 4; do
 	ctk import nvidia-smi "run$i.csv" --db c.db --tz UTC --label "$(cat label$i)" >/dev/null 2>&1 || echo "# import run$i failed"
 	ctk import epochs "run${i}_epochs.csv" --db c.db --run "$i" >/dev/null 2>&1 || echo "# epochs run$i failed"

@@ -18,6 +18,17 @@ static void assert_near(double got, double want, double tol)
 		fail_msg("got %.12f, want %.12f", got, want);
 }
 
+/* c has a value and an interval with these numbers (lo, hi to 1e-10). */
+static void assert_ci(struct ctk_mean_ci c, int64_t n, double mean, double se, double lo, double hi)
+{
+	assert_true(c.valid && c.has_interval);
+	assert_int_equal(c.n, n);
+	assert_near(c.mean, mean, 1e-12);
+	assert_near(c.se, se, 1e-12);
+	assert_near(c.lo, lo, 1e-10);
+	assert_near(c.hi, hi, 1e-10);
+}
+
 /* Two-sided quantiles, mpmath: findroot(betainc(v/2, 1/2, 0, v/(v+t²))/2 = 1−q). */
 static void test_t_quantile(void **state)
 {
@@ -83,13 +94,7 @@ static void test_mean_ci(void **state)
 	double mean, sd;
 	(void)state;
 
-	c = ctk_mean_ci(x, 4, 0.95);
-	assert_true(c.valid && c.has_interval);
-	assert_int_equal(c.n, 4);
-	assert_near(c.mean, 11.5, 1e-12);
-	assert_near(c.se, 0.6454972243679028, 1e-12);
-	assert_near(c.lo, 9.445739743239121, 1e-10);
-	assert_near(c.hi, 13.554260256760879, 1e-10);
+	assert_ci(ctk_mean_ci(x, 4, 0.95), 4, 11.5, 0.6454972243679028, 9.445739743239121, 13.554260256760879);
 	ctk_mean_sd(x, 4, &mean, &sd);
 	assert_near(mean, 11.5, 1e-12);
 	assert_near(sd, sqrt(5.0 / 3), 1e-12);
@@ -129,13 +134,7 @@ static void test_ratio_ci(void **state)
 	struct ctk_mean_ci r;
 	(void)state;
 
-	r = ctk_ratio_ci(&a, &b, 0.95);
-	assert_true(r.valid && r.has_interval);
-	assert_int_equal(r.n, 5);
-	assert_near(r.mean, 2, 1e-12);
-	assert_near(r.se, 0.14142135623730953, 1e-12);
-	assert_near(r.lo, 1.7228192351300644, 1e-10);
-	assert_near(r.hi, 2.277180764869936, 1e-10);
+	assert_ci(ctk_ratio_ci(&a, &b, 0.95), 5, 2, 0.14142135623730953, 1.7228192351300644, 2.277180764869936);
 
 	b.mean = 0;   /* ratio to nothing: unknown */
 	r = ctk_ratio_ci(&a, &b, 0.95);
