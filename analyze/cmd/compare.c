@@ -220,14 +220,15 @@ static void stat_text(char *buf, size_t size, struct ctk_mean_ci s, int prec)
 		snprintf(buf, size, "%.*f [%.*f, %.*f]", prec, s.mean, prec, s.lo, prec, s.hi);
 }
 
+/* Numbers to 10 significant digits, like the report's CSV tables. */
 static void stat_csv(struct ctk_mean_ci s)
 {
 	if (!s.valid)
 		printf(",,,");
 	else if (!s.has_interval)
-		printf(",%.9g,,", s.mean);
+		printf(",%.10g,,", s.mean);
 	else
-		printf(",%.9g,%.9g,%.9g", s.mean, s.lo, s.hi);
+		printf(",%.10g,%.10g,%.10g", s.mean, s.lo, s.hi);
 }
 
 static cJSON *stat_json(struct ctk_mean_ci s)

@@ -71,7 +71,7 @@ for gpu, (n, m, lo, hi) in want.items():
                 bad.append(f"{k} {gpu} {v} want {(n, m, lo, hi)}")
     else:                  # the same number in two outputs: equal
         a, b = got["compare csv"], got["report"]
-        if a[0] != b[0] or not all(close(x, y, 1e-8) for x, y in zip(a[1:], b[1:])):
+        if a[0] != b[0] or not all(close(x, y, 2e-9) for x, y in zip(a[1:], b[1:])):
             bad.append(f"{gpu} compare {a} report {b}")
 print("; ".join(bad) or "ok")
 PY
