@@ -89,6 +89,9 @@ is "a hostile prediction row is in the store" "$(sql c.db "select count(*) from 
 ctk evaluate --db c.db --csv > ev.csv
 is "evaluate --csv: every row 10 fields, hostile predictor read back" "$(python3 check.py evaluate-csv ev.csv '=x,"y"
 ')" "widths [10] hostile"
+ctk evaluate --db c.db --json > ev.json
+is "evaluate --json: hostile predictor read back" "$(python3 -c "
+import json; print(sum(r['predictor'] == '=x,\"y\"\n' for r in json.load(open('ev.json'))['rows']) > 0)")" True
 ctk export samples --db c.db > ex.csv
 is "export samples: every row 6 fields" "$(python3 -c "
 import csv; print(sorted({len(r) for r in csv.reader(open('ex.csv', newline=''))}))")" "[6]"
@@ -104,4 +107,7 @@ try:
 except ValueError as e:
     print('invalid JSON:', e)")" True
 done
+ok "intensity default --store with a hostile zone" ctk intensity default --zone "$(printf 'DK-"\\\001\303\274')" --store --db c.db
+is "intensity list --json: the zone read back" "$(ctk intensity list --db c.db --json | python3 -c "
+import json, sys; print([s['zone'] for s in json.load(sys.stdin)['series']] == ['DK-\"\\\\\x01\u00fc'])")" True
 done_testing
