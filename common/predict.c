@@ -11,105 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- small statistics -------------------------------------------------- */
-
-/* Continued fraction of the regularised incomplete beta (modified Lentz). */
-static double betacf(double a, double b, double x)
-{
-	const double tiny = 1e-300;
-	double c = 1, d = 1 - (a + b) * x / (a + 1), h;
-
-	if (fabs(d) < tiny)
-		d = tiny;
-	d = 1 / d;
-	h = d;
-	for (int m = 1; m <= 300; m++) {
-		double m2 = 2.0 * m, aa = m * (b - m) * x / ((a + m2 - 1) * (a + m2));
-		d = 1 + aa * d;
-		d = fabs(d) < tiny ? 1 / tiny : 1 / d;
-		c = 1 + aa / c;
-		if (fabs(c) < tiny)
-			c = tiny;
-		h *= d * c;
-		aa = -(a + m) * (a + b + m) * x / ((a + m2) * (a + m2 + 1));
-		d = 1 + aa * d;
-		d = fabs(d) < tiny ? 1 / tiny : 1 / d;
-		c = 1 + aa / c;
-		if (fabs(c) < tiny)
-			c = tiny;
-		double del = d * c;
-		h *= del;
-		if (fabs(del - 1) < 1e-15)
-			break;
-	}
-	return h;
-}
-
-/* I_x(a, b), the regularised incomplete beta function. */
-static double betai(double a, double b, double x)
-{
-	if (x <= 0)
-		return 0;
-	if (x >= 1)
-		return 1;
-	double lbt = lgamma(a + b) - lgamma(a) - lgamma(b) + a * log(x) + b * log1p(-x);
-	if (x < (a + 1) / (a + b + 2))
-		return exp(lbt) * betacf(a, b, x) / a;
-	return 1 - exp(lbt) * betacf(b, a, 1 - x) / b;
-}
-
-/* P(T <= t) for Student's t with df degrees of freedom. */
-static double t_cdf(double t, double df)
-{
-	double tail = 0.5 * betai(df / 2, 0.5, df / (df + t * t));
-	return t >= 0 ? 1 - tail : tail;
-}
-
-double ctk_t_quantile(double q, double df)
-{
-	double lo = 0, hi = 1;
-
-	if (q == 0.5)
-		return 0;
-	if (q < 0.5)
-		return -ctk_t_quantile(1 - q, df);
-	while (t_cdf(hi, df) < q && hi < 1e12)
-		hi *= 2;
-	for (int i = 0; i < 200 && hi - lo > 1e-13 * hi; i++) {
-		double mid = 0.5 * (lo + hi);
-		if (t_cdf(mid, df) < q)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	return 0.5 * (lo + hi);
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
-double ctk_median(const double *x, int n, double *tmp)
-{
-	if (n <= 0)
-		return NAN;
-	memcpy(tmp, x, (size_t)n * sizeof(*tmp));
-	qsort(tmp, (size_t)n, sizeof(*tmp), cmp_double);
-	return n % 2 ? tmp[n / 2] : 0.5 * (tmp[n / 2 - 1] + tmp[n / 2]);
-}
-
-static void mean_sd(const double *x, int n, double *mean, double *sd)
-{
-	double s = 0, ss = 0;
-	for (int i = 0; i < n; i++)
-		s += x[i];
-	*mean = s / n;
-	for (int i = 0; i < n; i++)
-		ss += (x[i] - *mean) * (x[i] - *mean);
-	*sd = n > 1 ? sqrt(ss / (n - 1)) : 0;
-}
+#include "common/stats.h"
 
 /* value ± t_{(1+c)/2, df} · scale, lo clamped at 0 (sums of energies and
  * durations are never negative). df < 1: no interval. */
@@ -134,7 +36,7 @@ static int predict_mean(const double *x, int n, int m, double coverage, struct c
 			int *used)
 {
 	double mean, sd;
-	mean_sd(x, n, &mean, &sd);
+	ctk_mean_sd(x, n, &mean, &sd);
 	set_interval(rest, m * mean, sd * sqrt(m + (double)m * m / n), n - 1, coverage);
 	*used = n;
 	return 0;
@@ -151,7 +53,7 @@ static int predict_median(const double *x, int n, int m, double coverage, struct
 		return CTK_ENOMEM;
 	double med = ctk_median(x, n, tmp);
 	free(tmp);
-	mean_sd(x, n, &mean, &sd);
+	ctk_mean_sd(x, n, &mean, &sd);
 	set_interval(rest, m * med, sd * sqrt(m + (double)m * m * (M_PI / 2) / n), n - 1, coverage);
 	*used = n;
 	return 0;
@@ -209,7 +111,7 @@ static int predict_trend(const double *x, int n, int m, double coverage, struct 
 
 	if (n < 3)
 		return predict_mean(x, n, m, coverage, rest, used);
-	mean_sd(x, n, &ybar, &sd);
+	ctk_mean_sd(x, n, &ybar, &sd);
 	for (int i = 0; i < n; i++) {
 		sxx += (i - ibar) * (i - ibar);
 		sxy += (i - ibar) * (x[i] - ybar);

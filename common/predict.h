@@ -126,11 +126,6 @@ const char *ctk_budget_verdict_name(enum ctk_budget_verdict v);
 char *ctk_prediction_format(char *buf, size_t size, const struct ctk_predictor *p,
 			    const struct ctk_predict_input *in, const struct ctk_prediction *out);
 
-/* Helpers exposed for tests and for `ctk compare`'s intervals. */
-/* Quantile of Student's t with df degrees of freedom (df >= 1), 0 < q < 1. */
-double ctk_t_quantile(double q, double df);
-/* Median of x[0..n) (copies into tmp, which holds n values). */
-double ctk_median(const double *x, int n, double *tmp);
 /* Epochs at the start of x[0..n) that skip-warmup drops. */
 int ctk_warmup_epochs(const double *x, int n);
 

@@ -8,20 +8,7 @@
 #include <string.h>
 
 #include "common/db.h"
-
-double ctk_t95(int df)
-{
-	/* Student t, 0.975 quantile: NIST/SEMATECH e-Handbook of Statistical
-	 * Methods, section 1.3.6.7.2 (critical values of the t distribution). */
-	static const double t[31] = {NAN, 12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
-		2.201, 2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064,
-		2.060, 2.056, 2.052, 2.048, 2.045, 2.042};
-	if (df < 1)
-		return NAN;
-	if (df <= 30)
-		return t[df];
-	return df <= 40 ? 2.021 : df <= 60 ? 2.000 : df <= 120 ? 1.980 : 1.960;
-}
+#include "common/stats.h"
 
 /* "2× NVIDIA A100, 1× CPU …" for run_id. */
 static int hardware_of(sqlite3 *db, int64_t run_id, char *buf, size_t size, struct ctk_error *err)
@@ -46,8 +33,8 @@ static int hardware_of(sqlite3 *db, int64_t run_id, char *buf, size_t size, stru
 }
 
 struct acc {
-	double sum, sum2, dur;
-	int n;
+	struct ctk_acc e;   /* J per epoch */
+	double dur;         /* s, summed */
 };
 
 int ctk_compare_groups(sqlite3 *db, const int64_t *runs, int nruns, struct ctk_hw_group **out, int *n,
@@ -91,11 +78,8 @@ int ctk_compare_groups(sqlite3 *db, const int64_t *runs, int nruns, struct ctk_h
 		sqlite3_reset(st);
 		sqlite3_bind_int64(st, 1, runs[i]);
 		while (sqlite3_step(st) == SQLITE_ROW) {
-			double e = sqlite3_column_double(st, 0);
-			a[k].sum += e;
-			a[k].sum2 += e * e;
+			ctk_acc_add(&a[k].e, sqlite3_column_double(st, 0));
 			a[k].dur += (double)sqlite3_column_int64(st, 1) / 1e9;
-			a[k].n++;
 		}
 	}
 	sqlite3_finalize(st);
@@ -106,19 +90,15 @@ int ctk_compare_groups(sqlite3 *db, const int64_t *runs, int nruns, struct ctk_h
 	}
 	int m = 0;
 	for (int k = 0; k < ng; k++) {
-		if (!a[k].n)
+		if (!a[k].e.n)
 			continue;
 		struct ctk_hw_group x = g[k];
-		x.nepochs = a[k].n;
-		x.mean_j = a[k].sum / a[k].n;
-		x.mean_s = a[k].dur / a[k].n;
-		x.lo_j = x.hi_j = NAN;
-		if (a[k].n >= 2) {
-			double var = (a[k].sum2 - a[k].n * x.mean_j * x.mean_j) / (a[k].n - 1);
-			double half = ctk_t95(a[k].n - 1) * sqrt(var > 0 ? var : 0) / sqrt(a[k].n);
-			x.lo_j = x.mean_j - half;
-			x.hi_j = x.mean_j + half;
-		}
+		struct ctk_mean_ci ci = ctk_acc_mean_ci(&a[k].e, CTK_COMPARE_COVERAGE);
+		x.nepochs = (int)a[k].e.n;
+		x.mean_j = ci.mean;
+		x.mean_s = a[k].dur / (double)a[k].e.n;
+		x.lo_j = ci.lo;   /* NAN when n < 2 */
+		x.hi_j = ci.hi;
 		g[m++] = x;
 	}
 	free(a);

@@ -10,6 +10,10 @@
 
 #include "common/err.h"
 
+/* The intervals' coverage; the same as `ctk compare`'s (both go through
+ * ctk_acc_mean_ci of common/stats.h, so they agree on the same epochs). */
+#define CTK_COMPARE_COVERAGE 0.95
+
 struct ctk_hw_group {
 	char hardware[192];
 	int nruns, nepochs;
@@ -20,8 +24,5 @@ struct ctk_hw_group {
 /* Groups of runs[0..nruns) with at least one analysed epoch; caller frees *out. */
 int ctk_compare_groups(sqlite3 *db, const int64_t *runs, int nruns, struct ctk_hw_group **out, int *n,
 		       struct ctk_error *err);
-
-/* Two-sided 95 % quantile of Student's t with df degrees of freedom. */
-double ctk_t95(int df);
 
 #endif

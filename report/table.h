@@ -9,6 +9,7 @@
 
 #include <stdio.h>
 
+#include "common/csvwrite.h"   /* ctk_csv_field: the CSV writer's escaping */
 #include "common/err.h"
 
 struct ctk_cell {
@@ -52,8 +53,7 @@ struct ctk_table_writer {
 extern const struct ctk_table_writer ctk_table_csv, ctk_table_md, ctk_table_tex;
 extern const struct ctk_table_writer *const ctk_table_writers[]; /* NULL-terminated */
 
-/* Escapers, exposed for tests: write s escaped to f. */
-void ctk_csv_field(FILE *f, const char *s);
+/* Escapers, exposed for tests: write s escaped to f (CSV: ctk_csv_field). */
 void ctk_md_text(FILE *f, const char *s);
 void ctk_tex_text(FILE *f, const char *s);
 

@@ -1,27 +1,7 @@
-/* CSV table writer: machine column names, full-precision numbers, RFC 4180
- * quoting, and a leading ' on text that a spreadsheet would take for a
- * formula (=, +, -, @: CSV injection). */
-#include <string.h>
-
+/* CSV table writer: machine column names, numbers to 10 significant digits,
+ * text through common/csvwrite.h (RFC 4180 quoting, a leading ' on text that
+ * a spreadsheet would take for a formula). */
 #include "report/table.h"
-
-void ctk_csv_field(FILE *f, const char *s)
-{
-	int quote = strpbrk(s, ",\"\r\n") != NULL;
-	int formula = s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r';
-
-	if (quote || formula)
-		fputc('"', f);
-	if (formula)
-		fputc('\'', f);
-	for (const char *p = s; *p; p++) {
-		if (*p == '"')
-			fputc('"', f);
-		fputc(*p, f);
-	}
-	if (quote || formula)
-		fputc('"', f);
-}
 
 static int csv_begin(FILE *f, struct ctk_error *err)
 {
@@ -34,14 +14,8 @@ static int csv_begin(FILE *f, struct ctk_error *err)
 static int csv_write(FILE *f, const struct ctk_table *t, int first, struct ctk_error *err)
 {
 	(void)err;
-	if (first) {
-		for (int i = 0; i < t->ncols; i++) {
-			if (i)
-				fputc(',', f);
-			ctk_csv_field(f, t->col[i]);
-		}
-		fputc('\n', f);
-	}
+	if (first)
+		ctk_csv_row(f, (const char *const *)t->col, t->ncols);
 	for (int r = 0; r < t->nrows; r++) {
 		for (int i = 0; i < t->ncols; i++) {
 			const struct ctk_cell *c = &t->cells[r * t->ncols + i];

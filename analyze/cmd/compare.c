@@ -16,7 +16,8 @@
 #include "analyze/energy/analysis.h"
 #include "analyze/commands.h"
 #include "common/db.h"
-#include "common/predict.h"
+#include "common/csvwrite.h"
+#include "common/stats.h"
 
 #define MAX_KEYS 8
 
@@ -38,11 +39,6 @@ struct group {
 	char name[512];
 	int runs;
 	struct series e, d, epi;   /* J per epoch, s per epoch, J per item */
-};
-
-struct stat {
-	double mean, lo, hi, se;
-	int n, has_interval;
 };
 
 static void usage(FILE *out)
@@ -202,45 +198,11 @@ out:
 	return rc;
 }
 
-static struct stat stat_of(const struct series *s)
+/* Mean with its 95 % t interval: the rule of common/stats.h, the same as the
+ * report's hardware comparison. */
+static struct ctk_mean_ci stat_of(const struct series *s)
 {
-	struct stat st = {.n = s->n};
-	double ss = 0;
-
-	if (s->n == 0)
-		return st;
-	for (int i = 0; i < s->n; i++)
-		st.mean += s->x[i];
-	st.mean /= s->n;
-	for (int i = 0; i < s->n; i++)
-		ss += (s->x[i] - st.mean) * (s->x[i] - st.mean);
-	if (s->n >= 2) {
-		st.se = sqrt(ss / (s->n - 1) / s->n);
-		double half = ctk_t_quantile(0.975, s->n - 1) * st.se;
-		st.lo = st.mean - half;
-		st.hi = st.mean + half;
-		st.has_interval = 1;
-	}
-	return st;
-}
-
-/* a / b with the delta-method interval r ± 1.96·r·sqrt((se_a/a)² + (se_b/b)²). */
-static struct stat ratio_of(struct stat a, struct stat b)
-{
-	struct stat r = {.n = a.n};
-
-	if (a.n == 0 || b.n == 0 || b.mean == 0) {
-		r.n = 0;
-		return r;
-	}
-	r.mean = a.mean / b.mean;
-	if (a.has_interval && b.has_interval && a.mean != 0) {
-		r.se = fabs(r.mean) * sqrt(pow(a.se / a.mean, 2) + pow(b.se / b.mean, 2));
-		r.lo = r.mean - 1.959963985 * r.se;
-		r.hi = r.mean + 1.959963985 * r.se;
-		r.has_interval = 1;
-	}
-	return r;
+	return ctk_mean_ci(s->x, s->n, 0.95);
 }
 
 static int cmp_group(const void *a, const void *b)
@@ -248,9 +210,9 @@ static int cmp_group(const void *a, const void *b)
 	return strcmp(((const struct group *)a)->name, ((const struct group *)b)->name);
 }
 
-static void stat_text(char *buf, size_t size, struct stat s, int prec)
+static void stat_text(char *buf, size_t size, struct ctk_mean_ci s, int prec)
 {
-	if (s.n == 0)
+	if (!s.valid)
 		snprintf(buf, size, "NULL");
 	else if (!s.has_interval)
 		snprintf(buf, size, "%.*f", prec, s.mean);
@@ -258,19 +220,20 @@ static void stat_text(char *buf, size_t size, struct stat s, int prec)
 		snprintf(buf, size, "%.*f [%.*f, %.*f]", prec, s.mean, prec, s.lo, prec, s.hi);
 }
 
-static void stat_csv(struct stat s)
+/* Numbers to 10 significant digits, like the report's CSV tables. */
+static void stat_csv(struct ctk_mean_ci s)
 {
-	if (s.n == 0)
+	if (!s.valid)
 		printf(",,,");
 	else if (!s.has_interval)
-		printf(",%.9g,,", s.mean);
+		printf(",%.10g,,", s.mean);
 	else
-		printf(",%.9g,%.9g,%.9g", s.mean, s.lo, s.hi);
+		printf(",%.10g,%.10g,%.10g", s.mean, s.lo, s.hi);
 }
 
-static cJSON *stat_json(struct stat s)
+static cJSON *stat_json(struct ctk_mean_ci s)
 {
-	if (s.n == 0)
+	if (!s.valid)
 		return cJSON_CreateNull();
 	cJSON *j = cJSON_CreateObject();
 	cJSON_AddNumberToObject(j, "mean", s.mean);
@@ -281,7 +244,7 @@ static cJSON *stat_json(struct stat s)
 		cJSON_AddNullToObject(j, "lo");
 		cJSON_AddNullToObject(j, "hi");
 	}
-	cJSON_AddNumberToObject(j, "n", s.n);
+	cJSON_AddNumberToObject(j, "n", (double)s.n);
 	return j;
 }
 
@@ -300,7 +263,7 @@ static int output(const struct cmp_opts *o, struct group *g, int ng, struct ctk_
 			return ctk_failf(err, CTK_EUSAGE, "--baseline '%s': no such group (see ctk compare --by %s)",
 					 o->baseline, o->by);
 	}
-	struct stat be = stat_of(&g[base].e), bd = stat_of(&g[base].d);
+	struct ctk_mean_ci be = stat_of(&g[base].e), bd = stat_of(&g[base].d);
 	if (o->fmt == FMT_JSON) {
 		root = cJSON_CreateObject();
 		cJSON_AddNumberToObject(root, "schema_version", 1);
@@ -309,16 +272,18 @@ static int output(const struct cmp_opts *o, struct group *g, int ng, struct ctk_
 		cJSON_AddNumberToObject(root, "confidence", 0.95);
 		arr = cJSON_AddArrayToObject(root, "groups");
 	} else if (o->fmt == FMT_CSV) {
-		printf("group,runs,epochs,energy_j_per_epoch,energy_lo,energy_hi,time_s_per_epoch,time_lo,time_hi,"
-		       "energy_j_per_item,per_item_lo,per_item_hi,energy_ratio,energy_ratio_lo,energy_ratio_hi,"
-		       "time_ratio,time_ratio_lo,time_ratio_hi\n");
+		static const char *const head[] = {"group", "runs", "epochs", "energy_j_per_epoch", "energy_lo",
+			"energy_hi", "time_s_per_epoch", "time_lo", "time_hi", "energy_j_per_item", "per_item_lo",
+			"per_item_hi", "energy_ratio", "energy_ratio_lo", "energy_ratio_hi", "time_ratio", "time_ratio_lo",
+			"time_ratio_hi"};
+		ctk_csv_row(stdout, head, (int)(sizeof head / sizeof head[0]));
 	} else {
 		printf("%-24s %4s %6s  %-34s %-28s %-28s %-24s %s\n", o->by, "runs", "epochs", "energy_j/epoch [95% CI]",
 		       "time_s/epoch [95% CI]", "energy_j/item [95% CI]", "energy ratio", "time ratio");
 	}
 	for (int i = 0; i < ng; i++) {
-		struct stat e = stat_of(&g[i].e), d = stat_of(&g[i].d), it = stat_of(&g[i].epi);
-		struct stat re = ratio_of(e, be), rd = ratio_of(d, bd);
+		struct ctk_mean_ci e = stat_of(&g[i].e), d = stat_of(&g[i].d), it = stat_of(&g[i].epi);
+		struct ctk_mean_ci re = ctk_ratio_ci(&e, &be, 0.95), rd = ctk_ratio_ci(&d, &bd, 0.95);
 		if (i == base)   /* the baseline against itself: exactly 1 */
 			re.has_interval = rd.has_interval = 0;
 		if (o->fmt == FMT_JSON) {
@@ -333,7 +298,8 @@ static int output(const struct cmp_opts *o, struct group *g, int ng, struct ctk_
 			cJSON_AddItemToObject(j, "time_ratio", stat_json(rd));
 			cJSON_AddItemToArray(arr, j);
 		} else if (o->fmt == FMT_CSV) {
-			printf("\"%s\",%d,%d", g[i].name, g[i].runs, g[i].d.n);
+			ctk_csv_field(stdout, g[i].name);
+			printf(",%d,%d", g[i].runs, g[i].d.n);
 			stat_csv(e), stat_csv(d), stat_csv(it), stat_csv(re), stat_csv(rd);
 			printf("\n");
 		} else {

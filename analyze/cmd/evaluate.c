@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "analyze/commands.h"
+#include "common/csvwrite.h"
 #include "common/db.h"
 #include "common/util.h"
 
@@ -142,7 +143,9 @@ int ctk_cmd_evaluate(int argc, char **argv, struct ctk_error *err)
 		cJSON_AddNumberToObject(root, "schema_version", 1);
 		rows = cJSON_AddArrayToObject(root, "rows");
 	} else if (o.fmt == FMT_CSV) {
-		printf("predictor,target,after_n,runs,mape_pct,worst_pct,bias_pct,coverage,coverage_nominal,with_interval\n");
+		static const char *const head[] = {"predictor", "target", "after_n", "runs", "mape_pct", "worst_pct",
+			"bias_pct", "coverage", "coverage_nominal", "with_interval"};
+		ctk_csv_row(stdout, head, (int)(sizeof head / sizeof head[0]));
 	} else {
 		printf("%-12s %-8s %7s %5s %9s %9s %9s %9s %8s\n", "predictor", "target", "after_n", "runs", "mape_pct",
 		       "worst_pct", "bias_pct", "coverage", "nominal");
@@ -182,8 +185,11 @@ int ctk_cmd_evaluate(int argc, char **argv, struct ctk_error *err)
 			cJSON_AddNumberToObject(j, "with_interval", withiv);
 			cJSON_AddItemToArray(rows, j);
 		} else if (o.fmt == FMT_CSV) {
-			printf("%s,%s,%s,%d,%.6f,%.6f,%.6f,%s,%s,%d\n", pred, tgt, all ? "" : nbuf, runs, mape, worst, bias,
-			       cbuf, nombuf, withiv);
+			ctk_csv_field(stdout, pred);
+			putchar(',');
+			ctk_csv_field(stdout, tgt);
+			printf(",%s,%d,%.6f,%.6f,%.6f,%s,%s,%d\n", all ? "" : nbuf, runs, mape, worst, bias, cbuf, nombuf,
+			       withiv);
 		} else {
 			printf("%-12s %-8s %7s %5d %9.3f %9.3f %+9.3f %9s %8s\n", pred, tgt, nbuf, runs, mape, worst, bias,
 			       withiv ? cbuf : "-", withiv ? nombuf : "-");

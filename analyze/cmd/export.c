@@ -9,6 +9,7 @@
 
 #include "analyze/energy/analysis.h"
 #include "analyze/commands.h"
+#include "common/csvwrite.h"
 #include "common/db.h"
 #include "common/samples.h"
 
@@ -37,7 +38,9 @@ static int export_device(sqlite3 *db, int64_t run_id, int64_t device_id, struct 
 		putchar(',');
 		if (r.has_energy)
 			print_fixed(r.energy_uj, 6);
-		printf(",%s\n", sig);
+		putchar(',');
+		ctk_csv_field(stdout, sig);
+		putchar('\n');
 	}
 	ctk_sample_reader_free(rd);
 	return rc;
@@ -82,7 +85,8 @@ int ctk_cmd_export(int argc, char **argv, struct ctk_error *err)
 	if ((rc = ctk_db_open(dbpath, CTK_DB_READONLY, &db, err)))
 		return rc;
 	if (!(rc = ctk_analysis_run_ids(db, run, &ids, &n, err))) {
-		printf("run_id,device_id,t_ns,power_w,energy_j,signal\n");
+		static const char *const head[] = {"run_id", "device_id", "t_ns", "power_w", "energy_j", "signal"};
+		ctk_csv_row(stdout, head, (int)(sizeof head / sizeof head[0]));
 		for (int i = 0; i < n && !rc; i++)
 			rc = export_run(db, ids[i], err);
 	}

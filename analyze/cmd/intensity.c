@@ -226,8 +226,17 @@ static int cmd_default(struct args *a, struct ctk_error *err)
 	if ((rc = ctk_ci_default_lookup(a->zone, a->year, &d, err)))
 		return rc;
 	if (a->json) {
-		printf("{\"zone\":\"%s\",\"table_zone\":\"%s\",\"year\":%d,\"g_per_kwh\":%.10g,\"source\":\"%s\"}\n",
-		       a->zone, d.zone, d.year, d.g_per_kwh, d.source);
+		cJSON *j = cJSON_CreateObject();   /* through cJSON: a quote in --zone stays a string */
+		char *s = NULL;
+		if (j && cJSON_AddStringToObject(j, "zone", a->zone) && cJSON_AddStringToObject(j, "table_zone", d.zone) &&
+		    cJSON_AddNumberToObject(j, "year", d.year) && cJSON_AddNumberToObject(j, "g_per_kwh", d.g_per_kwh) &&
+		    cJSON_AddStringToObject(j, "source", d.source))
+			s = cJSON_PrintUnformatted(j);
+		cJSON_Delete(j);
+		if (!s)
+			return ctk_failf(err, CTK_ENOMEM, "out of memory");
+		printf("%s\n", s);
+		free(s);
 	} else {
 		printf("%s %d: %.10g gCO2/kWh (yearly average; %s%s%s)\n", d.zone, d.year, d.g_per_kwh, d.source,
 		       strcasecmp(d.zone, a->zone) ? "; country of " : "",

@@ -2,12 +2,13 @@
 # (../shared/data/zeus/nsdi23_summary_power_<gpu>.csv: average power and time
 # per epoch of CIFAR-100/ShuffleNetV2/Adadelta at the highest power limit,
 # batch 1024 and 512): each becomes a 3-epoch nvidia-smi trace at constant
-# power (so epoch energy = P x duration exactly) with 50,000 items per epoch.
+# power (const_trace.py: epoch energy = P x duration exactly) with 50,000
+# items per epoch.
 # Group means, 95 % t intervals and ratios are recomputed here in Python.
 . "$CTK_ROOT/tests/e2e/lib.sh"
 cat > gen.py <<'PY'
-import csv, sys
-from datetime import datetime, timedelta, timezone
+import csv, subprocess, sys
+from datetime import datetime, timezone
 names = {"a40": "NVIDIA A40", "v100": "Tesla V100-SXM2-32GB", "p100": "Tesla P100-PCIE-16GB", "rtx6000": "Quadro RTX 6000"}
 base = datetime(2026, 1, 1, tzinfo=timezone.utc)
 runs = []
@@ -19,25 +20,15 @@ for g, name in names.items():
         p = round(float(r["average_power"]), 2)
         durs = [round(float(r["time_per_epoch"]) * f, 3) for f in (1.0, 1.02, 0.98)]
         tag = f"{g}-{batch}"
-        t, eps = 0.0, []
-        for k, d in enumerate(durs):
-            eps.append((k + 1, 1.0 + t, 1.0 + t + d)); t += d + 1.0
-        with open(tag + ".csv", "w") as f:
-            f.write("timestamp, index, name, pci.bus_id, power.draw [W]\n")
-            for i in range(int((t + 2.0) / 0.5) + 1):
-                s = (base + timedelta(seconds=i * 0.5)).strftime("%Y/%m/%d %H:%M:%S.%f")[:-3]
-                f.write(f"{s}, 0, {name}, 00000000:01:00.0, {p:.2f} W\n")
-        with open(tag + "_epochs.csv", "w") as f:
-            f.write("epoch,start,end,items\n")
-            for k, a, b in eps:
-                f.write(f"{k},{(base + timedelta(seconds=a)).isoformat()},{(base + timedelta(seconds=b)).isoformat()},50000\n")
+        subprocess.run([sys.executable, sys.argv[2], "--items", "50000", tag, name, f"{p:.2f}",
+                        base.isoformat()] + [str(d) for d in durs], check=True)
         runs.append((tag, name, batch, p, durs))
 import json
 json.dump(runs, open("runs.json", "w"))
 for r in runs:
     print(r[0], r[2])
 PY
-python3 gen.py "$CTK_DATA/zeus" > list
+python3 gen.py "$CTK_DATA/zeus" "$CTK_ROOT/tests/e2e/const_trace.py" > list
 i=0
 while read -r tag batch; do
 	i=$((i + 1))

@@ -1,6 +1,6 @@
 /* Tests for the report's charts and drawing helpers: nice ticks, time axes,
- * min/max envelopes that keep a one-reading peak among a million, the t
- * quantiles of the comparison, YAML escaping, and every chart of the chart
+ * min/max envelopes that keep a one-reading peak among a million, YAML
+ * escaping (the comparison's t quantiles: test_stats.c), and every chart of the chart
  * table rendered from a small store (two devices, epochs, an intensity
  * series, predictions, two hardware setups), read back with
  * cairo_image_surface_create_from_png: right size, data drawn in the plot
@@ -84,15 +84,6 @@ static void test_envelope_keeps_peak(void **state)
 	assert_int_equal(total, n);
 	assert_int_equal(spike_col, (int)(654321.0 / (double)(n - 1) * 400));
 	ctk_envelope_release(&e);
-}
-
-static void test_t95(void **state)
-{
-	(void)state;
-	assert_true(fabs(ctk_t95(1) - 12.706) < 1e-9);
-	assert_true(fabs(ctk_t95(4) - 2.776) < 1e-9);
-	assert_true(fabs(ctk_t95(1000) - 1.960) < 1e-9);
-	assert_true(isnan(ctk_t95(0)));
 }
 
 static void test_yaml(void **state)
@@ -246,7 +237,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_axis_nice),   cmocka_unit_test(test_axis_time), cmocka_unit_test(test_envelope_keeps_peak),
-		cmocka_unit_test(test_t95),         cmocka_unit_test(test_yaml),      cmocka_unit_test(test_render_all),
+		         cmocka_unit_test(test_yaml),      cmocka_unit_test(test_render_all),
 	};
 	return cmocka_run_group_tests(tests, NULL, teardown);
 }

@@ -1,5 +1,5 @@
 /* Tests for common/predict.c against numbers worked out by hand (the
- * comments show the arithmetic): Student t quantiles from printed tables,
+ * comments show the arithmetic; t quantiles are tested in test_stats.c):
  * each predictor's value and interval on small series, the warm-up rule,
  * CO2 by persistence and by a forecast callback, and bad input. */
 #include <stdarg.h>
@@ -16,20 +16,6 @@ static void assert_near(double got, double want, double tol)
 {
 	if (fabs(got - want) > tol * fmax(1.0, fabs(want)))
 		fail_msg("got %.12f, want %.12f", got, want);
-}
-
-/* Two-sided table values (e.g. NIST/SEMATECH e-Handbook, table of t). */
-static void test_t_quantile(void **state)
-{
-	(void)state;
-	assert_near(ctk_t_quantile(0.975, 1), 12.706204736, 1e-8);
-	assert_near(ctk_t_quantile(0.975, 2), 4.302652730, 1e-8);
-	assert_near(ctk_t_quantile(0.975, 3), 3.182446305, 1e-8);
-	assert_near(ctk_t_quantile(0.975, 10), 2.228138852, 1e-8);
-	assert_near(ctk_t_quantile(0.975, 30), 2.042272456, 1e-8);
-	assert_near(ctk_t_quantile(0.95, 1), 6.313751515, 1e-8);
-	assert_near(ctk_t_quantile(0.025, 3), -3.182446305, 1e-8);
-	assert_near(ctk_t_quantile(0.5, 7), 0, 1e-12);
 }
 
 static struct ctk_prediction run(const char *name, const double *e, const double *d, int n, int planned)
@@ -266,7 +252,6 @@ static void test_budget_and_format(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_t_quantile),
 		cmocka_unit_test(test_predictors_small_series),
 		cmocka_unit_test(test_skip_warmup),
 		cmocka_unit_test(test_edges),
