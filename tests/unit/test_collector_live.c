@@ -1,6 +1,6 @@
 /* Tests of the collector's live part: collector/epoch_energy.c (windows'
  * energy from readings as they come, against numbers worked out by hand and
- * against analyze/integrate.c on random readings) and collector/live.c
+ * against the shared kernel common/energy.c on random readings) and collector/live.c
  * (the default predictor's totals, the budget verdicts and their once-only
  * action). */
 #include <stdarg.h>
@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analyze/energy/integrate.h"
+#include "common/energy.h"
 #include "collector/epoch_energy.h"
 #include "collector/live.h"
 
