@@ -15,11 +15,11 @@
 
 /* A window [start_ns, end_ns) of a run; windows are sorted by start.
  * attempt: 1, 2, … when an epoch number was seen again (a resumed run, see
- * docs/HACKING.md "Repeated epochs"); last: no later window has this idx. */
+ * docs/HACKING.md "Repeated epochs"); first: no earlier window has this idx. */
 struct ctk_span {
 	int64_t idx;
 	int64_t start_ns, end_ns;
-	int attempt, last;
+	int attempt, first;
 };
 
 /* Accumulated energy of one device in one window (or the whole run). */

@@ -50,8 +50,11 @@ static int load_epochs(sqlite3 *db, struct ctk_run_result *r, struct ctk_error *
 	sqlite3_stmt *st = NULL;
 	int cap = 0;
 
-	if (ctk_db_prepare(db, "SELECT coalesce(idx, 0), start_ns, end_ns, items FROM windows "
-			   "WHERE run_id = ? AND kind = 'epoch' ORDER BY start_ns, idx", &st, err))
+	/* first: no earlier window (in time) has this epoch number */
+	if (ctk_db_prepare(db, "SELECT coalesce(idx, 0), start_ns, end_ns, items, attempt, NOT EXISTS ("
+			   "SELECT 1 FROM windows l WHERE l.run_id = w.run_id AND l.kind = 'epoch' AND l.idx = w.idx "
+			   "AND (l.start_ns < w.start_ns OR (l.start_ns = w.start_ns AND l.attempt < w.attempt))) "
+			   "FROM windows w WHERE run_id = ? AND kind = 'epoch' ORDER BY start_ns, idx, attempt", &st, err))
 		return CTK_EDB;
 	sqlite3_bind_int64(st, 1, r->run_id);
 	while (sqlite3_step(st) == SQLITE_ROW) {
@@ -71,6 +74,9 @@ static int load_epochs(sqlite3 *db, struct ctk_run_result *r, struct ctk_error *
 		r->win[r->nwin].start_ns = sqlite3_column_int64(st, 1);
 		r->win[r->nwin].end_ns = sqlite3_column_int64(st, 2);
 		r->items[r->nwin] = sqlite3_column_type(st, 3) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 3);
+		r->win[r->nwin].attempt = sqlite3_column_int(st, 4);
+		r->win[r->nwin].first = sqlite3_column_int(st, 5);
+		r->attempts_repeated += r->win[r->nwin].attempt > 1;
 		r->nwin++;
 	}
 	sqlite3_finalize(st);
@@ -95,6 +101,7 @@ static int load_baselines(sqlite3 *db, struct ctk_run_result *r, struct ctk_erro
 		r->base[r->nbase].idx = sqlite3_column_int64(st, 0);
 		r->base[r->nbase].start_ns = sqlite3_column_int64(st, 1);
 		r->base[r->nbase].end_ns = sqlite3_column_int64(st, 2);
+		r->base[r->nbase].attempt = r->base[r->nbase].first = 1;
 		r->nbase++;
 	}
 	sqlite3_finalize(st);
@@ -105,7 +112,7 @@ static int load_baselines(sqlite3 *db, struct ctk_run_result *r, struct ctk_erro
 			return ctk_failf(err, CTK_ENOMEM, "out of memory");
 		r->base = b;
 		r->base[r->nbase] = (struct ctk_span){.idx = -1, .start_ns = r->base[r->nbase - 1].end_ns,
-						      .end_ns = INT64_MAX};
+						      .end_ns = INT64_MAX, .attempt = 1, .first = 1};
 	}
 	return 0;
 }
@@ -302,6 +309,7 @@ static int store_device(sqlite3 *db, sqlite3_stmt *de, sqlite3_stmt *ee, const s
 		ctk_bind_double_or_null(ee, 4, p->energy_j, any);
 		sqlite3_bind_text(ee, 5, ctk_energy_method(p), -1, SQLITE_STATIC);
 		sqlite3_bind_double(ee, 6, ctk_energy_coverage(p, r->win[k].start_ns, r->win[k].end_ns));
+		sqlite3_bind_int(ee, 7, r->win[k].attempt);
 		if (sqlite3_step(ee) != SQLITE_DONE)
 			return ctk_db_fail(db, err, "store epoch energy");
 	}
@@ -334,8 +342,8 @@ int ctk_analysis_store(sqlite3 *db, const struct ctk_run_result *r, struct ctk_e
 	if (ctk_db_prepare(db, "INSERT INTO device_energy(device_id, run_id, first_ns, last_ns, readings, "
 			   "energy_j, in_epochs_j, outside_epochs_j, method, coverage, period_s) "
 			   "VALUES (?,?,?,?,?,?,?,?,?,?,?)", &de, err) ||
-	    ctk_db_prepare(db, "INSERT INTO epoch_energy(run_id, idx, device_id, energy_j, method, coverage) "
-			   "VALUES (?,?,?,?,?,?)", &ee, err)) {
+	    ctk_db_prepare(db, "INSERT INTO epoch_energy(run_id, idx, device_id, energy_j, method, coverage, attempt) "
+			   "VALUES (?,?,?,?,?,?,?)", &ee, err)) {
 		sqlite3_finalize(de);
 		return CTK_EDB;
 	}

@@ -28,7 +28,8 @@ struct ctk_run_result {
 	int64_t started_ns, ended_ns;
 	int has_span, simulated, planned_epochs;
 	int nwin;
-	struct ctk_span *win;         /* epochs, sorted by start */
+	struct ctk_span *win;         /* epochs (every attempt), sorted by start */
+	int attempts_repeated;        /* windows that repeat an epoch number (attempt > 1) */
 	int64_t *items;               /* per epoch, -1 if unknown */
 	int nbase;
 	struct ctk_span *base;        /* baseline (idle) windows, sorted by start */
