@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "common/db.h"
+#include "common/time.h"
 
 static void copy_col(char *dst, size_t size, sqlite3_stmt *st, int col)
 {
@@ -290,6 +291,94 @@ double ctk_run_coverage(const struct ctk_run_result *r)
 			c = x;
 	}
 	return c;
+}
+
+/* "1 h 0 min 10 s", "3 min 5 s", "12.3 s": a duration for people. */
+static void fmt_span(int64_t ns, char *buf, size_t size)
+{
+	double s = (double)(ns < 0 ? -ns : ns) / 1e9;
+	long long t = (long long)(s + 0.5);
+
+	if (t >= 86400)
+		snprintf(buf, size, "%lld d %lld h %lld min", t / 86400, t % 86400 / 3600, t % 3600 / 60);
+	else if (t >= 3600)
+		snprintf(buf, size, "%lld h %lld min %lld s", t / 3600, t % 3600 / 60, t % 60);
+	else if (t >= 60)
+		snprintf(buf, size, "%lld min %lld s", t / 60, t % 60);
+	else
+		snprintf(buf, size, "%.3g s", s);
+}
+
+/* Share 0..1 of the epochs' time that has readings (the device that has
+ * most in each epoch), and the span of all readings. 0 when there is
+ * nothing to compare (no epochs with a length, or no readings). */
+static int time_overlap(const struct ctk_run_result *r, double *share, int64_t *first_ns, int64_t *last_ns)
+{
+	double win_ns = 0, seen_ns = 0;
+	int any = 0;
+
+	for (int i = 0; i < r->ndev; i++) {
+		const struct ctk_integrator *in = &r->dev[i].in;
+		if (in->readings == 0)
+			continue;
+		*first_ns = any && *first_ns < in->first_ns ? *first_ns : in->first_ns;
+		*last_ns = any && *last_ns > in->last_ns ? *last_ns : in->last_ns;
+		any = 1;
+	}
+	for (int k = 0; k < r->nwin; k++) {
+		double most = 0;
+		win_ns += (double)(r->win[k].end_ns - r->win[k].start_ns);
+		for (int i = 0; i < r->ndev; i++)
+			most = r->dev[i].per[k].seen_ns > most ? r->dev[i].per[k].seen_ns : most;
+		seen_ns += most;
+	}
+	if (!any || !(win_ns > 0))
+		return 0;
+	*share = seen_ns / win_ns;
+	return 1;
+}
+
+int ctk_run_time_check(const struct ctk_run_result *r, char *msg, size_t size)
+{
+	/* time zones are whole multiples of 15 min (UTC+5:45, +8:45 included,
+	 * IANA tz database); an offset within 5 min of one looks like a zone */
+	const int64_t quarter_ns = INT64_C(900) * 1000000000, slack_ns = INT64_C(300) * 1000000000;
+	double share = 0;
+	int64_t rs = 0, re = 0;
+	char off[48], zone[48];
+
+	if (r->nwin == 0 || !time_overlap(r, &share, &rs, &re) || share >= 0.5)
+		return 0;
+	int64_t ws = r->win[0].start_ns, we = r->win[r->nwin - 1].end_ns, offset = rs - ws;
+	int64_t q = (offset >= 0 ? offset + quarter_ns / 2 : offset - quarter_ns / 2) / quarter_ns * quarter_ns;
+	char t[4][40];
+	ctk_time_format(rs, t[0], sizeof t[0]);
+	ctk_time_format(re, t[1], sizeof t[1]);
+	ctk_time_format(ws, t[2], sizeof t[2]);
+	ctk_time_format(we, t[3], sizeof t[3]);
+	fmt_span(offset, off, sizeof off);
+	int n = snprintf(msg, size, "run %lld: %s (%.0f%% of the epochs' time has readings; readings %s to %s, "
+			 "epochs %s to %s): the readings start %s %s the epochs", (long long)r->run_id,
+			 share > 0 ? "the epochs and the readings overlap less than half" :
+			 "the epochs and the readings do not overlap", 100.0 * share, t[0], t[1], t[2], t[3], off,
+			 offset < 0 ? "before" : "after");
+	if (n < 0 || (size_t)n >= size)
+		return 1;
+	if (q != 0 && (offset - q <= slack_ns && q - offset <= slack_ns)) {
+		int64_t qm = (q < 0 ? -q : q) / (INT64_C(60) * 1000000000);
+		int utc = !*r->tz || !strcmp(r->tz, "UTC");
+		if (qm % 60)
+			snprintf(zone, sizeof zone, "%lld h %lld min", (long long)(qm / 60), (long long)(qm % 60));
+		else
+			snprintf(zone, sizeof zone, "%lld h", (long long)(qm / 60));
+		snprintf(msg + n, size - (size_t)n, "; about %s, as when times without a zone are read in another "
+			 "zone: this run's times were read %s%s%s, check the zone the files were written in (import --tz)",
+			 zone, utc ? "as UTC" : "with --tz '", utc ? "" : r->tz, utc ? "" : "'");
+	} else {
+		snprintf(msg + n, size - (size_t)n, "; the epochs may belong to another run, or the clocks differ "
+			 "(check the epochs' times and their zone)");
+	}
+	return 1;
 }
 
 static int store_device(sqlite3 *db, sqlite3_stmt *de, sqlite3_stmt *ee, const struct ctk_run_result *r,
