@@ -44,6 +44,9 @@ near "actual duration = sum of the 8 windows" "$(sql r.db "SELECT actual FROM pr
 	"$(sql r.db "SELECT sum(end_ns - start_ns) / 1e9 FROM windows WHERE kind='epoch'")" 1e-9
 ok "report" ctk report --db r.db --out rep
 is "report: one epochs row per window" "$(($(wc -l < rep/epochs.csv) - 1))" 8
+near "report summary: in epochs + outside = whole run" \
+	"$(python3 -c "import csv; r=next(csv.DictReader(open('rep/summary.csv'))); print(float(r['in_epochs_kwh']) + float(r['outside_epochs_kwh']))")" \
+	"$(python3 -c "print($all / 3.6e6)")" 1e-6
 
 # ctk import epochs: a number seen again is a new attempt, not an error
 printf 'epoch,start_ns,end_ns\n1,%s,%s\n2,%s,%s\n2,%s,%s\n3,%s,%s\n' \

@@ -6,12 +6,7 @@
 . "$CTK_ROOT/tests/e2e/lib.sh"
 TITAN=$CTK_DATA/training-profile-gpu-traces/titanx_power-trace_2gpu_2025-12-10-17-40-10.csv
 # the epochs of nvsmi_energy.sh: 17:40:20Z to 17:45:00.25Z (the file runs 17:40:10 to 17:45:54)
-cat > epochs.csv <<'CSV'
-epoch,start_ms,end_ms
-1,1765388420000,1765388500000
-2,1765388500500,1765388600000
-3,1765388600000,1765388700250
-CSV
+printf 'epoch,start_ms,end_ms\n1,1765388420000,1765388500000\n2,1765388500500,1765388600000\n3,1765388600000,1765388700250\n' > epochs.csv
 ok "import, read in Copenhagen" ctk import nvidia-smi "$TITAN" --db cph.db --tz Europe/Copenhagen
 ok "import epochs" ctk import epochs epochs.csv --db cph.db --run 1
 ctk analyze --db cph.db --json > cph.json 2> cph.err
