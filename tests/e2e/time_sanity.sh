@@ -18,6 +18,8 @@ ok "warned: the offset" grep -q "the readings start 1 h 0 min 9 s before the epo
 ok "warned: the likely cause and the zone used" grep -q "about 1 h, as when times without a zone are read in another zone: this run's times were read with --tz 'Europe/Copenhagen'" cph.err
 is "the epochs' energy is unknown (NULL), not 0" "$(sql cph.db 'SELECT count(*) FROM epoch_energy WHERE energy_j IS NULL')" 6
 is "one warning line" "$(grep -c warning cph.err)" 1
+ctk analyze --db cph.db > cph.txt 2>/dev/null
+is "text: the epochs' totals say NULL, not 0" "$(grep -cE '^  [123] .* NULL +NULL ' cph.txt)" 3
 
 ctk import nvidia-smi "$TITAN" --db utc.db 2>/dev/null >/dev/null
 ctk import epochs epochs.csv --db utc.db --run 1 >/dev/null
