@@ -1,12 +1,13 @@
 /* Incremental per-window energy for the live prediction (epoch_energy.h).
  * Cost per reading: one segment integral plus a look at the few windows
- * still waiting for an edge (usually one). The rules follow
- * analyze/integrate.c so the live numbers equal `ctk analyze`'s. */
+ * still waiting for an edge (usually one). The segment rule is the shared
+ * kernel's (common/energy.h), so the live numbers equal `ctk analyze`'s. */
 #include "collector/epoch_energy.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/energy.h"
 #include "common/err.h"
 
 int ctk_epoch_energy_init(struct ctk_epoch_energy *ee, int ndev)
@@ -27,25 +28,6 @@ void ctk_epoch_energy_free(struct ctk_epoch_energy *ee)
 	memset(ee, 0, sizeof(*ee));
 }
 
-/* Does the segment a→b carry energy, and from the counter? */
-static int seg_kind(const struct ctk_reading *a, const struct ctk_reading *b, int *counter)
-{
-	*counter = a->has_energy && b->has_energy && b->energy_uj >= a->energy_uj;
-	return b->t_ns > a->t_ns && (*counter || (a->has_power && b->has_power));
-}
-
-/* Energy (J) of the segment a→b from a->t_ns to t (a->t_ns <= t <= b->t_ns). */
-static double seg_part(const struct ctk_reading *a, const struct ctk_reading *b, int counter, int64_t t)
-{
-	double f = (double)(t - a->t_ns) / (double)(b->t_ns - a->t_ns);
-
-	if (counter)
-		return (double)(b->energy_uj - a->energy_uj) * 1e-6 * f;
-	double p0 = (double)a->power_mw * 1e-3, p1 = (double)b->power_mw * 1e-3;
-	double pt = p0 + (p1 - p0) * f;
-	return 0.5 * (p0 + pt) * (double)(t - a->t_ns) * 1e-9;
-}
-
 /* E and integrated time at t inside a→b, given their values at a. */
 static void interp(const struct ctk_reading *a, const struct ctk_reading *b, double e_a, double int_a,
 		   int64_t t, struct ctk_ee_val *v)
@@ -54,10 +36,10 @@ static void interp(const struct ctk_reading *a, const struct ctk_reading *b, dou
 
 	v->e_j = e_a;
 	v->int_ns = int_a;
-	if (t > a->t_ns && seg_kind(a, b, &counter)) {
+	if (t > a->t_ns && ctk_segment_kind(a, b, &counter)) {
 		if (t > b->t_ns)
 			t = b->t_ns;
-		v->e_j += seg_part(a, b, counter, t);
+		v->e_j += ctk_segment_energy_j(a, b, counter, a->t_ns, t);
 		v->int_ns += (double)(t - a->t_ns);
 	}
 	v->resolved = 1;
@@ -92,8 +74,8 @@ void ctk_epoch_energy_add(struct ctk_epoch_energy *ee, int d, const struct ctk_r
 	if (dv->nread > 0) {
 		e = dv->last_j;
 		in = dv->last_int_ns;
-		if (seg_kind(&dv->last, r, &counter)) {
-			e += seg_part(&dv->last, r, counter, r->t_ns);
+		if (ctk_segment_kind(&dv->last, r, &counter)) {
+			e += ctk_segment_energy_j(&dv->last, r, counter, dv->last.t_ns, r->t_ns);
 			in += (double)(r->t_ns - dv->last.t_ns);
 		}
 	}

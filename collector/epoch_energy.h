@@ -1,8 +1,7 @@
 /* Energy of epoch windows while the collector runs, computed incrementally
  * from the readings as they are taken (no store reads): per device it keeps
  * the last two readings and the running integral E(t) since its first
- * reading (counter difference where both readings of a segment carry the
- * counter, else the trapezoid over power, as analyze/integrate.c does), and
+ * reading (the segment rule of common/energy.h, shared with analyze), and
  * a window's energy is E(end) − E(start) summed over devices, E being
  * interpolated linearly inside the segment that holds an edge. An edge is
  * resolved for a device by the first reading at or after it; at the end,

@@ -24,7 +24,9 @@ void ctk_live_free(struct ctk_live *l)
 {
 	free(l->e);
 	free(l->d);
+	free(l->idx);
 	l->e = l->d = NULL;
+	l->idx = NULL;
 	l->n = l->cap = 0;
 }
 
@@ -61,7 +63,13 @@ int ctk_live_epoch(struct ctk_live *l, const struct ctk_ee_result *r, double use
 	const struct ctk_predictor *pr = ctk_predictor_default();
 
 	memset(out, 0, sizeof(*out));
-	if (l->n == l->cap) {
+	int j = l->n;
+	while (j > 0 && l->idx[j - 1] != r->idx)
+		j--;
+	if (j > 0) {
+		l->e[j - 1] += r->energy_j;  /* an attempt more of epoch r->idx */
+		l->d[j - 1] += r->duration_s;
+	} else if (l->n == l->cap) {
 		int cap = l->cap ? l->cap * 2 : 64;
 		double *e = realloc(l->e, (size_t)cap * sizeof(*e));
 		if (!e)
@@ -71,11 +79,18 @@ int ctk_live_epoch(struct ctk_live *l, const struct ctk_ee_result *r, double use
 		if (!d)
 			return CTK_ENOMEM;
 		l->d = d;
+		int64_t *ix = realloc(l->idx, (size_t)cap * sizeof(*ix));
+		if (!ix)
+			return CTK_ENOMEM;
+		l->idx = ix;
 		l->cap = cap;
 	}
-	l->e[l->n] = r->energy_j;
-	l->d[l->n] = r->duration_s;
-	l->n++;
+	if (j == 0) {
+		l->e[l->n] = r->energy_j;
+		l->d[l->n] = r->duration_s;
+		l->idx[l->n] = r->idx;
+		l->n++;
+	}
 	if (!r->complete)
 		l->incomplete = 1;
 	if (l->o.planned < 1 || l->n < l->o.predict_after)

@@ -27,6 +27,7 @@ struct ctk_live_opts {
 struct ctk_live {
 	struct ctk_live_opts o;
 	double *e, *d;             /* completed epochs' energy (J) and duration (s) */
+	int64_t *idx;              /* their numbers: a number seen again adds to its epoch */
 	int n, cap;
 	int incomplete;            /* an observed epoch lacks a device's energy */
 	int budget_done;           /* the budget action was taken (once per run) */
@@ -50,8 +51,11 @@ struct ctk_live_step {
 void ctk_live_init(struct ctk_live *l, const struct ctk_live_opts *o);
 void ctk_live_free(struct ctk_live *l);
 
-/* One completed epoch; used_j = the whole run's energy so far (all devices,
- * outside epochs included). 0 or CTK_ENOMEM. */
+/* One completed epoch window; used_j = the whole run's energy so far (all
+ * devices, outside epochs included). A window whose epoch number was seen
+ * before (a resumed run, a checkpoint line the --epoch-regex matched) adds
+ * its energy and duration to that epoch, as `ctk analyze` does
+ * (docs/HACKING.md "Repeated epochs"). 0 or CTK_ENOMEM. */
 int ctk_live_epoch(struct ctk_live *l, const struct ctk_ee_result *r, double used_j, struct ctk_live_step *out);
 
 #endif

@@ -107,6 +107,113 @@ static int ask_tty(void *ctx, const char *question)
 	return line[0] == 'y' || line[0] == 'Y';
 }
 
+/* The live prediction's and budgets' options (1: not one of them). */
+static int live_opt(int c, const char *arg, struct ctk_live_opts *lo, struct ctk_error *err)
+{
+	int64_t v;
+	double x;
+
+	switch (c) {
+	case 'K':
+		if (ctk_parse_int64(arg, &v) || v < 1 || v > 1000000000)
+			return ctk_failf(err, CTK_EUSAGE, "--predict-after '%s': not a number of epochs >= 1", arg);
+		lo->predict_after = (int)v;
+		return 0;
+	case 'I':
+		if (ctk_parse_double(arg, &x) || !isfinite(x) || x < 0)
+			return ctk_failf(err, CTK_EUSAGE, "--intensity '%s': not g CO2e per kWh (>= 0)", arg);
+		lo->intensity_g_per_kwh = x;
+		lo->has_intensity = 1;
+		return 0;
+	case 'B':
+	case 'G':
+		if (ctk_parse_double(arg, &x) || !isfinite(x) || x <= 0)
+			return ctk_failf(err, CTK_EUSAGE, "--budget-%s '%s': not a positive number", c == 'B' ? "kwh" : "g", arg);
+		if (c == 'B')
+			lo->budget_kwh = x, lo->has_budget_kwh = 1;
+		else
+			lo->budget_g = x, lo->has_budget_g = 1;
+		return 0;
+	case 'O':
+		if (!strcmp(arg, "warn"))
+			lo->on_budget = CTK_ON_BUDGET_WARN;
+		else if (!strcmp(arg, "stop"))
+			lo->on_budget = CTK_ON_BUDGET_STOP;
+		else if (!strcmp(arg, "ask"))
+			lo->on_budget = CTK_ON_BUDGET_ASK;
+		else
+			return ctk_failf(err, CTK_EUSAGE, "--on-budget '%s': warn, stop or ask", arg);
+		return 0;
+	case 'W':
+		return parse_duration("--grace", arg, 0, &lo->grace_ns, err) ? CTK_EUSAGE : 0;
+	}
+	return 1;
+}
+
+/* One option of `ctk collect` (1: not one of these). */
+static int collect_opt(int c, const char *arg, struct ctk_collect_opts *o, struct ctk_error *err)
+{
+	int64_t v;
+
+	switch (c) {
+	case 'd': o->db_spec = arg; return 0;
+	case 'l': o->label = arg; return 0;
+	case 'z': o->zone = arg; return 0;
+	case 'g': o->gpus = arg; return 0;
+	case 'S': o->sources = arg; return 0;
+	case 'r': o->epoch_regex = arg; return 0;
+	case 's': o->socket_path = arg; return 0;
+	case 'a': o->attach = 1; return 0;
+	case 'T': o->stats = 1; return 0;
+	case 'q': o->quiet = 1; return 0;
+	case 'e':
+		if (ctk_parse_int64(arg, &v) || v < 1 || v > 1000000000)
+			return ctk_failf(err, CTK_EUSAGE, "--epochs '%s': not a number of epochs", arg);
+		o->epochs = (int)v;
+		return 0;
+	case 'i': return parse_duration("--interval", arg, 1000000, &o->interval_ns, err) ? CTK_EUSAGE : 0;
+	case 'b': return parse_duration("--baseline", arg, 0, &o->baseline_ns, err) ? CTK_EUSAGE : 0;
+	case 'f': return parse_duration("--flush", arg, 10000000, &o->flush_ns, err) ? CTK_EUSAGE : 0;
+	}
+	return 1;
+}
+
+/* Options that do not go together. */
+static int check_collect_opts(const struct ctk_collect_opts *o, int has_cmd, int live, struct ctk_error *err)
+{
+	if (!o->db_spec)
+		return ctk_failf(err, CTK_EUSAGE, "no database given (use --db FILE)");
+	if (o->attach && has_cmd)
+		return ctk_failf(err, CTK_EUSAGE, "--attach takes no command");
+	if (!o->attach && !has_cmd) {
+		usage_collect(stderr);
+		return ctk_failf(err, CTK_EUSAGE, "no command given (ctk collect --db DB -- CMD…, or --attach)");
+	}
+	if (live && (!o->epochs || o->attach))
+		return ctk_failf(err, CTK_EUSAGE, "--predict-after, --budget-kwh, --budget-g and --on-budget need "
+				 "--epochs N and a command (not --attach)");
+	if (!o->live.has_budget_kwh && !o->live.has_budget_g && o->live.on_budget != CTK_ON_BUDGET_WARN)
+		return ctk_failf(err, CTK_EUSAGE, "--on-budget needs --budget-kwh or --budget-g");
+	if (o->attach && o->epoch_regex)
+		return ctk_failf(err, CTK_EUSAGE, "--epoch-regex reads a command's output: not with --attach");
+	return 0;
+}
+
+static void print_summary(const struct ctk_collect_opts *o, const struct ctk_collect_result *res)
+{
+	if (!o->quiet)
+		fprintf(stderr, "ctk collect: run %lld%s: %lld device(s), %lld reading(s), %lld window(s), "
+			"%lld deadline miss(es)%s -> '%s'\n", (long long)res->run_id,
+			res->simulated ? " (simulated device)" : "", (long long)res->devices,
+			(long long)res->readings, (long long)res->windows, (long long)res->misses,
+			res->budget_stopped ? ", stopped by the budget (exit 143)" : "", res->db_path);
+	if (o->stats)
+		fprintf(stderr, "ctk collect: stats: rounds %lld misses %lld channels %lld per_round_us %.3f "
+			"reads_us %.3f own_us %.3f clock_us %.3f total_cpu_s %.3f maxrss_kib %ld\n",
+			(long long)res->rounds, (long long)res->misses, (long long)res->channels, res->round_us,
+			res->reads_us, res->own_us, res->clock_us, res->total_cpu_s, res->maxrss_kib);
+}
+
 static int cmd_collect(int argc, char **argv, int *status, struct ctk_error *err)
 {
 	static const struct option longopts[] = {
@@ -123,122 +230,42 @@ static int cmd_collect(int argc, char **argv, int *status, struct ctk_error *err
 		{"grace", required_argument, NULL, 'W'}, {NULL, 0, NULL, 0},
 	};
 	struct ctk_collect_opts o = {.interval_ns = 100 * 1000000LL, .flush_ns = CTK_NS_PER_S};
-	int live_opt = 0;
-	double x;
+	struct ctk_collect_result res;
+	int live = 0, c, rc;
 
 	o.live.predict_after = 1;
 	o.live.grace_ns = 30 * CTK_NS_PER_S;
-	int c;
-	int64_t v;
-
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+hd:l:e:z:i:b:f:g:S:r:s:aTq", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'd': o.db_spec = optarg; break;
-		case 'l': o.label = optarg; break;
-		case 'z': o.zone = optarg; break;
-		case 'e':
-			if (ctk_parse_int64(optarg, &v) || v < 1 || v > 1000000000)
-				return ctk_failf(err, CTK_EUSAGE, "--epochs '%s': not a number of epochs", optarg);
-			o.epochs = (int)v;
-			break;
-		case 'i':
-			if (parse_duration("--interval", optarg, 1000000, &o.interval_ns, err))
-				return CTK_EUSAGE;
-			break;
-		case 'b':
-			if (parse_duration("--baseline", optarg, 0, &o.baseline_ns, err))
-				return CTK_EUSAGE;
-			break;
-		case 'f':
-			if (parse_duration("--flush", optarg, 10000000, &o.flush_ns, err))
-				return CTK_EUSAGE;
-			break;
-		case 'g': o.gpus = optarg; break;
-		case 'S': o.sources = optarg; break;
-		case 'r': o.epoch_regex = optarg; break;
-		case 's': o.socket_path = optarg; break;
-		case 'a': o.attach = 1; break;
-		case 'T': o.stats = 1; break;
-		case 'q': o.quiet = 1; break;
-		case 'K':
-			if (ctk_parse_int64(optarg, &v) || v < 1 || v > 1000000000)
-				return ctk_failf(err, CTK_EUSAGE, "--predict-after '%s': not a number of epochs >= 1", optarg);
-			o.live.predict_after = (int)v;
-			live_opt = 1;
-			break;
-		case 'I':
-			if (ctk_parse_double(optarg, &x) || !isfinite(x) || x < 0)
-				return ctk_failf(err, CTK_EUSAGE, "--intensity '%s': not g CO2e per kWh (>= 0)", optarg);
-			o.live.intensity_g_per_kwh = x;
-			o.live.has_intensity = 1;
-			break;
-		case 'B':
-		case 'G':
-			if (ctk_parse_double(optarg, &x) || !isfinite(x) || x <= 0)
-				return ctk_failf(err, CTK_EUSAGE, "--budget-%s '%s': not a positive number", c == 'B' ? "kwh" : "g",
-						 optarg);
-			if (c == 'B')
-				o.live.budget_kwh = x, o.live.has_budget_kwh = 1;
-			else
-				o.live.budget_g = x, o.live.has_budget_g = 1;
-			live_opt = 1;
-			break;
-		case 'O':
-			if (!strcmp(optarg, "warn"))
-				o.live.on_budget = CTK_ON_BUDGET_WARN;
-			else if (!strcmp(optarg, "stop"))
-				o.live.on_budget = CTK_ON_BUDGET_STOP;
-			else if (!strcmp(optarg, "ask"))
-				o.live.on_budget = CTK_ON_BUDGET_ASK;
-			else
-				return ctk_failf(err, CTK_EUSAGE, "--on-budget '%s': warn, stop or ask", optarg);
-			live_opt = 1;
-			break;
-		case 'W':
-			if (parse_duration("--grace", optarg, 0, &o.live.grace_ns, err))
-				return CTK_EUSAGE;
-			break;
-		case 'h': usage_collect(stdout); return 0;
-		default: usage_collect(stderr); return ctk_failf(err, CTK_EUSAGE, "bad option");
+		if (c == 'h') {
+			usage_collect(stdout);
+			return 0;
 		}
-	}
-	if (!o.db_spec)
-		return ctk_failf(err, CTK_EUSAGE, "no database given (use --db FILE)");
-	if (o.attach && optind < argc)
-		return ctk_failf(err, CTK_EUSAGE, "--attach takes no command");
-	if (!o.attach && optind >= argc) {
+		if ((rc = collect_opt(c, optarg, &o, err)) <= 0) {
+			if (rc < 0)
+				return rc;
+			continue;
+		}
+		if ((rc = live_opt(c, optarg, &o.live, err)) <= 0) {
+			if (rc < 0)
+				return rc;
+			live |= c != 'I' && c != 'W';  /* these two need no --epochs */
+			continue;
+		}
 		usage_collect(stderr);
-		return ctk_failf(err, CTK_EUSAGE, "no command given (ctk collect --db DB -- CMD…, or --attach)");
+		return ctk_failf(err, CTK_EUSAGE, "bad option");
 	}
-	if (live_opt && (!o.epochs || o.attach))
-		return ctk_failf(err, CTK_EUSAGE, "--predict-after, --budget-kwh, --budget-g and --on-budget need "
-				 "--epochs N and a command (not --attach)");
-	if (!o.live.has_budget_kwh && !o.live.has_budget_g && o.live.on_budget != CTK_ON_BUDGET_WARN)
-		return ctk_failf(err, CTK_EUSAGE, "--on-budget needs --budget-kwh or --budget-g");
-	if (o.attach && o.epoch_regex)
-		return ctk_failf(err, CTK_EUSAGE, "--epoch-regex reads a command's output: not with --attach");
+	if ((rc = check_collect_opts(&o, optind < argc, live, err)))
+		return rc;
 	o.cmd = o.attach ? NULL : argv + optind;
 	o.log = print_log;
 	o.ask = ask_tty;
 	o.no_predict = o.quiet;
-	struct ctk_collect_result res;
-	int rc = ctk_collect(&o, &res, err);
+	rc = ctk_collect(&o, &res, err);
 	*status = res.status;
-	if (rc)
-		return rc;
-	if (!o.quiet)
-		fprintf(stderr, "ctk collect: run %lld%s: %lld device(s), %lld reading(s), %lld window(s), "
-			"%lld deadline miss(es)%s -> '%s'\n", (long long)res.run_id,
-			res.simulated ? " (simulated device)" : "", (long long)res.devices,
-			(long long)res.readings, (long long)res.windows, (long long)res.misses,
-			res.budget_stopped ? ", stopped by the budget (exit 143)" : "", res.db_path);
-	if (o.stats)
-		fprintf(stderr, "ctk collect: stats: rounds %lld misses %lld channels %lld per_round_us %.3f "
-			"reads_us %.3f own_us %.3f clock_us %.3f total_cpu_s %.3f maxrss_kib %ld\n",
-			(long long)res.rounds, (long long)res.misses, (long long)res.channels, res.round_us,
-			res.reads_us, res.own_us, res.clock_us, res.total_cpu_s, res.maxrss_kib);
-	return 0;
+	if (!rc)
+		print_summary(&o, &res);
+	return rc;
 }
 
 static int cmd_mark(int argc, char **argv, struct ctk_error *err)

@@ -109,8 +109,11 @@ int ctk_window_insert(sqlite3 *db, const struct ctk_window *w, struct ctk_error 
 {
 	sqlite3_stmt *st = NULL;
 
-	if (ctk_db_prepare(db, "INSERT INTO windows(run_id, kind, idx, name, start_ns, end_ns, items) "
-			   "VALUES (?,?,?,?,?,?,?)", &st, err))
+	/* attempt: an epoch number seen again (a resumed run) is a new attempt,
+	 * never a conflict (docs/HACKING.md "Repeated epochs") */
+	if (ctk_db_prepare(db, "INSERT INTO windows(run_id, kind, idx, name, start_ns, end_ns, items, attempt) "
+			   "VALUES (?1,?2,?3,?4,?5,?6,?7, 1 + (SELECT count(*) FROM windows "
+			   "WHERE run_id = ?1 AND kind = ?2 AND idx = ?3))", &st, err))
 		return CTK_EDB;
 	sqlite3_bind_int64(st, 1, w->run_id);
 	ctk_bind_text_or_null(st, 2, w->kind);

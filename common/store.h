@@ -59,6 +59,8 @@ int ctk_run_finish(sqlite3 *db, int64_t run_id, int64_t ended_ns, int exit_statu
 		   int has_exit_status, const char *config_json, struct ctk_error *err);
 int ctk_device_insert(sqlite3 *db, const struct ctk_device *d, int64_t *device_id,
 		      struct ctk_error *err);
+/* A window whose kind and idx the run already has (an epoch seen again after
+ * a resume) is stored as the next attempt (windows.attempt), never refused. */
 int ctk_window_insert(sqlite3 *db, const struct ctk_window *w, struct ctk_error *err);
 int ctk_reported_insert(sqlite3 *db, const struct ctk_reported *r, struct ctk_error *err);
 

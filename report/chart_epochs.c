@@ -21,7 +21,7 @@ int ctk_chart_epochs(struct ctk_report *r, int64_t run_id, struct ctk_plot *p, c
 {
 	static const char *q =
 		"SELECT w.idx, e.device_id, e.energy_j, d.kind, d.idx FROM windows w JOIN epoch_energy e "
-		"ON e.run_id = w.run_id AND e.idx = w.idx JOIN devices d ON d.device_id = e.device_id "
+		"ON e.run_id = w.run_id AND e.idx = w.idx AND e.attempt = w.attempt JOIN devices d ON d.device_id = e.device_id "
 		"WHERE w.run_id = ? AND w.kind = 'epoch' ORDER BY w.start_ns, w.idx, d.kind DESC, d.idx, d.device_id";
 	sqlite3_stmt *st = NULL;
 	int64_t devs[MAX_DEV];

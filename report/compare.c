@@ -50,7 +50,7 @@ int ctk_compare_groups(sqlite3 *db, const int64_t *runs, int nruns, struct ctk_h
 	*n = 0;
 	if (ctk_db_prepare(db,
 		"SELECT sum(e.energy_j), w.end_ns - w.start_ns FROM windows w JOIN epoch_energy e "
-		"ON e.run_id = w.run_id AND e.idx = w.idx WHERE w.run_id = ? AND w.kind = 'epoch' "
+		"ON e.run_id = w.run_id AND e.idx = w.idx AND e.attempt = w.attempt WHERE w.run_id = ? AND w.kind = 'epoch' "
 		"GROUP BY w.window_id HAVING count(e.energy_j) = count(*)", &st, err))
 		return CTK_EDB;
 	for (int i = 0; i < nruns && !rc; i++) {

@@ -92,7 +92,7 @@ static int add_run(sqlite3 *db, struct ctk_table *t, const struct devcols *dc, i
 {
 	sqlite3_stmt *st = NULL;
 	int base = C_DEV0 + dc->n, row = -1, rc;
-	int64_t cur_idx = 0;
+	int64_t cur_idx = 0, cur_attempt = 0;
 	double total = 0, cov = 1;
 	int complete = 1;
 	char start[40], lab[24];
@@ -100,16 +100,16 @@ static int add_run(sqlite3 *db, struct ctk_table *t, const struct devcols *dc, i
 	if ((rc = ctk_require_analysis(db, run_id, err)))
 		return rc;
 	if (ctk_db_prepare(db,
-		"SELECT w.idx, w.start_ns, w.end_ns, d.kind, d.idx, d.device_id, e.energy_j, e.coverage, r.label "
+		"SELECT w.idx, w.start_ns, w.end_ns, d.kind, d.idx, d.device_id, e.energy_j, e.coverage, r.label, w.attempt "
 		"FROM windows w JOIN runs r ON r.run_id = w.run_id "
-		"JOIN epoch_energy e ON e.run_id = w.run_id AND e.idx = w.idx "
+		"JOIN epoch_energy e ON e.run_id = w.run_id AND e.idx = w.idx AND e.attempt = w.attempt "
 		"JOIN devices d ON d.device_id = e.device_id "
-		"WHERE w.run_id = ? AND w.kind = 'epoch' ORDER BY w.start_ns, w.idx, d.kind DESC, d.idx, d.device_id", &st, err))
+		"WHERE w.run_id = ? AND w.kind = 'epoch' ORDER BY w.start_ns, w.idx, w.attempt, d.kind DESC, d.idx, d.device_id", &st, err))
 		return CTK_EDB;
 	sqlite3_bind_int64(st, 1, run_id);
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		int64_t idx = sqlite3_column_int64(st, 0);
-		if (row < 0 || idx != cur_idx) {
+		int64_t idx = sqlite3_column_int64(st, 0), attempt = sqlite3_column_int64(st, 9);
+		if (row < 0 || idx != cur_idx || attempt != cur_attempt) { /* an epoch run again is its own row */
 			if (row >= 0) {
 				ctk_table_set_num(t, row, base, complete ? total : NAN, 4);
 				ctk_table_set_num(t, row, base + 1, complete ? total / 3.6e6 : NAN, 4);
@@ -118,6 +118,7 @@ static int add_run(sqlite3 *db, struct ctk_table *t, const struct devcols *dc, i
 			if ((row = ctk_table_add_row(t)) < 0)
 				break;
 			cur_idx = idx;
+			cur_attempt = attempt;
 			total = 0;
 			cov = 1;
 			complete = 1;

@@ -76,7 +76,11 @@ CREATE TABLE windows (
   name       TEXT,
   start_ns   INTEGER NOT NULL,
   end_ns     INTEGER NOT NULL CHECK (end_ns >= start_ns),
-  items      INTEGER                 -- samples/tokens processed, when known
+  items      INTEGER,                -- samples/tokens processed, when known
+  attempt    INTEGER NOT NULL DEFAULT 1 CHECK (attempt >= 1)
+                                     -- 1, 2, …: the n-th window of this kind with this
+                                     -- idx (an epoch run again after a resume); set by
+                                     -- common/store.c, see docs/HACKING.md "Repeated epochs"
 );
 CREATE INDEX windows_run ON windows(run_id, kind, start_ns);
 
@@ -129,11 +133,12 @@ CREATE TABLE intensity (
 CREATE TABLE epoch_energy (
   run_id     INTEGER NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,
   idx        INTEGER NOT NULL,
+  attempt    INTEGER NOT NULL DEFAULT 1,  -- windows.attempt of the epoch
   device_id  INTEGER NOT NULL REFERENCES devices(device_id) ON DELETE CASCADE,
   energy_j   REAL,                   -- NULL when no reading covers the epoch
   method     TEXT NOT NULL CHECK (method IN ('counter','trapezoid','mixed','tdp_model','none')),
   coverage   REAL NOT NULL,          -- share of the epoch with readings 0..1
-  PRIMARY KEY (run_id, idx, device_id)
+  PRIMARY KEY (run_id, idx, attempt, device_id)
 );
 
 -- Analysis results: whole-run energy per device (first to last reading),
@@ -199,9 +204,10 @@ CREATE TABLE run_co2 (
 CREATE TABLE epoch_co2 (
   run_id     INTEGER NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,
   idx        INTEGER NOT NULL,
+  attempt    INTEGER NOT NULL DEFAULT 1,  -- windows.attempt of the epoch
   co2_g      REAL NOT NULL,
   missing_j  REAL NOT NULL,
-  PRIMARY KEY (run_id, idx)
+  PRIMARY KEY (run_id, idx, attempt)
 );
 
 -- Results never go stale: changing a run's windows or readings drops them.

@@ -168,8 +168,11 @@ static int analyze_one(sqlite3 *db, int64_t run_id, const struct opts *o, cJSON 
 	struct ctk_analyze_view v = {.r = &r, .pred = &pred, .co2 = &co2, .pue = o->pue,
 				     .pue_source = o->pue_source};
 	int have_ct = 0;
+	char warning[600];
 	int rc = analyze_energy(db, run_id, o, &r, &co2, err);
 
+	if (!rc && ctk_run_time_check(&r, warning, sizeof warning))
+		fprintf(stderr, "ctk analyze: warning: %s\n", warning);
 	if (!rc)
 		rc = ctk_predict_run(db, &r, &o->pred, &pred, err);
 	if (!rc)

@@ -59,6 +59,7 @@ static cJSON *epoch_json(const struct ctk_run_result *r, const struct ctk_co2_re
 	double e = ctk_epoch_energy_j(r, k, &complete);
 
 	cJSON_AddNumberToObject(j, "idx", (double)r->win[k].idx);
+	cJSON_AddNumberToObject(j, "attempt", r->win[k].attempt);
 	add_ns(j, "start_ns", r->win[k].start_ns);
 	add_ns(j, "end_ns", r->win[k].end_ns);
 	cJSON_AddNumberToObject(j, "duration_s", (double)(r->win[k].end_ns - r->win[k].start_ns) / 1e9);

@@ -55,11 +55,19 @@ static void print_epochs(const struct ctk_run_result *r, const struct ctk_co2_re
 			else
 				printf(" %12s", "NULL");
 		}
-		printf(" %14.3f %12.6f %7.1f%%", e, e / 3.6e6, 100.0 * ctk_epoch_coverage(r, k));
+		if (complete) /* else unknown, as in the JSON: never a partial sum or 0 */
+			printf(" %14.3f %12.6f %7.1f%%", e, e / 3.6e6, 100.0 * ctk_epoch_coverage(r, k));
+		else
+			printf(" %14s %12s %7.1f%%", "NULL", "NULL", 100.0 * ctk_epoch_coverage(r, k));
 		if (co2->have)
 			printf(" %11.3f", co2->epoch_g[k]);
-		printf("%s\n", complete ? "" : "  (some device has no readings)");
+		printf("%s%s\n", complete ? "" : "  (some device has no readings)",
+		       r->win[k].first ? "" : "  (epoch seen again)");
 	}
+	if (r->attempts_repeated)
+		printf("  %d epoch window(s) repeat an epoch number (resumed run, or a checkpoint line the\n"
+		       "  --epoch-regex matched): kept as further attempts, each counted once in the energy;\n"
+		       "  the predictions take an epoch's attempts together\n", r->attempts_repeated);
 }
 
 static void print_co2(const struct ctk_analyze_view *v)

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "common/db.h"
+#include "common/time.h"
 
 static void copy_col(char *dst, size_t size, sqlite3_stmt *st, int col)
 {
@@ -50,8 +51,11 @@ static int load_epochs(sqlite3 *db, struct ctk_run_result *r, struct ctk_error *
 	sqlite3_stmt *st = NULL;
 	int cap = 0;
 
-	if (ctk_db_prepare(db, "SELECT coalesce(idx, 0), start_ns, end_ns, items FROM windows "
-			   "WHERE run_id = ? AND kind = 'epoch' ORDER BY start_ns, idx", &st, err))
+	/* first: no earlier window (in time) has this epoch number */
+	if (ctk_db_prepare(db, "SELECT coalesce(idx, 0), start_ns, end_ns, items, attempt, NOT EXISTS ("
+			   "SELECT 1 FROM windows l WHERE l.run_id = w.run_id AND l.kind = 'epoch' AND l.idx = w.idx "
+			   "AND (l.start_ns < w.start_ns OR (l.start_ns = w.start_ns AND l.attempt < w.attempt))) "
+			   "FROM windows w WHERE run_id = ? AND kind = 'epoch' ORDER BY start_ns, idx, attempt", &st, err))
 		return CTK_EDB;
 	sqlite3_bind_int64(st, 1, r->run_id);
 	while (sqlite3_step(st) == SQLITE_ROW) {
@@ -71,6 +75,9 @@ static int load_epochs(sqlite3 *db, struct ctk_run_result *r, struct ctk_error *
 		r->win[r->nwin].start_ns = sqlite3_column_int64(st, 1);
 		r->win[r->nwin].end_ns = sqlite3_column_int64(st, 2);
 		r->items[r->nwin] = sqlite3_column_type(st, 3) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 3);
+		r->win[r->nwin].attempt = sqlite3_column_int(st, 4);
+		r->win[r->nwin].first = sqlite3_column_int(st, 5);
+		r->attempts_repeated += r->win[r->nwin].attempt > 1;
 		r->nwin++;
 	}
 	sqlite3_finalize(st);
@@ -95,6 +102,7 @@ static int load_baselines(sqlite3 *db, struct ctk_run_result *r, struct ctk_erro
 		r->base[r->nbase].idx = sqlite3_column_int64(st, 0);
 		r->base[r->nbase].start_ns = sqlite3_column_int64(st, 1);
 		r->base[r->nbase].end_ns = sqlite3_column_int64(st, 2);
+		r->base[r->nbase].attempt = r->base[r->nbase].first = 1;
 		r->nbase++;
 	}
 	sqlite3_finalize(st);
@@ -105,7 +113,7 @@ static int load_baselines(sqlite3 *db, struct ctk_run_result *r, struct ctk_erro
 			return ctk_failf(err, CTK_ENOMEM, "out of memory");
 		r->base = b;
 		r->base[r->nbase] = (struct ctk_span){.idx = -1, .start_ns = r->base[r->nbase - 1].end_ns,
-						      .end_ns = INT64_MAX};
+						      .end_ns = INT64_MAX, .attempt = 1, .first = 1};
 	}
 	return 0;
 }
@@ -285,6 +293,94 @@ double ctk_run_coverage(const struct ctk_run_result *r)
 	return c;
 }
 
+/* "1 h 0 min 10 s", "3 min 5 s", "12.3 s": a duration for people. */
+static void fmt_span(int64_t ns, char *buf, size_t size)
+{
+	double s = (double)(ns < 0 ? -ns : ns) / 1e9;
+	long long t = (long long)(s + 0.5);
+
+	if (t >= 86400)
+		snprintf(buf, size, "%lld d %lld h %lld min", t / 86400, t % 86400 / 3600, t % 3600 / 60);
+	else if (t >= 3600)
+		snprintf(buf, size, "%lld h %lld min %lld s", t / 3600, t % 3600 / 60, t % 60);
+	else if (t >= 60)
+		snprintf(buf, size, "%lld min %lld s", t / 60, t % 60);
+	else
+		snprintf(buf, size, "%.3g s", s);
+}
+
+/* Share 0..1 of the epochs' time that has readings (the device that has
+ * most in each epoch), and the span of all readings. 0 when there is
+ * nothing to compare (no epochs with a length, or no readings). */
+static int time_overlap(const struct ctk_run_result *r, double *share, int64_t *first_ns, int64_t *last_ns)
+{
+	double win_ns = 0, seen_ns = 0;
+	int any = 0;
+
+	for (int i = 0; i < r->ndev; i++) {
+		const struct ctk_integrator *in = &r->dev[i].in;
+		if (in->readings == 0)
+			continue;
+		*first_ns = any && *first_ns < in->first_ns ? *first_ns : in->first_ns;
+		*last_ns = any && *last_ns > in->last_ns ? *last_ns : in->last_ns;
+		any = 1;
+	}
+	for (int k = 0; k < r->nwin; k++) {
+		double most = 0;
+		win_ns += (double)(r->win[k].end_ns - r->win[k].start_ns);
+		for (int i = 0; i < r->ndev; i++)
+			most = r->dev[i].per[k].seen_ns > most ? r->dev[i].per[k].seen_ns : most;
+		seen_ns += most;
+	}
+	if (!any || !(win_ns > 0))
+		return 0;
+	*share = seen_ns / win_ns;
+	return 1;
+}
+
+int ctk_run_time_check(const struct ctk_run_result *r, char *msg, size_t size)
+{
+	/* time zones are whole multiples of 15 min (UTC+5:45, +8:45 included,
+	 * IANA tz database); an offset within 5 min of one looks like a zone */
+	const int64_t quarter_ns = INT64_C(900) * 1000000000, slack_ns = INT64_C(300) * 1000000000;
+	double share = 0;
+	int64_t rs = 0, re = 0;
+	char off[48], zone[48];
+
+	if (r->nwin == 0 || !time_overlap(r, &share, &rs, &re) || share >= 0.5)
+		return 0;
+	int64_t ws = r->win[0].start_ns, we = r->win[r->nwin - 1].end_ns, offset = rs - ws;
+	int64_t q = (offset >= 0 ? offset + quarter_ns / 2 : offset - quarter_ns / 2) / quarter_ns * quarter_ns;
+	char t[4][40];
+	ctk_time_format(rs, t[0], sizeof t[0]);
+	ctk_time_format(re, t[1], sizeof t[1]);
+	ctk_time_format(ws, t[2], sizeof t[2]);
+	ctk_time_format(we, t[3], sizeof t[3]);
+	fmt_span(offset, off, sizeof off);
+	int n = snprintf(msg, size, "run %lld: %s (%.0f%% of the epochs' time has readings; readings %s to %s, "
+			 "epochs %s to %s): the readings start %s %s the epochs", (long long)r->run_id,
+			 share > 0 ? "the epochs and the readings overlap less than half" :
+			 "the epochs and the readings do not overlap", 100.0 * share, t[0], t[1], t[2], t[3], off,
+			 offset < 0 ? "before" : "after");
+	if (n < 0 || (size_t)n >= size)
+		return 1;
+	if (q != 0 && (offset - q <= slack_ns && q - offset <= slack_ns)) {
+		int64_t qm = (q < 0 ? -q : q) / (INT64_C(60) * 1000000000);
+		int utc = !*r->tz || !strcmp(r->tz, "UTC");
+		if (qm % 60)
+			snprintf(zone, sizeof zone, "%lld h %lld min", (long long)(qm / 60), (long long)(qm % 60));
+		else
+			snprintf(zone, sizeof zone, "%lld h", (long long)(qm / 60));
+		snprintf(msg + n, size - (size_t)n, "; about %s, as when times without a zone are read in another "
+			 "zone: this run's times were read %s%s%s, check the zone the files were written in (import --tz)",
+			 zone, utc ? "as UTC" : "with --tz '", utc ? "" : r->tz, utc ? "" : "'");
+	} else {
+		snprintf(msg + n, size - (size_t)n, "; the epochs may belong to another run, or the clocks differ "
+			 "(check the epochs' times and their zone)");
+	}
+	return 1;
+}
+
 static int store_device(sqlite3 *db, sqlite3_stmt *de, sqlite3_stmt *ee, const struct ctk_run_result *r,
 			const struct ctk_dev_result *d, struct ctk_error *err)
 {
@@ -302,6 +398,7 @@ static int store_device(sqlite3 *db, sqlite3_stmt *de, sqlite3_stmt *ee, const s
 		ctk_bind_double_or_null(ee, 4, p->energy_j, any);
 		sqlite3_bind_text(ee, 5, ctk_energy_method(p), -1, SQLITE_STATIC);
 		sqlite3_bind_double(ee, 6, ctk_energy_coverage(p, r->win[k].start_ns, r->win[k].end_ns));
+		sqlite3_bind_int(ee, 7, r->win[k].attempt);
 		if (sqlite3_step(ee) != SQLITE_DONE)
 			return ctk_db_fail(db, err, "store epoch energy");
 	}
@@ -334,8 +431,8 @@ int ctk_analysis_store(sqlite3 *db, const struct ctk_run_result *r, struct ctk_e
 	if (ctk_db_prepare(db, "INSERT INTO device_energy(device_id, run_id, first_ns, last_ns, readings, "
 			   "energy_j, in_epochs_j, outside_epochs_j, method, coverage, period_s) "
 			   "VALUES (?,?,?,?,?,?,?,?,?,?,?)", &de, err) ||
-	    ctk_db_prepare(db, "INSERT INTO epoch_energy(run_id, idx, device_id, energy_j, method, coverage) "
-			   "VALUES (?,?,?,?,?,?)", &ee, err)) {
+	    ctk_db_prepare(db, "INSERT INTO epoch_energy(run_id, idx, device_id, energy_j, method, coverage, attempt) "
+			   "VALUES (?,?,?,?,?,?,?)", &ee, err)) {
 		sqlite3_finalize(de);
 		return CTK_EDB;
 	}

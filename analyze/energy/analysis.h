@@ -6,6 +6,7 @@
 #define CTK_ANALYSIS_H
 
 #include <sqlite3.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "analyze/energy/integrate.h"
@@ -28,7 +29,8 @@ struct ctk_run_result {
 	int64_t started_ns, ended_ns;
 	int has_span, simulated, planned_epochs;
 	int nwin;
-	struct ctk_span *win;         /* epochs, sorted by start */
+	struct ctk_span *win;         /* epochs (every attempt), sorted by start */
+	int attempts_repeated;        /* windows that repeat an epoch number (attempt > 1) */
 	int64_t *items;               /* per epoch, -1 if unknown */
 	int nbase;
 	struct ctk_span *base;        /* baseline (idle) windows, sorted by start */
@@ -70,6 +72,13 @@ struct ctk_baseline {
 	int64_t after_ns;             /* the gross/net part starts here */
 };
 int ctk_run_baseline(const struct ctk_run_result *r, struct ctk_baseline *b);
+
+/* Time sanity: when the run's epoch windows and its readings do not
+ * overlap, or less than half of the epochs' time has readings, writes a
+ * one-line warning into msg (the offset seen between the two, and the
+ * likely cause: zone-less times read in another zone, --tz) and returns 1;
+ * else 0. The command front-end prints it. */
+int ctk_run_time_check(const struct ctk_run_result *r, char *msg, size_t size);
 
 /* Run ids of the store (all, or the one named by spec), caller frees *ids. */
 int ctk_analysis_run_ids(sqlite3 *db, const char *spec, int64_t **ids, int *n, struct ctk_error *err);

@@ -153,7 +153,7 @@ int ctk_co2_store(sqlite3 *db, int64_t run_id, const struct ctk_span *win, const
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		return ctk_db_fail(db, err, "store CO2");
-	if (ctk_db_prepare(db, "INSERT INTO epoch_co2(run_id, idx, co2_g, missing_j) VALUES (?,?,?,?)", &st, err))
+	if (ctk_db_prepare(db, "INSERT INTO epoch_co2(run_id, idx, co2_g, missing_j, attempt) VALUES (?,?,?,?,?)", &st, err))
 		return CTK_EDB;
 	for (int k = 0; k < c->nwin; k++) {
 		sqlite3_reset(st);
@@ -161,6 +161,7 @@ int ctk_co2_store(sqlite3 *db, int64_t run_id, const struct ctk_span *win, const
 		sqlite3_bind_int64(st, 2, win[k].idx);
 		sqlite3_bind_double(st, 3, c->epoch_g[k]);
 		sqlite3_bind_double(st, 4, c->epoch_missing_j[k]);
+		sqlite3_bind_int(st, 5, win[k].attempt);
 		if (sqlite3_step(st) != SQLITE_DONE) {
 			sqlite3_finalize(st);
 			return ctk_db_fail(db, err, "store epoch CO2");

@@ -123,25 +123,67 @@ static int add_row(struct ctk_run_predictions *p, int *cap, const struct ctk_pre
 	return 0;
 }
 
-/* First epoch whose energy is incomplete (a device without readings), or n. */
-static int complete_prefix(const struct ctk_run_result *r, double *e, double *d, double *ci, int *ci_ok,
-			   const struct ci_ctx *c)
+/* The epochs predictions count: one per epoch number, in the order of its
+ * first window; an epoch seen again (a resumed run, a checkpoint line the
+ * --epoch-regex matched) has its attempts taken together (docs/HACKING.md
+ * "Repeated epochs"). ix gets the index in r->win of each epoch's first
+ * window; returns how many. */
+static int counted_epochs(const struct ctk_run_result *r, int *ix)
 {
-	int ok = r->nwin;
-	*ci_ok = c->series_id > 0;
-	for (int k = 0; k < r->nwin; k++) {
-		int complete;
-		e[k] = ctk_epoch_energy_j(r, k, &complete);
-		d[k] = (double)(r->win[k].end_ns - r->win[k].start_ns) / 1e9;
-		if (!complete && ok == r->nwin)
-			ok = k;
-		if (*ci_ok && ci_mean(c->db, c->series_id, r->win[k].start_ns, r->win[k].end_ns, 0, 1, &ci[k]))
+	int n = 0;
+	for (int k = 0; k < r->nwin; k++)
+		if (r->win[k].first)
+			ix[n++] = k;
+	return n;
+}
+
+/* Energy (J), duration (s), end and completeness of epoch number idx over
+ * all its attempts; *g the energy-weighted mean intensity when ci_ok. */
+static void epoch_sum(const struct ctk_run_result *r, int first, double *e, double *d, int64_t *end_ns,
+		      int *complete, const struct ci_ctx *c, int *ci_ok, double *g)
+{
+	double co2 = 0, g_one = 0;
+	int nk = 0;
+
+	*e = *d = 0;
+	*end_ns = r->win[first].end_ns;
+	*complete = 1;
+	for (int k = first; k < r->nwin; k++) {
+		int all;
+		double ek, gk = 0;
+		if (r->win[k].idx != r->win[first].idx)
+			continue;
+		ek = ctk_epoch_energy_j(r, k, &all);
+		*e += ek;
+		*d += (double)(r->win[k].end_ns - r->win[k].start_ns) / 1e9;
+		*end_ns = r->win[k].end_ns > *end_ns ? r->win[k].end_ns : *end_ns;
+		*complete &= all;
+		if (*ci_ok && ci_mean(c->db, c->series_id, r->win[k].start_ns, r->win[k].end_ns, 0, 1, &gk))
 			*ci_ok = 0;
+		co2 += ek * gk;
+		g_one = gk;
+		nk++;
+	}
+	if (*ci_ok)
+		*g = nk == 1 || !(*e > 0) ? g_one : co2 / *e; /* one attempt: its own mean, exactly */
+}
+
+/* First epoch whose energy is incomplete (a device without readings), or n. */
+static int complete_prefix(const struct ctk_run_result *r, const int *ix, int nw, double *e, double *d,
+			   int64_t *end_ns, double *ci, int *ci_ok, const struct ci_ctx *c)
+{
+	int ok = nw;
+	*ci_ok = c->series_id > 0;
+	for (int j = 0; j < nw; j++) {
+		int complete;
+		epoch_sum(r, ix[j], &e[j], &d[j], &end_ns[j], &complete, c, ci_ok, &ci[j]);
+		if (!complete && ok == nw)
+			ok = j;
 	}
 	return ok;
 }
 
-static int predict_after(const struct ctk_run_result *r, struct ctk_run_predictions *out, int *cap, int n,
+static int predict_after(const int64_t *end_ns, struct ctk_run_predictions *out, int *cap, int n,
 			 const double *e, const double *d, const double *ci, int ci_ok, int complete_n,
 			 struct ci_ctx *c, const double actual[CTK_PT_COUNT], const int has_actual[CTK_PT_COUNT],
 			 double coverage, struct ctk_error *err)
@@ -162,7 +204,7 @@ static int predict_after(const struct ctk_run_result *r, struct ctk_run_predicti
 		in.ci.mean_g_per_kwh = e_obs > 0 ? co2 / (e_obs / 3.6e6) : 0;
 		in.ci.forecast = forecast_cb;
 		in.ci.forecast_ctx = c;
-		in.ci.now_ns = r->win[n - 1].end_ns;
+		in.ci.now_ns = end_ns[n - 1];
 	}
 	for (int i = 0; ctk_predictors[i].name; i++) {
 		struct ctk_prediction p;
@@ -188,44 +230,51 @@ int ctk_predict_run(sqlite3 *db, const struct ctk_run_result *r, const struct ct
 {
 	struct ci_ctx c = {.db = db, .series_id = 0};
 	double *e = NULL, *d = NULL, *ci = NULL, actual[CTK_PT_COUNT] = {0};
-	int has_actual[CTK_PT_COUNT] = {0}, cap = 0, ci_ok, rc = 0;
+	int has_actual[CTK_PT_COUNT] = {0}, cap = 0, ci_ok, rc = 0, nw;
+	int *ix = NULL;
+	int64_t *end_ns = NULL;
 
 	memset(out, 0, sizeof(*out));
 	out->run_id = r->run_id;
-	out->observed = r->nwin;
+	if (r->nwin > 0 && !(ix = malloc((size_t)r->nwin * sizeof(*ix))))
+		return ctk_failf(err, CTK_ENOMEM, "out of memory");
+	nw = ix ? counted_epochs(r, ix) : 0;
+	out->observed = nw;
 	out->coverage = o->coverage > 0 ? o->coverage : CTK_PREDICT_COVERAGE;
-	out->planned = o->planned > 0 ? o->planned : r->planned_epochs > r->nwin ? r->planned_epochs : r->nwin;
-	if (o->planned > 0 && o->planned < r->nwin)
+	out->planned = o->planned > 0 ? o->planned : r->planned_epochs > nw ? r->planned_epochs : nw;
+	if (o->planned > 0 && o->planned < nw) {
+		free(ix);
 		return ctk_failf(err, CTK_EUSAGE, "--epochs %d: run %lld already has %d epochs", o->planned,
-				 (long long)r->run_id, r->nwin);
-	if (r->nwin == 0)
-		return 0;
-	int last = out->planned > r->nwin ? r->nwin : r->nwin - 1;
+				 (long long)r->run_id, nw);
+	}
+	int last = out->planned > nw ? nw : nw - 1;
 	int from = o->from_n > 0 ? o->from_n : 1, to = o->to_n > 0 && o->to_n < last ? o->to_n : last;
-	if (from > to)
-		return 0;
-	if (!(e = malloc((size_t)r->nwin * sizeof(*e))) || !(d = malloc((size_t)r->nwin * sizeof(*d))) ||
-	    !(ci = malloc((size_t)r->nwin * sizeof(*ci)))) {
+	if (nw == 0 || from > to)
+		goto out;
+	if (!(e = malloc((size_t)nw * sizeof(*e))) || !(d = malloc((size_t)nw * sizeof(*d))) ||
+	    !(ci = malloc((size_t)nw * sizeof(*ci))) || !(end_ns = malloc((size_t)nw * sizeof(*end_ns)))) {
 		rc = ctk_failf(err, CTK_ENOMEM, "out of memory");
 		goto out;
 	}
 	find_series(db, r->run_id, out->zone, sizeof out->zone, &c.series_id);
-	int complete_n = complete_prefix(r, e, d, ci, &ci_ok, &c);
+	int complete_n = complete_prefix(r, ix, nw, e, d, end_ns, ci, &ci_ok, &c);
 	out->has_intensity = ci_ok;
-	if (out->planned == r->nwin) {
-		for (int k = 0; k < r->nwin; k++) {
+	if (out->planned == nw) {
+		for (int k = 0; k < nw; k++) {
 			actual[CTK_PT_ENERGY] += e[k];
 			actual[CTK_PT_DURATION] += d[k];
 			actual[CTK_PT_CO2] += ci_ok ? e[k] / 3.6e6 * ci[k] : 0;
 		}
-		has_actual[CTK_PT_ENERGY] = complete_n == r->nwin;
+		has_actual[CTK_PT_ENERGY] = complete_n == nw;
 		has_actual[CTK_PT_DURATION] = 1;
-		has_actual[CTK_PT_CO2] = ci_ok && complete_n == r->nwin;
+		has_actual[CTK_PT_CO2] = ci_ok && complete_n == nw;
 	}
 	for (int n = from; n <= to && !rc; n++)
-		rc = predict_after(r, out, &cap, n, e, d, ci, ci_ok, complete_n, &c, actual, has_actual,
+		rc = predict_after(end_ns, out, &cap, n, e, d, ci, ci_ok, complete_n, &c, actual, has_actual,
 				   out->coverage, err);
 out:
+	free(ix);
+	free(end_ns);
 	free(e);
 	free(d);
 	free(ci);

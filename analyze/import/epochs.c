@@ -107,9 +107,8 @@ static int on_row(void *ctx, char **f, int n, int64_t line, struct ctk_error *er
 	if (s->count > 0 && w.start_ns < s->prev_end)
 		return ctk_failf(err, CTK_EINPUT, "'%s' line %lld: field '%s': time goes backwards (epoch %lld starts before epoch %lld ends)",
 				 s->path, (long long)line, s->h_start, (long long)w.idx, (long long)s->prev_idx);
-	if (s->count > 0 && w.idx <= s->prev_idx)
-		return ctk_failf(err, CTK_EINPUT, "'%s' line %lld: field '%s': epoch numbers must increase (%lld after %lld)",
-				 s->path, (long long)line, s->h_epoch, (long long)w.idx, (long long)s->prev_idx);
+	/* an epoch number seen again (training resumed from a checkpoint) is
+	 * kept as a new attempt by ctk_window_insert */
 	s->prev_end = w.end_ns;
 	s->prev_idx = w.idx;
 	s->count++;

@@ -31,5 +31,11 @@ else
 	skip "each epoch lasts about 120 ms"
 fi
 is "planned epochs" "$(sql r.db 'SELECT planned_epochs FROM runs')" 3
+ok "no never-matched warning when it matched" sh -c "! grep -q 'never matched' got.err"
+# a pattern that never matches (issue 12): a warning when collect ends, not silence
+ctk collect --interval 10ms --quiet --db r2.db --epochs 3 --epoch-regex '^Epch ([0-9]+)/' -- python3 fit.py > /dev/null 2> nm.err
+is "never-matching regex: exit status" $? 0
+ok "never-matching regex: warned, naming the pattern" grep -q "warning: --epoch-regex '^Epch (\[0-9\]+)/' never matched" nm.err
+is "never-matching regex: no epochs" "$(sql r2.db "SELECT count(*) FROM windows WHERE kind='epoch'")" 0
 ctk collect --db r.db --epoch-regex '([' -- true 2>/dev/null; is "bad regex is a usage error" $? 1
 done_testing

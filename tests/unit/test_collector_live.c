@@ -1,6 +1,6 @@
 /* Tests of the collector's live part: collector/epoch_energy.c (windows'
  * energy from readings as they come, against numbers worked out by hand and
- * against analyze/integrate.c on random readings) and collector/live.c
+ * against the shared kernel common/energy.c on random readings) and collector/live.c
  * (the default predictor's totals, the budget verdicts and their once-only
  * action). */
 #include <stdarg.h>
@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analyze/energy/integrate.h"
+#include "common/energy.h"
 #include "collector/epoch_energy.h"
 #include "collector/live.h"
 
@@ -231,6 +231,7 @@ static void test_live(void **state)
 	snprintf(o.intensity_src, sizeof o.intensity_src, "--intensity");
 	ctk_live_init(&l, &o);
 	r.energy_j = 100;
+	r.idx = 1;
 	assert_int_equal(ctk_live_epoch(&l, &r, 100, &st), 0);
 	assert_true(st.predicted);
 	assert_near(st.p.energy_j.value, 1000, 1e-12);
@@ -240,6 +241,7 @@ static void test_live(void **state)
 	assert_non_null(strstr(st.line, "after 1/10 epochs (recent, 95 % interval)"));
 	assert_non_null(strstr(st.line, "km by car"));
 	r.energy_j = 200;
+	r.idx = 2;
 	assert_int_equal(ctk_live_epoch(&l, &r, 300, &st), 0);
 	assert_near(st.p.energy_j.value, 1900, 1e-12);
 	assert_int_equal(st.verdict, CTK_BUDGET_OVER);
@@ -247,6 +249,7 @@ static void test_live(void **state)
 	assert_string_equal(st.target, "energy");
 	assert_near(st.predicted_total, 1900 / 3.6e6, 1e-12);
 	r.energy_j = 300;
+	r.idx = 3;
 	assert_int_equal(ctk_live_epoch(&l, &r, 600, &st), 0);
 	assert_near(st.p.energy_j.value, 2350, 1e-12);
 	assert_near(st.p.co2_g.value, 0.235, 1e-12);
@@ -264,23 +267,55 @@ static void test_live(void **state)
 	o.predict_after = 2;
 	ctk_live_init(&l, &o);
 	r.energy_j = 100;
+	r.idx = 1;
 	assert_int_equal(ctk_live_epoch(&l, &r, 100, &st), 0);
 	assert_false(st.predicted);
+	r.idx++;
 	assert_int_equal(ctk_live_epoch(&l, &r, 200, &st), 0);
 	assert_true(st.predicted);
 	assert_false(st.p.co2_g.valid);
 	assert_non_null(strstr(st.line, "CO2 needs an intensity"));
 	/* more epochs than planned: totals of what was seen, said so */
-	assert_int_equal(ctk_live_epoch(&l, &r, 300, &st), 0);
-	assert_int_equal(ctk_live_epoch(&l, &r, 400, &st), 0);
-	assert_int_equal(ctk_live_epoch(&l, &r, 500, &st), 0);
+	for (int k = 0; k < 3; k++) {
+		r.idx++;
+		assert_int_equal(ctk_live_epoch(&l, &r, 300 + 100 * k, &st), 0);
+	}
 	assert_near(st.p.energy_j.value, 500, 1e-12);
 	assert_non_null(strstr(st.line, "more epochs than --epochs 4"));
 	/* an incomplete epoch: no energy from then on */
 	r.complete = 0;
+	r.idx++;
 	assert_int_equal(ctk_live_epoch(&l, &r, 600, &st), 0);
 	assert_false(st.p.energy_j.valid);
 	assert_true(st.p.duration_s.valid);
+	ctk_live_free(&l);
+}
+
+/* An epoch number seen again (a resumed run; a Keras ModelCheckpoint line
+ * "Epoch 2: saving model" matched by --epoch-regex '^Epoch ([0-9]+)') adds
+ * to that epoch: windows 1 (100 J, 1 s), 2 (200 J, 1 s), 2 again (50 J,
+ * 1 s) are epochs [100, 250] J and [1, 2] s. "recent" after 2 of 10:
+ *   energy 350 + 8·250 = 2350 J; duration 3 + 8·2 = 19 s. */
+static void test_live_repeated(void **state)
+{
+	struct ctk_live_opts o = {.planned = 10, .predict_after = 1};
+	struct ctk_live l;
+	struct ctk_live_step st;
+	struct ctk_ee_result r = {.duration_s = 1, .complete = 1};
+	const double ej[] = {100, 200, 50};
+	const int64_t ix[] = {1, 2, 2};
+
+	(void)state;
+	ctk_live_init(&l, &o);
+	for (int k = 0; k < 3; k++) {
+		r.idx = ix[k];
+		r.energy_j = ej[k];
+		assert_int_equal(ctk_live_epoch(&l, &r, 0, &st), 0);
+	}
+	assert_int_equal(l.n, 2);
+	assert_near(st.p.energy_j.value, 2350, 1e-9);
+	assert_near(st.p.duration_s.value, 19, 1e-9);
+	assert_non_null(strstr(st.line, "after 2/10 epochs"));
 	ctk_live_free(&l);
 }
 
@@ -291,6 +326,7 @@ int main(void)
 		cmocka_unit_test(test_edges),
 		cmocka_unit_test(test_against_integrator),
 		cmocka_unit_test(test_live),
+		cmocka_unit_test(test_live_repeated),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,4 +1,5 @@
-/* Tests for analyze/integrate.c against exact integrals worked out by hand:
+/* Tests for the energy kernel (common/energy.c, reached through
+ * analyze/energy/integrate.h) against exact integrals worked out by hand:
  * the trapezoid over a piecewise-linear power trace sampled at its corners
  * is exact (1e-9 relative), a linear counter interpolated at window edges is
  * exact, gaps lower coverage, and a device with both signals says 'mixed'. */
@@ -35,8 +36,8 @@ static int64_t power_at_mw(double t)
 
 static void test_trapezoid_exact(void **state)
 {
-	struct ctk_span win[] = {{1, T0, T0 + 10 * S}, {2, T0 + 10 * S, T0 + 20 * S}, {3, T0 + 20 * S, T0 + 25 * S},
-				 {4, T0 + 3250000000, T0 + 12750000000}};
+	struct ctk_span win[] = {{1, T0, T0 + 10 * S, 1, 1}, {2, T0 + 10 * S, T0 + 20 * S, 1, 1}, {3, T0 + 20 * S, T0 + 25 * S, 1, 1},
+				 {4, T0 + 3250000000, T0 + 12750000000, 1, 1}};
 	struct ctk_energy per[4];
 	struct ctk_integrator in;
 	(void)state;
@@ -68,7 +69,7 @@ static void test_trapezoid_exact(void **state)
  * any window inside the readings is exactly 250 J/s × its length. */
 static void test_counter_exact(void **state)
 {
-	struct ctk_span win[] = {{1, T0 + 1234567890, T0 + 7654321098}, {2, T0 + 7654321098, T0 + 9 * S + 1}};
+	struct ctk_span win[] = {{1, T0 + 1234567890, T0 + 7654321098, 1, 1}, {2, T0 + 7654321098, T0 + 9 * S + 1, 1, 1}};
 	struct ctk_energy per[2];
 	struct ctk_integrator in;
 	(void)state;
@@ -92,7 +93,7 @@ static void test_counter_exact(void **state)
  * covered; a window entirely outside the readings has no energy at all. */
 static void test_gaps_and_mixed(void **state)
 {
-	struct ctk_span win[] = {{1, T0, T0 + 20 * S}, {2, T0 + 100 * S, T0 + 110 * S}};
+	struct ctk_span win[] = {{1, T0, T0 + 20 * S, 1, 1}, {2, T0 + 100 * S, T0 + 110 * S, 1, 1}};
 	struct ctk_energy per[2];
 	struct ctk_integrator in;
 	int64_t ts[] = {0, 1, 2, 3, 4, 5, 15, 16, 17, 18, 19, 20};
@@ -138,8 +139,8 @@ static int on_piece(void *ctx, int k, int64_t a, int64_t b, double e, struct ctk
  * order, cover first→last reading exactly once, and add up per window. */
 static void test_pieces_partition(void **state)
 {
-	struct ctk_span win[] = {{1, T0 + 1 * S, T0 + 4 * S}, {2, T0 + 6 * S, T0 + 6 * S + S / 3},
-				 {3, T0 + 8 * S, T0 + 30 * S}};
+	struct ctk_span win[] = {{1, T0 + 1 * S, T0 + 4 * S, 1, 1}, {2, T0 + 6 * S, T0 + 6 * S + S / 3, 1, 1},
+				 {3, T0 + 8 * S, T0 + 30 * S, 1, 1}};
 	struct ctk_energy per[3];
 	struct ctk_integrator in;
 	struct pieces p = {.ordered = 1, .last_end = T0};

@@ -1,0 +1,284 @@
+/* The sampling loop of `ctk collect` (collect_int.h). One thread sleeps in
+ * ppoll() until the next absolute deadline (CLOCK_MONOTONIC, start +
+ * k·interval, so errors never accumulate into drift; a deadline that passed
+ * while a round ran late is counted as missed and skipped), and wakes early
+ * for signals (self-pipe), marker requests and --epoch-regex lines. Every
+ * flush interval the buffered readings, the closed windows and the run's end
+ * time go to the store in one transaction. */
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "collector/collect_int.h"
+#include "common/db.h"
+#include "common/store.h"
+#include "common/time.h"
+
+int64_t ctk_coll_mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * CTK_NS_PER_S + ts.tv_nsec;
+}
+
+double ctk_coll_cpu_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* --stats: the cost of one ctk_coll_cpu_s() call, to take the
+ * instrumentation out of the figures (median of 9 batches of 1000 pairs). */
+double ctk_coll_calibrate_clock(void)
+{
+	double b[9];
+
+	for (int k = 0; k < 9; k++) {
+		double t0 = ctk_coll_cpu_s(), t = t0;
+		for (int i = 0; i < 1000; i++)
+			t = ctk_coll_cpu_s();
+		b[k] = (t - t0) / 1000;
+	}
+	for (int i = 1; i < 9; i++)
+		for (int j = i; j > 0 && b[j] < b[j - 1]; j--) {
+			double x = b[j];
+			b[j] = b[j - 1];
+			b[j - 1] = x;
+		}
+	return b[4];
+}
+
+/* A failed read: back off 1, 2, 4 … rounds up to the cap; complain at 1, 2,
+ * 4, 8 … failures. */
+static void read_failed(struct collector *c, struct ctk_channel *ch, const struct ctk_error *e)
+{
+	ch->fails++;
+	int64_t b = ch->fails >= 40 ? c->backoff_cap : INT64_C(1) << (ch->fails - 1);
+	ch->skip = (b < c->backoff_cap ? b : c->backoff_cap) - 1;
+	if ((ch->fails & (ch->fails - 1)) == 0)
+		ctk_coll_warnf(c, "%s (failed %lld time(s) in a row; other devices go on, retrying every %lld round(s))",
+			       e->msg, (long long)ch->fails, (long long)(ch->skip + 1));
+}
+
+/* Read channel ch of source s (measured channel number dev) and keep the
+ * reading: store buffer, live energy, the run's first and last times. */
+static void read_channel(struct collector *c, struct ctk_source *s, struct ctk_channel *ch, int dev)
+{
+	struct ctk_error e;
+	double r0 = c->o->stats ? ctk_coll_cpu_s() : 0;
+	int rc = s->ops->read(s, ch, &e);
+
+	if (c->o->stats) {
+		c->read_cpu_s += ctk_coll_cpu_s() - r0;
+		c->reads++;
+	}
+	if (rc) {
+		read_failed(c, ch, &e);
+		return;
+	}
+	if (ch->fails) {
+		ctk_coll_warnf(c, "%s: %s %d reads again after %lld failure(s)", s->ops->name, ch->kind, ch->idx,
+			       (long long)ch->fails);
+		ch->fails = 0;
+	}
+	if (ch->has_last && ch->r.t_ns < ch->last_t_ns)
+		ch->r.t_ns = ch->last_t_ns; /* the wall clock was stepped back */
+	ch->last_t_ns = ch->r.t_ns;
+	ch->has_last = 1;
+	if (ctk_sample_append(c->w, ch->device_id, ch->signal, &ch->r, &e)) {
+		if (!c->readings_lost++)
+			ctk_coll_warnf(c, "reading not stored: %s", e.msg);
+		return;
+	}
+	if (c->live_on)
+		ctk_epoch_energy_add(&c->ee, dev, &ch->r);
+	if (!c->has_first || ch->r.t_ns < c->first_ns)
+		c->first_ns = ch->r.t_ns;
+	if (ch->r.t_ns > c->last_ns)
+		c->last_ns = ch->r.t_ns;
+	c->has_first = 1;
+}
+
+void ctk_coll_round(struct collector *c)
+{
+	int dev = -1; /* index among measured channels (epoch_energy.h) */
+
+	for (int i = 0; i < c->nsrc; i++) {
+		struct ctk_source *s = &c->src[i];
+		for (int k = 0; k < s->nch; k++) {
+			struct ctk_channel *ch = &s->ch[k];
+			if (!ch->measured)
+				continue;
+			dev++;
+			if (ch->skip > 0) {
+				ch->skip--;
+				continue;
+			}
+			read_channel(c, s, ch, dev);
+		}
+	}
+	c->rounds++;
+}
+
+static void flush_took(struct collector *c, int64_t t0)
+{
+	int64_t dt = ctk_coll_mono_ns() - t0;
+
+	if (dt > c->flush_max_ns)
+		c->flush_max_ns = dt;
+}
+
+int ctk_coll_flush(struct collector *c, int final, struct ctk_error *err)
+{
+	int rc;
+	char *cfg = NULL;
+	int64_t t0 = ctk_coll_mono_ns();
+
+	if ((rc = ctk_db_begin(c->db, err)))
+		goto fail;
+	/* readings and windows stay buffered until the commit: a failed flush loses none */
+	if ((rc = ctk_sample_writer_write(c->w, err)) || (rc = ctk_marks_store(&c->marks, c->db, err)))
+		goto fail;
+	if (final) {
+		cfg = ctk_coll_config_json(c, 1);
+		rc = ctk_run_finish(c->db, c->run_id, c->child_end_ns ? c->child_end_ns : ctk_now_ns(),
+				    c->child_status, c->child_done && !c->o->attach, cfg, err);
+	} else if (c->has_first) {
+		rc = ctk_run_finish(c->db, c->run_id, c->last_ns, 0, 0, NULL, err);
+	}
+	if (rc || (rc = ctk_db_commit(c->db, err)))
+		goto fail;
+	ctk_sample_writer_committed(c->w);
+	ctk_marks_committed(&c->marks);
+	free(cfg);
+	flush_took(c, t0);
+	c->fail_streak = 0;
+	return 0;
+fail:
+	free(cfg);
+	ctk_db_rollback(c->db);
+	flush_took(c, t0);
+	if (++c->fail_streak > c->fail_streak_max)
+		c->fail_streak_max = c->fail_streak;
+	if (!c->store_failures++ || final)
+		ctk_coll_warnf(c, "store: %s (sampling goes on; the command is not affected)", err->msg);
+	return rc;
+}
+
+static void on_tee_line(void *ctx, const char *line)
+{
+	struct collector *c = ctx;
+	char reply[300];
+
+	c->regex_lines++;
+	if (ctk_marks_apply(&c->marks, line, ctk_now_ns(), reply, sizeof reply))
+		ctk_coll_warnf(c, "--epoch-regex: %s", reply);
+}
+
+/* A deadline came: one round, the live prediction, the next deadline
+ * (deadlines that passed meanwhile are counted as missed and skipped). */
+static void tick(struct collector *c, int64_t *next)
+{
+	int64_t interval = c->o->interval_ns, now;
+	double cpu0 = c->o->stats ? ctk_coll_cpu_s() : 0;
+
+	ctk_coll_round(c);
+	if (c->o->stats)
+		c->round_cpu_s += ctk_coll_cpu_s() - cpu0;
+	ctk_coll_live_drain(c);
+	*next += interval;
+	now = ctk_coll_mono_ns();
+	if (now >= *next) {
+		int64_t missed = (now - *next) / interval + 1;
+		c->misses += missed;
+		*next += missed * interval;
+	}
+}
+
+/* Does the loop end now? After the command ends it waits for its last
+ * output lines, but not for a background process that inherited the output
+ * (2 s at most). */
+static int loop_done(const struct collector *c, enum loop_until until, int64_t until_mono, int64_t now)
+{
+	switch (until) {
+	case UNTIL_TIME:
+		return now >= until_mono || c->stop_signal;
+	case UNTIL_CHILD:
+		return c->child_done && (!c->have_tee || c->tee_eof || now - c->child_done_mono > 2 * CTK_NS_PER_S);
+	case UNTIL_SIGNAL:
+		return c->stop_signal != 0;
+	}
+	return 1;
+}
+
+/* When to wake at the latest: the next deadline or flush, the end of the
+ * wait for output, the end of a --baseline, the budget's grace time. */
+static int64_t wake_at(const struct collector *c, enum loop_until until, int64_t until_mono, int64_t next,
+		       int64_t next_flush)
+{
+	int64_t wake = next < next_flush ? next : next_flush;
+
+	if (until == UNTIL_CHILD && c->child_done && wake > c->child_done_mono + 2 * CTK_NS_PER_S)
+		wake = c->child_done_mono + 2 * CTK_NS_PER_S;
+	if (until == UNTIL_TIME && until_mono < wake)
+		wake = until_mono;
+	return ctk_coll_budget_wake(c, wake);
+}
+
+/* Sleep until wake or an event: a signal, a --epoch-regex line, a marker. */
+static void wait_events(struct collector *c, int64_t wake)
+{
+	struct pollfd p[2 + 1 + CTK_MARK_MAX_CLIENTS];
+	int n = 0, tee_at = -1;
+
+	p[n].fd = c->sig_pipe[0];
+	p[n++].events = POLLIN;
+	if (c->have_tee && !c->tee_eof) {
+		tee_at = n;
+		p[n].fd = c->tee.mark_r;
+		p[n++].events = POLLIN;
+	}
+	int srv_at = n;
+	n += ctk_mark_server_pollfds(&c->server, p + n);
+	int64_t now = ctk_coll_mono_ns(), dt = wake > now ? wake - now : 0;
+	struct timespec ts = {(time_t)(dt / CTK_NS_PER_S), (long)(dt % CTK_NS_PER_S)};
+	if (ppoll(p, (nfds_t)n, &ts, NULL) <= 0)
+		return;
+	if (p[0].revents & POLLIN)
+		ctk_coll_signals_read(c);
+	if (tee_at >= 0 && (p[tee_at].revents & (POLLIN | POLLHUP | POLLERR)))
+		c->tee_eof = ctk_tee_read(&c->tee, on_tee_line, c);
+	int any = 0;
+	for (int k = srv_at; k < n; k++)
+		any |= p[k].revents != 0;
+	if (any)
+		ctk_mark_server_serve(&c->server, &c->marks);
+}
+
+void ctk_coll_loop(struct collector *c, enum loop_until until, int64_t until_mono)
+{
+	int64_t t0 = ctk_coll_mono_ns(), next = t0, next_flush = t0 + c->o->flush_ns;
+	struct ctk_error e;
+
+	for (;;) {
+		int64_t now = ctk_coll_mono_ns();
+		if (now >= next) {
+			tick(c, &next);
+			now = ctk_coll_mono_ns();
+		}
+		ctk_coll_budget_tick(c, now);
+		if (now >= next_flush) {
+			ctk_coll_flush(c, 0, &e);
+			next_flush += c->o->flush_ns;
+			if (next_flush <= now)
+				next_flush = now + c->o->flush_ns;
+		}
+		if (loop_done(c, until, until_mono, now))
+			return;
+		wait_events(c, wake_at(c, until, until_mono, next, next_flush));
+	}
+}
