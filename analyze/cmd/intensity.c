@@ -22,6 +22,18 @@ void ctk_intensity_warn(void *ctx, const char *msg)
 	fprintf(stderr, "ctk intensity: warning: %s\n", msg);
 }
 
+int ctk_intensity_put_json(cJSON *j, struct ctk_error *err)
+{
+	char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+
+	cJSON_Delete(j);
+	if (!s)
+		return ctk_failf(err, CTK_ENOMEM, "out of memory");
+	printf("%s\n", s);
+	free(s);
+	return 0;
+}
+
 int ctk_intensity_signal_check(const char *s, struct ctk_error *err)
 {
 	if (s && strcmp(s, "lifecycle") && strcmp(s, "direct") && strcmp(s, "marginal") && !strchr(s, ','))

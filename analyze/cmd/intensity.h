@@ -12,6 +12,8 @@
 #include <getopt.h>
 #include <stdio.h>
 
+#include <cjson/cJSON.h>
+
 #include "common/err.h"
 
 struct ctk_intensity_verb {
@@ -38,6 +40,10 @@ int ctk_intensity_opts(const struct ctk_intensity_verb *v, int argc, char **argv
 /* CTK_EUSAGE unless s is NULL, lifecycle, direct, marginal or a
  * comma-separated preference list. */
 int ctk_intensity_signal_check(const char *s, struct ctk_error *err);
+
+/* Print j unformatted on one line of stdout and delete it (j NULL: out of
+ * memory). Returns 0 or CTK_ENOMEM. */
+int ctk_intensity_put_json(cJSON *j, struct ctk_error *err);
 
 /* Warning callback of the intensity library: "ctk intensity: warning: …" on stderr. */
 void ctk_intensity_warn(void *ctx, const char *msg);

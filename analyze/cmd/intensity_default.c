@@ -81,18 +81,14 @@ out:
 static int print_json(const struct args *a, const struct ctk_ci_default *d, struct ctk_error *err)
 {
 	cJSON *j = cJSON_CreateObject();
-	char *s = NULL;
 
-	if (j && cJSON_AddStringToObject(j, "zone", a->zone) && cJSON_AddStringToObject(j, "table_zone", d->zone) &&
-	    cJSON_AddNumberToObject(j, "year", d->year) && cJSON_AddNumberToObject(j, "g_per_kwh", d->g_per_kwh) &&
-	    cJSON_AddStringToObject(j, "source", d->source))
-		s = cJSON_PrintUnformatted(j);
-	cJSON_Delete(j);
-	if (!s)
-		return ctk_failf(err, CTK_ENOMEM, "out of memory");
-	printf("%s\n", s);
-	free(s);
-	return 0;
+	if (j && !(cJSON_AddStringToObject(j, "zone", a->zone) && cJSON_AddStringToObject(j, "table_zone", d->zone) &&
+		   cJSON_AddNumberToObject(j, "year", d->year) && cJSON_AddNumberToObject(j, "g_per_kwh", d->g_per_kwh) &&
+		   cJSON_AddStringToObject(j, "source", d->source))) {
+		cJSON_Delete(j);
+		j = NULL;
+	}
+	return ctk_intensity_put_json(j, err);
 }
 
 static void print_text(const struct args *a, const struct ctk_ci_default *d)

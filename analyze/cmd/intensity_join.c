@@ -102,7 +102,6 @@ static void json_num(cJSON *o, const char *k, double v)
 static int print_json(const struct args *a, const struct ctk_join_result *r, struct ctk_error *err)
 {
 	cJSON *j = cJSON_CreateObject();
-	char *s;
 
 	if (!j)
 		return ctk_failf(err, CTK_ENOMEM, "out of memory");
@@ -121,13 +120,7 @@ static int print_json(const struct args *a, const struct ctk_join_result *r, str
 	json_num(j, "mean_g_per_kwh_time", r->mean_g_per_kwh_time);
 	json_num(j, "time_covered_share", r->time_covered_share);
 	cJSON_AddStringToObject(j, "fill_note", r->fill_note);
-	s = cJSON_PrintUnformatted(j);
-	cJSON_Delete(j);
-	if (!s)
-		return ctk_failf(err, CTK_ENOMEM, "out of memory");
-	printf("%s\n", s);
-	free(s);
-	return 0;
+	return ctk_intensity_put_json(j, err);
 }
 
 static void print_text(const struct args *a, const struct ctk_join_result *r)

@@ -260,10 +260,8 @@ static int run(int argc, char **argv, struct ctk_error *err)
 	}
 	if (!(rc = list_json(db, a.zone, out, err))) {
 		if (a.json) {
-			char *s = cJSON_PrintUnformatted(out);
-			if (s)
-				printf("%s\n", s);
-			free(s);
+			rc = ctk_intensity_put_json(out, err);
+			out = NULL;
 		} else {
 			print_text(out);
 		}
