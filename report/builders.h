@@ -1,7 +1,7 @@
 /* Builders turn stored analysis results into tables (table.h). Each reads
  * only the store — the analysis of `ctk analyze` — and fails with a clear
  * message when a selected run has not been analysed since its data changed.
- * To add a table: write report/table_<name>.c with a function of type
+ * To add a table: write report/tables/<name>.c (<name> = its builders[] entry) with a function of type
  * ctk_table_builder_fn, declare it here and add it to builders[] in main.c
  * (optional = 1: a table with no rows is left out with a note instead of
  * written empty); report.pdf prints every table built. */

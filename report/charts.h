@@ -1,11 +1,11 @@
-/* The table of charts. Each chart is one file report/chart_<name>.c with a
+/* The table of charts. Each chart is one file report/charts/<name>.c with a
  * draw function; ctk report renders every chart into a cairo recording
  * surface once and replays it to DIR/<name>.pdf (vector), DIR/<name>.png
  * (2x) and a page of report.pdf. A chart whose data is not in the store is
  * left out with a note (shown on the summary page of report.pdf).
  *
  * To add a chart:
- *   1. write report/chart_<name>.c with a ctk_chart_fn: read what it needs
+ *   1. write report/charts/<name>.c (<name> = its ctk_charts[] entry) with a ctk_chart_fn: read what it needs
  *      from r->db (stream readings through ctk_sample_reader, never load a
  *      run), set p->x/p->y (ctk_axis_*), fill p->legend, call
  *      ctk_plot_layout(p, cr, CTK_FIG_W_PT, CTK_FIG_H_PT), draw inside the

@@ -1,7 +1,7 @@
 /* Hardware comparison across the selected runs: runs are grouped by their
  * hardware ("2x NVIDIA A100-SXM4-40GB", from the devices table) and each
  * group gets the mean energy and duration of its complete epochs with a 95 %
- * Student-t interval. Shared by chart_compare.c and table_compare.c. */
+ * Student-t interval. Shared by charts/hardware_comparison.c and tables/comparison.c. */
 #ifndef CTK_REPORT_COMPARE_H
 #define CTK_REPORT_COMPARE_H
 

@@ -41,6 +41,13 @@ struct opts {
 	int nruns;
 };
 
+/* ctk_report.wrote: each completed file, on stdout. */
+static void say_wrote(void *ctx, const char *path)
+{
+	(void)ctx;
+	printf("wrote %s\n", path);
+}
+
 static void usage(FILE *out)
 {
 	fprintf(out,
@@ -216,7 +223,7 @@ static int run(int argc, char **argv, struct opts *o, struct ctk_error *err)
 		rc = mkdir_p(o->out, err);
 	if (!rc) {
 		struct ctk_report r = {.db = db, .runs = ids, .nruns = n, .out = o->out, .formats = o->formats,
-				       .title = o->title};
+				       .title = o->title, .wrote = say_wrote};
 		rc = report(&r, err);
 		ctk_report_release(&r);
 	}

@@ -57,8 +57,8 @@ int ctk_out_end(const struct ctk_report *r, struct ctk_outfile *o, int rc, struc
 		rc = ctk_failf(err, CTK_EDB, "'%s': %s", o->path, strerror(errno));
 	if (rc)
 		unlink(o->tmp);
-	else if (!r->quiet)
-		printf("wrote %s\n", o->path);
+	else if (r->wrote)
+		r->wrote(r->wrote_ctx, o->path);
 	return rc;
 }
 

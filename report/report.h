@@ -22,7 +22,10 @@ struct ctk_report {
 	const char *out;       /* output directory */
 	const char *formats;   /* comma-separated: pdf,png,tex,md,csv */
 	const char *title;     /* report title (user text: escaped by every writer) */
-	int quiet;             /* do not print "wrote …" lines */
+	/* Called with each file's final path once it is complete (main prints
+	 * "wrote …"); NULL: nothing is said. Library code never prints. */
+	void (*wrote)(void *ctx, const char *path);
+	void *wrote_ctx;
 	int nnotes;
 	char notes[CTK_NOTES_MAX][256];
 	struct ctk_run_facts *facts;  /* per run, computed once (text.h: ctk_report_facts) */

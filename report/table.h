@@ -1,8 +1,8 @@
 /* A format-neutral table (title, columns with units, rows of cells) and the
  * table of writers that turn it into CSV, Markdown or LaTeX (booktabs).
- * To add an output format: write report/table_<ext>.c defining a
+ * To add an output format: write report/writers/<ext>.c defining a
  * `const struct ctk_table_writer`, declare it here, add it to
- * ctk_table_writers[] in table.c. Builders (table_epochs.c, …) fill tables
+ * ctk_table_writers[] in table.c. Builders (tables/epochs.c, …) fill tables
  * from the store; writers escape every user-supplied string. */
 #ifndef CTK_REPORT_TABLE_H
 #define CTK_REPORT_TABLE_H

@@ -12,6 +12,7 @@
 #include "common/util.h"
 #include "common/db.h"
 #include "common/time.h"
+#include "report/reported.h"
 #include "report/table.h"
 
 #define SIG 4   /* significant digits of energies and CO2, as in the tables */
@@ -319,8 +320,12 @@ int ctk_methods_write(struct ctk_report *r, FILE *f, enum ctk_text_fmt fmt, stru
 	else if (fmt == CTK_TEXT_MD)
 		fputs("## Methods: energy and carbon measurement\n\n", f);
 	for (int i = 0; i < r->nruns && !rc; i++)
-		if (!(rc = ctk_report_facts(r, i, &facts, err)))
+		if (!(rc = ctk_report_facts(r, i, &facts, err))) {
+			char other[1024];
 			paragraph(&e, facts);
+			if (!(rc = ctk_reported_words(r->db, r->runs[i], other, sizeof other, err)) && other[0])
+				put(&e, "%s\n\n", other);
+		}
 	if (fmt == CTK_TEXT_MD)
 		fputs("References: see ctk.bib.\n", f);
 	return rc;

@@ -31,6 +31,56 @@ static void print_devices(const struct ctk_run_result *r)
 	}
 }
 
+/* One estimate as "v [lo, hi]", "v" without an interval, "NULL" unknown. */
+static void fmt_est(char *buf, size_t size, const struct ctk_estimate *e, int prec)
+{
+	char v[32], lo[32], hi[32];
+	if (!e->valid) {
+		snprintf(buf, size, "NULL");
+		return;
+	}
+	snprintf(v, sizeof v, "%.*f", prec, e->value);
+	if (!e->has_interval) {
+		snprintf(buf, size, "%s", v);
+		return;
+	}
+	snprintf(lo, sizeof lo, "%.*f", prec, e->lo);
+	snprintf(hi, sizeof hi, "%.*f", prec, e->hi);
+	snprintf(buf, size, "%s [%s, %s]", v, lo, hi);
+}
+
+/* The default predictor's headline rows (after 1..5, every 10th and the
+ * last epoch): energy, duration and CO2 with their intervals. */
+static void print_predictions(const struct ctk_run_predictions *p)
+{
+	const struct ctk_predictor *def = ctk_predictor_default();
+	int last = 0;
+
+	for (int i = 0; i < p->nrows; i++)
+		if (p->rows[i].after_n > last)
+			last = p->rows[i].after_n;
+	if (!last)
+		return;
+	printf("  prediction for %d epoch(s), predictor %s (default), %.0f%% interval%s:\n", p->planned,
+	       def->name, 100 * p->coverage, p->has_intensity ? "" : "; CO2 needs a zone with an intensity series");
+	printf("    %-7s %-38s %-32s %-30s %9s\n", "after_n", "energy_j [lo, hi]", "duration_s [lo, hi]",
+	       "co2_g [lo, hi]", "energy_err");
+	for (int i = 0; i + CTK_PT_CO2 < p->nrows; i++) {
+		const struct ctk_pred_row *w = &p->rows[i];
+		char eb[96], db[96], cb[96], re_s[32] = "-";
+		double re;
+		int n = w->after_n;
+		if (w->predictor != def || w->target != CTK_PT_ENERGY || !(n <= 5 || n == last || n % 10 == 0))
+			continue;
+		fmt_est(eb, sizeof eb, &w->est, 1);
+		fmt_est(db, sizeof db, &p->rows[i + CTK_PT_DURATION].est, 1);
+		fmt_est(cb, sizeof cb, &p->rows[i + CTK_PT_CO2].est, 2);
+		if (ctk_pred_row_rel_err(w, &re))
+			snprintf(re_s, sizeof re_s, "%+.2f%%", 100 * re);
+		printf("    %-7d %-38s %-32s %-30s %9s\n", n, eb, db, cb, re_s);
+	}
+}
+
 static void print_epochs(const struct ctk_run_result *r, const struct ctk_co2_result *co2)
 {
 	char lab[32], start[40];
@@ -135,6 +185,6 @@ void ctk_analyze_print(const struct ctk_analyze_view *v)
 	print_epochs(r, v->co2);
 	printf("  in %d epoch(s): %.3f J = %.6f kWh; outside epochs: %.3f J (%.1f%% of the run)\n", r->nwin, in,
 	       in / 3.6e6, total - in, total > 0 ? 100.0 * (total - in) / total : 0.0);
-	ctk_predictions_print(stdout, v->pred);
+	print_predictions(v->pred);
 	printf("\n");
 }

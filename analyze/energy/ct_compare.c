@@ -1,7 +1,10 @@
 /* Reported vs recomputed energy of an imported carbontracker run (see
  * ct_compare.h). Epoch energies are the trapezoid of each device's stored
  * readings over the epoch window; the importer stores each epoch's mean
- * power at both ends of the window, so this is mean power × duration. */
+ * power at both ends of the window, so this is mean power × duration. A
+ * device flagged 'ct-v2-averaged' stands for `count` devices whose mean
+ * carbontracker logged; its readings are already that mean × count (the
+ * sum), so the figure "as logged" is the stored one / count. */
 #include "analyze/energy/ct_compare.h"
 
 #include <math.h>
@@ -242,8 +245,8 @@ int ctk_carbontracker_recompute(sqlite3 *db, int64_t run_id, double pue, struct 
 			double e = integrate(r, n, w[i].start_ns, w[i].end_ns, &covered);
 			if (!covered)
 				missing++;
-			out->epoch[i].energy_j += e;
-			out->epoch[i].corrected_j += e * mult;
+			out->epoch[i].energy_j += e / mult;
+			out->epoch[i].corrected_j += e;
 		}
 		free(r);
 	}
@@ -297,7 +300,7 @@ int ctk_carbontracker_recompute(sqlite3 *db, int64_t run_id, double pue, struct 
 		}
 	}
 	if (out->causes & CTK_CT_V2_AVERAGED)
-		explain(out, "carbontracker 2.x averaged %d devices instead of summing them: the hardware drew about %.6f kWh (x%.2f PUE), not %.6f",
+		explain(out, "carbontracker 2.x averaged %d devices instead of summing them: the hardware drew about %.6f kWh (x%.2f PUE), not %.6f; ctk's figures are the sum",
 			out->averaged_devices, out->corrected_kwh, out->pue, out->energy_kwh);
 	if (!out->has_actual) {
 		out->causes |= CTK_CT_NO_ACTUAL;
@@ -333,17 +336,21 @@ void ctk_ct_compare_format(const struct ctk_ct_compare *c, char *buf, size_t siz
 		return;
 	buf[0] = '\0';
 	PUT("run %lld (carbontracker): %d epoch(s), %.2f s\n", (long long)c->run_id, c->epochs, c->duration_s);
-	PUT("  recomputed: %.9f kWh (PUE %.2f, mean power x duration)", c->energy_kwh, c->pue);
-	if (c->causes & CTK_CT_V2_AVERAGED)
-		PUT(", %.9f kWh with all %d devices summed", c->corrected_kwh, c->averaged_devices);
-	PUT("\n");
+	if (c->causes & CTK_CT_V2_AVERAGED) {
+		PUT("  recomputed: %.9f kWh (PUE %.2f, mean power x duration, the %d averaged devices summed: ctk's figure)\n",
+		    c->corrected_kwh, c->pue, c->averaged_devices);
+		PUT("  as carbontracker logged it: %.9f kWh (one average device)\n", c->energy_kwh);
+	} else {
+		PUT("  recomputed: %.9f kWh (PUE %.2f, mean power x duration)\n", c->energy_kwh, c->pue);
+	}
 	if (c->has_actual) {
 		PUT("  reported actual: %.9f kWh", c->actual_kwh);
 		if (c->has_actual_epochs)
 			PUT(" for %d epoch(s)", c->actual_epochs);
 		if (c->has_pue_logged)
 			PUT(" (PUE %.2f)", c->pue_logged);
-		PUT(", difference %+.3f %%\n", 100.0 * c->actual_rel_diff);
+		PUT(", difference %+.3f %%%s\n", 100.0 * c->actual_rel_diff,
+		    c->causes & CTK_CT_V2_AVERAGED ? " (against the figure as logged)" : "");
 	}
 	if (c->has_predicted)
 		PUT("  reported prediction: %.9f kWh for %d epoch(s)\n", c->predicted_kwh, c->predicted_epochs);

@@ -26,8 +26,8 @@ enum ctk_ct_cause {
 struct ctk_ct_epoch {
 	int64_t idx;
 	double duration_s;
-	double energy_j;    /* as logged: averaged devices count once */
-	double corrected_j; /* averaged components × their device count */
+	double energy_j;    /* as logged: averaged devices count once (stored / count) */
+	double corrected_j; /* as stored: averaged components summed (× count) */
 };
 
 struct ctk_ct_compare {

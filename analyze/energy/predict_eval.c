@@ -367,49 +367,8 @@ cJSON *ctk_predictions_json(const struct ctk_run_predictions *p)
 	return a;
 }
 
-static void fmt_est(char *buf, size_t size, const struct ctk_estimate *e, int prec)
+/* Public form of rel_err() for the command front-ends that print rows. */
+int ctk_pred_row_rel_err(const struct ctk_pred_row *w, double *re)
 {
-	char v[32], lo[32], hi[32];
-	if (!e->valid) {
-		snprintf(buf, size, "NULL");
-		return;
-	}
-	snprintf(v, sizeof v, "%.*f", prec, e->value);
-	if (!e->has_interval) {
-		snprintf(buf, size, "%s", v);
-		return;
-	}
-	snprintf(lo, sizeof lo, "%.*f", prec, e->lo);
-	snprintf(hi, sizeof hi, "%.*f", prec, e->hi);
-	snprintf(buf, size, "%s [%s, %s]", v, lo, hi);
-}
-
-void ctk_predictions_print(FILE *out, const struct ctk_run_predictions *p)
-{
-	const struct ctk_predictor *def = ctk_predictor_default();
-	int last = 0;
-
-	for (int i = 0; i < p->nrows; i++)
-		if (p->rows[i].after_n > last)
-			last = p->rows[i].after_n;
-	if (!last)
-		return;
-	fprintf(out, "  prediction for %d epoch(s), predictor %s (default), %.0f%% interval%s:\n", p->planned,
-		def->name, 100 * p->coverage, p->has_intensity ? "" : "; CO2 needs a zone with an intensity series");
-	fprintf(out, "    %-7s %-38s %-32s %-30s %9s\n", "after_n", "energy_j [lo, hi]", "duration_s [lo, hi]",
-		"co2_g [lo, hi]", "energy_err");
-	for (int i = 0; i + CTK_PT_CO2 < p->nrows; i++) {
-		const struct ctk_pred_row *w = &p->rows[i];
-		char eb[96], db[96], cb[96], re_s[32] = "-";
-		double re;
-		int n = w->after_n;
-		if (w->predictor != def || w->target != CTK_PT_ENERGY || !(n <= 5 || n == last || n % 10 == 0))
-			continue;
-		fmt_est(eb, sizeof eb, &w->est, 1);
-		fmt_est(db, sizeof db, &p->rows[i + CTK_PT_DURATION].est, 1);
-		fmt_est(cb, sizeof cb, &p->rows[i + CTK_PT_CO2].est, 2);
-		if (rel_err(w, &re))
-			snprintf(re_s, sizeof re_s, "%+.2f%%", 100 * re);
-		fprintf(out, "    %-7d %-38s %-32s %-30s %9s\n", n, eb, db, cb, re_s);
-	}
+	return rel_err(w, re);
 }

@@ -63,8 +63,8 @@ void ctk_run_predictions_free(struct ctk_run_predictions *p);
 /* The rows as a JSON array (for `ctk analyze --json`, key "predictions"). */
 cJSON *ctk_predictions_json(const struct ctk_run_predictions *p);
 
-/* The default predictor's headline lines for `ctk analyze`'s table
- * (called by the command front-end, which owns stdout). */
-void ctk_predictions_print(FILE *out, const struct ctk_run_predictions *p);
+/* A row's relative error (predicted - actual) / actual into *re: 1 when
+ * both are known and actual is non-zero, else 0 (unknown, *re untouched). */
+int ctk_pred_row_rel_err(const struct ctk_pred_row *w, double *re);
 
 #endif

@@ -45,6 +45,7 @@ struct ct_comp {
 	int64_t first_line; /* line of the first value (for messages) */
 	int64_t *dev_ids;
 	int ndev;
+	int sum_of;         /* stored power = logged value x sum_of (devices averaged by v2.x; else 1) */
 	int none_epochs, missing_epochs;
 };
 
@@ -261,27 +262,60 @@ static int parse_components(struct ct_run *r, const char *s, int64_t line, struc
 	return 0;
 }
 
+/* One power value: a finite number >= 0 (fails naming field and text). */
+static int power_value(struct ct_run *r, const char *s, int64_t line, const char *field, double *x,
+		       struct ctk_error *err)
+{
+	if (ctk_parse_double(s, x))
+		return fail_line(r, line, field, err, "not a number ('%s')", s);
+	if (*x < 0)
+		return fail_line(r, line, field, err, "negative power ('%s')", s);
+	return 0;
+}
+
+/* The blank-separated numbers of buf (a numpy array without its
+ * brackets; modified in place) appended to *vals / *n. */
+static int power_array(struct ct_run *r, char *buf, int64_t line, const char *field, double **vals, int *n,
+		       struct ctk_error *err)
+{
+	static const char blank[] = " \n\t";
+	char *p = buf;
+	int rc;
+
+	while (*(p += strspn(p, blank))) {
+		char *q = p + strcspn(p, blank), save = *q;
+		double x, *nv;
+		*q = '\0';
+		if ((rc = power_value(r, p, line, field, &x, err)))
+			return rc;
+		if (!(nv = realloc(*vals, (size_t)(*n + 1) * sizeof(*nv))))
+			return ctk_failf(err, CTK_ENOMEM, "out of memory");
+		*vals = nv;
+		(*vals)[(*n)++] = x;
+		*q = save;
+		p = q;
+	}
+	return *n ? 0 : fail_line(r, line, field, err, "empty array");
+}
+
 /* "[136.86 54.2 ]", "240.0" or "None" → values (malloc'd) and count
  * (0 for None). NaN, inf, negative values are errors. */
 static int parse_power(struct ct_run *r, const char *v, int64_t line, const char *field,
 		       double **vals, int *n, int *is_array, struct ctk_error *err)
 {
-	char *buf = NULL, *p, *end;
-	int cnt = 0;
+	char *buf, *end;
+	double x;
+	int rc;
 
 	*vals = NULL;
 	*n = 0;
 	*is_array = 0;
-	while (*v == ' ')
-		v++;
+	v += strspn(v, " ");
 	if (!strcmp(v, "None"))
 		return 0;
 	if (*v != '[') {
-		double x;
-		if (ctk_parse_double(v, &x))
-			return fail_line(r, line, field, err, "not a number ('%s')", v);
-		if (x < 0)
-			return fail_line(r, line, field, err, "negative power ('%s')", v);
+		if ((rc = power_value(r, v, line, field, &x, err)))
+			return rc;
 		if (!(*vals = malloc(sizeof(double))))
 			return ctk_failf(err, CTK_ENOMEM, "out of memory");
 		(*vals)[0] = x;
@@ -291,53 +325,21 @@ static int parse_power(struct ct_run *r, const char *v, int64_t line, const char
 	*is_array = 1;
 	if (!(buf = strdup(v + 1)))
 		return ctk_failf(err, CTK_ENOMEM, "out of memory");
-	if (!(end = strrchr(buf, ']'))) {
-		free(buf);
-		return fail_line(r, line, field, err, "array without ']' ('%.60s')", v);
-	}
-	*end = '\0';
-	for (char *t = end + 1; *t; t++)
-		if (*t != ' ') {
-			free(buf);
-			return fail_line(r, line, field, err, "junk after ']' ('%.60s')", v);
-		}
-	p = buf;
-	while (*p) {
-		while (*p == ' ' || *p == '\n' || *p == '\t')
-			p++;
-		if (!*p)
-			break;
-		char *q = p;
-		while (*q && *q != ' ' && *q != '\n' && *q != '\t')
-			q++;
-		char save = *q;
-		*q = '\0';
-		double x = 0;
-		int bad = ctk_parse_double(p, &x);
-		if (bad || x < 0) {
-			int rc = fail_line(r, line, field, err, bad ? "not a number ('%s')" : "negative power ('%s')", p);
-			free(buf);
-			free(*vals);
-			*vals = NULL;
-			return rc;
-		}
-		double *nv = realloc(*vals, (size_t)(cnt + 1) * sizeof(*nv));
-		if (!nv) {
-			free(buf);
-			free(*vals);
-			*vals = NULL;
-			return ctk_failf(err, CTK_ENOMEM, "out of memory");
-		}
-		*vals = nv;
-		(*vals)[cnt++] = x;
-		*q = save;
-		p = q;
+	if (!(end = strrchr(buf, ']')))
+		rc = fail_line(r, line, field, err, "array without ']' ('%.60s')", v);
+	else if (end[1 + strspn(end + 1, " ")])
+		rc = fail_line(r, line, field, err, "junk after ']' ('%.60s')", v);
+	else {
+		*end = '\0';
+		rc = power_array(r, buf, line, field, vals, n, err);
 	}
 	free(buf);
-	if (cnt == 0)
-		return fail_line(r, line, field, err, "empty array");
-	*n = cnt;
-	return 0;
+	if (rc) {
+		free(*vals);
+		*vals = NULL;
+		*n = 0;
+	}
+	return rc;
 }
 
 /* ---- line splitting ---- */
@@ -403,197 +405,325 @@ static struct ct_epoch *cur_epoch(struct ct_run *r)
 	return r->nep ? &r->ep[r->nep - 1] : NULL;
 }
 
-static int std_message(struct ct_run *r, struct lines *l, char *msg, int64_t t, struct ctk_error *err)
+/* One message of the standard log after its "TIME - " prefix: what follows
+ * the matched pattern (arg), its line and time. l lets a handler take the
+ * untimestamped continuation lines that follow (numpy arrays). Returns 0 or
+ * a negative enum ctk_err. */
+struct ct_msg {
+	struct ct_run *r;
+	struct lines *l;
+	char *arg;
+	int64_t line, t_ns;
+};
+typedef int (*ct_msg_fn)(const struct ct_msg *m, struct ctk_error *err);
+
+/* The leading token of s (up to a space) as a NUL-terminated copy in buf;
+ * -1 when empty or longer than size - 1. */
+static int first_word(const char *s, char *buf, size_t size)
 {
-	static const char pw[] = "Average power usage (W) for ";
-	static const char pue[] = "Only predicted and actual consumptions are multiplied by a PUE coefficient of ";
-	static const char found[] = "The following components were found:";
-	static const char intr[] = "Training was interrupted before all ";
-	static const char cis[] = "Carbon intensities (gCO2";
-	static const char avg[] = "Average carbon intensity during training was ";
-	int64_t line = l->no;
+	size_t n = strcspn(s, " ");
+
+	if (n == 0 || n >= size)
+		return -1;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	return 0;
+}
+
+/* "carbontracker version X" */
+static int on_version(const struct ct_msg *m, struct ctk_error *err)
+{
+	(void)err;
+	snprintf(m->r->version, sizeof m->r->version, "%s", m->arg);
+	return 0;
+}
+
+/* "Only predicted and actual consumptions are multiplied by a PUE coefficient of 1.58 (…)" */
+static int on_pue(const struct ct_msg *m, struct ctk_error *err)
+{
+	char buf[32];
+
+	if (first_word(m->arg, buf, sizeof buf))
+		return fail_line(m->r, m->line, "PUE", err, "not a number");
+	if (ctk_parse_double(buf, &m->r->pue) || m->r->pue < 1)
+		return fail_line(m->r, m->line, "PUE", err, "not a PUE ('%s')", buf);
+	m->r->has_pue = 1;
+	return 0;
+}
+
+static int on_components(const struct ct_msg *m, struct ctk_error *err)
+{
+	return parse_components(m->r, m->arg, m->line, err);
+}
+
+static int on_started(const struct ct_msg *m, struct ctk_error *err)
+{
+	(void)err;
+	if (!m->r->has_started) {
+		m->r->started_ns = m->t_ns;
+		m->r->has_started = 1;
+	}
+	return 0;
+}
+
+static int on_ended(const struct ct_msg *m, struct ctk_error *err)
+{
+	(void)err;
+	m->r->ended_ns = m->t_ns;
+	m->r->has_ended = 1;
+	return 0;
+}
+
+/* A new epoch record (room made for it), its powers not yet seen. */
+static int epoch_push(struct ct_run *r, struct ct_epoch **out, struct ctk_error *err)
+{
+	if (r->nep == r->capep) {
+		int cap = r->capep ? r->capep * 2 : 64;
+		struct ct_epoch *ne = realloc(r->ep, (size_t)cap * sizeof(*ne));
+		if (!ne)
+			return ctk_failf(err, CTK_ENOMEM, "out of memory");
+		r->ep = ne;
+		r->capep = cap;
+	}
+	*out = &r->ep[r->nep++];
+	memset(*out, 0, sizeof(**out));
+	for (int i = 0; i < CT_MAX_COMP; i++)
+		(*out)->npow[i] = -1;
+	return 0;
+}
+
+/* "Epoch N:" (other messages that start with "Epoch " are not ours) */
+static int on_epoch(const struct ct_msg *m, struct ctk_error *err)
+{
+	struct ct_run *r = m->r;
+	struct ct_epoch *e = NULL;
+	int64_t idx;
+	char *colon;
 	int rc;
 
-	if (!strncmp(msg, "carbontracker version ", 22)) {
-		snprintf(r->version, sizeof r->version, "%s", msg + 22);
-	} else if (!strncmp(msg, pue, sizeof pue - 1)) {
-		const char *v = msg + sizeof pue - 1;
-		char buf[32];
-		size_t n = strcspn(v, " ");
-		if (n == 0 || n >= sizeof buf)
-			return fail_line(r, line, "PUE", err, "not a number");
-		memcpy(buf, v, n);
-		buf[n] = '\0';
-		if (ctk_parse_double(buf, &r->pue) || r->pue < 1)
-			return fail_line(r, line, "PUE", err, "not a PUE ('%s')", buf);
-		r->has_pue = 1;
-	} else if (!strncmp(msg, found, sizeof found - 1)) {
-		return parse_components(r, msg + sizeof found - 1, line, err);
-	} else if (!strcmp(msg, "Monitoring thread started.")) {
-		if (!r->has_started) {
-			r->started_ns = t;
-			r->has_started = 1;
+	if (!isdigit((unsigned char)m->arg[0]))
+		return 0;
+	colon = strchr(m->arg, ':');
+	if (!colon || colon[1])
+		return fail_line(r, m->line, "Epoch", err, "expected 'Epoch N:' ('Epoch %s')", m->arg);
+	*colon = '\0';
+	if (ctk_parse_int64(m->arg, &idx) || idx < 0)
+		return fail_line(r, m->line, "Epoch", err, "not an epoch number ('%s')", m->arg);
+	if (r->nep && idx <= r->ep[r->nep - 1].idx)
+		return fail_line(r, m->line, "Epoch", err, "epoch numbers must increase (%lld after %lld)",
+				 (long long)idx, (long long)r->ep[r->nep - 1].idx);
+	if ((rc = epoch_push(r, &e, err)))
+		return rc;
+	e->idx = idx;
+	e->line = m->line;
+	e->line_ns = m->t_ns;
+	return 0;
+}
+
+/* "Duration: H:MM:SS.ss" of the current epoch */
+static int on_duration(const struct ct_msg *m, struct ctk_error *err)
+{
+	struct ct_epoch *e = cur_epoch(m->r);
+
+	if (!e || e->has_dur)
+		return fail_line(m->r, m->line, "Duration", err, "duration without an 'Epoch N:' line");
+	if (parse_hms(m->arg, &e->dur_ns))
+		return fail_line(m->r, m->line, "Duration", err, "not a duration H:MM:SS.ss ('%s')", m->arg);
+	e->has_dur = 1;
+	return 0;
+}
+
+/* numpy wraps long arrays onto untimestamped continuation lines: val with
+ * those lines appended (space-separated) in *joined (malloc'd), or *joined
+ * NULL when val is complete. */
+static int join_wrapped(struct lines *l, const char *val, char **joined, struct ctk_error *err)
+{
+	size_t cap = strlen(val) + 1;
+
+	*joined = NULL;
+	if (val[0] != '[' || strchr(val, ']'))
+		return 0;
+	if (!(*joined = malloc(cap)))
+		return ctk_failf(err, CTK_ENOMEM, "out of memory");
+	memcpy(*joined, val, cap);
+	while (!strchr(*joined, ']')) {
+		char *nx = peek_line(l);
+		if (!nx || ts_prefix(nx))
+			break;
+		nx = next_line(l);
+		size_t add = strlen(nx), cur = strlen(*joined);
+		char *nj = realloc(*joined, cur + add + 2);
+		if (!nj) {
+			free(*joined);
+			*joined = NULL;
+			return ctk_failf(err, CTK_ENOMEM, "out of memory");
 		}
-	} else if (!strcmp(msg, "Monitoring thread ended.")) {
-		r->ended_ns = t;
-		r->has_ended = 1;
-	} else if (!strncmp(msg, "Epoch ", 6) && isdigit((unsigned char)msg[6])) {
-		int64_t idx;
-		char *colon = strchr(msg + 6, ':');
-		if (!colon || colon[1])
-			return fail_line(r, line, "Epoch", err, "expected 'Epoch N:' ('%s')", msg);
-		*colon = '\0';
-		if (ctk_parse_int64(msg + 6, &idx) || idx < 0)
-			return fail_line(r, line, "Epoch", err, "not an epoch number ('%s')", msg + 6);
-		if (r->nep && idx <= r->ep[r->nep - 1].idx)
-			return fail_line(r, line, "Epoch", err, "epoch numbers must increase (%lld after %lld)",
-					 (long long)idx, (long long)r->ep[r->nep - 1].idx);
-		if (r->nep == r->capep) {
-			int cap = r->capep ? r->capep * 2 : 64;
-			struct ct_epoch *ne = realloc(r->ep, (size_t)cap * sizeof(*ne));
-			if (!ne)
-				return ctk_failf(err, CTK_ENOMEM, "out of memory");
-			r->ep = ne;
-			r->capep = cap;
+		*joined = nj;
+		(*joined)[cur] = ' ';
+		memcpy(*joined + cur + 1, nx, add + 1);
+	}
+	return 0;
+}
+
+/* A component's values must keep one shape: all single (v2.x) or all
+ * arrays of one length (v1.x), matching the named devices. */
+static int check_shape(struct ct_run *r, struct ct_comp *c, int n, int is_array, int64_t line,
+		       const char *field, struct ctk_error *err)
+{
+	int mode = is_array ? 2 : 1;
+
+	if (c->mode && c->mode != mode)
+		return fail_line(r, line, field, err, "%s value after %s values (line %lld)",
+				 is_array ? "an array" : "a single", c->mode == 2 ? "array" : "single",
+				 (long long)c->first_line);
+	if (c->mode == 2 && n != c->nvals)
+		return fail_line(r, line, field, err, "%d value(s), earlier epochs had %d", n, c->nvals);
+	if (!c->mode && is_array && c->nnames && n != c->nnames)
+		return fail_line(r, line, field, err, "%d value(s) for %d device(s) named in the components line",
+				 n, c->nnames);
+	c->mode = mode;
+	c->nvals = n;
+	if (!c->first_line)
+		c->first_line = line;
+	return 0;
+}
+
+/* "Average power usage (W) for COMPONENT: VALUE" of the current epoch */
+static int on_power(const struct ct_msg *m, struct ctk_error *err)
+{
+	struct ct_run *r = m->r;
+	struct ct_epoch *e = cur_epoch(r);
+	char *name = m->arg, *colon = strstr(name, ": "), field[64], *joined;
+	double *vals;
+	int n, is_array, rc;
+
+	if (!colon)
+		return fail_line(r, m->line, "Average power usage", err, "expected 'for COMPONENT: VALUE'");
+	snprintf(field, sizeof field, "Average power usage (W) for %.*s", (int)(colon - name), name);
+	if (!e)
+		return fail_line(r, m->line, field, err, "power before any 'Epoch N:' line");
+	struct ct_comp *c = comp_get(r, name, (size_t)(colon - name), m->line, err, &rc);
+	if (!c)
+		return rc;
+	int ci = (int)(c - r->comp);
+	if (e->npow[ci] >= 0)
+		return fail_line(r, m->line, field, err, "second value for epoch %lld", (long long)e->idx);
+	if ((rc = join_wrapped(m->l, colon + 2, &joined, err)))
+		return rc;
+	rc = parse_power(r, joined ? joined : colon + 2, m->line, field, &vals, &n, &is_array, err);
+	free(joined);
+	if (rc)
+		return rc;
+	if (n > 0 && (rc = check_shape(r, c, n, is_array, m->line, field, err))) {
+		free(vals);
+		return rc;
+	}
+	if (n == 0)
+		c->none_epochs++;
+	e->pow[ci] = vals;
+	e->npow[ci] = n;
+	return 0;
+}
+
+/* "Training was interrupted before all N epochs were monitored." */
+static int on_interrupted(const struct ct_msg *m, struct ctk_error *err)
+{
+	char buf[32];
+	int64_t n;
+
+	if (first_word(m->arg, buf, sizeof buf))
+		return fail_line(m->r, m->line, "interrupted", err, "no epoch count");
+	if (ctk_parse_int64(buf, &n) || n < 0 || n > INT_MAX)
+		return fail_line(m->r, m->line, "interrupted", err, "not an epoch count ('%s')", buf);
+	m->r->interrupted = 1;
+	m->r->planned = (int)n;
+	return 0;
+}
+
+/* "Carbon intensities (gCO2/kWh) fetched every 900 s at detected location L: [a, b]" */
+static int on_intensities(const struct ct_msg *m, struct ctk_error *err)
+{
+	struct ct_run *r = m->r;
+	char *at = strstr(m->arg, " at detected location "), *lb = strrchr(m->arg, '[');
+
+	if (at && lb && lb > at) {
+		const char *loc = at + 22;
+		char *colon = strstr(loc, ": [");
+		if (colon)
+			snprintf(r->location, sizeof r->location, "%.*s", (int)(colon - loc), loc);
+	}
+	if (!lb)
+		return 0;
+	cJSON *arr = cJSON_CreateArray();
+	if (!arr)
+		return ctk_failf(err, CTK_ENOMEM, "out of memory");
+	for (char *p = lb + 1; *p && *p != ']';) {
+		char *end;
+		double x = strtod(p, &end);
+		if (end == p || !isfinite(x) || x < 0) {
+			cJSON_Delete(arr);
+			return fail_line(r, m->line, "Carbon intensities", err, "not a list of numbers");
 		}
-		struct ct_epoch *e = &r->ep[r->nep++];
-		memset(e, 0, sizeof(*e));
-		for (int i = 0; i < CT_MAX_COMP; i++)
-			e->npow[i] = -1;
-		e->idx = idx;
-		e->line = line;
-		e->line_ns = t;
-	} else if (!strncmp(msg, "Duration:", 9)) {
-		struct ct_epoch *e = cur_epoch(r);
-		if (!e || e->has_dur)
-			return fail_line(r, line, "Duration", err, "duration without an 'Epoch N:' line");
-		if (parse_hms(msg + 9, &e->dur_ns))
-			return fail_line(r, line, "Duration", err, "not a duration H:MM:SS.ss ('%s')", msg + 9);
-		e->has_dur = 1;
-	} else if (!strncmp(msg, pw, sizeof pw - 1)) {
-		struct ct_epoch *e = cur_epoch(r);
-		char *name = msg + sizeof pw - 1, *colon = strstr(name, ": ");
-		char field[64], *val, *joined = NULL;
-		double *vals;
-		int n, is_array;
-		if (!colon)
-			return fail_line(r, line, "Average power usage", err, "expected 'for COMPONENT: VALUE'");
-		snprintf(field, sizeof field, "Average power usage (W) for %.*s", (int)(colon - name), name);
-		if (!e)
-			return fail_line(r, line, field, err, "power before any 'Epoch N:' line");
-		struct ct_comp *c = comp_get(r, name, (size_t)(colon - name), line, err, &rc);
-		if (!c)
-			return rc;
-		int ci = (int)(c - r->comp);
-		if (e->npow[ci] >= 0)
-			return fail_line(r, line, field, err, "second value for epoch %lld", (long long)e->idx);
-		val = colon + 2;
-		/* numpy wraps long arrays onto untimestamped continuation lines */
-		if (val[0] == '[' && !strchr(val, ']')) {
-			size_t cap = strlen(val) + 1;
-			if (!(joined = malloc(cap)))
-				return ctk_failf(err, CTK_ENOMEM, "out of memory");
-			memcpy(joined, val, cap);
-			while (!strchr(joined, ']')) {
-				char *nx = peek_line(l);
-				if (!nx || ts_prefix(nx))
-					break;
-				nx = next_line(l);
-				size_t add = strlen(nx), cur = strlen(joined);
-				char *nj = realloc(joined, cur + add + 2);
-				if (!nj) {
-					free(joined);
-					return ctk_failf(err, CTK_ENOMEM, "out of memory");
-				}
-				joined = nj;
-				joined[cur] = ' ';
-				memcpy(joined + cur + 1, nx, add + 1);
-			}
-			val = joined;
-		}
-		rc = parse_power(r, val, line, field, &vals, &n, &is_array, err);
-		free(joined);
-		if (rc)
-			return rc;
-		if (n > 0) {
-			int mode = is_array ? 2 : 1;
-			if (c->mode && c->mode != mode) {
-				free(vals);
-				return fail_line(r, line, field, err, "%s value after %s values (line %lld)",
-						 is_array ? "an array" : "a single", c->mode == 2 ? "array" : "single",
-						 (long long)c->first_line);
-			}
-			if (c->mode == 2 && n != c->nvals) {
-				free(vals);
-				return fail_line(r, line, field, err, "%d value(s), earlier epochs had %d", n, c->nvals);
-			}
-			if (!c->mode && is_array && c->nnames && n != c->nnames) {
-				free(vals);
-				return fail_line(r, line, field, err, "%d value(s) for %d device(s) named in the components line",
-						 n, c->nnames);
-			}
-			c->mode = mode;
-			c->nvals = n;
-			if (!c->first_line)
-				c->first_line = line;
-		} else {
-			c->none_epochs++;
-		}
-		e->pow[ci] = vals;
-		e->npow[ci] = n;
-	} else if (!strncmp(msg, intr, sizeof intr - 1)) {
-		int64_t n;
-		char buf[32];
-		const char *v = msg + sizeof intr - 1;
-		size_t k = strcspn(v, " ");
-		if (k == 0 || k >= sizeof buf)
-			return fail_line(r, line, "interrupted", err, "no epoch count");
-		memcpy(buf, v, k);
-		buf[k] = '\0';
-		if (ctk_parse_int64(buf, &n) || n < 0 || n > INT_MAX)
-			return fail_line(r, line, "interrupted", err, "not an epoch count ('%s')", buf);
-		r->interrupted = 1;
-		r->planned = (int)n;
-	} else if (!strncmp(msg, cis, sizeof cis - 1)) {
-		char *at = strstr(msg, " at detected location "), *lb = strrchr(msg, '[');
-		if (at && lb && lb > at) {
-			const char *loc = at + 22;
-			char *colon = strstr(loc, ": [");
-			if (colon)
-				snprintf(r->location, sizeof r->location, "%.*s", (int)(colon - loc), loc);
-		}
-		if (lb) {
-			cJSON *arr = cJSON_CreateArray();
-			char *p = lb + 1;
-			if (!arr)
-				return ctk_failf(err, CTK_ENOMEM, "out of memory");
-			while (*p && *p != ']') {
-				char *end;
-				double x = strtod(p, &end);
-				if (end == p || !isfinite(x) || x < 0) {
-					cJSON_Delete(arr);
-					return fail_line(r, line, "Carbon intensities", err, "not a list of numbers");
-				}
-				cJSON_AddItemToArray(arr, cJSON_CreateNumber(x));
-				p = end;
-				while (*p == ',' || *p == ' ')
-					p++;
-			}
-			cJSON_Delete(r->ci_list);
-			r->ci_list = arr;
-		}
-	} else if (!strncmp(msg, avg, sizeof avg - 1)) {
-		if (!find_ci(msg, &r->avg_ci) || r->avg_ci < 0)
-			return fail_line(r, line, "Average carbon intensity", err, "not a number");
-		r->has_avg_ci = 1;
-		char *loc = strstr(msg, "at detected location: ");
-		if (loc) {
-			loc += 22;
-			size_t n = strlen(loc);
-			if (n && loc[n - 1] == '.')
-				n--;
-			snprintf(r->location, sizeof r->location, "%.*s", (int)n, loc);
-		}
+		cJSON_AddItemToArray(arr, cJSON_CreateNumber(x));
+		p = end;
+		while (*p == ',' || *p == ' ')
+			p++;
+	}
+	cJSON_Delete(r->ci_list);
+	r->ci_list = arr;
+	return 0;
+}
+
+/* "Average carbon intensity during training was X gCO2/kWh at detected location: L." */
+static int on_average_ci(const struct ct_msg *m, struct ctk_error *err)
+{
+	struct ct_run *r = m->r;
+	char *loc;
+
+	if (!find_ci(m->arg, &r->avg_ci) || r->avg_ci < 0)
+		return fail_line(r, m->line, "Average carbon intensity", err, "not a number");
+	r->has_avg_ci = 1;
+	if ((loc = strstr(m->arg, "at detected location: "))) {
+		loc += 22;
+		size_t n = strlen(loc);
+		if (n && loc[n - 1] == '.')
+			n--;
+		snprintf(r->location, sizeof r->location, "%.*s", (int)n, loc);
+	}
+	return 0;
+}
+
+/* The messages of the standard log ctk reads, in carbontracker's words
+ * (FORMATS.md §1): a message starting with `prefix` (equal to it when
+ * `whole`) goes to `fn` with the rest. Others are ignored. The prefixes
+ * are disjoint, so the order does not matter. */
+static const struct {
+	const char *prefix;
+	int whole;
+	ct_msg_fn fn;
+} std_messages[] = {
+	{"carbontracker version ", 0, on_version},
+	{"Only predicted and actual consumptions are multiplied by a PUE coefficient of ", 0, on_pue},
+	{"The following components were found:", 0, on_components},
+	{"Monitoring thread started.", 1, on_started},
+	{"Monitoring thread ended.", 1, on_ended},
+	{"Epoch ", 0, on_epoch},
+	{"Duration:", 0, on_duration},
+	{"Average power usage (W) for ", 0, on_power},
+	{"Training was interrupted before all ", 0, on_interrupted},
+	{"Carbon intensities (gCO2", 0, on_intensities},
+	{"Average carbon intensity during training was ", 0, on_average_ci},
+	{NULL, 0, NULL},
+};
+
+static int std_message(struct ct_run *r, struct lines *l, char *msg, int64_t t, struct ctk_error *err)
+{
+	for (int i = 0; std_messages[i].prefix; i++) {
+		size_t n = strlen(std_messages[i].prefix);
+		if (strncmp(msg, std_messages[i].prefix, n) || (std_messages[i].whole && msg[n]))
+			continue;
+		struct ct_msg m = {.r = r, .l = l, .arg = msg + n, .line = l->no, .t_ns = t};
+		return std_messages[i].fn(&m, err);
 	}
 	return 0;
 }
@@ -629,92 +759,107 @@ static int parse_std(struct ct_run *r, struct ctk_error *err)
 
 /* ---- output log ---- */
 
-static int out_block(struct ct_run *r, struct lines *l, const char *head, struct ctk_error *err)
+/* The lines of a consumption block ("\tEnergy:\t0.04 kWh"): each parses
+ * its value into the block; -1 when malformed. */
+static int blk_time(const char *v, struct ct_block *b)
 {
-	struct ct_block b = {.line = l->no};
-	char *s;
+	int64_t ns;
 
-	if (!strncmp(head, "Predicted consumption for ", 26)) {
-		b.what = "predicted";
-		head += 26;
-	} else if (!strncmp(head, "Actual consumption for ", 23)) {
-		b.what = "actual";
-		head += 23;
-	} else if (!strcmp(head, "Actual consumption:")) {
-		b.what = "actual";
-		head = NULL;
-	} else {
-		return 0; /* some other multi-line message */
-	}
-	if (head) {
-		int64_t n;
-		char buf[32];
-		size_t k = strcspn(head, " ");
-		if (k == 0 || k >= sizeof buf || strcmp(head + k, " epoch(s):"))
-			return fail_line(r, l->no, "epochs", err, "expected 'N epoch(s):' ('%s')", head);
-		memcpy(buf, head, k);
-		buf[k] = '\0';
-		if (ctk_parse_int64(buf, &n) || n < 0 || n > INT_MAX)
-			return fail_line(r, l->no, "epochs", err, "not an epoch count ('%s')", buf);
-		b.epochs = (int)n;
-		b.has_epochs = 1;
-	}
-	while ((s = peek_line(l)) && !ts_prefix(s)) {
-		int64_t ns;
-		s = next_line(l);
-		if (l->last_unterminated)
-			break; /* cut short: ignore the partial line */
-		while (*s == '\t' || *s == ' ')
-			s++;
-		if (!strncmp(s, "Time:", 5)) {
-			if (parse_hms(s + 5, &ns))
-				goto cut;
-			b.time_s = (double)ns / 1e9;
-			b.has_time = 1;
-		} else if (!strncmp(s, "Energy:", 7)) {
-			if (number_then(s + 7, " kWh", &b.energy_kwh) || b.energy_kwh < 0)
-				goto bad_energy;
-			b.has_energy = 1;
-		} else if (!strncmp(s, "CO2eq:", 6)) {
-			if (number_then(s + 6, " g", &b.co2_g) || b.co2_g < 0)
-				goto bad_co2;
-			b.has_co2 = 1;
-		} else if (strstr(s, " km travelled by car")) {
-			if (number_then(s, " km travelled by car", &b.km) || b.km < 0)
-				goto bad_km;
-			b.has_km = 1;
-		}
-		continue;
-	cut:
-		if (l->last_unterminated)
-			break;
-		return fail_line(r, l->no, "Time", err, "not a duration H:MM:SS ('%s')", s + 5);
-	bad_energy:
-		if (l->last_unterminated)
-			break;
-		return fail_line(r, l->no, "Energy", err, "not an energy in kWh ('%s')", s + 7);
-	bad_co2:
-		if (l->last_unterminated)
-			break;
-		return fail_line(r, l->no, "CO2eq", err, "not a mass in g ('%s')", s + 6);
-	bad_km:
-		if (l->last_unterminated)
-			break;
-		return fail_line(r, l->no, "km travelled by car", err, "not a distance ('%s')", s);
-	}
-	if (!b.has_time || !b.has_energy || !b.has_co2) {
-		if (peek_line(l))
-			return fail_line(r, b.line, b.what, err, "consumption block without %s",
-					 !b.has_time ? "Time" : !b.has_energy ? "Energy" : "CO2eq");
-		ctk_import_warn(r->o, "'%s' line %lld: %s consumption block cut short (no %s); %s", r->out,
-				(long long)b.line, b.what, !b.has_time ? "Time" : !b.has_energy ? "Energy" : "CO2eq",
-				b.has_energy ? "kept what is there" : "ignored");
-		if (!b.has_energy)
+	if (parse_hms(v, &ns))
+		return -1;
+	b->time_s = (double)ns / 1e9;
+	return b->has_time = 1, 0;
+}
+
+static int blk_energy(const char *v, struct ct_block *b)
+{
+	if (number_then(v, " kWh", &b->energy_kwh) || b->energy_kwh < 0)
+		return -1;
+	return b->has_energy = 1, 0;
+}
+
+static int blk_co2(const char *v, struct ct_block *b)
+{
+	if (number_then(v, " g", &b->co2_g) || b->co2_g < 0)
+		return -1;
+	return b->has_co2 = 1, 0;
+}
+
+static int blk_km(const char *v, struct ct_block *b)
+{
+	if (number_then(v, " km travelled by car", &b->km) || b->km < 0)
+		return -1;
+	return b->has_km = 1, 0;
+}
+
+/* A line starting with `key` (or containing it, when `inside`) is parsed
+ * by fn from after the key (from the line's start, when `inside`). */
+static const struct {
+	const char *key;
+	int inside;
+	const char *field, *expect;
+	int (*fn)(const char *v, struct ct_block *b);
+} blk_lines[] = {
+	{"Time:", 0, "Time", "not a duration H:MM:SS", blk_time},
+	{"Energy:", 0, "Energy", "not an energy in kWh", blk_energy},
+	{"CO2eq:", 0, "CO2eq", "not a mass in g", blk_co2},
+	{" km travelled by car", 1, "km travelled by car", "not a distance", blk_km},
+	{NULL, 0, NULL, NULL, NULL},
+};
+
+/* The heads of consumption blocks: "Predicted consumption for N epoch(s):",
+ * "Actual consumption for N epoch(s):", "Actual consumption:" (CLI mode,
+ * no count: `counted` 0, the head is the whole line). */
+static const struct {
+	const char *head, *what;
+	int counted;
+} blk_heads[] = {
+	{"Predicted consumption for ", "predicted", 1},
+	{"Actual consumption for ", "actual", 1},
+	{"Actual consumption:", "actual", 0},
+	{NULL, NULL, 0},
+};
+
+/* "N epoch(s):" after a counted head into b. */
+static int blk_count(struct ct_run *r, int64_t line, const char *s, struct ct_block *b, struct ctk_error *err)
+{
+	char buf[32];
+	int64_t n;
+
+	if (first_word(s, buf, sizeof buf) || strcmp(s + strlen(buf), " epoch(s):"))
+		return fail_line(r, line, "epochs", err, "expected 'N epoch(s):' ('%s')", s);
+	if (ctk_parse_int64(buf, &n) || n < 0 || n > INT_MAX)
+		return fail_line(r, line, "epochs", err, "not an epoch count ('%s')", buf);
+	b->epochs = (int)n;
+	b->has_epochs = 1;
+	return 0;
+}
+
+/* One untimestamped line of a block: 0 (parsed, or not a block line) or an
+ * error naming the field. */
+static int blk_line(struct ct_run *r, struct lines *l, char *s, struct ct_block *b, struct ctk_error *err)
+{
+	while (*s == '\t' || *s == ' ')
+		s++;
+	for (int i = 0; blk_lines[i].key; i++) {
+		size_t k = strlen(blk_lines[i].key);
+		const char *v = blk_lines[i].inside ? (strstr(s, blk_lines[i].key) ? s : NULL)
+						    : (strncmp(s, blk_lines[i].key, k) ? NULL : s + k);
+		if (!v)
+			continue;
+		if (blk_lines[i].fn(v, b) == 0)
 			return 0;
+		return fail_line(r, l->no, blk_lines[i].field, err, "%s ('%s')", blk_lines[i].expect, v);
 	}
+	return 0;
+}
+
+/* Keep block b (its intensity is the last one printed before it). */
+static int blk_keep(struct ct_run *r, struct ct_block *b, struct ctk_error *err)
+{
 	if (r->has_last_ci) {
-		b.g_per_kwh = r->last_ci;
-		b.has_g_per_kwh = 1;
+		b->g_per_kwh = r->last_ci;
+		b->has_g_per_kwh = 1;
 	}
 	if (r->nblk == r->capblk) {
 		int cap = r->capblk ? r->capblk * 2 : 4;
@@ -724,8 +869,44 @@ static int out_block(struct ct_run *r, struct lines *l, const char *head, struct
 		r->blk = nb;
 		r->capblk = cap;
 	}
-	r->blk[r->nblk++] = b;
+	r->blk[r->nblk++] = *b;
 	return 0;
+}
+
+/* A multi-line message of the output log whose first line is head: a
+ * consumption block is kept, other messages are skipped. */
+static int out_block(struct ct_run *r, struct lines *l, const char *head, struct ctk_error *err)
+{
+	struct ct_block b = {.line = l->no};
+	char *s;
+	int i, rc;
+
+	for (i = 0; blk_heads[i].head; i++)
+		if (blk_heads[i].counted ? !strncmp(head, blk_heads[i].head, strlen(blk_heads[i].head))
+					 : !strcmp(head, blk_heads[i].head))
+			break;
+	if (!blk_heads[i].head)
+		return 0;
+	b.what = blk_heads[i].what;
+	if (blk_heads[i].counted && (rc = blk_count(r, l->no, head + strlen(blk_heads[i].head), &b, err)))
+		return rc;
+	while ((s = peek_line(l)) && !ts_prefix(s)) {
+		s = next_line(l);
+		if (l->last_unterminated)
+			break; /* cut short: ignore the partial line */
+		if ((rc = blk_line(r, l, s, &b, err)))
+			return rc;
+	}
+	if (!b.has_time || !b.has_energy || !b.has_co2) {
+		const char *missing = !b.has_time ? "Time" : !b.has_energy ? "Energy" : "CO2eq";
+		if (peek_line(l))
+			return fail_line(r, b.line, b.what, err, "consumption block without %s", missing);
+		ctk_import_warn(r->o, "'%s' line %lld: %s consumption block cut short (no %s); %s", r->out,
+				(long long)b.line, b.what, missing, b.has_energy ? "kept what is there" : "ignored");
+		if (!b.has_energy)
+			return 0;
+	}
+	return blk_keep(r, &b, err);
 }
 
 static int parse_out(struct ct_run *r, struct ctk_error *err)
@@ -805,57 +986,66 @@ static void place_epochs(struct ct_run *r)
 	}
 }
 
+/* The stored name of device k of component c: the logged name, or for one
+ * value standing for several devices "8 x NAME" (or the names joined). */
+static const char *device_name(const struct ct_comp *c, int k, char *buf, size_t size)
+{
+	int same = 1;
+	size_t used = 0;
+
+	if (c->mode == 2)
+		return k < c->nnames ? c->names[k] : NULL;
+	if (c->nnames == 0)
+		return NULL;
+	if (c->nnames == 1)
+		return c->names[0];
+	for (int j = 1; j < c->nnames; j++)
+		same &= !strcmp(c->names[j], c->names[0]);
+	if (same) {
+		snprintf(buf, size, "%d x %s", c->nnames, c->names[0]);
+		return buf;
+	}
+	buf[0] = '\0';
+	for (int j = 0; j < c->nnames && used < size; j++)
+		used += (size_t)snprintf(buf + used, size - used, "%s%s", j ? ", " : "", c->names[j]);
+	return buf;
+}
+
+/* One device per logged value: v1.x arrays give one per device; a v2.x
+ * scalar gives one device for the component. When that scalar stands for
+ * several devices, carbontracker 2.x averaged them instead of summing
+ * (FORMATS.md §1): the device is flagged 'ct-v2-averaged' and its readings
+ * are the logged mean × the device count (c->sum_of), so every figure ctk
+ * derives is the hardware's; carbontracker's own numbers stay in
+ * `reported`. */
 static int make_devices(struct ct_run *r, sqlite3 *db, int64_t run_id, struct ctk_import_result *res,
 			struct ctk_error *err)
 {
 	for (int i = 0; i < r->ncomp; i++) {
 		struct ct_comp *c = &r->comp[i];
-		int n = c->mode == 2 ? c->nvals : 1;
+		int n = c->mode == 2 ? c->nvals : 1, rc;
 		char namebuf[512];
-		int rc;
 
 		if (!(c->dev_ids = calloc((size_t)n, sizeof(*c->dev_ids))))
 			return ctk_failf(err, CTK_ENOMEM, "out of memory");
 		c->ndev = n;
+		c->sum_of = c->mode == 1 && c->nnames > 1 ? c->nnames : 1;
 		for (int k = 0; k < n; k++) {
 			struct ctk_device d = {.run_id = run_id, .kind = kind_of(c->name)};
 			if (!strcmp(d.kind, "gpu"))
 				d.vendor = "nvidia";
-			if (c->mode == 2) {
-				d.name = k < c->nnames ? c->names[k] : NULL;
-				d.idx = k;
-				d.has_idx = 1;
-			} else if (c->nnames == 1) {
-				d.name = c->names[0];
-				d.idx = 0;
-				d.has_idx = 1;
-			} else if (c->nnames > 1) {
-				int same = 1;
-				for (int j = 1; j < c->nnames; j++)
-					same &= !strcmp(c->names[j], c->names[0]);
-				if (same) {
-					snprintf(namebuf, sizeof namebuf, "%d x %s", c->nnames, c->names[0]);
-				} else {
-					size_t used = 0;
-					namebuf[0] = '\0';
-					for (int j = 0; j < c->nnames && used < sizeof namebuf; j++)
-						used += (size_t)snprintf(namebuf + used, sizeof namebuf - used, "%s%s",
-									 j ? ", " : "", c->names[j]);
-				}
-				d.name = namebuf;
-				if (c->mode == 1)
-					d.flags = "ct-v2-averaged";
-			}
-			if (c->mode == 0)
-				d.flags = "ct-no-power";
+			d.name = device_name(c, k, namebuf, sizeof namebuf);
+			d.idx = k;
+			d.has_idx = c->mode == 2 || c->nnames == 1;
+			d.flags = c->mode == 0 ? "ct-no-power" : c->sum_of > 1 ? "ct-v2-averaged" : NULL;
 			if ((rc = ctk_device_insert(db, &d, &c->dev_ids[k], err)))
 				return rc;
 			res->devices++;
 		}
-		if (c->mode == 1 && c->nnames > 1)
+		if (c->sum_of > 1)
 			ctk_import_warn(r->o, "'%s': carbontracker 2.x averaged the %d %s devices instead of summing them (known bug): "
-					"its per-epoch powers and energies are for one average device, about 1/%d of the total",
-					r->std, c->nnames, c->name, c->nnames);
+					"ctk stores their sum (the logged mean power x %d); carbontracker's own figures, about 1/%d "
+					"of the total, are kept as reported", r->std, c->nnames, c->name, c->nnames, c->nnames);
 	}
 	return 0;
 }
@@ -882,6 +1072,8 @@ static char *make_config(struct ct_run *r)
 		cJSON_AddNumberToObject(o, "count", c->nnames ? c->nnames : c->mode == 2 ? c->nvals : 1);
 		cJSON_AddStringToObject(o, "values", c->mode == 2 ? "per-device" :
 					c->mode == 1 ? (c->nnames > 1 ? "averaged" : "single") : "none");
+		if (c->mode == 1 && c->nnames > 1)
+			cJSON_AddStringToObject(o, "stored", "sum: the logged mean power x count");
 		if (c->none_epochs)
 			cJSON_AddNumberToObject(o, "none_epochs", c->none_epochs);
 	}
@@ -960,31 +1152,233 @@ static void run_release(struct ct_run *r)
 	cJSON_Delete(r->ci_list);
 }
 
+/* carbontracker's own parser skips empty files too: *path set to NULL
+ * when the file is empty (with a warning). */
+static void skip_empty(const struct ctk_import_opts *o, const char **path)
+{
+	struct stat sb;
+
+	if (*path && !stat(*path, &sb) && sb.st_size == 0) {
+		ctk_import_warn(o, "'%s': empty; ignored", *path);
+		*path = NULL;
+	}
+}
+
+/* After parsing: drop the epochs a cut-off log left without a duration,
+ * fail on one without a duration in the middle, warn about epochs without
+ * a power line or with 'None'. */
+static int check_epochs(struct ct_run *r, struct ctk_error *err)
+{
+	while (r->nep && !r->ep[r->nep - 1].has_dur) {
+		struct ct_epoch *e = &r->ep[--r->nep];
+		ctk_import_warn(r->o, "'%s' line %lld: epoch %lld has no duration (log cut short); dropped", r->std,
+				(long long)e->line, (long long)e->idx);
+		for (int c = 0; c < CT_MAX_COMP; c++)
+			free(e->pow[c]);
+	}
+	for (int i = 0; i < r->nep; i++) {
+		if (!r->ep[i].has_dur)
+			return ctk_failf(err, CTK_EINPUT, "'%s' line %lld: field 'Duration': epoch %lld has no duration line",
+					 r->std, (long long)r->ep[i].line, (long long)r->ep[i].idx);
+		for (int c = 0; c < r->ncomp; c++)
+			if (r->ep[i].npow[c] < 0) {
+				r->comp[c].missing_epochs++;
+				ctk_import_warn(r->o, "'%s' line %lld: epoch %lld has no power line for %s%s", r->std,
+						(long long)r->ep[i].line, (long long)r->ep[i].idx, r->comp[c].name,
+						i == r->nep - 1 ? " (log cut short?)" : "");
+			}
+	}
+	for (int c = 0; c < r->ncomp; c++)
+		if (r->comp[c].none_epochs)
+			ctk_import_warn(r->o, "'%s': %d epoch(s) with power 'None' for %s (too short for a measurement): no readings there",
+					r->std, r->comp[c].none_epochs, r->comp[c].name);
+	return 0;
+}
+
+/* The planned epoch count: from the "interrupted before all N epochs"
+ * line, else from the first prediction block; 0 unknown. */
+static int planned_epochs(const struct ct_run *r)
+{
+	if (r->planned)
+		return r->planned;
+	for (int i = 0; i < r->nblk; i++)
+		if (!strcmp(r->blk[i].what, "predicted") && r->blk[i].has_epochs)
+			return r->blk[i].epochs;
+	return 0;
+}
+
+static int set_planned(sqlite3 *db, int64_t run_id, int planned, struct ctk_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (!planned)
+		return 0;
+	if (ctk_db_prepare(db, "UPDATE runs SET planned_epochs = ? WHERE run_id = ?", &st, err))
+		return CTK_EDB;
+	sqlite3_bind_int(st, 1, planned);
+	sqlite3_bind_int64(st, 2, run_id);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : ctk_db_fail(db, err, "set planned epochs");
+}
+
+/* The readings of component c in epoch e: the logged mean power (× sum_of)
+ * at both ends; 'None' or no line: two readings without power, so nothing
+ * is interpolated across this epoch. */
+static int write_epoch_power(struct ct_run *r, struct ctk_sample_writer *w, const struct ct_epoch *e, int c,
+			     struct ctk_import_result *res, struct ctk_error *err)
+{
+	const struct ct_comp *cp = &r->comp[c];
+	int rc;
+
+	if (e->npow[c] <= 0) {
+		for (int k = 0; k < cp->ndev; k++) {
+			struct ctk_reading nr = {.t_ns = e->start_ns};
+			if ((rc = ctk_sample_append(w, cp->dev_ids[k], "imported", &nr, err)))
+				return rc;
+			nr.t_ns = e->end_ns;
+			if ((rc = ctk_sample_append(w, cp->dev_ids[k], "imported", &nr, err)))
+				return rc;
+			res->samples += 2;
+		}
+		return 0;
+	}
+	for (int k = 0; k < e->npow[c] && k < cp->ndev; k++) {
+		if ((rc = ctk_imp_mean_power(w, cp->dev_ids[k], e->start_ns, e->end_ns, e->pow[c][k] * cp->sum_of, err)))
+			return ctk_error_prefix(err, "'%s' line %lld: field 'Epoch': ", r->std, (long long)e->line);
+		res->samples += 2;
+	}
+	return 0;
+}
+
+/* Every epoch window and its readings. */
+static int write_epochs(struct ct_run *r, sqlite3 *db, int64_t run_id, struct ctk_import_result *res,
+			struct ctk_error *err)
+{
+	struct ctk_sample_writer *w = NULL;
+	int rc;
+
+	if ((rc = ctk_sample_writer_new(db, 0, &w, err)))
+		return rc;
+	for (int i = 0; i < r->nep && !rc; i++) {
+		struct ct_epoch *e = &r->ep[i];
+		struct ctk_window win = {.run_id = run_id, .kind = "epoch", .idx = e->idx, .has_idx = 1,
+					 .start_ns = e->start_ns, .end_ns = e->end_ns};
+		if ((rc = ctk_window_insert(db, &win, err)))
+			break;
+		res->windows++;
+		for (int c = 0; c < r->ncomp && !rc; c++)
+			rc = write_epoch_power(r, w, e, c, res, err);
+	}
+	if (!rc)
+		rc = ctk_sample_writer_flush(w, err);
+	ctk_sample_writer_free(w);
+	return rc;
+}
+
+/* Every predicted/actual block, as printed (energies include the PUE). */
+static int write_reported(const struct ct_run *r, sqlite3 *db, int64_t run_id, struct ctk_import_result *res,
+			  struct ctk_error *err)
+{
+	for (int i = 0; i < r->nblk; i++) {
+		const struct ct_block *b = &r->blk[i];
+		struct ctk_reported rep = {
+			.run_id = run_id, .tool = "carbontracker", .what = b->what,
+			.epochs = b->epochs, .has_epochs = b->has_epochs,
+			.duration_s = b->time_s, .has_duration = b->has_time,
+			.energy_kwh = b->energy_kwh, .has_energy = b->has_energy,
+			.co2_g = b->co2_g, .has_co2 = b->has_co2,
+			.distance_km = b->km, .has_distance = b->has_km,
+			.pue = r->pue, .has_pue = r->has_pue,
+			.g_per_kwh = b->g_per_kwh, .has_g_per_kwh = b->has_g_per_kwh,
+			.note = !b->has_epochs ? "CLI mode: no epoch count printed" :
+				r->has_pue ? "energy and CO2 include the PUE" : "PUE not stated in the standard log",
+		};
+		int rc = ctk_reported_insert(db, &rep, err);
+		if (rc)
+			return rc;
+		res->reported++;
+	}
+	return 0;
+}
+
+/* The run's span: monitoring start to end (else the first and last line),
+ * widened to the epochs. */
+static int set_span(const struct ct_run *r, sqlite3 *db, int64_t run_id, struct ctk_error *err)
+{
+	int64_t a = r->has_started ? r->started_ns : r->first_ns;
+	int64_t b = r->has_ended ? r->ended_ns : r->last_ns;
+
+	if (!r->has_first)
+		return 0;
+	if (r->nep && r->ep[0].start_ns < a)
+		a = r->ep[0].start_ns;
+	if (r->nep && r->ep[r->nep - 1].end_ns > b)
+		b = r->ep[r->nep - 1].end_ns;
+	return ctk_run_set_span(db, run_id, a, b, err);
+}
+
+/* Parse the files of one stem into r. */
+static int parse_stem(struct ct_run *r, const char *stem, struct ctk_error *err)
+{
+	int rc;
+
+	if (!r->std)
+		ctk_import_warn(r->o, "'%s': no standard log (%s%s): no epochs or per-epoch powers, only the reported totals",
+				r->out, stem, CT_STD);
+	if (!r->out)
+		ctk_import_warn(r->o, "'%s': no output log (%s%s): no predicted/actual consumption reported", r->std,
+				stem, CT_OUT);
+	if ((r->std && (rc = parse_std(r, err))) || (r->out && (rc = parse_out(r, err))) ||
+	    (r->err && (rc = count_tracebacks(r, err))) || (rc = check_epochs(r, err)))
+		return rc;
+	place_epochs(r);
+	if (r->nep > 0)
+		ctk_import_warn(r->o, "'%s': epoch times rebuilt from the log's 1 s timestamps and printed durations "
+				"(each epoch ends at its 'Epoch N:' line%s)", r->std,
+				r->shifted ? ", or is laid end to end after the previous one where they would overlap" : "");
+	return 0;
+}
+
+/* Store the parsed run r read from main_path. */
+static int store_run(struct ct_run *r, sqlite3 *db, const char *main_path, const char *label,
+		     struct ctk_import_result *res, struct ctk_error *err)
+{
+	char *config = make_config(r);
+	int64_t run_id = 0;
+	int rc;
+
+	if (!config)
+		return ctk_failf(err, CTK_ENOMEM, "out of memory");
+	rc = ctk_imp_run(db, "carbontracker", main_path, NULL, label, r->tz,
+			 !(r->o->tz && r->o->tz->kind != CTK_TZ_NONE), config, &run_id, err);
+	free(config);
+	if (rc || (rc = set_planned(db, run_id, planned_epochs(r), err)) ||
+	    (rc = make_devices(r, db, run_id, res, err)) || (rc = write_epochs(r, db, run_id, res, err)) ||
+	    (rc = write_reported(r, db, run_id, res, err)) || (rc = set_span(r, db, run_id, err)))
+		return rc;
+	res->run_id = run_id;
+	res->runs++;
+	return 0;
+}
+
 /* Import one stem: std/out/err are paths (NULL when absent). */
 static int import_stem(sqlite3 *db, const char *stem, const char *std, const char *out,
 		       const char *errlog, const char *label, const struct ctk_import_opts *o,
 		       struct ctk_import_result *res, struct ctk_error *err)
 {
 	struct ctk_tz utc;
-	struct ct_run r = {.std = std, .out = out, .err = errlog, .o = o};
-	struct ctk_sample_writer *w = NULL;
-	const char *main_path = std ? std : out;
-	char *config = NULL;
+	struct ct_run r = {.err = errlog, .o = o};
+	const char *main_path;
 	int64_t run_id = 0;
 	int rc;
 
-	struct stat sb;
-	/* carbontracker's own parser skips empty files too */
-	if (std && !stat(std, &sb) && sb.st_size == 0) {
-		ctk_import_warn(o, "'%s': empty; ignored", std);
-		r.std = std = NULL;
-	}
-	if (out && !stat(out, &sb) && sb.st_size == 0) {
-		ctk_import_warn(o, "'%s': empty; ignored", out);
-		r.out = out = NULL;
-	}
-	main_path = std ? std : out;
-	if (!std && !out) {
+	skip_empty(o, &std);
+	skip_empty(o, &out);
+	r.std = std;
+	r.out = out;
+	if (!(main_path = std ? std : out)) {
 		ctk_import_warn(o, "'%s': no standard or output log with content for this run; nothing to import",
 				errlog ? errlog : stem);
 		return 0;
@@ -998,142 +1392,8 @@ static int import_stem(sqlite3 *db, const char *stem, const char *std, const cha
 		return 0;
 	}
 	r.tz = ctk_imp_tz(o, &utc, main_path, "carbontracker log times");
-	if (!std)
-		ctk_import_warn(o, "'%s': no standard log (%s%s): no epochs or per-epoch powers, only the reported totals",
-				main_path, stem, CT_STD);
-	if (!out)
-		ctk_import_warn(o, "'%s': no output log (%s%s): no predicted/actual consumption reported", main_path, stem, CT_OUT);
-	if ((std && (rc = parse_std(&r, err))) || (out && (rc = parse_out(&r, err))) ||
-	    (errlog && (rc = count_tracebacks(&r, err))))
-		goto out;
-
-	/* epochs without a duration (cut-off log) are dropped */
-	while (r.nep && !r.ep[r.nep - 1].has_dur) {
-		ctk_import_warn(o, "'%s' line %lld: epoch %lld has no duration (log cut short); dropped", std,
-				(long long)r.ep[r.nep - 1].line, (long long)r.ep[r.nep - 1].idx);
-		r.nep--;
-		for (int c = 0; c < CT_MAX_COMP; c++)
-			free(r.ep[r.nep].pow[c]);
-	}
-	for (int i = 0; i < r.nep; i++) {
-		if (!r.ep[i].has_dur) {
-			rc = ctk_failf(err, CTK_EINPUT, "'%s' line %lld: field 'Duration': epoch %lld has no duration line",
-				       std, (long long)r.ep[i].line, (long long)r.ep[i].idx);
-			goto out;
-		}
-		for (int c = 0; c < r.ncomp; c++)
-			if (r.ep[i].npow[c] < 0) {
-				r.comp[c].missing_epochs++;
-				ctk_import_warn(o, "'%s' line %lld: epoch %lld has no power line for %s%s", std,
-						(long long)r.ep[i].line, (long long)r.ep[i].idx, r.comp[c].name,
-						i == r.nep - 1 ? " (log cut short?)" : "");
-			}
-	}
-	for (int c = 0; c < r.ncomp; c++)
-		if (r.comp[c].none_epochs)
-			ctk_import_warn(o, "'%s': %d epoch(s) with power 'None' for %s (too short for a measurement): no readings there",
-					std, r.comp[c].none_epochs, r.comp[c].name);
-	place_epochs(&r);
-	if (r.nep > 0)
-		ctk_import_warn(o, "'%s': epoch times rebuilt from the log's 1 s timestamps and printed durations "
-				"(each epoch ends at its 'Epoch N:' line%s)", std,
-				r.shifted ? ", or is laid end to end after the previous one where they would overlap" : "");
-	if (!r.planned)
-		for (int i = 0; i < r.nblk; i++)
-			if (!strcmp(r.blk[i].what, "predicted") && r.blk[i].has_epochs)
-				r.planned = r.blk[i].epochs;
-
-	if (!(config = make_config(&r))) {
-		rc = ctk_failf(err, CTK_ENOMEM, "out of memory");
-		goto out;
-	}
-	if ((rc = ctk_imp_run(db, "carbontracker", main_path, NULL, label ? label : stem, r.tz,
-			      !(o->tz && o->tz->kind != CTK_TZ_NONE), config, &run_id, err)))
-		goto out;
-	if (r.planned) {
-		sqlite3_stmt *st = NULL;
-		if (ctk_db_prepare(db, "UPDATE runs SET planned_epochs = ? WHERE run_id = ?", &st, err)) {
-			rc = CTK_EDB;
-			goto out;
-		}
-		sqlite3_bind_int(st, 1, r.planned);
-		sqlite3_bind_int64(st, 2, run_id);
-		rc = sqlite3_step(st);
-		sqlite3_finalize(st);
-		if (rc != SQLITE_DONE) {
-			rc = ctk_db_fail(db, err, "set planned epochs");
-			goto out;
-		}
-	}
-	if ((rc = make_devices(&r, db, run_id, res, err)) || (rc = ctk_sample_writer_new(db, 0, &w, err)))
-		goto out;
-	for (int i = 0; i < r.nep; i++) {
-		struct ct_epoch *e = &r.ep[i];
-		struct ctk_window win = {.run_id = run_id, .kind = "epoch", .idx = e->idx, .has_idx = 1,
-					 .start_ns = e->start_ns, .end_ns = e->end_ns};
-		if ((rc = ctk_window_insert(db, &win, err)))
-			goto out;
-		res->windows++;
-		for (int c = 0; c < r.ncomp; c++) {
-			struct ct_comp *cp = &r.comp[c];
-			if (e->npow[c] <= 0) {
-				/* 'None' or no line: say "not read" at both ends, so
-				 * nothing is interpolated across this epoch */
-				for (int k = 0; k < cp->ndev; k++) {
-					struct ctk_reading nr = {.t_ns = e->start_ns};
-					if ((rc = ctk_sample_append(w, cp->dev_ids[k], "imported", &nr, err)))
-						goto out;
-					nr.t_ns = e->end_ns;
-					if ((rc = ctk_sample_append(w, cp->dev_ids[k], "imported", &nr, err)))
-						goto out;
-					res->samples += 2;
-				}
-				continue;
-			}
-			for (int k = 0; k < e->npow[c] && k < cp->ndev; k++) {
-				if ((rc = ctk_imp_mean_power(w, cp->dev_ids[k], e->start_ns, e->end_ns, e->pow[c][k], err))) {
-					ctk_error_prefix(err, "'%s' line %lld: field 'Epoch': ", std, (long long)e->line);
-					goto out;
-				}
-				res->samples += 2;
-			}
-		}
-	}
-	if ((rc = ctk_sample_writer_flush(w, err)))
-		goto out;
-	for (int i = 0; i < r.nblk; i++) {
-		struct ct_block *b = &r.blk[i];
-		struct ctk_reported rep = {
-			.run_id = run_id, .tool = "carbontracker", .what = b->what,
-			.epochs = b->epochs, .has_epochs = b->has_epochs,
-			.duration_s = b->time_s, .has_duration = b->has_time,
-			.energy_kwh = b->energy_kwh, .has_energy = b->has_energy,
-			.co2_g = b->co2_g, .has_co2 = b->has_co2,
-			.distance_km = b->km, .has_distance = b->has_km,
-			.pue = r.pue, .has_pue = r.has_pue,
-			.g_per_kwh = b->g_per_kwh, .has_g_per_kwh = b->has_g_per_kwh,
-			.note = !b->has_epochs ? "CLI mode: no epoch count printed" :
-				r.has_pue ? "energy and CO2 include the PUE" : "PUE not stated in the standard log",
-		};
-		if ((rc = ctk_reported_insert(db, &rep, err)))
-			goto out;
-		res->reported++;
-	}
-	{
-		int64_t a = r.has_started ? r.started_ns : r.first_ns;
-		int64_t b = r.has_ended ? r.ended_ns : r.last_ns;
-		if (r.nep && r.ep[0].start_ns < a)
-			a = r.ep[0].start_ns;
-		if (r.nep && r.ep[r.nep - 1].end_ns > b)
-			b = r.ep[r.nep - 1].end_ns;
-		if (r.has_first && (rc = ctk_run_set_span(db, run_id, a, b, err)))
-			goto out;
-	}
-	res->run_id = run_id;
-	res->runs++;
-out:
-	ctk_sample_writer_free(w);
-	free(config);
+	if (!(rc = parse_stem(&r, stem, err)))
+		rc = store_run(&r, db, main_path, label ? label : stem, res, err);
 	run_release(&r);
 	return rc;
 }

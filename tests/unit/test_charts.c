@@ -181,7 +181,7 @@ static void test_render_all(void **state)
 	analyse(db, runs[1]);
 
 	/* a report over run 1 only: no comparison, and no intensity/predictions yet */
-	struct ctk_report r = {.db = db, .runs = runs, .nruns = 1, .out = ".", .formats = "pdf,png", .title = "t", .quiet = 1};
+	struct ctk_report r = {.db = db, .runs = runs, .nruns = 1, .out = ".", .formats = "pdf,png", .title = "t"};
 	struct ctk_figure fig;
 	assert_int_equal(ctk_chart_render(&r, &ctk_charts[2], runs[0], &fig, &err), 0); /* prediction_error */
 	assert_null(fig.rec);

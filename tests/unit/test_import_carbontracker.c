@@ -8,6 +8,7 @@
 #include "tests/unit/import_test.h"
 
 #include "analyze/energy/ct_compare.h"
+#include "common/samples.h"
 
 struct truth {
 	int n;
@@ -118,7 +119,8 @@ static void test_1gpu_compare(void **state)
 	ctk_db_close(db);
 }
 
-/* 8 GPUs: the v2 averaging bug is detected, warned about and corrected. */
+/* 8 GPUs: the v2 averaging bug is detected, warned about and corrected:
+ * the readings stored are the sum, carbontracker's figure stays as logged. */
 static void test_8gpu(void **state)
 {
 	(void)state;
@@ -132,6 +134,20 @@ static void test_8gpu(void **state)
 	assert_non_null(strstr(test_warnings, "averaged the 8 gpu devices"));
 	assert_int_equal(res.devices, 1);
 	assert_int_equal(q_int(db, "SELECT count(*) FROM devices WHERE flags='ct-v2-averaged'"), 1);
+	/* stored as the sum: epoch 1 logged "for gpu: 400.0", an average of
+	 * 8 GPUs, so its readings are 8 x 400 W = 3200 W (issue 12) */
+	{
+		struct ctk_sample_reader *rd = NULL;
+		struct ctk_reading rr;
+		const char *sig;
+		int64_t dev = q_int(db, "SELECT device_id FROM devices WHERE flags='ct-v2-averaged'");
+		assert_int_equal(ctk_sample_reader_new(db, dev, &rd, &err), 0);
+		assert_int_equal(ctk_sample_next(rd, &rr, &sig, &err), 1);
+		assert_true(rr.has_power);
+		assert_int_equal(rr.power_mw, 3200000);
+		assert_string_equal(sig, "imported");
+		ctk_sample_reader_free(rd);
+	}
 	/* epoch 7 printed 0:00:04.99 */
 	assert_int_equal(q_int(db, "SELECT end_ns - start_ns FROM windows WHERE idx=7"), INT64_C(4990000000));
 	read_truth(DATA("carbontracker-logs/8gpu/truth.csv"), &t);
