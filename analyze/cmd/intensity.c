@@ -19,7 +19,7 @@
 #include "analyze/intensity/defaults.h"
 #include "analyze/intensity/fetch.h"
 #include "analyze/intensity/formats.h"
-#include "analyze/energy/join.h"
+#include "common/intensity.h"
 #include "common/csvread.h"
 #include "common/db.h"
 #include "common/util.h"

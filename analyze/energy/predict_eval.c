@@ -1,8 +1,9 @@
 /* This file contains the evaluation of predictors on stored runs (see
  * predict_eval.h): per-epoch energies and durations from the analysis, the
- * carbon intensity each epoch saw (a small step-semantics lookup in the
- * run's zone, to be replaced by analyze/join.h when it lands), one
- * ctk_predict() call per (N, predictor), and the rows written back. */
+ * CO2 of each epoch from the run's CO2 join (analyze/energy/co2.h: the one
+ * intensity rule, PUE applied once, so the measured CO2 here is the one
+ * in run_co2), one ctk_predict() call per (N, predictor), and the rows
+ * written back. */
 #include "analyze/energy/predict_eval.h"
 
 #include <math.h>
@@ -38,75 +39,6 @@ int ctk_predict_parse_range(const char *s, int *from_n, int *to_n, struct ctk_er
 	return 0;
 }
 
-/* ---- carbon intensity of the run's epochs --------------------------------- */
-
-struct ci_ctx {
-	sqlite3 *db;
-	int64_t series_id;
-};
-
-/* Time-weighted mean g/kWh of the series over [from, to) from rows whose
- * `estimated` flag is in [est_lo, est_hi]; -1 when no row overlaps. Step
- * semantics: a row holds from its start to its end. */
-static int ci_mean(sqlite3 *db, int64_t series_id, int64_t from, int64_t to, int est_lo, int est_hi, double *g)
-{
-	sqlite3_stmt *st = NULL;
-	double w = 0, s = 0;
-
-	if (sqlite3_prepare_v2(db, "SELECT start_ns, end_ns, g_per_kwh FROM intensity WHERE series_id = ? "
-			       "AND start_ns < ? AND end_ns > ? AND estimated BETWEEN ? AND ?", -1, &st, NULL) != SQLITE_OK)
-		return -1;
-	sqlite3_bind_int64(st, 1, series_id);
-	sqlite3_bind_int64(st, 2, to > from ? to : from + 1);
-	sqlite3_bind_int64(st, 3, from);
-	sqlite3_bind_int(st, 4, est_lo);
-	sqlite3_bind_int(st, 5, est_hi);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		int64_t a = sqlite3_column_int64(st, 0), b = sqlite3_column_int64(st, 1);
-		if (to > from) {
-			a = a > from ? a : from;
-			b = b < to ? b : to;
-		} else {
-			a = 0, b = 1;   /* a zero-length window: the row that holds at that instant */
-		}
-		if (b > a) {
-			w += (double)(b - a);
-			s += (double)(b - a) * sqlite3_column_double(st, 2);
-		}
-	}
-	sqlite3_finalize(st);
-	if (w <= 0)
-		return -1;
-	*g = s / w;
-	return 0;
-}
-
-/* A stored forecast (rows flagged estimated) for the rest of the run. */
-static int forecast_cb(void *ctx, int64_t from_ns, int64_t to_ns, double *g)
-{
-	const struct ci_ctx *c = ctx;
-	return ci_mean(c->db, c->series_id, from_ns, to_ns, 1, 1, g);
-}
-
-/* The run's series: same zone, average signals before marginal, oldest first. */
-static int find_series(sqlite3 *db, int64_t run_id, char *zone, size_t zsize, int64_t *series_id)
-{
-	sqlite3_stmt *st = NULL;
-	int found = 0;
-
-	if (sqlite3_prepare_v2(db, "SELECT r.zone, s.series_id FROM runs r JOIN intensity_series s ON s.zone = r.zone "
-			       "WHERE r.run_id = ? ORDER BY s.signal = 'marginal', s.series_id LIMIT 1", -1, &st, NULL) != SQLITE_OK)
-		return 0;
-	sqlite3_bind_int64(st, 1, run_id);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		snprintf(zone, zsize, "%s", (const char *)sqlite3_column_text(st, 0));
-		*series_id = sqlite3_column_int64(st, 1);
-		found = 1;
-	}
-	sqlite3_finalize(st);
-	return found;
-}
-
 /* ---- predictions ------------------------------------------------------------ */
 
 static int add_row(struct ctk_run_predictions *p, int *cap, const struct ctk_pred_row *row)
@@ -123,27 +55,28 @@ static int add_row(struct ctk_run_predictions *p, int *cap, const struct ctk_pre
 	return 0;
 }
 
-/* First epoch whose energy is incomplete (a device without readings), or n. */
-static int complete_prefix(const struct ctk_run_result *r, double *e, double *d, double *ci, int *ci_ok,
-			   const struct ci_ctx *c)
+/* First epoch whose energy is incomplete (a device without readings), or
+ * n; *co2_n: epochs from the first whose CO2 is known (every joule priced). */
+static int complete_prefix(const struct ctk_run_result *r, double *e, double *d, const struct ctk_co2_result *co2,
+			   int *co2_n)
 {
 	int ok = r->nwin;
-	*ci_ok = c->series_id > 0;
+	*co2_n = co2 && co2->have ? r->nwin : 0;
 	for (int k = 0; k < r->nwin; k++) {
 		int complete;
 		e[k] = ctk_epoch_energy_j(r, k, &complete);
 		d[k] = (double)(r->win[k].end_ns - r->win[k].start_ns) / 1e9;
 		if (!complete && ok == r->nwin)
 			ok = k;
-		if (*ci_ok && ci_mean(c->db, c->series_id, r->win[k].start_ns, r->win[k].end_ns, 0, 1, &ci[k]))
-			*ci_ok = 0;
+		if (*co2_n == r->nwin && co2->epoch_missing_j[k] > 0)
+			*co2_n = k;
 	}
 	return ok;
 }
 
 static int predict_after(const struct ctk_run_result *r, struct ctk_run_predictions *out, int *cap, int n,
-			 const double *e, const double *d, const double *ci, int ci_ok, int complete_n,
-			 struct ci_ctx *c, const double actual[CTK_PT_COUNT], const int has_actual[CTK_PT_COUNT],
+			 const double *e, const double *d, struct ctk_co2_result *c, int co2_n, int complete_n,
+			 const double actual[CTK_PT_COUNT], const int has_actual[CTK_PT_COUNT],
 			 double coverage, struct ctk_error *err)
 {
 	struct ctk_predict_input in = {.energy_j = e, .duration_s = d, .n = n, .planned = out->planned,
@@ -151,16 +84,18 @@ static int predict_after(const struct ctk_run_result *r, struct ctk_run_predicti
 	double co2 = 0, e_obs = 0;
 	int rc;
 
-	if (ci_ok) {
+	if (n <= co2_n) {
+		/* the observed epochs' CO2 as the join priced it (PUE applied), and
+		 * their effective intensity (PUE included) for the rest */
 		for (int k = 0; k < n; k++) {
-			co2 += e[k] / 3.6e6 * ci[k];
+			co2 += c->epoch_g[k];
 			e_obs += e[k];
 		}
 		in.ci.has_observed_co2 = 1;
 		in.ci.observed_co2_g = co2;
 		in.ci.has_mean = e_obs > 0;
 		in.ci.mean_g_per_kwh = e_obs > 0 ? co2 / (e_obs / 3.6e6) : 0;
-		in.ci.forecast = forecast_cb;
+		in.ci.forecast = ctk_co2_forecast;
 		in.ci.forecast_ctx = c;
 		in.ci.now_ns = r->win[n - 1].end_ns;
 	}
@@ -183,12 +118,11 @@ static int predict_after(const struct ctk_run_result *r, struct ctk_run_predicti
 	return 0;
 }
 
-int ctk_predict_run(sqlite3 *db, const struct ctk_run_result *r, const struct ctk_predict_opts *o,
+int ctk_predict_run(const struct ctk_run_result *r, struct ctk_co2_result *co2, const struct ctk_predict_opts *o,
 		    struct ctk_run_predictions *out, struct ctk_error *err)
 {
-	struct ci_ctx c = {.db = db, .series_id = 0};
-	double *e = NULL, *d = NULL, *ci = NULL, actual[CTK_PT_COUNT] = {0};
-	int has_actual[CTK_PT_COUNT] = {0}, cap = 0, ci_ok, rc = 0;
+	double *e = NULL, *d = NULL, actual[CTK_PT_COUNT] = {0};
+	int has_actual[CTK_PT_COUNT] = {0}, cap = 0, co2_n, rc = 0;
 
 	memset(out, 0, sizeof(*out));
 	out->run_id = r->run_id;
@@ -204,31 +138,31 @@ int ctk_predict_run(sqlite3 *db, const struct ctk_run_result *r, const struct ct
 	int from = o->from_n > 0 ? o->from_n : 1, to = o->to_n > 0 && o->to_n < last ? o->to_n : last;
 	if (from > to)
 		return 0;
-	if (!(e = malloc((size_t)r->nwin * sizeof(*e))) || !(d = malloc((size_t)r->nwin * sizeof(*d))) ||
-	    !(ci = malloc((size_t)r->nwin * sizeof(*ci)))) {
+	if (!(e = malloc((size_t)r->nwin * sizeof(*e))) || !(d = malloc((size_t)r->nwin * sizeof(*d)))) {
 		rc = ctk_failf(err, CTK_ENOMEM, "out of memory");
 		goto out;
 	}
-	find_series(db, r->run_id, out->zone, sizeof out->zone, &c.series_id);
-	int complete_n = complete_prefix(r, e, d, ci, &ci_ok, &c);
-	out->has_intensity = ci_ok;
+	if (co2 && co2->zone[0])
+		snprintf(out->zone, sizeof out->zone, "%s", co2->zone);
+	int complete_n = complete_prefix(r, e, d, co2, &co2_n);
+	out->has_intensity = co2_n == r->nwin;
 	if (out->planned == r->nwin) {
 		for (int k = 0; k < r->nwin; k++) {
 			actual[CTK_PT_ENERGY] += e[k];
 			actual[CTK_PT_DURATION] += d[k];
-			actual[CTK_PT_CO2] += ci_ok ? e[k] / 3.6e6 * ci[k] : 0;
 		}
+		/* the measured CO2 of the epochs is the join's (run_co2.epochs_co2_g) */
+		actual[CTK_PT_CO2] = co2_n == r->nwin ? co2->epochs_g : 0;
 		has_actual[CTK_PT_ENERGY] = complete_n == r->nwin;
 		has_actual[CTK_PT_DURATION] = 1;
-		has_actual[CTK_PT_CO2] = ci_ok && complete_n == r->nwin;
+		has_actual[CTK_PT_CO2] = co2_n == r->nwin && complete_n == r->nwin;
 	}
 	for (int n = from; n <= to && !rc; n++)
-		rc = predict_after(r, out, &cap, n, e, d, ci, ci_ok, complete_n, &c, actual, has_actual,
+		rc = predict_after(r, out, &cap, n, e, d, co2, co2_n, complete_n, actual, has_actual,
 				   out->coverage, err);
 out:
 	free(e);
 	free(d);
-	free(ci);
 	return rc;
 }
 

@@ -15,7 +15,7 @@
 #include <cmocka.h>
 
 #include "analyze/intensity/formats.h"
-#include "analyze/energy/join.h"
+#include "common/intensity.h"
 #include "common/db.h"
 
 #define H (3600 * CTK_NS_PER_S)
