@@ -21,7 +21,8 @@ int ctk_run_co2_get(sqlite3 *db, int64_t run_id, struct ctk_run_co2 *out, struct
 
 	memset(out, 0, sizeof(*out));
 	if (ctk_db_prepare(db, "SELECT co2_g, pue, pue_source, zone, source, signal, year, resolution_s, "
-			   "no_intensity_share, series_id FROM run_co2 WHERE run_id = ?", &st, err))
+			   "no_intensity_share, series_id, epochs_co2_g, outside_co2_g, fill, default_g_per_kwh, note "
+			   "FROM run_co2 WHERE run_id = ?", &st, err))
 		return CTK_EDB;
 	sqlite3_bind_int64(st, 1, run_id);
 	if (sqlite3_step(st) == SQLITE_ROW) {
@@ -42,6 +43,14 @@ int ctk_run_co2_get(sqlite3 *db, int64_t run_id, struct ctk_run_co2 *out, struct
 		out->no_intensity_share = sqlite3_column_double(st, 8);
 		out->has_series = sqlite3_column_type(st, 9) != SQLITE_NULL;
 		out->series_id = sqlite3_column_int64(st, 9);
+		out->has_epochs_co2 = sqlite3_column_type(st, 10) != SQLITE_NULL;
+		out->epochs_co2_g = sqlite3_column_double(st, 10);
+		out->has_outside_co2 = sqlite3_column_type(st, 11) != SQLITE_NULL;
+		out->outside_co2_g = sqlite3_column_double(st, 11);
+		col_text(st, 12, out->fill, sizeof out->fill);
+		out->has_default = sqlite3_column_type(st, 13) != SQLITE_NULL;
+		out->default_g_per_kwh = sqlite3_column_double(st, 13);
+		col_text(st, 14, out->note, sizeof out->note);
 	}
 	sqlite3_finalize(st);
 	return 0;
