@@ -72,12 +72,10 @@ static void print_co2(const struct ctk_analyze_view *v)
 
 	ctk_settings_words(v->settings, words, sizeof words);
 	printf("  settings: %s\n", words);
-	if (!c->have) {
-		printf("  %s\n", c->note);
-		return;
-	}
-	if (!c->known) {
-		printf("  %s\n", c->note);
+	if (!c->have || !c->known) {
+		printf("  CO2 not known: %s\n", c->note);
+		if (!c->have)
+			return;
 		if (c->priced_g > 0)
 			printf("  priced part only: %.3f g at PUE %.2f (a lower bound, not the run's CO2)\n", c->priced_g, v->pue);
 		return;

@@ -25,7 +25,7 @@ int ctk_co2_begin(sqlite3 *db, int64_t run_id, int nwin, const struct ctk_co2_op
 	if (o->zone)
 		snprintf(c->zone, sizeof c->zone, "%s", o->zone);
 	if (!c->zone[0]) {
-		snprintf(c->note, sizeof c->note, "no CO2: the run has no zone (give --zone Z once; it is stored with the run)");
+		snprintf(c->note, sizeof c->note, "the run has no zone (give --zone Z once; it is stored with the run)");
 		return 0;
 	}
 	c->nwin = nwin;
@@ -41,7 +41,7 @@ int ctk_co2_begin(sqlite3 *db, int64_t run_id, int nwin, const struct ctk_co2_op
 	rc = ctk_join_open(db, &jo, &c->join, err);
 	if (rc == CTK_EINPUT && !o->zone_from_flag) {
 		/* the run's stored zone without a series: no CO2, say why */
-		snprintf(c->note, sizeof c->note, "no CO2: %s", err->msg);
+		snprintf(c->note, sizeof c->note, "%s", err->msg);
 		return 0;
 	}
 	if (rc)
@@ -124,10 +124,10 @@ int ctk_co2_finish(sqlite3 *db, struct ctk_co2_result *c, const struct ctk_co2_o
 		char words[256];
 		ctk_join_gap_words(&c->res, c->zone, words, sizeof words);
 		if (c->res.total.covered_j + c->res.total.filled_j > 0)
-			snprintf(c->note, sizeof c->note, "CO2 not known: %.1f%% of the energy has no intensity value (%s); "
+			snprintf(c->note, sizeof c->note, "%.1f%% of the energy has no intensity value (%s); "
 				 "give --fill previous|default", 100.0 * c->res.missing_share, words);
 		else
-			snprintf(c->note, sizeof c->note, "CO2 not known: %s", words);
+			snprintf(c->note, sizeof c->note, "%s", words);
 	}
 	return describe_series(db, c, err);
 }

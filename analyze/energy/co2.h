@@ -30,7 +30,7 @@ struct ctk_co2_opts {
 struct ctk_co2_result {
 	int have;                /* 1: the join ran (zone with a series) */
 	int known;               /* 1: co2_g is the run's CO2 (every joule priced) */
-	char note[320];          /* why co2_g is not known, in words ("" when known) */
+	char note[320];          /* why co2_g is not known, in words ("" when known; no "CO2 not known:" prefix) */
 	char zone[64];
 	int nwin;
 	double *epoch_g;         /* per epoch, PUE applied (known when epoch_missing_j[k] == 0) */

@@ -280,7 +280,7 @@ void ctk_predictions_print(FILE *out, const struct ctk_run_predictions *p)
 	if (!last)
 		return;
 	fprintf(out, "  prediction for %d epoch(s), predictor %s (default), %.0f%% interval%s:\n", p->planned,
-		def->name, 100 * p->coverage, p->has_intensity ? "" : "; CO2 needs a zone with an intensity series");
+		def->name, 100 * p->coverage, p->has_intensity ? "" : "; no CO2: the epochs' CO2 is not known (see above)");
 	fprintf(out, "    %-7s %-38s %-32s %-30s %9s\n", "after_n", "energy_j [lo, hi]", "duration_s [lo, hi]",
 		"co2_g [lo, hi]", "energy_err");
 	for (int i = 0; i + CTK_PT_CO2 < p->nrows; i++) {
