@@ -4,26 +4,28 @@
 # prove it is valid LaTeX with every user string escaped. Needs pdflatex;
 # prints "skip" and exits 0 without it (tests do not require TeX).
 # usage: tests/latex/compile.sh REPORT_DIR   exit: 0 ok or skipped, 1 a file failed
-dir=$1
+dir=$(cd "$1" && pwd)   # absolute: pdflatex runs in a temporary directory
 if ! command -v pdflatex >/dev/null 2>&1; then
 	echo "skip: no pdflatex"
 	exit 0
 fi
+# printf, not echo: dash's echo turns "\b" of \begin into a backspace
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 {
-	echo '\documentclass{article}'
-	echo '\usepackage[T1]{fontenc}'
-	echo '\usepackage[utf8]{inputenc}'
-	echo '\usepackage{booktabs}'
-	echo '\usepackage{graphicx}'
-	echo '\begin{document}'
+	printf '%s\n' '\documentclass{article}'
+	printf '%s\n' '\usepackage[T1]{fontenc}'
+	printf '%s\n' '\usepackage[utf8]{inputenc}'
+	printf '%s\n' '\usepackage{booktabs}'
+	printf '%s\n' '\usepackage{graphicx}'
+	printf '%s\n' '\begin{document}'
 	for t in "$dir"/*.tex; do
 		[ "$(basename "$t")" = methods.tex ] && continue
-		echo "\\resizebox{\\textwidth}{!}{\\begin{minipage}{2\\textwidth}\\input{$t}\\end{minipage}}"
+		# the tables are floats (table environments): input them as they are
+		printf '%s\n' "\\input{$t}"
 	done
-	[ -f "$dir/methods.tex" ] && echo "\\input{$dir/methods.tex}"
-	echo '\end{document}'
+	[ -f "$dir/methods.tex" ] && printf '%s\n' "\\input{$dir/methods.tex}"
+	printf '%s\n' '\end{document}'
 } > "$work/all.tex"
 if (cd "$work" && pdflatex -interaction=nonstopmode -halt-on-error all.tex >log.txt 2>&1); then
 	echo "ok: $(ls "$dir"/*.tex | wc -l) files compiled"
