@@ -263,9 +263,9 @@ int ctk_cmd_analyze(int argc, char **argv, struct ctk_error *err)
 	if (o.json) {
 		root = cJSON_CreateObject();
 		cJSON_AddNumberToObject(root, "schema_version", 1);
-		/* the PUE given now; each run states the one it used ("settings") */
+		/* the PUE given now, else (below) the first run's; each run states its own in "settings" */
 		cJSON_AddNumberToObject(root, "pue", o.flags.has_pue ? o.flags.pue.value : PUE_DEFAULT.value);
-		cJSON_AddStringToObject(root, "pue_source", o.flags.has_pue ? o.flags.pue.source : "per run: see runs[].settings");
+		cJSON_AddStringToObject(root, "pue_source", o.flags.has_pue ? o.flags.pue.source : PUE_DEFAULT.source);
 		cJSON_AddStringToObject(root, "default_predictor", CTK_PREDICT_DEFAULT);
 		runs = cJSON_AddArrayToObject(root, "runs");
 	}
@@ -279,6 +279,12 @@ int ctk_cmd_analyze(int argc, char **argv, struct ctk_error *err)
 		goto out;
 	}
 	if (root) {
+		/* the top-level PUE: the first run's (each run states its own in settings) */
+		cJSON *first = cJSON_GetArrayItem(runs, 0), *set = first ? cJSON_GetObjectItem(first, "settings") : NULL;
+		if (set && !o.flags.has_pue) {
+			cJSON_ReplaceItemInObject(root, "pue", cJSON_Duplicate(cJSON_GetObjectItem(set, "pue"), 1));
+			cJSON_ReplaceItemInObject(root, "pue_source", cJSON_Duplicate(cJSON_GetObjectItem(set, "pue_source"), 1));
+		}
 		char *s = cJSON_Print(root);
 		if (!s) {
 			rc = ctk_failf(err, CTK_ENOMEM, "out of memory");
