@@ -2,8 +2,10 @@
  * the CO2 join of ctk analyze (analyze/energy/co2.c), the predictions'
  * CO2 (analyze/energy/predict_eval.c), the collector's live CO2
  * (collector/collect.c) and the report's intensity series (report/co2.c).
- * CO2 = Σ E_i × CI(t_i). Intensity is a step function per (zone, signal): a stored value holds over
- * [start_ns, end_ns). An energy interval that spans several steps is split in
+ * CO2 = Σ E_i × CI(t_i). Intensity is a step function per (zone, signal):
+ * a stored value holds over [start_ns, end_ns). The signal: the one asked
+ * for, else the zone's average one (lifecycle before direct), never
+ * marginal and average mixed. An energy interval that spans several steps is split in
  * proportion to time. Where series overlap, a measured value (estimated = 0)
  * beats an estimated/forecast one, then the newer series (higher series_id,
  * i.e. imported later) beats the older. Yearly series are never part of the
@@ -20,8 +22,8 @@
  *   ctk_join_finish(j, &res, &err);   // totals, means, shares
  *   ctk_join_free(j);
  *
- * PUE: apply it once, by the caller — either to every energy_j fed in or to
- * the resulting co2_g/energies, never both. Library code: never prints. */
+ * PUE: applied once, by the caller, with ctk_pue_apply to the resulting
+ * co2_g (never to the energy fed in as well). Library code: never prints. */
 #ifndef CTK_INTENSITY_H
 #define CTK_INTENSITY_H
 
