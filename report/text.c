@@ -271,6 +271,15 @@ static void paragraph(struct emit *e, const struct ctk_run_facts *f)
 		    f->pue, f->co2.pue_source[0] ? f->co2.pue_source : "not recorded");
 	else
 		put(e, "No PUE was applied: the energy is that of the measured devices only (facility overhead not included). ");
+	if (f->co2.valid) {
+		/* the settings the numbers came from, as stored with the result */
+		put(e, "Analysis settings: zone %s, %s signal, PUE %s, gaps in the intensity filled: %s",
+		    f->co2.zone[0] ? f->co2.zone : "not set", f->co2.signal[0] ? f->co2.signal : "no",
+		    f->co2.has_pue ? f->pue : "not applied", f->co2.fill[0] ? f->co2.fill : "none");
+		if (f->co2.has_default)
+			put(e, " (default %.6g g/kWh)", f->co2.default_g_per_kwh);
+		put(e, ". ");
+	}
 	if (f->has_series) {
 		const struct ctk_series_info *si = &f->si;
 		double res = f->co2.has_resolution ? f->co2.resolution_s : si->resolution_s;
@@ -294,15 +303,24 @@ static void paragraph(struct emit *e, const struct ctk_run_facts *f)
 			put(e, ". ");
 		}
 		put(e, "Emissions: %s kg CO2e", f->co2_kg);
-		if (f->co2.has_share)
+		if (f->co2.has_epochs_co2 && f->co2.has_outside_co2) {
+			char a[32], b[32];
+			ctk_format_sig(f->co2.epochs_co2_g / 1000.0, SIG, a, sizeof a);
+			ctk_format_sig(f->co2.outside_co2_g / 1000.0, 3, b, sizeof b);
+			put(e, " (%s kg in the epochs, %s kg outside them)", a, b);
+		}
+		if (f->co2.has_share && f->co2.no_intensity_share > 0)
 			put(e, "; %.1f %% of the energy had no intensity value and is not counted", 100 * f->co2.no_intensity_share);
 		put(e, ". ");
 		ctk_format_sig(CTK_CAR_KM(f->co2.co2_g), 3, buf, sizeof buf);
 		put(e, "This equals driving %s km in a typical passenger vehicle (%.0f g CO2 per mile)", buf, CTK_CAR_G_PER_MILE);
 		cite(e, "epa2023vehicle");
 		put(e, ". ");
+	} else if (f->co2.valid) {
+		put(e, "The CO2 of this run is not known, so no CO2 figure is given: %s. ",
+		    f->co2.note[0] ? f->co2.note : "no intensity value for its energy");
 	} else {
-		put(e, "No CO2 result is stored for this run (no intensity join yet), so no CO2 figure is given. ");
+		put(e, "No CO2 result is stored for this run (run ctk analyze with a zone), so no CO2 figure is given. ");
 	}
 	put(e, "Figures and tables were produced with ctk");
 	cite(e, "ctk");
@@ -431,7 +449,8 @@ static int write_model_card(struct ctk_report *r, FILE *f, struct ctk_error *err
 			ctk_format_sig(co2, SIG, buf, sizeof buf);
 			fprintf(f, "  emissions: %s\n", buf);
 		} else {
-			fputs("  # emissions: left out: no stored CO2 for every run (run the intensity join in ctk analyze)\n", f);
+			/* unknown is left out, never written as 0 */
+			fputs("  # emissions: left out: the CO2 of some run is not known (see methods.md; ctk analyze --zone Z)\n", f);
 		}
 		char src[640];
 		snprintf(src, sizeof src, "ctk (measured energy%s%s)", sources[0] ? "; carbon intensity: " : "", sources);

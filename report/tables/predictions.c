@@ -1,7 +1,8 @@
 /* The prediction-evaluation table: every stored prediction (table
  * predictions, written by ctk analyze) with its interval, the measured total
  * and the relative error. Energies are stored in J and shown in kWh,
- * durations in s, CO2 in g. Empty when nothing was predicted (the report
+ * durations in s, CO2 in g (the run's CO2 join with its PUE: the measured
+ * CO2 is run_co2.epochs_co2_g). Empty when nothing was predicted (the report
  * then leaves the table out with a note). */
 #include <stdio.h>
 #include <string.h>
@@ -18,8 +19,8 @@ int ctk_build_predictions(sqlite3 *db, const int64_t *runs, int nruns, struct ct
 		"predicted", "lo", "hi", "actual", "rel_err_pct"};
 	static const char *const label[NCOL] = {"Run", "Label", "Target", "Predictor", "After N epochs", "Unit",
 		"Predicted", "Low", "High", "Measured", "Error (%)"};
-	struct ctk_table *t = ctk_table_new("Predicted totals after N epochs against the measured total "
-					    "(error = predicted / measured - 1)", NCOL);
+	struct ctk_table *t = ctk_table_new("Predicted totals of the epochs after N epochs against the measured total "
+					    "(error = predicted / measured - 1; CO2 with the run's PUE, as in the summary)", NCOL);
 	sqlite3_stmt *st = NULL;
 	int rc = 0;
 
