@@ -474,7 +474,7 @@ static void coll_finish(struct collector *c, struct ctk_collect_result *res, str
 	if (c->have_tee && c->regex_lines == 0)
 		ctk_coll_warnf(c, "--epoch-regex '%s' never matched a line of the command's output: no epochs "
 			       "were recorded from it (check the pattern against the output; the command's "
-			       "stdout may be buffered)", o->epoch_regex);
+			       "output may be block-buffered when not on a terminal)", o->epoch_regex);
 	if (c->live_on) {
 		ctk_epoch_energy_finish(&c->ee);
 		ctk_coll_live_drain(c);
