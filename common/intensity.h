@@ -164,4 +164,15 @@ int ctk_intensity_at(sqlite3 *db, const struct ctk_join_opts *o, int64_t t_ns, s
 int ctk_intensity_series_for(sqlite3 *db, const char *zone, const char *signal, int64_t t0_ns, int64_t t1_ns,
 			     int64_t *series_id, struct ctk_error *err);
 
+/* Facts of an intensity series (source, signal, the data's own year: stored,
+ * else of its first value, never the run's; median step) for the CO2 record,
+ * the methods text and the charts. */
+struct ctk_series_info {
+	char zone[64], source[128], signal[16];
+	int year, has_year;          /* stored year, else year of the first value */
+	double resolution_s;         /* median length of a value, 0 if none */
+	int64_t nvalues, nestimated;
+};
+int ctk_series_info_get(sqlite3 *db, int64_t series_id, struct ctk_series_info *si, struct ctk_error *err);
+
 #endif

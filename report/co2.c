@@ -4,7 +4,6 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "common/db.h"
 #include "common/intensity.h"
@@ -83,52 +82,4 @@ int ctk_run_intensity_series(sqlite3 *db, int64_t run_id, int64_t t0_ns, int64_t
 	}
 	/* the series the one intensity rule picks there */
 	return ctk_intensity_series_for(db, zone, co2.signal[0] ? co2.signal : NULL, t0_ns, t1_ns, series_id, err);
-}
-
-int ctk_series_info_get(sqlite3 *db, int64_t series_id, struct ctk_series_info *si, struct ctk_error *err)
-{
-	sqlite3_stmt *st = NULL;
-	int rc = 0;
-
-	memset(si, 0, sizeof(*si));
-	if (ctk_db_prepare(db,
-		"SELECT zone, source, signal, year, (SELECT min(start_ns) FROM intensity i WHERE i.series_id = s.series_id), "
-		"(SELECT count(*) FROM intensity i WHERE i.series_id = s.series_id), "
-		"(SELECT count(*) FROM intensity i WHERE i.series_id = s.series_id AND estimated), resolution_s "
-		"FROM intensity_series s WHERE series_id = ?", &st, err))
-		return CTK_EDB;
-	sqlite3_bind_int64(st, 1, series_id);
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		rc = ctk_failf(err, CTK_EINPUT, "intensity series %lld: not in the store", (long long)series_id);
-	} else {
-		col_text(st, 0, si->zone, sizeof si->zone);
-		col_text(st, 1, si->source, sizeof si->source);
-		col_text(st, 2, si->signal, sizeof si->signal);
-		if (sqlite3_column_type(st, 3) != SQLITE_NULL) {
-			si->year = sqlite3_column_int(st, 3);
-			si->has_year = 1;
-		} else if (sqlite3_column_type(st, 4) != SQLITE_NULL) {
-			time_t t = (time_t)(sqlite3_column_int64(st, 4) / 1000000000);
-			struct tm tm;
-			gmtime_r(&t, &tm);
-			si->year = tm.tm_year + 1900;
-			si->has_year = 1;
-		}
-		si->nvalues = sqlite3_column_int64(st, 5);
-		si->nestimated = sqlite3_column_int64(st, 6);
-		si->resolution_s = sqlite3_column_double(st, 7); /* stored by the importer, else below */
-	}
-	sqlite3_finalize(st);
-	if (rc || si->nvalues == 0 || si->resolution_s > 0)
-		return rc;
-	/* median length of a value */
-	if (ctk_db_prepare(db, "SELECT end_ns - start_ns FROM intensity WHERE series_id = ? ORDER BY 1 LIMIT 1 OFFSET ?",
-			   &st, err))
-		return CTK_EDB;
-	sqlite3_bind_int64(st, 1, series_id);
-	sqlite3_bind_int64(st, 2, si->nvalues / 2);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		si->resolution_s = (double)sqlite3_column_int64(st, 0) / 1e9;
-	sqlite3_finalize(st);
-	return 0;
 }

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "common/err.h"
+#include "common/intensity.h"   /* struct ctk_series_info */
 
 struct ctk_run_co2 {
 	int valid;                 /* a run_co2 row exists (the run was analysed) */
@@ -38,13 +39,5 @@ int ctk_run_co2_get(sqlite3 *db, int64_t run_id, struct ctk_run_co2 *out, struct
 int ctk_run_intensity_series(sqlite3 *db, int64_t run_id, int64_t t0_ns, int64_t t1_ns,
 			     int64_t *series_id, struct ctk_error *err);
 
-/* Facts of an intensity series for the methods text. */
-struct ctk_series_info {
-	char zone[64], source[128], signal[16];
-	int year, has_year;          /* stored year, else year of the first value */
-	double resolution_s;         /* median length of a value, 0 if none */
-	int64_t nvalues, nestimated;
-};
-int ctk_series_info_get(sqlite3 *db, int64_t series_id, struct ctk_series_info *si, struct ctk_error *err);
 
 #endif

@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "common/db.h"
 
@@ -71,34 +70,21 @@ int ctk_co2_piece(void *ctx, int k, int64_t start_ns, int64_t end_ns, double ene
 	return 0;
 }
 
-/* Source, year and step of the series that priced most of the energy. */
+/* Source, year and step of the series that priced most of the energy
+ * (the series facts of common/intensity.h: the data's own year). */
 static int describe_series(sqlite3 *db, struct ctk_co2_result *c, struct ctk_error *err)
 {
-	sqlite3_stmt *st = NULL;
+	struct ctk_series_info si;
+	int rc;
 
 	c->series_id = c->res.main_series_id;
 	if (c->series_id < 0)
 		return 0;
-	if (ctk_db_prepare(db, "SELECT source, year, resolution_s, "
-			   "(SELECT min(start_ns) FROM intensity i WHERE i.series_id = s.series_id) "
-			   "FROM intensity_series s WHERE series_id = ?", &st, err))
-		return CTK_EDB;
-	sqlite3_bind_int64(st, 1, c->series_id);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		const unsigned char *src = sqlite3_column_text(st, 0);
-		snprintf(c->source, sizeof c->source, "%s", src ? (const char *)src : "");
-		c->resolution_s = sqlite3_column_double(st, 2);
-		if (sqlite3_column_type(st, 1) != SQLITE_NULL) {
-			c->year = sqlite3_column_int(st, 1);
-		} else if (sqlite3_column_type(st, 3) != SQLITE_NULL) {
-			/* the data's year: of its first value, never the run's */
-			time_t t = (time_t)(sqlite3_column_int64(st, 3) / 1000000000);
-			struct tm tm;
-			gmtime_r(&t, &tm);
-			c->year = tm.tm_year + 1900;
-		}
-	}
-	sqlite3_finalize(st);
+	if ((rc = ctk_series_info_get(db, c->series_id, &si, err)))
+		return rc;
+	snprintf(c->source, sizeof c->source, "%s", si.source);
+	c->resolution_s = si.resolution_s;
+	c->year = si.has_year ? si.year : 0;
 	return 0;
 }
 
