@@ -6,7 +6,10 @@
  * ram as dram; a single 'other' device for v1 files without components)
  * whose readings are the cumulative energies (a counter from 0 at the run's
  * start, so analyze takes differences) and the powers CodeCarbon reported;
- * the last row's totals go to `reported`. */
+ * the last row's totals go to `reported`. The oldest CodeCarbon (1.x,
+ * codecarbon/output.py EmissionsData) has no run_id: its `experiment_id` is
+ * the uuid of one tracker run and keys the runs instead. A run_id "None"
+ * (CodeCarbon with API output, mlco2/codecarbon issue #1303) keys nothing. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,6 +62,7 @@ struct cc {
 	int nrows, caprows;
 	int ngroups;
 	int last_empty_group;  /* group of the last row without run_id, -1 none */
+	int by_start;          /* some rows had no run key */
 	double last_empty_start_s;
 };
 
@@ -77,6 +81,8 @@ static int parse_header(struct cc *s, char **f, int n, struct ctk_error *err)
 			return ctk_failf(err, CTK_ENOMEM, "out of memory");
 	s->c_time = col(s, "timestamp");
 	s->c_run = col(s, "run_id");
+	if (s->c_run < 0)
+		s->c_run = col(s, "experiment_id"); /* 1.x: one uuid per tracker run */
 	s->c_project = col(s, "project_name");
 	for (int k = 0; k < N_COUNT; k++)
 		s->c_num[k] = col(s, num_names[k]);
@@ -85,6 +91,14 @@ static int parse_header(struct cc *s, char **f, int n, struct ctk_error *err)
 		return ctk_failf(err, CTK_EINPUT, "'%s' line 1: not a CodeCarbon emissions.csv (the header needs "
 				 "'timestamp', 'duration' and 'energy_consumed' or 'emissions')", s->path);
 	return 0;
+}
+
+/* The id that keys a row's run, "" when none. */
+static const char *run_key(const struct cc *s, char **f)
+{
+	const char *id = s->c_run >= 0 ? f[s->c_run] : "";
+
+	return strcmp(id, "None") ? id : "";
 }
 
 static int on_row(void *ctx, char **f, int n, int64_t line, struct ctk_error *err)
@@ -122,7 +136,7 @@ static int on_row(void *ctx, char **f, int n, int64_t line, struct ctk_error *er
 			return ctk_failf(err, CTK_ENOMEM, "out of memory");
 		}
 	/* group: same run_id, or (no run_id) same implied start */
-	const char *id = s->c_run >= 0 ? f[s->c_run] : "";
+	const char *id = run_key(s, f);
 	if (*id) {
 		for (int i = 0; i < s->nrows; i++)
 			if (!strcmp(s->rows[i].f[s->c_run], id)) {
@@ -131,6 +145,7 @@ static int on_row(void *ctx, char **f, int n, int64_t line, struct ctk_error *er
 			}
 	} else {
 		double start = (double)r.t_ns / 1e9 - r.v[N_DURATION];
+		s->by_start = 1;
 		if (s->last_empty_group >= 0 && fabs(start - s->last_empty_start_s) <= 2.0 &&
 		    r.v[N_DURATION] > s->rows[s->nrows - 1].v[N_DURATION] &&
 		    s->rows[s->nrows - 1].group == s->last_empty_group)
@@ -215,7 +230,7 @@ static int import_group(struct cc *s, int g, struct ctk_sample_writer *w, struct
 	}
 	if (!first)
 		return 0;
-	const char *id = s->c_run >= 0 ? last->f[s->c_run] : "";
+	const char *id = run_key(s, last->f);
 	const char *proj = s->c_project >= 0 ? last->f[s->c_project] : "codecarbon";
 	if (s->o->label && s->ngroups == 1)
 		snprintf(label, sizeof label, "%s", s->o->label);
@@ -328,8 +343,9 @@ static int cc_import(sqlite3 *db, const char *path, const struct ctk_import_opts
 		rc = ctk_failf(err, CTK_EINPUT, "'%s': header only, no rows", path);
 		goto out;
 	}
-	if (s.c_run < 0 && s.ngroups > 1)
-		ctk_import_warn(o, "'%s': no run_id column; rows grouped into runs by their start time", path);
+	if (s.by_start && s.ngroups > 1)
+		ctk_import_warn(o, "'%s': %s; rows grouped into runs by their start time", path,
+				s.c_run < 0 ? "no run_id column" : "rows without a run_id (or 'None')");
 	if ((rc = ctk_sample_writer_new(db, 0, &w, err)))
 		goto out;
 	for (int g = 0; g < s.ngroups && !rc; g++)

@@ -39,10 +39,10 @@ static void test_v1(void **state)
 	struct ctk_reading r[8];
 
 	write_file("v1.csv",
-		   "timestamp,experiment_id,project_name,duration,emissions,energy_consumed,country_name,country_iso_code,region,on_cloud,cloud_provider\n"
-		   "2021-01-01T10:00:10,e1,p,10.0,0.001,0.002,France,FRA,,N,\n"
-		   "2021-01-01T10:00:20,e1,p,20.0,0.002,0.004,France,FRA,,N,\n"
-		   "2021-01-01T11:00:00,e1,p,5.0,0.0005,0.001,France,FRA,,N,\n");
+		   "timestamp,project_name,duration,emissions,energy_consumed,country_name,country_iso_code,region,on_cloud,cloud_provider\n"
+		   "2021-01-01T10:00:10,p,10.0,0.001,0.002,France,FRA,,N,\n"
+		   "2021-01-01T10:00:20,p,20.0,0.002,0.004,France,FRA,,N,\n"
+		   "2021-01-01T11:00:00,p,5.0,0.0005,0.001,France,FRA,,N,\n");
 	assert_int_equal(test_import(db, "codecarbon", "v1.csv", &res, &err), 0);
 	/* rows 1-2 share the start 10:00:00; row 3 starts 10:59:55: two runs */
 	assert_int_equal(res.runs, 2);
@@ -70,11 +70,47 @@ static void test_v1(void **state)
 	ctk_db_close(db);
 }
 
+/* issue 14: the oldest CodeCarbon (1.x, codecarbon/output.py EmissionsData
+ * up to v1.2) has no run_id; its experiment_id is a fresh uuid4 for every
+ * row it writes (one row per tracker stop), so it keys the runs. These two
+ * rows would pass the start-time grouping (starts 10:00:00 and 09:59:59.5,
+ * duration growing) but are two tracker runs. */
+static void test_v1_experiment_id(void **state)
+{
+	(void)state;
+	sqlite3 *db = test_db("cc1x.db");
+	struct ctk_import_result res;
+	struct ctk_error err;
+
+	write_file("v1x.csv",
+		   "timestamp,experiment_id,project_name,duration,emissions,energy_consumed,country_name,country_iso_code,region,on_cloud,cloud_provider,cloud_region\n"
+		   "2021-01-01T10:00:10,6f1d2c3e-1111-4c1a-9d2b-0a1b2c3d4e5f,p,10,0.001,0.002,France,FRA,,N,,\n"
+		   "2021-01-01T10:00:20,9a8b7c6d-2222-4e3f-8a1b-5f4e3d2c1b0a,p,20,0.002,0.004,France,FRA,,N,,\n");
+	assert_int_equal(test_import(db, "codecarbon", "v1x.csv", &res, &err), 0);
+	assert_int_equal(res.runs, 2);
+	assert_null(strstr(test_warnings, "grouped into runs by their start time"));
+	assert_int_equal(q_int(db, "SELECT count(*) FROM runs WHERE label = 'p/6f1d2c3e-1111-4c1a-9d2b-0a1b2c3d4e5f' AND "
+				   "json_extract(config_json, '$.experiment_id') = '6f1d2c3e-1111-4c1a-9d2b-0a1b2c3d4e5f'"), 1);
+	assert_near(q_double(db, "SELECT energy_kwh FROM reported r JOIN runs USING(run_id) WHERE label LIKE 'p/9a8b%%'"), 0.004, 1e-12);
+
+	/* run_id "None" (CodeCarbon with API output, its issue #1303) keys
+	 * nothing: these two runs start an hour apart and stay apart */
+	write_file("none.csv",
+		   "timestamp,project_name,run_id,duration,emissions,energy_consumed\n"
+		   "2021-01-01T10:00:10,p,None,10.0,0.001,0.002\n"
+		   "2021-01-01T11:00:00,p,None,5.0,0.0005,0.001\n");
+	assert_int_equal(test_import(db, "codecarbon", "none.csv", &res, &err), 0);
+	assert_int_equal(res.runs, 2);
+	assert_non_null(strstr(test_warnings, "rows without a run_id (or 'None')"));
+	ctk_db_close(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cumulative),
 		cmocka_unit_test(test_v1),
+		cmocka_unit_test(test_v1_experiment_id),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
