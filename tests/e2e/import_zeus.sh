@@ -35,6 +35,8 @@ is "config says the gaps were not measured" "$(sql $db "select json_extract(conf
 printf 'start_time,window_name,elapsed_time,gpu0_energy\n1700000000.0,epoch1,1.0,100.0\n1700000003.3,epoch2,2.0,200.0\n1700000007.6,epoch3,1.5,300.0\n' > gaps.csv
 ok "import gaps.csv" ctk import zeus gaps.csv --db g.db
 ctk analyze --db g.db > /dev/null
+ctk report --db g.db --out rep --formats md > /dev/null 2>&1
+ok "methods say the gaps were not measured" grep -q "the time between them was not measured" rep/methods.md
 near "gaps: whole-run energy 600 J (measured only)" "$(sql g.db 'select energy_j from device_energy')" 600 1e-9
 near "gaps: coverage 4.5 s of 9.1 s" "$(sql g.db 'select coverage from device_energy')" "$(py 'print(4.5/9.1)' x)" 1e-9
 ok "the same file again with --replace --bridge-gaps" ctk import zeus gaps.csv --db g.db --replace --bridge-gaps
@@ -43,6 +45,8 @@ ctk analyze --db g.db > /dev/null
 near "bridged: 600 + 0.5*(100+100)*2.3 + 0.5*(100+200)*2.3 J" "$(sql g.db 'select energy_j from device_energy')" \
 	"$(py 'print(600 + 0.5*(100+100)*2.3 + 0.5*(100+200)*2.3)' x)" 1e-9
 is "bridged: config says so" "$(sql g.db "select json_extract(config_json,'$.gaps') from runs")" "bridged"
+ctk report --db g.db --out rep2 --formats md > /dev/null 2>&1
+ok "methods say the gaps were bridged" grep -q "the time between them was bridged (--bridge-gaps)" rep2/methods.md
 
 # a window CSV with epochs (synthetic, written here)
 printf 'start_time,window_name,elapsed_time,gpu0_energy,gpu1_energy\n1700000000.0,epoch1,10.0,2000.0,1000.0\n1700000010.0,epoch2,20.0,3000.0,3000.0\n1700000030.5,eval,1.5,30.0,15.0\n' > ep.csv
