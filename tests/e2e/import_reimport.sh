@@ -40,6 +40,15 @@ ctk import carbontracker "$CTK_DATA/carbontracker-logs/1gpu" --db r.db > out.txt
 is "carbontracker: second import exits 0" "$?" 0
 is "carbontracker: second import stores nothing" "$(counts)" "$before"
 
+# epochs add to an existing run: a second import is refused with the --replace hint
+rid=$(sql r.db "select max(run_id) from runs where source = 'import:nvidia-smi'")
+ctk import epochs "$CTK_ROOT/samples/demo/epochs.csv" --db r.db --run "$rid" > /dev/null 2>&1
+before=$(counts)
+ctk import epochs "$CTK_ROOT/samples/demo/epochs.csv" --db r.db --run "$rid" > out.txt 2> err.txt
+is "epochs: second import refused (exit 2)" "$?" 2
+ok "epochs: says --replace" grep -q "already has 5 epoch(s): pass --replace" err.txt
+is "epochs: nothing doubled" "$(counts)" "$before"
+
 # the same bytes under another name are the same file
 cp smi.csv copy.csv
 before=$(counts)
