@@ -3,7 +3,8 @@
  *   Power,GPU Power`, local time built from Ada 'Image pieces, each with a
  *   leading space and no padding: ` 2024- 12- 3  12: 8: 3. 126`, where the
  *   part after the dot is a count of milliseconds (`3. 126` is 3.126 s, `7. 99`
- *   7.099 s); Ada.Calendar.Formatting's padded `2024-12-03 12:08:03` too;
+ *   7.099 s); later 1.x trims the pieces (`2024-12-3 12:8:3.126`) or writes
+ *   Ada.Calendar.Formatting's padded `2024-12-03 12:08:03`: all read;
  * - current (src/powerjoular-csv.adb, powerjoular-formatting.adb):
  *   `Timestamp,CPU Usage,Total Power,CPU Power,GPU Power` with whole Unix
  *   seconds (UTC, floored) and 4 decimals.
