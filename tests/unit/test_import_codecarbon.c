@@ -105,12 +105,47 @@ static void test_v1_experiment_id(void **state)
 	ctk_db_close(db);
 }
 
+/* issue 14: CodeCarbon appends to emissions.csv. Importing the grown file
+ * does not double the runs already imported: run a (unchanged) is skipped,
+ * run b (one more cumulative row) replaces its earlier import, run c is new. */
+static void test_grown_file(void **state)
+{
+	(void)state;
+	sqlite3 *db = test_db("ccgrow.db");
+	struct ctk_import_result res;
+	struct ctk_error err;
+	const char *h = "timestamp,project_name,run_id,duration,emissions,energy_consumed\n";
+	const char *a = "2021-01-01T10:00:10,p,aaaa,10.0,0.001,0.002\n";
+	const char *b1 = "2021-01-01T11:00:10,p,bbbb,10.0,0.001,0.002\n";
+	const char *b2 = "2021-01-01T11:00:20,p,bbbb,20.0,0.002,0.004\n";
+	const char *c = "2021-01-01T12:00:10,p,cccc,5.0,0.0005,0.001\n";
+	char buf[1024];
+
+	snprintf(buf, sizeof buf, "%s%s%s", h, a, b1);
+	write_file("emissions.csv", buf);
+	assert_int_equal(test_import(db, "codecarbon", "emissions.csv", &res, &err), 0);
+	assert_int_equal(res.runs, 2);
+	snprintf(buf, sizeof buf, "%s%s%s%s%s", h, a, b1, b2, c);
+	write_file("emissions.csv", buf);
+	assert_int_equal(test_import(db, "codecarbon", "emissions.csv", &res, &err), 0);
+	assert_int_equal(res.runs, 2); /* b again (grown) and c */
+	assert_non_null(strstr(test_warnings, "2 run(s) already imported from an earlier version of this log: 1 unchanged"));
+	assert_int_equal(q_int(db, "SELECT count(*) FROM runs"), 3);
+	assert_int_equal(q_int(db, "SELECT count(*) FROM runs WHERE label = 'p/bbbb'"), 1);
+	/* b now ends with its second row: 20 s, 0.004 kWh */
+	assert_near(q_double(db, "SELECT duration_s FROM reported JOIN runs USING(run_id) WHERE label = 'p/bbbb'"), 20.0, 1e-12);
+	assert_near(q_double(db, "SELECT energy_kwh FROM reported JOIN runs USING(run_id) WHERE label = 'p/bbbb'"), 0.004, 1e-12);
+	assert_int_equal(q_int(db, "SELECT count(*) FROM reported"), 3);
+	ctk_db_close(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cumulative),
 		cmocka_unit_test(test_v1),
 		cmocka_unit_test(test_v1_experiment_id),
+		cmocka_unit_test(test_grown_file),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
