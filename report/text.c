@@ -94,6 +94,14 @@ int ctk_run_facts_get(sqlite3 *db, int64_t run_id, struct ctk_run_facts *f, stru
 		f->period_s = sqlite3_column_double(st, 6);
 	}
 	sqlite3_finalize(st);
+	/* the import's policy for a window tool's gaps (analyze/import/zeus.c) */
+	if (ctk_db_prepare(db, "SELECT json_extract(config_json, '$.gaps') FROM runs WHERE run_id = ? AND "
+			   "json_valid(config_json)", &st, err))
+		return CTK_EDB;
+	sqlite3_bind_int64(st, 1, run_id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		col_text(st, 0, f->gaps, sizeof f->gaps);
+	sqlite3_finalize(st);
 	if (f->has_energy)
 		ctk_format_sig(f->energy_j / 3.6e6, SIG, f->energy_kwh, sizeof f->energy_kwh);
 	if (f->co2.has_co2)
@@ -255,6 +263,13 @@ static void paragraph(struct emit *e, const struct ctk_run_facts *f)
 		put(e, "Energy is the difference of the cumulative counter where a device has one, else the trapezoid "
 		       "integral of power over time (here: %s), summed over devices, from the first to the last reading; "
 		       "the lowest share of time covered by readings is %.1f %%. ", f->methods, 100 * f->coverage);
+		if (!strcmp(f->gaps, "not measured"))
+			put(e, "The source tool measured only inside its windows: the time between them was not measured, "
+			       "is not counted in the energy and shows in the coverage. ");
+		else if (!strcmp(f->gaps, "bridged"))
+			put(e, "The source tool measured only inside its windows: the time between them was bridged "
+			       "(--bridge-gaps) by the trapezoid between the neighbouring windows' mean powers, so that "
+			       "part of the energy is interpolated, not measured. ");
 		put(e, "The devices used %s kWh", f->energy_kwh);
 		if (f->has_epochs_energy) {
 			char a[32], b[32];
