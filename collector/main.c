@@ -11,6 +11,7 @@
 #include "collector/collect.h"
 #include "collector/markers.h"
 #include "collector/sources.h"
+#include "common/cli.h"
 #include "common/time.h"
 #include "common/util.h"
 
@@ -70,7 +71,11 @@ static void usage_mark(FILE *out)
 
 static int parse_duration(const char *opt, const char *v, int64_t min_ns, int64_t *ns, struct ctk_error *err)
 {
-	if (ctk_duration_parse(v, ns, err) || *ns < min_ns)
+	struct ctk_error e = {0};
+
+	if (ctk_duration_parse(v, ns, &e))
+		return ctk_failf(err, CTK_EUSAGE, "%s %s", opt, e.msg);
+	if (*ns < min_ns)
 		return ctk_failf(err, CTK_EUSAGE, "%s '%s': not a duration of at least %lld ms (e.g. 100ms, 2s)",
 				 opt, v, (long long)(min_ns / 1000000));
 	return 0;
@@ -306,9 +311,12 @@ int main(int argc, char **argv)
 		argv++;
 		argc--;
 	}
+	argv[0] = (char *)(mark ? "ctk mark" : "ctk collect"); /* getopt's messages: "ctk collect: …" */
 	rc = mark ? cmd_mark(argc, argv, &err) : cmd_collect(argc, argv, &status, &err);
+	if (!rc && ctk_stdout_check(&err) < 0)
+		rc = CTK_EDB;
 	if (rc) {
-		fprintf(stderr, "ctk-collect: %s: %s\n", mark ? "mark" : "collect", err.msg);
+		fprintf(stderr, "ctk %s: %s\n", mark ? "mark" : "collect", err.msg[0] ? err.msg : ctk_strerror(rc));
 		return ctk_exit_code(rc);
 	}
 	return status;

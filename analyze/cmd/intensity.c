@@ -22,6 +22,7 @@
 #include "analyze/energy/join.h"
 #include "common/csvread.h"
 #include "common/db.h"
+#include "common/time.h"
 #include "common/util.h"
 
 static void print_warning(void *ctx, const char *msg)
@@ -38,8 +39,8 @@ static void usage(FILE *out)
 		"       ctk intensity default --zone Z [--year Y] [--db DB --store]\n"
 		"       ctk intensity list --db DB [--zone Z] [--json]\n"
 		"       ctk intensity fetch --source uk|uk-regional|electricitymaps|eds --zone Z\n"
-		"                           --from T --to T --db DB [--base-url URL] [--timeout S]\n"
-		"                           [--retries N] [--signal S]\n"
+		"                           --from T --to T --db DB [--base-url URL] [--timeout T]\n"
+		"                           [--retries N] [--backoff T] [--signal S]\n"
 		"       ctk intensity join CSV --db DB --zone Z [--signal S] [--fill none|previous|default]\n"
 		"                          [--default G] [--json]\n"
 		"\nformats (import; default: sniffed):\n");
@@ -57,6 +58,7 @@ static void usage(FILE *out)
 		"            sum of E x CI(t), step semantics, intervals split in proportion to time;\n"
 		"            --fill previous|default prices energy in gaps (default: --default G, else the\n"
 		"            zone's stored yearly series) and says so; never mixes marginal and average\n"
+		"--timeout T, --backoff T  durations with a unit (30s, 500ms); --backoff doubles each retry\n"
 		"fetch reads the Electricity Maps token from ELECTRICITYMAPS_TOKEN only.\n"
 		"Each command is one transaction: on any error nothing is stored.\n"
 		"exit status: 0 ok, 1 usage, 2 bad input, 3 I/O, network or database\n");
@@ -122,11 +124,14 @@ static int parse_args(int argc, char **argv, struct args *a, struct ctk_error *e
 			break;
 		case O_TIMEOUT:
 		case O_BACKOFF: {
-			double v;
-			if (ctk_parse_double(optarg, &v) || v <= 0 || v > 3600)
-				return ctk_failf(err, CTK_EUSAGE, "--%s '%s': not a number of seconds",
+			int64_t v_ns;
+			struct ctk_error e = {0};
+			if (ctk_duration_parse(optarg, &v_ns, &e))
+				return ctk_failf(err, CTK_EUSAGE, "--%s %s", c == O_TIMEOUT ? "timeout" : "backoff", e.msg);
+			if (v_ns <= 0 || v_ns > 3600 * CTK_NS_PER_S)
+				return ctk_failf(err, CTK_EUSAGE, "--%s '%s': not a duration in (0, 1h]",
 						 c == O_TIMEOUT ? "timeout" : "backoff", optarg);
-			*(c == O_TIMEOUT ? &a->timeout_s : &a->backoff_s) = v;
+			*(c == O_TIMEOUT ? &a->timeout_s : &a->backoff_s) = (double)v_ns / 1e9;
 			break;
 		}
 		case 'h': usage(stdout); return 1;
