@@ -1,0 +1,16 @@
+/* `ctk config --json`: the run's settings as JSON on stdout
+ * (schemas/config.schema.json). Front-end code: it prints its result. */
+#ifndef CTK_ANALYZE_CONFIG_JSON_H
+#define CTK_ANALYZE_CONFIG_JSON_H
+
+#include <sqlite3.h>
+#include <stdint.h>
+
+#include "common/err.h"
+
+/* Print run_id's label, zone, planned epochs and config_json as one JSON
+ * object. 0, or CTK_EINPUT (no such run, config_json not an object),
+ * CTK_EDB, CTK_ENOMEM. */
+int ctk_config_show_json(sqlite3 *db, int64_t run_id, struct ctk_error *err);
+
+#endif
