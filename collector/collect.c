@@ -28,6 +28,7 @@
 #include "collector/live.h"
 #include "collector/markers.h"
 #include "collector/sources.h"
+#include "collector/status.h"
 #include "collector/tee.h"
 #include "common/db.h"
 #include "common/samples.h"
@@ -44,6 +45,7 @@ struct collector {
 	struct ctk_source_opts sopts;
 	struct ctk_gpusel sel;
 	sqlite3 *db;
+	const char *dbpath;      /* the store's path (for the status answer) */
 	struct ctk_sample_writer *w;
 	int64_t run_id;
 	struct ctk_marks marks;
@@ -453,8 +455,8 @@ static void round_once(struct collector *c)
 					warnf(c, "reading not stored: %s", e.msg);
 				continue;
 			}
-			if (c->live_on)
-				ctk_epoch_energy_add(&c->ee, dev, &ch->r);
+			/* always: the live prediction and the "status" answer use it */
+			ctk_epoch_energy_add(&c->ee, dev, &ch->r);
 			if (!c->has_first || ch->r.t_ns < c->first_ns)
 				c->first_ns = ch->r.t_ns;
 			if (ch->r.t_ns > c->last_ns)
@@ -661,6 +663,44 @@ static void live_intensity(struct collector *c)
 			 src ? (const char *)src : "?", when);
 	}
 	sqlite3_finalize(st);
+}
+
+/* The answer to a "status" request on the marker socket (status.h): this
+ * collector's figures so far. Malloc'ed JSON line, NULL when out of memory. */
+static char *status_reply(void *ctx)
+{
+	struct collector *c = ctx;
+	struct ctk_status_dev *dev = calloc((size_t)(c->ee.ndev ? c->ee.ndev : 1), sizeof(*dev));
+	struct ctk_status_view v = {.run_id = c->run_id, .db_path = c->dbpath, .now_ns = ctk_now_ns(),
+				    .started_ns = c->has_first ? c->first_ns : 0, .simulated = c->simulated, .dev = dev,
+				    .epochs_done = c->marks.epochs_closed, .epoch_open = c->marks.epoch_open,
+				    .epoch_current = c->marks.epoch_idx, .planned_epochs = c->o->epochs};
+	char *s;
+
+	if (!dev)
+		return NULL;
+	for (int i = 0; i < c->nsrc; i++)
+		for (int k = 0; k < c->src[i].nch; k++) {
+			const struct ctk_channel *ch = &c->src[i].ch[k];
+			if (!ch->measured || v.ndev >= c->ee.ndev)
+				continue;
+			const struct ctk_ee_dev *e = &c->ee.dev[v.ndev];
+			dev[v.ndev++] = (struct ctk_status_dev){.kind = ch->kind, .name = ch->name, .uuid = ch->uuid,
+				.idx = ch->idx, .device_id = ch->device_id, .energy_j = e->last_j,
+				.readings = e->nread, .last_ns = e->last.t_ns};
+		}
+	if (c->live_on && c->live.has_last) {
+		v.has_prediction = 1;
+		v.prediction = c->live.last;
+		v.prediction_after_n = c->live.last_after_n;
+		v.prediction_planned = c->live.last_planned;
+		v.predictor = ctk_predictor_default()->name;
+		v.has_intensity = c->live.o.has_intensity;
+		v.intensity_g_per_kwh = c->live.o.intensity_g_per_kwh;
+	}
+	s = ctk_status_json(&v);
+	free(dev);
+	return s;
 }
 
 enum loop_until { UNTIL_TIME, UNTIL_CHILD, UNTIL_SIGNAL };
@@ -889,6 +929,7 @@ int ctk_collect(const struct ctk_collect_opts *o, struct ctk_collect_result *res
 		c->backoff_cap = 1;
 	if ((rc = ctk_collect_db_path(o->db_spec, dbpath, sizeof dbpath, err)))
 		goto out;
+	c->dbpath = dbpath;
 	if (o->epoch_regex) {
 		if ((rc = ctk_tee_compile(o->epoch_regex, &c->re, err)))
 			goto out;
@@ -903,14 +944,16 @@ int ctk_collect(const struct ctk_collect_opts *o, struct ctk_collect_result *res
 	}
 	if ((rc = open_sources(c, err)))
 		goto out;
+	if (ctk_epoch_energy_init(&c->ee, (int)count_devices(c, 1))) {
+		rc = ctk_failf(err, CTK_ENOMEM, "out of memory");
+		goto out;
+	}
+	c->marks.on_status = status_reply;
+	c->marks.on_status_ctx = c;
 	if (o->epochs > 0 && !o->attach) {
 		struct ctk_live_opts lo = o->live;
 		lo.planned = o->epochs;
 		ctk_live_init(&c->live, &lo);
-		if (ctk_epoch_energy_init(&c->ee, (int)count_devices(c, 1))) {
-			rc = ctk_failf(err, CTK_ENOMEM, "out of memory");
-			goto out;
-		}
 		c->live_on = 1;
 		c->marks.on_epoch = on_epoch_mark;
 		c->marks.on_epoch_ctx = c;
