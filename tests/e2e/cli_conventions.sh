@@ -85,6 +85,18 @@ check config 3 config --db missing.db 1
 check config 1 config --bogus
 check report 3 report --db missing.db --out o
 check report 1 report --bogus
+# --- an error that has a fix names it: no intensity series for the zone →
+# the bundled yearly value and how to use it; following it works
+ctk import nvidia-smi "$CTK_ROOT/samples/demo/gpu-trace.csv" --db y.db --tz UTC --simulated >/dev/null 2>&1
+ctk analyze --db y.db --zone DE >/dev/null 2>err.txt
+is "no series for the zone: exit 2" "$?" 2
+ok "… names the bundled yearly value and --fill default" \
+	grep -q "^ctk analyze: no lifecycle intensity series for zone 'DE': .*ctk intensity default --zone DE --store --db DB, then --fill default" err.txt
+ctk intensity default --zone DE --store --db y.db >/dev/null
+ctk analyze --db y.db --zone DE --fill default >/dev/null 2>err.txt
+is "following the advice: exit 0" "$?" 0
+ok "… and the run's CO2 is stored" python3 -c 'import sqlite3, sys; r = sqlite3.connect("y.db").execute("SELECT co2_g FROM run_co2").fetchone(); sys.exit(0 if r and r[0] > 0 else 1)'
+
 ctk frobnicate 2>err.txt
 is "unknown command: exit 1" "$?" 1
 ok "unknown command: 'ctk: …'" grep -q "^ctk: 'frobnicate' is not a ctk command$" err.txt
