@@ -432,12 +432,13 @@ void ctk_mark_server_serve(struct ctk_mark_server *s, struct ctk_marks *m)
 				break;
 			}
 			*nl = '\0';
-			if (is_status(s->c[i].buf))
+			if (is_status(s->c[i].buf)) {
 				answer_status(s->c[i].fd, m);
-			else if (ctk_marks_apply(m, s->c[i].buf, now, reply, sizeof reply))
-				s->rejected++;
-			if (!is_status(s->c[i].buf))
+			} else {
+				if (ctk_marks_apply(m, s->c[i].buf, now, reply, sizeof reply))
+					s->rejected++;
 				answer(s->c[i].fd, reply);
+			}
 			int rest = s->c[i].len - (int)(ll + 1);
 			memmove(s->c[i].buf, nl + 1, (size_t)rest + 1);
 			s->c[i].len = rest;

@@ -50,6 +50,16 @@ is "bash: options of runs" "$(comp ctk runs --)" "--csv --db --json "
 is "bash: mark verbs" "$(comp ctk mark st)" "status "
 if command -v zsh >/dev/null 2>&1; then
 	ok "zsh: _ctk parses" zsh -n "$CTK_ROOT/contrib/completion/_ctk"
+	# zsh's completion system is stood in for: compadd/_files print the candidates
+	zcomp() { # CURRENT PREFIX WORD…
+		zsh -c 'compadd() { if [[ $1 == -a ]]; then print -l -- ${(P)2}; else print -l -- "$@"; fi }
+			_files() { print FILES; }
+			eval "$(sed "\$d" "$1")"; CURRENT=$2; PREFIX=$3; shift 3; words=("$@"); _ctk | sort | tr "\n" " "' \
+			zsh "$CTK_ROOT/contrib/completion/_ctk" "$@"
+	}
+	is "zsh: import formats" "$(zcomp 3 '' ctk import '')" "$(comp ctk import '')"
+	is "zsh: run ids of the --db given" "$(zcomp 6 '' ctk analyze --db c.db --run '')" "1 2 "
+	is "zsh: intensity sources" "$(zcomp 5 '' ctk intensity fetch --source '')" "eds electricitymaps uk uk-regional "
 else
 	skip "zsh: _ctk parses" "zsh not installed"
 fi
