@@ -8,6 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/cli.h"
+
 struct dispatch {
 	const char *name;
 	const char *tool;
@@ -60,7 +62,12 @@ int main(int argc, char **argv)
 	const struct dispatch *d = NULL;
 
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		struct ctk_error err = {0};
 		usage(argc < 2 ? stderr : stdout);
+		if (argc >= 2 && ctk_stdout_check(&err) < 0) {
+			fprintf(stderr, "ctk: %s\n", err.msg);
+			return 3;
+		}
 		return argc < 2 ? 1 : 0;
 	}
 	for (int i = 0; commands[i].name; i++)
