@@ -77,6 +77,7 @@ struct ct_epoch {
 	int npow[CT_MAX_COMP]; /* -1 no line, 0 None, > 0 values */
 	double *pow[CT_MAX_COMP];
 	int64_t start_ns, end_ns;
+	int new_session;       /* first epoch after a later "Monitoring thread started." */
 };
 
 struct ct_block {
@@ -102,6 +103,7 @@ struct ct_run {
 	int interrupted, planned;
 	int monitor_all;               /* "…before all -1 epochs…": monitor_epochs=-1, ended by stop() */
 	int sessions;                  /* "Monitoring thread started." lines (> 1: sessions appended) */
+	int session_pending;           /* a later session started: its first epoch is marked */
 	int repeated;                  /* epochs whose number was seen before (further attempts) */
 	int64_t first_repeat_line;
 	int64_t max_idx;
@@ -490,6 +492,8 @@ static int on_started(const struct ct_msg *m, struct ctk_error *err)
 {
 	(void)err;
 	m->r->sessions++;
+	if (m->r->nep)
+		m->r->session_pending = 1;
 	if (!m->r->has_started) {
 		m->r->started_ns = m->t_ns;
 		m->r->has_started = 1;
@@ -555,6 +559,8 @@ static int on_epoch(const struct ct_msg *m, struct ctk_error *err)
 	e->idx = idx;
 	e->line = m->line;
 	e->line_ns = m->t_ns;
+	e->new_session = r->session_pending;
+	r->session_pending = 0;
 	return 0;
 }
 
@@ -1334,6 +1340,25 @@ static int write_epoch_power(struct ct_run *r, struct ctk_sample_writer *w, cons
 	return 0;
 }
 
+/* Between two monitoring sessions of one log (a training restarted and
+ * appended to it) nothing was measured and the process may not have run:
+ * one reading without power at t for every device, so the whole-run
+ * energy is not interpolated across the break (the time is not covered). */
+static int write_break(struct ct_run *r, struct ctk_sample_writer *w, int64_t t_ns, struct ctk_import_result *res,
+		       struct ctk_error *err)
+{
+	int rc;
+
+	for (int c = 0; c < r->ncomp; c++)
+		for (int k = 0; k < r->comp[c].ndev; k++) {
+			struct ctk_reading nr = {.t_ns = t_ns};
+			if ((rc = ctk_sample_append(w, r->comp[c].dev_ids[k], "imported", &nr, err)))
+				return rc;
+			res->samples++;
+		}
+	return 0;
+}
+
 /* Every epoch window and its readings. */
 static int write_epochs(struct ct_run *r, sqlite3 *db, int64_t run_id, struct ctk_import_result *res,
 			struct ctk_error *err)
@@ -1350,6 +1375,9 @@ static int write_epochs(struct ct_run *r, sqlite3 *db, int64_t run_id, struct ct
 		if ((rc = ctk_window_insert(db, &win, err)))
 			break;
 		res->windows++;
+		if (i > 0 && e->new_session && e->start_ns - r->ep[i - 1].end_ns > 1 &&
+		    (rc = write_break(r, w, r->ep[i - 1].end_ns + (e->start_ns - r->ep[i - 1].end_ns) / 2, res, err)))
+			break;
 		for (int c = 0; c < r->ncomp && !rc; c++)
 			rc = write_epoch_power(r, w, e, c, res, err);
 	}

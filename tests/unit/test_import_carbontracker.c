@@ -581,6 +581,23 @@ static void test_resumed(void **state)
 	assert_int_equal(test_import(db, "carbontracker", ROOT("tests/data/carbontracker-resumed"), &res, &err), 0);
 	assert_int_equal(res.windows, 5);
 	assert_int_equal(res.devices, 1);
+	/* 2 per window, and one without power between the sessions, at
+	 * 12:00:49, halfway from 12:00:43 (session 1's end) to 12:00:55 */
+	assert_int_equal(res.samples, 11);
+	{
+		struct ctk_sample_reader *rd = NULL;
+		struct ctk_reading rr;
+		const char *sig;
+		int seen = 0;
+		assert_int_equal(ctk_sample_reader_new(db, q_int(db, "SELECT device_id FROM devices"), &rd, &err), 0);
+		while (ctk_sample_next(rd, &rr, &sig, &err) == 1)
+			if (!rr.has_power) {
+				seen++;
+				assert_int_equal(rr.t_ns, INT64_C(1588334449000000000));
+			}
+		ctk_sample_reader_free(rd);
+		assert_int_equal(seen, 1);
+	}
 	assert_non_null(strstr(test_warnings, "line 13: 2 epoch(s) repeat an earlier epoch number (2 monitoring session(s)"));
 	assert_int_equal(q_int(db, "SELECT count(*) FROM runs"), 1);
 	/* windows in time order: idx.attempt */
