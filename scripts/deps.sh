@@ -39,6 +39,7 @@ python3-venv	py_has ensurepip	python3-venv	python3	python
 pdftotext	has pdftotext	poppler-utils	poppler-utils	poppler
 sqlite3-cli	has sqlite3	sqlite3	sqlite	sqlite
 man	has man	man-db	man-db	man-db
+zsh	has zsh	zsh	zsh	zsh
 LIST
 	case "${1:-}" in
 	bench) printf 'pandas\tpy_has pandas\tpython3-pandas\tpython3-pandas\tpython-pandas\n'
