@@ -26,6 +26,11 @@ int ctk_parse_double(const char *s, double *v)
 	x = strtod(s, &end);
 	if (end == s || errno == ERANGE || !isfinite(x))
 		return -1;
+	/* decimal only: strtod also reads hex floats ("0x1p4" = 16), which no
+	 * tool we import writes; a number is [+-] digits [. digits] [e[+-]digits] */
+	for (const char *c = s; c < end; c++)
+		if (!strchr("0123456789+-.eE", *c))
+			return -1;
 	while (*end == ' ' || *end == '\t')
 		end++;
 	if (*end)

@@ -9,7 +9,8 @@
 
 #include "err.h"
 
-/* Parse a finite decimal number; leading/trailing spaces allowed. 0 or -1. */
+/* Parse a finite decimal number (no hex floats, no inf/nan); leading and
+ * trailing spaces allowed. 0 or -1. */
 int ctk_parse_double(const char *s, double *v);
 int ctk_parse_int64(const char *s, int64_t *v);
 

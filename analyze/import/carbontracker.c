@@ -724,7 +724,8 @@ static int on_intensities(const struct ct_msg *m, struct ctk_error *err)
 	for (char *p = lb + 1; *p && *p != ']';) {
 		char *end;
 		double x = strtod(p, &end);
-		if (end == p || !isfinite(x) || x < 0) {
+		size_t dec = strspn(p, "0123456789+-.eE"); /* decimal only: no hex floats */
+		if (end == p || p + dec < end || !isfinite(x) || x < 0) {
 			cJSON_Delete(arr);
 			return fail_line(r, m->line, "Carbon intensities", err, "not a list of numbers");
 		}
