@@ -13,6 +13,7 @@
 #include "analyze/commands.h"
 #include "analyze/import/importers.h"
 #include "common/db.h"
+#include "common/text.h"
 #include "common/util.h"
 
 static void print_warning(void *ctx, const char *msg)
@@ -166,6 +167,12 @@ static int import_one(sqlite3 *db, const struct ctk_importer *imp, const char *p
 		return rc;
 	if ((rc = imp->import(db, path, o, &res, err)) || (rc = find_duplicate(db, before, &dup, err)))
 		return rc; /* the caller rolls the whole transaction back */
+	struct ctk_text_notes notes;
+	char line[512];
+	ctk_text_notes_take(&notes);
+	ctk_text_notes_format(&notes, line, sizeof line);
+	if (line[0])
+		ctk_import_warn(o, "'%s': %s", path, line);
 	if (dup && !o->replace) {
 		if ((rc = ctk_db_exec(db, "ROLLBACK TO file", err)) || (rc = ctk_db_exec(db, "RELEASE file", err)))
 			return rc;

@@ -65,7 +65,7 @@ static int reading(struct eit *s, int64_t dev, int64_t t, double w, int64_t line
 static int one_line(struct eit *s, int pass, const char *text, int64_t line, int64_t *prev_t, int64_t *t_out,
 		    struct ctk_error *err)
 {
-	cJSON *j = cJSON_Parse(text);
+	cJSON *j = cJSON_ParseWithOpts(text, NULL, 1); /* 1: nothing may follow the object */
 	const cJSON *ts, *per, *g;
 	double w;
 	int64_t t;

@@ -68,9 +68,14 @@ int ctk_imp_slurp(const char *path, char **buf, size_t *len, struct ctk_error *e
 
 	if (rc)
 		return rc;
-	if (memchr(b, '\0', n)) {
+	const char *nul = memchr(b, '\0', n);
+	if (nul) {
+		int64_t line = 1;
+		for (const char *c = b; c < nul; c++)
+			line += *c == '\n';
 		free(b);
-		return ctk_failf(err, CTK_EINPUT, "'%s': binary data (NUL byte), not a text log", path);
+		return ctk_failf(err, CTK_EINPUT, "'%s' line %lld: NUL byte (binary data), not a text log", path,
+				 (long long)line);
 	}
 	*buf = b;
 	*len = n;
