@@ -11,6 +11,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "input.h"
+
 struct row_state {
 	const char *path;
 	char *arena;
@@ -107,7 +109,7 @@ int ctk_csv_read_file(const char *path, char delim, ctk_csv_row_fn fn, void *ctx
 	struct csv_parser p;
 	struct row_state s = {.path = path, .line = 1, .first_field = 1, .fn = fn, .ctx = ctx, .err = err};
 	char *buf = NULL;
-	FILE *f = fopen(path, "rb");
+	FILE *f = fopen(ctk_input_path(path), "rb");
 	size_t n;
 	int rc = 0;
 

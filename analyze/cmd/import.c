@@ -13,6 +13,7 @@
 #include "analyze/commands.h"
 #include "analyze/import/importers.h"
 #include "common/db.h"
+#include "common/input.h"
 #include "common/text.h"
 #include "common/util.h"
 
@@ -197,8 +198,10 @@ static int import_all(sqlite3 *db, const char *format, char **paths, int npaths,
 		      struct ctk_import_opts *o, struct lines *out, struct ctk_error *err)
 {
 	for (int i = 0; i < npaths; i++) {
+		int rc = ctk_input_prepare(paths[i], err); /* a pipe read once; a device refused */
+		if (rc)
+			return rc;
 		const struct ctk_importer *imp = strcmp(format, "auto") ? ctk_importer_find(format) : sniff(paths[i]);
-		int rc;
 
 		if (!imp)
 			return ctk_failf(err, strcmp(format, "auto") ? CTK_EUSAGE : CTK_EINPUT,
@@ -279,6 +282,7 @@ int ctk_cmd_import(int argc, char **argv, struct ctk_error *err)
 	else if (out.len)
 		fputs(out.buf, stdout);
 out:
+	ctk_input_release_all();
 	free(out.buf);
 	ctk_db_close(db);
 	return rc;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/input.h"
 #include "common/store.h"
 #include "common/util.h"
 
@@ -84,7 +85,7 @@ int ctk_imp_slurp(const char *path, char **buf, size_t *len, struct ctk_error *e
 
 int ctk_imp_check_complete(const char *path, struct ctk_error *err)
 {
-	FILE *f = fopen(path, "rb");
+	FILE *f = fopen(ctk_input_path(path), "rb");
 	int64_t lines = 1;
 	int c;
 
@@ -104,7 +105,7 @@ int ctk_imp_check_complete(const char *path, struct ctk_error *err)
 
 int ctk_imp_first_line(const char *path, char *buf, size_t size)
 {
-	FILE *f = fopen(path, "r");
+	FILE *f = fopen(ctk_input_path(path), "r");
 	int rc = -1;
 
 	if (!f)

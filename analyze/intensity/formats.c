@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "common/db.h"
+#include "common/input.h"
 #include "common/text.h"
 #include "common/util.h"
 
@@ -334,7 +335,7 @@ int ctk_ci_import_path(sqlite3 *db, const struct ctk_ci_format *f, const char *p
 	int rc;
 
 	if (!f) {
-		FILE *fp = fopen(path, "rb");
+		FILE *fp = fopen(ctk_input_path(path), "rb");
 		if (!fp)
 			return ctk_failf(err, CTK_EDB, "'%s': cannot open: %s", path, strerror(errno));
 		n = fread(head, 1, sizeof head - 1, fp);
