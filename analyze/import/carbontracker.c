@@ -302,6 +302,9 @@ static int power_value(struct ct_run *r, const char *s, int64_t line, const char
 		return fail_line(r, line, field, err, "not a number ('%s')", s);
 	if (*x < 0)
 		return fail_line(r, line, field, err, "negative power ('%s')", s);
+	if (*x > CTK_IMP_MAX_W) /* per device: a v2 scalar is a mean of the devices */
+		return fail_line(r, line, field, err, "%g W is more than %g W per device: not a plausible reading", *x,
+				 CTK_IMP_MAX_W);
 	return 0;
 }
 

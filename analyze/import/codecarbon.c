@@ -127,6 +127,10 @@ static int on_row(void *ctx, char **f, int n, int64_t line, struct ctk_error *er
 		if (r.v[k] < 0)
 			return ctk_failf(err, CTK_EINPUT, "'%s' line %lld: field '%s': negative value ('%s')", s->path,
 					 (long long)line, s->header[c], f[c]);
+		int rc = k >= N_CPU_P && k <= N_RAM_P /* W, one component each */
+				 ? ctk_imp_check_power(s->path, line, s->header[c], r.v[k], CTK_IMP_MAX_W, err) : 0;
+		if (rc)
+			return rc;
 		r.has[k] = 1;
 	}
 	if (!r.has[N_DURATION])

@@ -47,6 +47,9 @@ static int power_of(struct eit *s, const cJSON *v, int64_t line, const char *nam
 	if (v->valuedouble < 0)
 		return ctk_failf(err, CTK_EINPUT, "'%s' line %lld: field '%s': negative power (%g)", s->path,
 				 (long long)line, name, v->valuedouble);
+	int rc = ctk_imp_check_power(s->path, line, name, v->valuedouble, CTK_IMP_MAX_W, err);
+	if (rc)
+		return rc;
 	*w = v->valuedouble;
 	return 1;
 }

@@ -56,6 +56,28 @@ int ctk_imp_mean_power(struct ctk_sample_writer *w, int64_t device_id, int64_t s
 	return ctk_sample_append(w, device_id, "imported", &r, err);
 }
 
+int ctk_imp_gap(struct ctk_sample_writer *w, int64_t device_id, int64_t end_ns, int64_t next_start_ns,
+		struct ctk_error *err)
+{
+	struct ctk_reading r = {.t_ns = end_ns + (next_start_ns - end_ns) / 2};
+
+	return ctk_sample_append(w, device_id, "imported", &r, err);
+}
+
+int ctk_imp_check_power(const char *path, int64_t line, const char *field, double w, double max_w,
+			struct ctk_error *err)
+{
+	if (!isfinite(w))
+		return ctk_failf(err, CTK_EINPUT, "'%s' line %lld: field '%s': not a number", path, (long long)line, field);
+	if (w < 0)
+		return ctk_failf(err, CTK_EINPUT, "'%s' line %lld: field '%s': negative power (%g W)", path,
+				 (long long)line, field, w);
+	if (w > max_w)
+		return ctk_failf(err, CTK_EINPUT, "'%s' line %lld: field '%s': %g W is more than %g W per device: not a "
+				 "plausible reading", path, (long long)line, field, w, max_w);
+	return 0;
+}
+
 int64_t ctk_imp_s_to_ns(double s)
 {
 	return (int64_t)llround(s * 1e9);
