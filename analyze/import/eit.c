@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <cjson/cJSON.h>
 
@@ -25,6 +26,7 @@
 struct eit {
 	sqlite3 *db;
 	const char *path;
+	char dir_data[4096];   /* LOGDIR[/impacttracker]/data.json when a folder was named */
 	const struct ctk_import_opts *o;
 	struct ctk_import_result *res;
 	struct ctk_sample_writer *w;
@@ -191,6 +193,19 @@ static int eit_import(sqlite3 *db, const char *path, const struct ctk_import_opt
 
 	if (!s)
 		return ctk_failf(err, CTK_ENOMEM, "out of memory");
+	/* the log folder (LOGDIR or LOGDIR/impacttracker/): its data.json. The
+	 * folder's other file, info.pkl, is a Python pickle: not read (docs/IMPORTERS.md) */
+	struct stat sb;
+	if (!stat(path, &sb) && S_ISDIR(sb.st_mode)) {
+		snprintf(s->dir_data, sizeof s->dir_data, "%s/data.json", path);
+		if (stat(s->dir_data, &sb))
+			snprintf(s->dir_data, sizeof s->dir_data, "%s/impacttracker/data.json", path);
+		if (stat(s->dir_data, &sb)) {
+			free(s);
+			return ctk_failf(err, CTK_EINPUT, "'%s': a folder without data.json or impacttracker/data.json", path);
+		}
+		path = s->dir_data;
+	}
 	s->db = db;
 	s->path = path;
 	s->o = o;
