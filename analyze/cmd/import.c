@@ -197,6 +197,8 @@ static int import_one(sqlite3 *db, const struct ctk_importer *imp, const char *p
 static int import_all(sqlite3 *db, const char *format, char **paths, int npaths,
 		      struct ctk_import_opts *o, struct lines *out, struct ctk_error *err)
 {
+	if (strcmp(format, "auto") && !ctk_importer_find(format))
+		return ctk_failf(err, CTK_EUSAGE, "unknown format '%s' (see ctk import --help)", format);
 	for (int i = 0; i < npaths; i++) {
 		int rc = ctk_input_prepare(paths[i], err); /* a pipe read once; a device refused */
 		if (rc)
