@@ -56,6 +56,14 @@ printf '%s\n2025/12/10 17:40:10.000, A, 0, -3.00 W\n' "$smi_hdr" > neg.csv
 fails nvidia-smi neg.csv 2 "negative power"
 printf '%s\n2025/12/10 17:40:10.000, A, 0, 18.00 W\n2025/12/10 17:40:11.000, A, 0, 19\000.00 W\n' "$smi_hdr" > nul.csv
 fails nvidia-smi nul.csv 3 "NUL byte"
+# CodeCarbon's cpu_energy of 1e9 kWh = 3.6e21 uJ: beyond the store's counter (2^61 uJ = 2.3e18)
+py 'import csv,sys
+rows=list(csv.reader(open(sys.argv[1], encoding="utf-8")))
+h,r=rows[0],rows[1]
+r[h.index("cpu_energy")]="1e9"
+w=csv.writer(open("ccbig.csv","w",newline=""), lineterminator="\n")
+w.writerow(h); w.writerow(r)' "$CTK_DATA/codecarbon/examples_emissions.csv"
+fails codecarbon ccbig.csv 2 "cpu_energy.*more than the store holds"
 # experiment-impact-tracker data.json: one JSON object per line, garbage after one
 head -n 2 "$CTK_ROOT/tests/data/eit/impacttracker/data.json" > data.json
 sed -i '2s/$/ trailing/' data.json
