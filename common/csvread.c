@@ -11,7 +11,10 @@
 #include <string.h>
 #include <strings.h>
 
+#include "input.h"
+
 struct row_state {
+	const char *path;
 	char *arena;
 	size_t used, cap;
 	size_t *offs;
@@ -39,6 +42,13 @@ static void on_field(void *data, size_t len, void *vstate)
 		len -= 3;
 	}
 	s->first_field = 0;
+	if (len && memchr(p, '\0', len)) {
+		/* a C string would end at the NUL and drop the rest of the line */
+		s->rc = ctk_failf(s->err, CTK_EINPUT, "'%s' line %lld: NUL byte (binary data) in field %d", s->path,
+				  (long long)s->row_line, s->n + 1);
+		s->stop = 1;
+		return;
+	}
 	for (const char *q = len ? memchr(p, '\n', len) : NULL; q; q = memchr(q + 1, '\n', (size_t)(p + len - q - 1)))
 		s->pending_nl++;
 	if (s->used + len + 1 > s->cap) {
@@ -97,9 +107,9 @@ int ctk_csv_read_file(const char *path, char delim, ctk_csv_row_fn fn, void *ctx
 		      struct ctk_error *err)
 {
 	struct csv_parser p;
-	struct row_state s = {.line = 1, .first_field = 1, .fn = fn, .ctx = ctx, .err = err};
+	struct row_state s = {.path = path, .line = 1, .first_field = 1, .fn = fn, .ctx = ctx, .err = err};
 	char *buf = NULL;
-	FILE *f = fopen(path, "rb");
+	FILE *f = fopen(ctk_input_path(path), "rb");
 	size_t n;
 	int rc = 0;
 

@@ -28,7 +28,39 @@ int ctk_signal_valid(const char *signal)
 
 int64_t ctk_w_to_mw(double w)
 {
-	return (int64_t)llround(w * 1000.0);
+	double mw = w * 1000.0;
+
+	/* saturate instead of wrapping (llround outside int64 is unspecified:
+	 * 1e16 W came back as -9.2e15 W); ctk_sample_append then refuses it */
+	if (!(mw < 9.2e18))
+		return INT64_MAX;
+	if (!(mw > -9.2e18))
+		return INT64_MIN;
+	return (int64_t)llround(mw);
+}
+
+int ctk_reading_check(const struct ctk_reading *r, struct ctk_error *err)
+{
+	if (r->t_ns < CTK_READING_MIN_NS || r->t_ns > CTK_READING_MAX_NS)
+		return ctk_failf(err, CTK_EINPUT, "time %lld ns is outside what the store can hold", (long long)r->t_ns);
+	if (r->has_power && (r->power_mw > CTK_READING_MAX_ABS_MW || r->power_mw < -CTK_READING_MAX_ABS_MW))
+		return ctk_failf(err, CTK_EINPUT, "power %.6g W is outside what the store can hold (at most %.3g W)",
+				 (double)r->power_mw / 1e3, (double)CTK_READING_MAX_ABS_MW / 1e3);
+	if (r->has_energy && (r->energy_uj < 0 || r->energy_uj > CTK_READING_MAX_UJ))
+		return ctk_failf(err, CTK_EINPUT, "energy counter %.6g J is outside what the store can hold (0 to %.3g J)",
+				 (double)r->energy_uj / 1e6, (double)CTK_READING_MAX_UJ / 1e6);
+	return 0;
+}
+
+/* a + b with two's-complement wrap (no signed overflow on hostile blobs;
+ * the decoded values are checked against the bounds afterwards) */
+static int64_t wrap_add(int64_t a, int64_t b)
+{
+	uint64_t u = (uint64_t)a + (uint64_t)b;
+	int64_t v;
+
+	memcpy(&v, &u, sizeof v);
+	return v;
 }
 
 /* ---- encoding ---------------------------------------------------------- */
@@ -124,8 +156,8 @@ int ctk_chunk_decode(const uint8_t *enc, size_t size, int64_t first_ns, int n,
 		if (i > 0) {
 			if (get_varint(enc, size, &pos, &u))
 				return -1;
-			dt += unzigzag(u);
-			t += dt;
+			dt = wrap_add(dt, unzigzag(u));
+			t = wrap_add(t, dt);
 		}
 		out[i].t_ns = t;
 		out[i].has_power = flags & 1;
@@ -135,17 +167,19 @@ int ctk_chunk_decode(const uint8_t *enc, size_t size, int64_t first_ns, int n,
 		if (flags & 1) {
 			if (get_varint(enc, size, &pos, &u))
 				return -1;
-			p += unzigzag(u);
+			p = wrap_add(p, unzigzag(u));
 			out[i].power_mw = p;
 		}
 		if (flags & 2) {
 			if (get_varint(enc, size, &pos, &u))
 				return -1;
-			de += unzigzag(u);
-			e = have_e ? e + de : de;
+			de = wrap_add(de, unzigzag(u));
+			e = have_e ? wrap_add(e, de) : de;
 			have_e = 1;
 			out[i].energy_uj = e;
 		}
+		if (ctk_reading_check(&out[i], NULL))
+			return -1;
 	}
 	return pos == size ? 0 : -1;
 }
@@ -251,14 +285,14 @@ int ctk_sample_append(struct ctk_sample_writer *w, int64_t device_id, const char
 		return ctk_failf(err, CTK_ENOMEM, "out of memory");
 	if (!ctk_signal_valid(signal))
 		return ctk_failf(err, CTK_EINPUT, "unknown signal '%s'", signal);
+	int rc = ctk_reading_check(r, err);
+	if (rc)
+		return rc;
 	if (b->has_last && r->t_ns < b->last_ns)
 		return ctk_failf(err, CTK_EINPUT, "time goes backwards (%.3f s before the previous reading of this device)",
 				 (double)(b->last_ns - r->t_ns) / 1e9);
-	if (b->n > 0 && (b->n == w->max_n || strcmp(b->signal, signal))) {
-		int rc = write_chunk(w, b, 1, err);
-		if (rc)
-			return rc;
-	}
+	if (b->n > 0 && (b->n == w->max_n || strcmp(b->signal, signal)) && (rc = write_chunk(w, b, 1, err)))
+		return rc;
 	if (b->n == 0)
 		snprintf(b->signal, sizeof b->signal, "%s", signal);
 	b->r[b->n++] = *r;

@@ -24,10 +24,24 @@ struct ctk_reading {
 	uint8_t has_energy;
 };
 
+/* What the chunk codec can represent: every delta and delta of deltas it
+ * computes between two values inside these bounds fits in int64 (the codec
+ * refuses the rest instead of wrapping; issue 14: 1e16 W was stored as
+ * -9.2e15 W). Power within +-2^50 mW (1.1e12 W), a counter within 0..2^61 uJ
+ * (2.3e12 J), times within -2^61..2^62 ns (1897 to 2116). */
+#define CTK_READING_MAX_ABS_MW (INT64_C(1) << 50)
+#define CTK_READING_MAX_UJ (INT64_C(1) << 61)
+#define CTK_READING_MIN_NS (-(INT64_C(1) << 61))
+#define CTK_READING_MAX_NS (INT64_C(1) << 62)
+
+/* 0 when r lies within the bounds above, else CTK_EINPUT (err may be NULL). */
+int ctk_reading_check(const struct ctk_reading *r, struct ctk_error *err);
+
 /* The signal names allowed in sample_chunks.signal. */
 int ctk_signal_valid(const char *signal);
 
-/* Convert watts to milliwatts, rounding to nearest. */
+/* Convert watts to milliwatts, rounding to nearest; saturates at the int64
+ * limits (NaN gives INT64_MAX) so that ctk_sample_append refuses it. */
 int64_t ctk_w_to_mw(double w);
 
 struct ctk_sample_writer;

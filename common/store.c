@@ -1,9 +1,11 @@
 /* Typed inserts for runs, devices, windows and reported numbers (store.h).
  * Each function prepares its statement, binds NULL for unknown values and
- * reports sqlite's message with the table it was writing. */
+ * reports sqlite's message with the table it was writing. Text from files is
+ * bound through ctk_bind_text_clean (text.h): valid UTF-8, bounded. */
 #include "store.h"
 
 #include "db.h"
+#include "text.h"
 #include "time.h"
 
 static int step_done(sqlite3 *db, sqlite3_stmt *st, const char *what, struct ctk_error *err)
@@ -21,19 +23,19 @@ int ctk_run_insert(sqlite3 *db, const struct ctk_run *r, int64_t *run_id, struct
 			   "planned_epochs, zone, config_json, source, source_path, source_sha256, tz, "
 			   "simulated, created_ns) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", &st, err))
 		return CTK_EDB;
-	ctk_bind_text_or_null(st, 1, r->label);
-	ctk_bind_text_or_null(st, 2, r->host);
-	ctk_bind_text_or_null(st, 3, r->command);
+	ctk_bind_text_clean(st, 1, r->label, CTK_TEXT_MAX_NAME, "run label");
+	ctk_bind_text_clean(st, 2, r->host, CTK_TEXT_MAX_NAME, "host");
+	ctk_bind_text_clean(st, 3, r->command, CTK_TEXT_MAX_LONG, "command");
 	ctk_bind_int64_or_null(st, 4, r->started_ns, r->has_started);
 	ctk_bind_int64_or_null(st, 5, r->ended_ns, r->has_ended);
 	ctk_bind_int64_or_null(st, 6, r->exit_status, r->has_exit_status);
 	ctk_bind_int64_or_null(st, 7, r->planned_epochs, r->planned_epochs > 0);
-	ctk_bind_text_or_null(st, 8, r->zone);
-	ctk_bind_text_or_null(st, 9, r->config_json);
+	ctk_bind_text_clean(st, 8, r->zone, CTK_TEXT_MAX_NAME, "zone");
+	ctk_bind_text_clean(st, 9, r->config_json, 0, "run config");
 	ctk_bind_text_or_null(st, 10, r->source);
-	ctk_bind_text_or_null(st, 11, r->source_path);
+	ctk_bind_text_clean(st, 11, r->source_path, CTK_TEXT_MAX_LONG, "source path");
 	ctk_bind_text_or_null(st, 12, r->source_sha256);
-	ctk_bind_text_or_null(st, 13, r->tz);
+	ctk_bind_text_clean(st, 13, r->tz, CTK_TEXT_MAX_NAME, "time zone");
 	sqlite3_bind_int(st, 14, r->simulated ? 1 : 0);
 	sqlite3_bind_int64(st, 15, ctk_now_ns());
 	if (step_done(db, st, "insert run", err))
@@ -76,7 +78,7 @@ int ctk_run_finish(sqlite3 *db, int64_t run_id, int64_t ended_ns, int exit_statu
 		return CTK_EDB;
 	sqlite3_bind_int64(st, 1, ended_ns);
 	ctk_bind_int64_or_null(st, 2, exit_status, has_exit_status);
-	ctk_bind_text_or_null(st, 3, config_json);
+	ctk_bind_text_clean(st, 3, config_json, 0, "run config");
 	sqlite3_bind_int64(st, 4, run_id);
 	return step_done(db, st, "update run", err);
 }
@@ -90,15 +92,15 @@ int ctk_device_insert(sqlite3 *db, const struct ctk_device *d, int64_t *device_i
 			   "power_limit_w, flags) VALUES (?,?,?,?,?,?,?,?,?,?)", &st, err))
 		return CTK_EDB;
 	sqlite3_bind_int64(st, 1, d->run_id);
-	ctk_bind_text_or_null(st, 2, d->host);
+	ctk_bind_text_clean(st, 2, d->host, CTK_TEXT_MAX_NAME, "device host");
 	ctk_bind_text_or_null(st, 3, d->kind);
-	ctk_bind_text_or_null(st, 4, d->vendor);
-	ctk_bind_text_or_null(st, 5, d->name);
-	ctk_bind_text_or_null(st, 6, d->uuid);
-	ctk_bind_text_or_null(st, 7, d->bus_id);
+	ctk_bind_text_clean(st, 4, d->vendor, CTK_TEXT_MAX_NAME, "device vendor");
+	ctk_bind_text_clean(st, 5, d->name, CTK_TEXT_MAX_NAME, "device name");
+	ctk_bind_text_clean(st, 6, d->uuid, CTK_TEXT_MAX_NAME, "device uuid");
+	ctk_bind_text_clean(st, 7, d->bus_id, CTK_TEXT_MAX_NAME, "device bus id");
 	ctk_bind_int64_or_null(st, 8, d->idx, d->has_idx);
 	ctk_bind_double_or_null(st, 9, d->power_limit_w, d->has_power_limit);
-	ctk_bind_text_or_null(st, 10, d->flags);
+	ctk_bind_text_clean(st, 10, d->flags, CTK_TEXT_MAX_NAME, "device flags");
 	if (step_done(db, st, "insert device", err))
 		return CTK_EDB;
 	*device_id = sqlite3_last_insert_rowid(db);
@@ -118,7 +120,7 @@ int ctk_window_insert(sqlite3 *db, const struct ctk_window *w, struct ctk_error 
 	sqlite3_bind_int64(st, 1, w->run_id);
 	ctk_bind_text_or_null(st, 2, w->kind);
 	ctk_bind_int64_or_null(st, 3, w->idx, w->has_idx);
-	ctk_bind_text_or_null(st, 4, w->name);
+	ctk_bind_text_clean(st, 4, w->name, CTK_TEXT_MAX_NAME, "window name");
 	sqlite3_bind_int64(st, 5, w->start_ns);
 	sqlite3_bind_int64(st, 6, w->end_ns);
 	ctk_bind_int64_or_null(st, 7, w->items, w->has_items);
@@ -134,7 +136,7 @@ int ctk_reported_insert(sqlite3 *db, const struct ctk_reported *r, struct ctk_er
 		return CTK_EDB;
 	sqlite3_bind_int64(st, 1, r->run_id);
 	ctk_bind_text_or_null(st, 2, r->tool);
-	ctk_bind_text_or_null(st, 3, r->what);
+	ctk_bind_text_clean(st, 3, r->what, CTK_TEXT_MAX_NAME, "reported item");
 	ctk_bind_int64_or_null(st, 4, r->epochs, r->has_epochs);
 	ctk_bind_double_or_null(st, 5, r->duration_s, r->has_duration);
 	ctk_bind_double_or_null(st, 6, r->energy_kwh, r->has_energy);
@@ -142,6 +144,6 @@ int ctk_reported_insert(sqlite3 *db, const struct ctk_reported *r, struct ctk_er
 	ctk_bind_double_or_null(st, 8, r->distance_km, r->has_distance);
 	ctk_bind_double_or_null(st, 9, r->pue, r->has_pue);
 	ctk_bind_double_or_null(st, 10, r->g_per_kwh, r->has_g_per_kwh);
-	ctk_bind_text_or_null(st, 11, r->note);
+	ctk_bind_text_clean(st, 11, r->note, CTK_TEXT_MAX_LONG, "reported note");
 	return step_done(db, st, "insert reported", err);
 }

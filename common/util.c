@@ -2,6 +2,8 @@
  * host name lookup; see util.h. */
 #include "util.h"
 
+#include "input.h"
+
 #include <errno.h>
 #include <math.h>
 #include <pthread.h>
@@ -26,6 +28,11 @@ int ctk_parse_double(const char *s, double *v)
 	x = strtod(s, &end);
 	if (end == s || errno == ERANGE || !isfinite(x))
 		return -1;
+	/* decimal only: strtod also reads hex floats ("0x1p4" = 16), which no
+	 * tool we import writes; a number is [+-] digits [. digits] [e[+-]digits] */
+	for (const char *c = s; c < end; c++)
+		if (!strchr("0123456789+-.eE", *c))
+			return -1;
 	while (*end == ' ' || *end == '\t')
 		end++;
 	if (*end)
@@ -59,7 +66,7 @@ int ctk_parse_int64(const char *s, int64_t *v)
 
 int ctk_read_file(const char *path, char **buf, size_t *len, struct ctk_error *err)
 {
-	FILE *f = fopen(path, "rb");
+	FILE *f = fopen(ctk_input_path(path), "rb");
 	char *b = NULL;
 	size_t cap = 0, n = 0;
 
@@ -110,12 +117,6 @@ void ctk_appendf(char *buf, size_t size, const char *fmt, ...)
 
 /* ---- SHA-256 ----------------------------------------------------------- */
 
-struct sha256 {
-	uint32_t h[8];
-	uint64_t len;
-	uint8_t buf[64];
-	size_t n;
-};
 
 static const uint32_t K[64] = {
 	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
@@ -133,7 +134,7 @@ static uint32_t ror(uint32_t x, int n)
 	return (x >> n) | (x << (32 - n));
 }
 
-static void sha_block(struct sha256 *c, const uint8_t *p)
+static void sha_block(struct ctk_sha256_ctx *c, const uint8_t *p)
 {
 	uint32_t w[64], a[8];
 
@@ -161,7 +162,7 @@ static void sha_block(struct sha256 *c, const uint8_t *p)
 		c->h[i] += a[i];
 }
 
-static void sha_init(struct sha256 *c)
+static void sha_init(struct ctk_sha256_ctx *c)
 {
 	static const uint32_t h0[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
 				       0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
@@ -170,7 +171,7 @@ static void sha_init(struct sha256 *c)
 	c->n = 0;
 }
 
-static void sha_update(struct sha256 *c, const uint8_t *p, size_t len)
+static void sha_update(struct ctk_sha256_ctx *c, const uint8_t *p, size_t len)
 {
 	c->len += len;
 	while (len > 0) {
@@ -186,7 +187,7 @@ static void sha_update(struct sha256 *c, const uint8_t *p, size_t len)
 	}
 }
 
-static void sha_final(struct sha256 *c, uint8_t out[32])
+static void sha_final(struct ctk_sha256_ctx *c, uint8_t out[32])
 {
 	uint64_t bits = c->len * 8;
 	uint8_t pad = 0x80, zero = 0, lenb[8];
@@ -205,9 +206,28 @@ static void sha_final(struct sha256 *c, uint8_t out[32])
 	}
 }
 
+void ctk_sha256_init(struct ctk_sha256_ctx *c)
+{
+	sha_init(c);
+}
+
+void ctk_sha256_update(struct ctk_sha256_ctx *c, const void *data, size_t len)
+{
+	sha_update(c, data, len);
+}
+
+void ctk_sha256_hex(struct ctk_sha256_ctx *c, char hex[65])
+{
+	uint8_t out[32];
+
+	sha_final(c, out);
+	for (int i = 0; i < 32; i++)
+		snprintf(hex + 2 * i, 3, "%02x", out[i]);
+}
+
 void ctk_sha256(const void *data, size_t len, uint8_t out[32])
 {
-	struct sha256 c;
+	struct ctk_sha256_ctx c;
 	sha_init(&c);
 	sha_update(&c, data, len);
 	sha_final(&c, out);
@@ -215,12 +235,14 @@ void ctk_sha256(const void *data, size_t len, uint8_t out[32])
 
 int ctk_sha256_file(const char *path, char hex[65], struct ctk_error *err)
 {
-	struct sha256 c;
+	struct ctk_sha256_ctx c;
 	uint8_t *buf, out[32];
 	size_t n;
-	FILE *f = fopen(path, "rb");
+	FILE *f;
 
-	if (!f)
+	if (ctk_input_sha256(path, hex))
+		return 0; /* a pipe: hashed while it was read (input.h) */
+	if (!(f = fopen(ctk_input_path(path), "rb")))
 		return ctk_failf(err, CTK_EINPUT, "'%s': %s", path, strerror(errno));
 	if (!(buf = malloc(1 << 16))) {
 		fclose(f);

@@ -9,7 +9,8 @@
 
 #include "err.h"
 
-/* Parse a finite decimal number; leading/trailing spaces allowed. 0 or -1. */
+/* Parse a finite decimal number (no hex floats, no inf/nan); leading and
+ * trailing spaces allowed. 0 or -1. */
 int ctk_parse_double(const char *s, double *v);
 int ctk_parse_int64(const char *s, int64_t *v);
 
@@ -20,7 +21,19 @@ int ctk_read_file(const char *path, char **buf, size_t *len, struct ctk_error *e
 /* printf onto the end of a NUL-terminated string in buf[size] (truncates). */
 void ctk_appendf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
-/* Hex SHA-256 (64 chars + NUL) of a file's bytes. */
+/* Streaming SHA-256 (for input read once, e.g. a pipe). */
+struct ctk_sha256_ctx {
+	uint32_t h[8];
+	uint64_t len;
+	uint8_t buf[64];
+	size_t n;
+};
+void ctk_sha256_init(struct ctk_sha256_ctx *c);
+void ctk_sha256_update(struct ctk_sha256_ctx *c, const void *data, size_t len);
+void ctk_sha256_hex(struct ctk_sha256_ctx *c, char hex[65]);
+
+/* Hex SHA-256 (64 chars + NUL) of a file's bytes (a pipe prepared by
+ * ctk_input_prepare: the hash taken while it was read). */
 int ctk_sha256_file(const char *path, char hex[65], struct ctk_error *err);
 void ctk_sha256(const void *data, size_t len, uint8_t out[32]);
 

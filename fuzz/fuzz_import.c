@@ -30,6 +30,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (ctk_db_open(":memory:", CTK_DB_CREATE, &db, &err) == 0) {
 		ctk_tz_parse("UTC", &tz, &err);
 		o.tz = &tz;
+		o.bridge_gaps = size > 0 && (data[size - 1] & 0x80); /* both gap policies of the window tools */
 		ctk_run_insert(db, &run, &o.run_id, &err);
 		o.has_run = 1;
 		for (int i = 0; ctk_importers[i]; i++) {

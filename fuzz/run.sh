@@ -32,7 +32,16 @@ for f in "$root"/fuzz/fuzz_*.c; do
 		done
 		# nvidia-smi --format=csv,nounits; Ada 'Image PowerJoular dates (issue 14)
 		printf 'timestamp, name, power.draw [W]\n2025/12/10 17:40:10.000, A, 60.00\n2025/12/10 17:40:10.001, B, 70.00\n' > "$corpus/nounits.csv"
-		printf 'Date,CPU Utilization,Total Power,CPU Power,GPU Power\n 2024- 12- 3  12: 8: 3. 126,0.1,2.5,1.5,1.0\n' > "$corpus/pj-ada.csv" ;;
+		printf 'Date,CPU Utilization,Total Power,CPU Power,GPU Power\n 2024- 12- 3  12: 8: 3. 126,0.1,2.5,1.5,1.0\n' > "$corpus/pj-ada.csv"
+		# issue 14, rest: powermetrics text, eit data.json, non-UTF-8 text, a long
+		# multibyte name, a NUL byte, 1e16 W, a hex float, eco2AI epochs with gaps
+		for s in "$root"/tests/data/powermetrics/*.txt "$root"/tests/data/eit/impacttracker/data.json; do
+			[ -f "$s" ] && head -c 4096 "$s" > "$corpus/$(basename "$s")"
+		done
+		printf 'timestamp,project_name,run_id,duration,emissions,energy_consumed,cpu_power,cpu_energy,cpu_model\n2024-05-31T10:39:13,p,r1,10,0.001,0.0001,4.5,0.0001,Intel\256 Xeon\n' > "$corpus/cc-cp1252.csv"
+		printf 'timestamp, name, index, power.draw [W]\n2025/12/10 17:40:10.000, %s, 0, 18.00 W\n' "$(printf '\303\251%.0s' $(seq 1 300))" > "$corpus/smi-longname.csv"
+		printf 'timestamp, index, power.draw [W]\n2025/12/10 17:40:10.000, 0, 1\0008.00 W\n2025/12/10 17:40:11.000, 0, 1e16 W\n2025/12/10 17:40:12.000, 0, 0x1p4 W\n' > "$corpus/smi-hostile.csv"
+		printf 'id,project_name,experiment_description,epoch,start_time,duration(s),power_consumption(kWh),CO2_emissions(kg),CPU_name,GPU_name,OS,region/country,cost\na,p,d,"epoch: 1, ",2023-03-01 10:00:00,60,0.001,0.0004,c,g,L,DE,N/A\na,p,d,"epoch: 2, ",2023-03-01 10:01:05,60,0.002,0.0008,c,g,L,DE,N/A\n' > "$corpus/eco2ai-gaps.csv" ;;
 	fuzz_time)
 		printf '2025/07/26 23:32:09.703' > "$corpus/a"; printf '2023-03-14T00:30Z' > "$corpus/b"
 		printf '1753572729.703' > "$corpus/c"; printf '2025-07-27T01:32:09+02:00' > "$corpus/d"

@@ -13,6 +13,8 @@
 #include "analyze/commands.h"
 #include "analyze/import/importers.h"
 #include "common/db.h"
+#include "common/input.h"
+#include "common/text.h"
 #include "common/util.h"
 
 static void print_warning(void *ctx, const char *msg)
@@ -166,6 +168,12 @@ static int import_one(sqlite3 *db, const struct ctk_importer *imp, const char *p
 		return rc;
 	if ((rc = imp->import(db, path, o, &res, err)) || (rc = find_duplicate(db, before, &dup, err)))
 		return rc; /* the caller rolls the whole transaction back */
+	struct ctk_text_notes notes;
+	char line[512];
+	ctk_text_notes_take(&notes);
+	ctk_text_notes_format(&notes, line, sizeof line);
+	if (line[0])
+		ctk_import_warn(o, "'%s': %s", path, line);
 	if (dup && !o->replace) {
 		if ((rc = ctk_db_exec(db, "ROLLBACK TO file", err)) || (rc = ctk_db_exec(db, "RELEASE file", err)))
 			return rc;
@@ -189,9 +197,13 @@ static int import_one(sqlite3 *db, const struct ctk_importer *imp, const char *p
 static int import_all(sqlite3 *db, const char *format, char **paths, int npaths,
 		      struct ctk_import_opts *o, struct lines *out, struct ctk_error *err)
 {
+	if (strcmp(format, "auto") && !ctk_importer_find(format))
+		return ctk_failf(err, CTK_EUSAGE, "unknown format '%s' (see ctk import --help)", format);
 	for (int i = 0; i < npaths; i++) {
+		int rc = ctk_input_prepare(paths[i], err); /* a pipe read once; a device refused */
+		if (rc)
+			return rc;
 		const struct ctk_importer *imp = strcmp(format, "auto") ? ctk_importer_find(format) : sniff(paths[i]);
-		int rc;
 
 		if (!imp)
 			return ctk_failf(err, strcmp(format, "auto") ? CTK_EUSAGE : CTK_EINPUT,
@@ -272,6 +284,7 @@ int ctk_cmd_import(int argc, char **argv, struct ctk_error *err)
 	else if (out.len)
 		fputs(out.buf, stdout);
 out:
+	ctk_input_release_all();
 	free(out.buf);
 	ctk_db_close(db);
 	return rc;

@@ -7,6 +7,8 @@
 #include "analyze/cmd/intensity.h"
 #include "analyze/intensity/formats.h"
 #include "common/db.h"
+#include "common/input.h"
+#include "common/text.h"
 #include "common/time.h"
 
 enum { O_DB = 256, O_FORMAT, O_ZONE, O_TZ, O_SIGNAL, O_UNIT };
@@ -40,7 +42,17 @@ static int import_paths(sqlite3 *db, const struct ctk_ci_format *f, const struct
 		const struct ctk_ci_format *used = NULL;
 		int64_t points = 0;
 		int series = 0;
+		struct ctk_text_notes notes;
+		char msg[4608], line[512];
+		if ((rc = ctk_input_prepare(argv[i], err))) /* a pipe read once; a device refused */
+			break;
 		rc = ctk_ci_import_path(db, f, argv[i], o, &used, &points, &series, err);
+		ctk_text_notes_take(&notes);
+		ctk_text_notes_format(&notes, line, sizeof line);
+		if (line[0]) {
+			snprintf(msg, sizeof msg, "'%s': %s", argv[i], line);
+			ctk_intensity_warn(NULL, msg);
+		}
 		if (!rc)
 			printf("imported '%s' (%s): %d series, %lld value(s)\n", argv[i], used->name, series,
 			       (long long)points);
@@ -76,6 +88,7 @@ static int run(int argc, char **argv, struct ctk_error *err)
 		if (rc)
 			ctk_db_rollback(db);
 	}
+	ctk_input_release_all();
 	ctk_db_close(db);
 	return rc;
 }

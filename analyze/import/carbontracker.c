@@ -302,6 +302,9 @@ static int power_value(struct ct_run *r, const char *s, int64_t line, const char
 		return fail_line(r, line, field, err, "not a number ('%s')", s);
 	if (*x < 0)
 		return fail_line(r, line, field, err, "negative power ('%s')", s);
+	if (*x > CTK_IMP_MAX_W) /* per device: a v2 scalar is a mean of the devices */
+		return fail_line(r, line, field, err, "%g W is more than %g W per device: not a plausible reading", *x,
+				 CTK_IMP_MAX_W);
 	return 0;
 }
 
@@ -724,7 +727,8 @@ static int on_intensities(const struct ct_msg *m, struct ctk_error *err)
 	for (char *p = lb + 1; *p && *p != ']';) {
 		char *end;
 		double x = strtod(p, &end);
-		if (end == p || !isfinite(x) || x < 0) {
+		size_t dec = strspn(p, "0123456789+-.eE"); /* decimal only: no hex floats */
+		if (end == p || p + dec < end || !isfinite(x) || x < 0) {
 			cJSON_Delete(arr);
 			return fail_line(r, m->line, "Carbon intensities", err, "not a list of numbers");
 		}

@@ -127,6 +127,10 @@ static int on_row(void *ctx, char **f, int n, int64_t line, struct ctk_error *er
 		if (r.v[k] < 0)
 			return ctk_failf(err, CTK_EINPUT, "'%s' line %lld: field '%s': negative value ('%s')", s->path,
 					 (long long)line, s->header[c], f[c]);
+		int rc = k >= N_CPU_P && k <= N_RAM_P /* W, one component each */
+				 ? ctk_imp_check_power(s->path, line, s->header[c], r.v[k], CTK_IMP_MAX_W, err) : 0;
+		if (rc)
+			return rc;
 		r.has[k] = 1;
 	}
 	if (!r.has[N_DURATION])
@@ -339,6 +343,11 @@ static int import_group(struct cc *s, int g, struct ctk_sample_writer *w, struct
 					return ctk_failf(err, CTK_EINPUT, "'%s' line %lld: field '%s': cumulative energy decreases (%g kWh after %g)",
 							 s->path, (long long)row->line, num_names[c->e], row->v[c->e], prev_e);
 				prev_e = row->v[c->e];
+				/* kWh x 3.6e12 uJ/kWh; beyond the store's counter range (samples.h) is no run */
+				if (row->v[c->e] * 3.6e12 > (double)CTK_READING_MAX_UJ)
+					return ctk_failf(err, CTK_EINPUT, "'%s' line %lld: field '%s': %g kWh is more than the store "
+							 "holds (%.3g kWh)", s->path, (long long)row->line, num_names[c->e],
+							 row->v[c->e], (double)CTK_READING_MAX_UJ / 3.6e12);
 				rd.energy_uj = (int64_t)llround(row->v[c->e] * 3.6e12);
 				rd.has_energy = 1;
 			}

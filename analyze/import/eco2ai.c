@@ -7,6 +7,8 @@
  * 3.6e6 / duration) is stored as two 'imported' readings on one 'other'
  * device (eco2AI reports CPU+GPU+RAM as one total). Rows with epoch "N/A"
  * (whole-run mode) give a phase window. Every row also goes to `reported`.
+ * The time between two rows' windows was not measured: a reading without
+ * power marks each gap (like Zeus; --bridge-gaps integrates across them).
  * eco2AI appends to its file: a run already imported from an earlier version
  * of it (same id, other SHA-256) is skipped when it has as many rows, and
  * replaced when it grew. */
@@ -158,8 +160,8 @@ static int import_run(struct eco *s, int first, int ngroups, struct ctk_sample_w
 {
 	const struct e_row *f0 = &s->rows[first];
 	char label[512], *config;
-	int64_t run_id, dev, prev_end = 0, t_first = 0, t_last = 0;
-	int rc, n = 0, shifted = 0, nrows = 0, same;
+	int64_t run_id, dev, prev_end = 0, t_first = 0, t_last = 0, gap_ns = 0;
+	int rc, n = 0, shifted = 0, nrows = 0, same, gaps = 0;
 	const struct e_row *last = f0;
 
 	for (int i = first; i < s->nrows; i++)
@@ -185,6 +187,7 @@ static int import_run(struct eco *s, int first, int ngroups, struct ctk_sample_w
 	cJSON_AddStringToObject(j, "cpu", f0->cpu);
 	cJSON_AddStringToObject(j, "gpu", f0->gpu);
 	cJSON_AddStringToObject(j, "region", f0->region);
+	cJSON_AddStringToObject(j, "gaps", s->o->bridge_gaps ? "bridged" : "not measured");
 	config = cJSON_PrintUnformatted(j);
 	cJSON_Delete(j);
 	if (!config)
@@ -197,7 +200,9 @@ static int import_run(struct eco *s, int first, int ngroups, struct ctk_sample_w
 	free(config);
 	if (rc)
 		return rc;
-	struct ctk_device d = {.run_id = run_id, .kind = "other", .name = "eco2AI total (CPU+GPU+RAM)"};
+	/* window-means: each row's mean power covers its window (no sampling period) */
+	struct ctk_device d = {.run_id = run_id, .kind = "other", .name = "eco2AI total (CPU+GPU+RAM)",
+			       .flags = "window-means"};
 	if ((rc = ctk_device_insert(s->db, &d, &dev, err)))
 		return rc;
 	s->res->devices++;
@@ -213,6 +218,17 @@ static int import_run(struct eco *s, int first, int ngroups, struct ctk_sample_w
 			start = prev_end; /* 1 s start times: lay end to end */
 			shifted++;
 		}
+		if (n > 0 && start > prev_end) {
+			/* eco2AI measured nothing between two epochs' rows (issue 14) */
+			gaps++;
+			gap_ns += start - prev_end;
+			if (!s->o->bridge_gaps) {
+				if ((rc = ctk_imp_gap(w, dev, prev_end, start, err)))
+					return ctk_error_prefix(err, "'%s' line %lld: field '%s': ", s->path,
+								(long long)r->line, s->hdr[E_START]);
+				s->res->samples++;
+			}
+		}
 		int64_t end = start + r->dur_ns;
 		struct ctk_window win = {.run_id = run_id, .kind = r->has_epoch ? "epoch" : "phase",
 					 .idx = r->epoch, .has_idx = r->has_epoch, .start_ns = start, .end_ns = end,
@@ -220,6 +236,9 @@ static int import_run(struct eco *s, int first, int ngroups, struct ctk_sample_w
 		if ((rc = ctk_window_insert(s->db, &win, err)))
 			return rc;
 		s->res->windows++;
+		if (r->dur_s > 0 && (rc = ctk_imp_check_power(s->path, r->line, s->hdr[E_KWH], r->kwh * 3.6e6 / r->dur_s,
+							       CTK_IMP_MAX_W, err)))
+			return rc; /* the row's mean power (kWh x 3.6e6 J/kWh / s) */
 		if ((rc = ctk_imp_mean_power(w, dev, start, end, r->dur_s > 0 ? r->kwh * 3.6e6 / r->dur_s : 0, err)))
 			return ctk_error_prefix(err, "'%s' line %lld: field '%s': ", s->path, (long long)r->line, s->hdr[E_START]);
 		s->res->samples += 2;
@@ -240,6 +259,10 @@ static int import_run(struct eco *s, int first, int ngroups, struct ctk_sample_w
 	if (shifted)
 		ctk_import_warn(s->o, "'%s': run %s: %d epoch(s) would overlap the previous one (start times have 1 s "
 				"resolution): laid end to end", s->path, f0->id, shifted);
+	if (gaps)
+		ctk_import_warn(s->o, "'%s': run %s: %d gap(s) between epochs, %.3f s in all: %s", s->path, f0->id, gaps,
+				(double)gap_ns / 1e9, s->o->bridge_gaps ? "bridged (--bridge-gaps): energy integrated across them"
+				: "not measured by eco2AI, left out of the energy (coverage shows them; --bridge-gaps integrates across)");
 	s->res->runs++;
 	s->res->run_id = run_id;
 	return ctk_run_set_span(s->db, run_id, t_first, t_last, err);

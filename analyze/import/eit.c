@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <cjson/cJSON.h>
 
@@ -25,6 +26,7 @@
 struct eit {
 	sqlite3 *db;
 	const char *path;
+	char dir_data[4096];   /* LOGDIR[/impacttracker]/data.json when a folder was named */
 	const struct ctk_import_opts *o;
 	struct ctk_import_result *res;
 	struct ctk_sample_writer *w;
@@ -47,6 +49,9 @@ static int power_of(struct eit *s, const cJSON *v, int64_t line, const char *nam
 	if (v->valuedouble < 0)
 		return ctk_failf(err, CTK_EINPUT, "'%s' line %lld: field '%s': negative power (%g)", s->path,
 				 (long long)line, name, v->valuedouble);
+	int rc = ctk_imp_check_power(s->path, line, name, v->valuedouble, CTK_IMP_MAX_W, err);
+	if (rc)
+		return rc;
 	*w = v->valuedouble;
 	return 1;
 }
@@ -65,7 +70,7 @@ static int reading(struct eit *s, int64_t dev, int64_t t, double w, int64_t line
 static int one_line(struct eit *s, int pass, const char *text, int64_t line, int64_t *prev_t, int64_t *t_out,
 		    struct ctk_error *err)
 {
-	cJSON *j = cJSON_Parse(text);
+	cJSON *j = cJSON_ParseWithOpts(text, NULL, 1); /* 1: nothing may follow the object */
 	const cJSON *ts, *per, *g;
 	double w;
 	int64_t t;
@@ -188,6 +193,19 @@ static int eit_import(sqlite3 *db, const char *path, const struct ctk_import_opt
 
 	if (!s)
 		return ctk_failf(err, CTK_ENOMEM, "out of memory");
+	/* the log folder (LOGDIR or LOGDIR/impacttracker/): its data.json. The
+	 * folder's other file, info.pkl, is a Python pickle: not read (docs/IMPORTERS.md) */
+	struct stat sb;
+	if (!stat(path, &sb) && S_ISDIR(sb.st_mode)) {
+		snprintf(s->dir_data, sizeof s->dir_data, "%s/data.json", path);
+		if (stat(s->dir_data, &sb))
+			snprintf(s->dir_data, sizeof s->dir_data, "%s/impacttracker/data.json", path);
+		if (stat(s->dir_data, &sb)) {
+			free(s);
+			return ctk_failf(err, CTK_EINPUT, "'%s': a folder without data.json or impacttracker/data.json", path);
+		}
+		path = s->dir_data;
+	}
 	s->db = db;
 	s->path = path;
 	s->o = o;

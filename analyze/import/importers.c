@@ -15,6 +15,7 @@ const struct ctk_importer *const ctk_importers[] = {
 	&ctk_importer_eco2ai,
 	&ctk_importer_eit,
 	&ctk_importer_powerjoular,
+	&ctk_importer_powermetrics,
 	NULL,
 };
 

@@ -54,6 +54,7 @@ extern const struct ctk_importer ctk_importer_zeus_summary;
 extern const struct ctk_importer ctk_importer_eco2ai;
 extern const struct ctk_importer ctk_importer_eit;
 extern const struct ctk_importer ctk_importer_powerjoular;
+extern const struct ctk_importer ctk_importer_powermetrics;
 
 /* NULL-terminated. */
 extern const struct ctk_importer *const ctk_importers[];

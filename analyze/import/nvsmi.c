@@ -444,6 +444,8 @@ static int on_row(void *ctx, char **f, int n, int64_t line, struct ctk_error *er
 		return rc;
 	if (p.has_power && w < 0)
 		return fail_at(s, line, s->power.i, err, "negative power ('%s')", f[s->power.i]);
+	if (p.has_power && (rc = ctk_imp_check_power(s->path, line, s->header[s->power.i], w, CTK_IMP_MAX_W, err)))
+		return rc;
 	if (s->rows == 0 || p.t_ns < s->first_ns)
 		s->first_ns = p.t_ns;
 	if (s->rows == 0 || p.t_ns > s->last_ns)

@@ -31,9 +31,8 @@ struct pj_row {
 	int has_gpu;
 };
 
-/* Largest power one device may draw: issue 14's plausibility bound (10 kW);
- * a larger reading is a broken log, not a measurement. */
-#define PJ_MAX_W 10000.0
+/* Largest power one device may draw: the importers' bound (util.h). */
+#define PJ_MAX_W CTK_IMP_MAX_W
 
 struct pj {
 	const char *path;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/input.h"
 #include "common/store.h"
 #include "common/util.h"
 
@@ -55,6 +56,28 @@ int ctk_imp_mean_power(struct ctk_sample_writer *w, int64_t device_id, int64_t s
 	return ctk_sample_append(w, device_id, "imported", &r, err);
 }
 
+int ctk_imp_gap(struct ctk_sample_writer *w, int64_t device_id, int64_t end_ns, int64_t next_start_ns,
+		struct ctk_error *err)
+{
+	struct ctk_reading r = {.t_ns = end_ns + (next_start_ns - end_ns) / 2};
+
+	return ctk_sample_append(w, device_id, "imported", &r, err);
+}
+
+int ctk_imp_check_power(const char *path, int64_t line, const char *field, double w, double max_w,
+			struct ctk_error *err)
+{
+	if (!isfinite(w))
+		return ctk_failf(err, CTK_EINPUT, "'%s' line %lld: field '%s': not a number", path, (long long)line, field);
+	if (w < 0)
+		return ctk_failf(err, CTK_EINPUT, "'%s' line %lld: field '%s': negative power (%g W)", path,
+				 (long long)line, field, w);
+	if (w > max_w)
+		return ctk_failf(err, CTK_EINPUT, "'%s' line %lld: field '%s': %g W is more than %g W per device: not a "
+				 "plausible reading", path, (long long)line, field, w, max_w);
+	return 0;
+}
+
 int64_t ctk_imp_s_to_ns(double s)
 {
 	return (int64_t)llround(s * 1e9);
@@ -68,9 +91,14 @@ int ctk_imp_slurp(const char *path, char **buf, size_t *len, struct ctk_error *e
 
 	if (rc)
 		return rc;
-	if (memchr(b, '\0', n)) {
+	const char *nul = memchr(b, '\0', n);
+	if (nul) {
+		int64_t line = 1;
+		for (const char *c = b; c < nul; c++)
+			line += *c == '\n';
 		free(b);
-		return ctk_failf(err, CTK_EINPUT, "'%s': binary data (NUL byte), not a text log", path);
+		return ctk_failf(err, CTK_EINPUT, "'%s' line %lld: NUL byte (binary data), not a text log", path,
+				 (long long)line);
 	}
 	*buf = b;
 	*len = n;
@@ -79,7 +107,7 @@ int ctk_imp_slurp(const char *path, char **buf, size_t *len, struct ctk_error *e
 
 int ctk_imp_check_complete(const char *path, struct ctk_error *err)
 {
-	FILE *f = fopen(path, "rb");
+	FILE *f = fopen(ctk_input_path(path), "rb");
 	int64_t lines = 1;
 	int c;
 
@@ -99,7 +127,7 @@ int ctk_imp_check_complete(const char *path, struct ctk_error *err)
 
 int ctk_imp_first_line(const char *path, char *buf, size_t size)
 {
-	FILE *f = fopen(path, "r");
+	FILE *f = fopen(ctk_input_path(path), "r");
 	int rc = -1;
 
 	if (!f)

@@ -27,6 +27,25 @@ int ctk_imp_run(sqlite3 *db, const char *format, const char *path, const char *s
 int ctk_imp_mean_power(struct ctk_sample_writer *w, int64_t device_id, int64_t start_ns,
 		       int64_t end_ns, double power_w, struct ctk_error *err);
 
+/* Window tools (Zeus, eco2AI): the time between one window's end and the
+ * next one's start was not measured. One reading without power in its
+ * middle keeps the integration from spanning it, so the whole-run energy is
+ * the measured sum and coverage shows the gap (--bridge-gaps: the caller
+ * leaves it out). */
+int ctk_imp_gap(struct ctk_sample_writer *w, int64_t device_id, int64_t end_ns, int64_t next_start_ns,
+		struct ctk_error *err);
+
+/* The largest power one device may draw: issue 14's plausibility bound,
+ * 10 kW (an 8-GPU node draws about 6-10 kW in all: NVIDIA DGX H100
+ * datasheet, 10.2 kW maximum for the whole system); a larger reading is a
+ * broken log, not a measurement. */
+#define CTK_IMP_MAX_W 10000.0
+
+/* A power taken from a log: finite, >= 0 and at most max_w (CTK_IMP_MAX_W
+ * per device); else CTK_EINPUT naming path, line and field. */
+int ctk_imp_check_power(const char *path, int64_t line, const char *field, double w, double max_w,
+			struct ctk_error *err);
+
 /* Seconds (double, finite, >= 0) to nanoseconds, rounded. */
 int64_t ctk_imp_s_to_ns(double s);
 

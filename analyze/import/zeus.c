@@ -110,7 +110,6 @@ static int num(struct zeus *s, char **f, int c, int64_t line, const char *what, 
 static int mark_gap(struct zeus *s, int k, int64_t start_ns, int64_t line, struct ctk_error *err)
 {
 	int64_t last = s->dev_last_ns[k];
-	struct ctk_reading r = {.t_ns = last + (start_ns - last) / 2};
 
 	if (k == 0) {
 		s->gaps++;
@@ -118,7 +117,7 @@ static int mark_gap(struct zeus *s, int k, int64_t start_ns, int64_t line, struc
 	}
 	if (s->o->bridge_gaps)
 		return 0;
-	if (ctk_sample_append(s->w, s->dev_id[k], "imported", &r, err))
+	if (ctk_imp_gap(s->w, s->dev_id[k], last, start_ns, err))
 		return ctk_error_prefix(err, "'%s' line %lld: field 'start_time': ", s->path, (long long)line);
 	s->res->samples++;
 	return 0;
@@ -178,6 +177,8 @@ static int on_row(void *ctx, char **f, int n, int64_t line, struct ctk_error *er
 		}
 		if (s->rows && start_ns > s->dev_last_ns[k] && (rc = mark_gap(s, k, start_ns, line, err)))
 			return rc;
+		if (elapsed > 0 && (rc = ctk_imp_check_power(s->path, line, s->hdr[k], j / elapsed, CTK_IMP_MAX_W, err)))
+			return rc; /* the window's mean power */
 		if ((rc = ctk_imp_mean_power(s->w, s->dev_id[k], start_ns, end_ns, elapsed > 0 ? j / elapsed : 0, err)))
 			return ctk_error_prefix(err, "'%s' line %lld: field 'start_time': ", s->path, (long long)line);
 		s->dev_last_ns[k] = end_ns;

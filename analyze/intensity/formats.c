@@ -13,6 +13,8 @@
 #include <string.h>
 
 #include "common/db.h"
+#include "common/input.h"
+#include "common/text.h"
 #include "common/util.h"
 
 const struct ctk_ci_format *const ctk_ci_formats[] = {
@@ -128,11 +130,11 @@ static int new_series(struct ctk_ci_sink *k, const struct ctk_ci_key *key, struc
 	if ((rc = ctk_db_prepare(k->db, "INSERT INTO intensity_series(zone, source, signal, unit, path, sha256, "
 					"year, kind, created_ns) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)", &st, err)))
 		return rc;
-	sqlite3_bind_text(st, 1, s->zone, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, k->o && k->o->source ? k->o->source : k->format, -1, SQLITE_TRANSIENT);
+	ctk_bind_text_clean(st, 1, s->zone, CTK_TEXT_MAX_NAME, "zone"); /* text from the file: valid UTF-8 */
+	ctk_bind_text_clean(st, 2, k->o && k->o->source ? k->o->source : k->format, CTK_TEXT_MAX_NAME, "source");
 	sqlite3_bind_text(st, 3, s->signal, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 4, s->unit, -1, SQLITE_TRANSIENT);
-	ctk_bind_text_or_null(st, 5, k->name);
+	ctk_bind_text_clean(st, 5, k->name, CTK_TEXT_MAX_LONG, "source path");
 	ctk_bind_text_or_null(st, 6, k->sha256[0] ? k->sha256 : NULL);
 	ctk_bind_int64_or_null(st, 7, key->year, key->year != 0);
 	sqlite3_bind_text(st, 8, s->kind, -1, SQLITE_TRANSIENT);
@@ -333,7 +335,7 @@ int ctk_ci_import_path(sqlite3 *db, const struct ctk_ci_format *f, const char *p
 	int rc;
 
 	if (!f) {
-		FILE *fp = fopen(path, "rb");
+		FILE *fp = fopen(ctk_input_path(path), "rb");
 		if (!fp)
 			return ctk_failf(err, CTK_EDB, "'%s': cannot open: %s", path, strerror(errno));
 		n = fread(head, 1, sizeof head - 1, fp);

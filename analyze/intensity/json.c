@@ -40,6 +40,15 @@ int ctk_ci_json_parse(const struct ctk_ci_sink *k, const char *buf, size_t len, 
 		return ctk_failf(err, CTK_EINPUT, "'%s' byte %zu: not valid JSON%s", k->name, off,
 				 looks_truncated(buf, len) ? " (truncated?)" : "");
 	}
+	/* one document per file: anything but white space after it is an error */
+	size_t off = end && end >= buf ? (size_t)(end - buf) : len;
+	while (off < len && strchr(" \t\r\n", buf[off]) && buf[off])
+		off++;
+	if (off < len) {
+		cJSON_Delete(*root);
+		*root = NULL;
+		return ctk_failf(err, CTK_EINPUT, "'%s' byte %zu: data after the end of the JSON document", k->name, off);
+	}
 	return 0;
 }
 

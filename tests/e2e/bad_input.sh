@@ -40,7 +40,8 @@ printf 'timestamp, index, power.draw [W]\n2025/12/10 17:40:10.000, 0, -18.00 W\n
 expect "negative power" 2 "'neg.csv' line 2: field 'power.draw \[W\]': negative power" ctk import nvidia-smi neg.csv --db run.db
 
 printf '\177ELF\002\001\001\000\000\000binary junk\000\001\002\n\003\004' > junk.bin
-expect "not a CSV" 2 "'junk.bin' line 1: not an nvidia-smi CSV" ctk import nvidia-smi junk.bin --db run.db
+# issue 14: a NUL byte is an error naming its line (before, C strings ended there)
+expect "not a CSV" 2 "'junk.bin' line 1: NUL byte (binary data)" ctk import nvidia-smi junk.bin --db run.db
 
 # a good file then a bad one: the good one is not kept either
 expect "all-or-nothing over files" 2 "'nan.csv' line 3" ctk import nvidia-smi "$TITAN" nan.csv --db run.db

@@ -33,6 +33,7 @@ check zeus-summary "$Z/nsdi23_summary_power_p100.csv"
 check eco2ai "$T/eco2ai/emission.csv"
 check eit "$T/eit/impacttracker/data.json"
 check powerjoular "$T/powerjoular/powerjoular.csv"
+check powermetrics "$T/powermetrics/powermetrics.txt"
 
 check carbontracker "$CTK_DATA/carbontracker-logs/1gpu"
 

@@ -75,10 +75,29 @@ static void test_stop_and_missing(void **state)
 	assert_non_null(strstr(err.msg, "no-such.csv"));
 }
 
+/* issue 14: a NUL byte used to end the field silently (C strings); now it
+ * is an error naming the file, the line and the field, and no row after it
+ * reaches the callback. */
+static void test_nul_byte(void **state)
+{
+	static const char text[] = "t,p\n1,20\n2,3\0009\n3,40\n";
+	struct seen s = {0};
+	struct ctk_error err = {0};
+	FILE *f = fopen("nul.csv", "wb");
+	(void)state;
+
+	fwrite(text, 1, sizeof text - 1, f);
+	fclose(f);
+	assert_int_equal(ctk_csv_read_file("nul.csv", ',', on_row, &s, &err), CTK_EINPUT);
+	assert_string_equal(err.msg, "'nul.csv' line 3: NUL byte (binary data) in field 2");
+	assert_int_equal(s.rows, 2); /* the header and line 2 only */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lines), cmocka_unit_test(test_stop_and_missing),
+		cmocka_unit_test(test_nul_byte),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -57,8 +57,13 @@ static void test_bad(void **state)
 	write_file("neg.csv", buf);
 	assert_int_equal(test_import(db, "eco2ai", "neg.csv", &res, &err), CTK_EINPUT);
 	assert_one_line_at(&err, "'neg.csv' line 2: field 'power_consumption(kWh)': negative");
-	snprintf(buf, sizeof buf, "%sx,p,d,\"epoch: 1, \",2023-03-01 10:00:00,10,0.1,0.1,c,g,o,r,N/A\n"
-		 "x,p,d,\"epoch: 2, \",2023-03-01 09:00:00,10,0.1,0.1,c,g,o,r,N/A\n", hdr);
+	/* issue 14: 0.1 kWh in 10 s is 0.1 x 3.6e6 J / 10 s = 36 kW on one device: not plausible */
+	snprintf(buf, sizeof buf, "%sx,p,d,\"epoch: 1, \",2023-03-01 10:00:00,10,0.1,0.1,c,g,o,r,N/A\n", hdr);
+	write_file("kw.csv", buf);
+	assert_int_equal(test_import(db, "eco2ai", "kw.csv", &res, &err), CTK_EINPUT);
+	assert_one_line_at(&err, "'kw.csv' line 2: field 'power_consumption(kWh)': 36000 W is more than 10000 W");
+	snprintf(buf, sizeof buf, "%sx,p,d,\"epoch: 1, \",2023-03-01 10:00:00,10,0.01,0.1,c,g,o,r,N/A\n"
+		 "x,p,d,\"epoch: 2, \",2023-03-01 09:00:00,10,0.01,0.1,c,g,o,r,N/A\n", hdr);
 	write_file("back.csv", buf);
 	assert_int_equal(test_import(db, "eco2ai", "back.csv", &res, &err), CTK_EINPUT);
 	assert_one_line_at(&err, "'back.csv' line 3: field 'start_time': time goes backwards");

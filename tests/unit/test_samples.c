@@ -178,11 +178,52 @@ static void test_bytes_per_reading(void **state)
 	free(enc);
 }
 
+/* issue 14: 1e16 W was stored as -9.2e15 W (signed overflow in the codec).
+ * Now the writer refuses what the codec cannot represent, and a blob whose
+ * deltas overflow decodes to an error, not to wrapped values (UBSan-clean). */
+static void test_unrepresentable(void **state)
+{
+	sqlite3 *db = open_mem();
+	struct ctk_error err = {0};
+	struct ctk_sample_writer *w = NULL;
+	int64_t run, dev = add_device(db, &run);
+	(void)state;
+
+	/* 1e16 W = 1e19 mW > INT64_MAX (9.22e18): saturates, never wraps negative */
+	assert_true(ctk_w_to_mw(1e16) == INT64_MAX);
+	assert_true(ctk_w_to_mw(-1e16) == INT64_MIN);
+	assert_true(ctk_w_to_mw(250.5) == 250500);
+	assert_int_equal(ctk_sample_writer_new(db, 0, &w, &err), 0);
+	struct ctk_reading r = {.t_ns = INT64_C(1700000000000000000), .power_mw = ctk_w_to_mw(1e16), .has_power = 1};
+	assert_int_equal(ctk_sample_append(w, dev, "imported", &r, &err), CTK_EINPUT);
+	assert_non_null(strstr(err.msg, "outside what the store can hold"));
+	/* 2^50 mW is the largest power kept; one more is refused */
+	r.power_mw = INT64_C(1) << 50;
+	assert_int_equal(ctk_sample_append(w, dev, "imported", &r, &err), 0);
+	r.power_mw = (INT64_C(1) << 50) + 1;
+	assert_int_equal(ctk_sample_append(w, dev, "imported", &r, &err), CTK_EINPUT);
+	struct ctk_reading neg = {.t_ns = r.t_ns, .energy_uj = -1, .has_energy = 1};
+	assert_int_equal(ctk_sample_append(w, dev, "imported", &neg, &err), CTK_EINPUT);
+	ctk_sample_writer_free(w);
+	ctk_db_close(db);
+
+	/* a hostile blob: version 1, three readings without values; reading 1's
+	 * step is +2^62 ns (zigzag 2^63: varint 80 x9 01), reading 2 adds +2^62
+	 * to the step again: the step would overflow int64 (UB before) */
+	static const uint8_t blob[] = {1, 0, 0, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01,
+				       0, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01};
+	struct ctk_reading out[3];
+	assert_int_equal(ctk_chunk_decode(blob, 13, 0, 2, out), 0); /* t = 2^62: the last time kept */
+	assert_true(out[1].t_ns == INT64_C(1) << 62);
+	assert_int_equal(ctk_chunk_decode(blob, sizeof blob, 0, 3, out), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_roundtrip), cmocka_unit_test(test_writer_reader),
 		cmocka_unit_test(test_bytes_per_reading), cmocka_unit_test(test_write_until_commit),
+		cmocka_unit_test(test_unrepresentable),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

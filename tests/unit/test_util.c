@@ -57,6 +57,13 @@ static void test_numbers(void **state)
 	assert_int_equal(ctk_parse_double("1e999", &v), -1);
 	assert_int_equal(ctk_parse_double("12 W", &v), -1);
 	assert_int_equal(ctk_parse_double("", &v), -1);
+	/* issue 14: hex floats are not numbers (strtod reads 0x1p4 as 16) */
+	assert_int_equal(ctk_parse_double("0x1p4", &v), -1);
+	assert_int_equal(ctk_parse_double("0X10", &v), -1);
+	assert_int_equal(ctk_parse_double("-0x1.8p1", &v), -1);
+	assert_int_equal(ctk_parse_double("infinity", &v), -1);
+	assert_int_equal(ctk_parse_double("-1.5e-3", &v), 0);
+	assert_true(v == -0.0015);
 	assert_int_equal(ctk_parse_int64("-42", &i), 0);
 	assert_int_equal(i, -42);
 	assert_int_equal(ctk_parse_int64("4.2", &i), -1);
