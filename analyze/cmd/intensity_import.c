@@ -2,6 +2,7 @@
  * [--signal S] [--unit U]`: carbon-intensity files into the store, one
  * format per file (sniffed unless --format), all files in one transaction. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "analyze/cmd/intensity.h"
@@ -32,9 +33,11 @@ static int on_opt(void *ctx, int opt, const char *arg, struct ctk_error *err)
 	return 0;
 }
 
-/* Import argv[first..argc) inside the caller's transaction, one line each. */
+/* Import argv[first..argc) inside the caller's transaction; the summary
+ * line of each file goes to out, printed only after the commit (a file that
+ * is rolled back is never said to be imported). */
 static int import_paths(sqlite3 *db, const struct ctk_ci_format *f, const struct ctk_ci_opts *o, int first,
-			int argc, char **argv, struct ctk_error *err)
+			int argc, char **argv, FILE *out, struct ctk_error *err)
 {
 	int rc = 0;
 
@@ -54,8 +57,8 @@ static int import_paths(sqlite3 *db, const struct ctk_ci_format *f, const struct
 			ctk_intensity_warn(NULL, msg);
 		}
 		if (!rc)
-			printf("imported '%s' (%s): %d series, %lld value(s)\n", argv[i], used->name, series,
-			       (long long)points);
+			fprintf(out, "imported '%s' (%s): %d series, %lld value(s)\n", argv[i], used->name, series,
+				(long long)points);
 	}
 	return rc;
 }
@@ -80,14 +83,27 @@ static int run(int argc, char **argv, struct ctk_error *err)
 		return rc;
 	struct ctk_ci_opts o = {.zone = a.zone, .signal = a.signal, .unit = a.unit, .tz = &tz,
 				.warn = ctk_intensity_warn};
+	char *said = NULL;
+	size_t said_len = 0;
+	FILE *out = open_memstream(&said, &said_len);
+	if (!out)
+		return ctk_failf(err, CTK_ENOMEM, "out of memory");
 	if ((rc = ctk_db_open(a.db, CTK_DB_CREATE, &db, err)))
-		return rc;
+		goto done;
 	if (!(rc = ctk_db_begin(db, err))) {
-		if (!(rc = import_paths(db, f, &o, first, argc, argv, err)))
+		if (!(rc = import_paths(db, f, &o, first, argc, argv, out, err)))
 			rc = ctk_db_commit(db, err);
-		if (rc)
+		if (rc) {
 			ctk_db_rollback(db);
+			if (argc - first > 1)
+				ctk_error_prefix(err, "nothing imported (all %d files roll back together): ", argc - first);
+		}
 	}
+done:
+	fclose(out);
+	if (!rc && said)
+		fputs(said, stdout);
+	free(said);
 	ctk_input_release_all();
 	ctk_db_close(db);
 	return rc;

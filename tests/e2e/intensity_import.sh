@@ -140,7 +140,7 @@ sed -n 101p "$EM/DE_2023_hourly.csv" | sed 's/,199\.[0-9]*,/,abc,/; s/^\(2023-01
 ctk intensity import "$EM/NO_2023_hourly.csv" bad.csv --db em.db 2>err.txt >/dev/null
 is "bad csv: exit 2" "$?" "2"
 ok "re-importing the same bytes warns" grep -q "NO_2023_hourly.csv': the same file is already stored (series 8); storing it again as a newer, overlapping series" err.txt
-is "bad csv: message" "$(tail -1 err.txt)" "ctk intensity: 'bad.csv' line 101: field 'Carbon Intensity gCO₂eq/kWh (LCA)': not a number ('abc')"
+is "bad csv: message" "$(tail -1 err.txt)" "ctk intensity: nothing imported (all 2 files roll back together): 'bad.csv' line 101: field 'Carbon Intensity gCO₂eq/kWh (LCA)': not a number ('abc')"
 is "bad csv: store unchanged (NO not kept either)" "$(sql em.db "SELECT count(*) FROM intensity")" "$before"
 python3 -c "
 import json; d=json.load(open('$UK/2023-03-16T0001Z.json')); d['data'][7]['intensity']['actual']='high'; json.dump(d,open('bad.json','w'))"
@@ -156,4 +156,12 @@ printf 'time,value\n2023-01-01 00:00,100\n2023-01-01 00:15,110\n2023-01-01 00:10
 ctk intensity import order.csv --db o.db --zone X 2>err.txt >/dev/null
 is "out-of-order: exit 2" "$?" "2"
 ok "out-of-order: names line 4" grep -q "'order.csv' line 4: field 'value': time 2023-01-01T00:10:00.000Z is not after" err.txt
+# a good file then a bad one: both roll back, and the good one is never
+# said to be imported (issue 14: "imported …" for files that were rolled back)
+printf 'time,value\n2023-01-01 00:00,100\n2023-01-01 00:15,110\n' > good.csv
+ctk intensity import good.csv order.csv --db m.db --zone X >out.txt 2>err.txt
+is "multi-file failure: exit 2" "$?" "2"
+is "multi-file failure: nothing said imported" "$(cat out.txt)" ""
+ok "multi-file failure: says both roll back" grep -q "^ctk intensity: nothing imported (all 2 files roll back together): 'order.csv' line 4" err.txt
+is "multi-file failure: store empty" "$(sql m.db "SELECT count(*) FROM intensity")" "0"
 done_testing
