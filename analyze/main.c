@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "analyze/commands.h"
+#include "common/db.h"
 
 struct command {
 	const char *name;
@@ -49,6 +50,8 @@ int main(int argc, char **argv)
 		if (strcmp(commands[i].name, argv[1]))
 			continue;
 		int rc = commands[i].fn(argc - 1, argv + 1, &err);
+		if (rc <= 0 && ctk_db_corrupt(NULL))
+			rc = ctk_db_corrupt(&err); /* a damaged page never passes for "no runs" */
 		if (rc < 0) {
 			fprintf(stderr, "ctk %s: %s\n", argv[1], err.msg[0] ? err.msg : ctk_strerror(rc));
 			return ctk_exit_code(rc);

@@ -239,6 +239,8 @@ int main(int argc, char **argv)
 		argv++;
 	}
 	rc = run(argc, argv, &o, &err);
+	if (rc <= 0 && ctk_db_corrupt(NULL))
+		rc = ctk_db_corrupt(&err); /* a damaged page never passes for an empty store */
 	free(o.runs);
 	/* Give back cairo's and fontconfig's global font caches, so that leak
 	 * checkers (make check runs LeakSanitizer) see only our own memory. */

@@ -37,7 +37,7 @@ int ctk_cmd_runs(int argc, char **argv, struct ctk_error *err)
 		goto out;
 	printf("%-6s %-32s %-22s %-24s %10s %7s %10s %6s\n", "run", "label", "source", "started (UTC)",
 	       "duration_s", "devices", "readings", "epochs");
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		char start[40] = "-";
 		double dur = 0;
 		if (sqlite3_column_type(st, 3) != SQLITE_NULL) {
@@ -50,6 +50,7 @@ int ctk_cmd_runs(int argc, char **argv, struct ctk_error *err)
 		       (long long)sqlite3_column_int64(st, 7), sqlite3_column_int(st, 8),
 		       sqlite3_column_int(st, 5) ? "  [simulated]" : "");
 	}
+	rc = rc == SQLITE_DONE ? 0 : ctk_db_fail(db, err, "read runs");
 out:
 	sqlite3_finalize(st);
 	ctk_db_close(db);
