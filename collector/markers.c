@@ -103,6 +103,10 @@ int ctk_marks_apply(struct ctk_marks *m, const char *line, int64_t t_ns, char *r
 				return reply_err(reply, size, "not an item count:", tok[i]);
 			has_items = 1;
 		} else if (ctk_parse_int64(tok[i], &num) == 0) {
+			if (has_num)
+				return reply_err(reply, size, "one epoch number at most, not", tok[i]);
+			if (num < 1 || num > CTK_MARK_MAX_EPOCH)
+				return reply_err(reply, size, "an epoch number is 1 to 1000000000, not", tok[i]);
 			has_num = 1;
 		} else if (!name) {
 			name = tok[i];

@@ -4,8 +4,9 @@
  * the socket server polled by the sampling loop, and the client.
  *
  * Protocol: one line per request, one line per answer ("ok" or
- * "error: …"). Requests: "epoch-start [N]", "epoch-end [items=N]",
- * "begin NAME", "end NAME [items=N]". Markers are timestamped on receipt. */
+ * "error: …"). Requests: "epoch-start [N]", "epoch-end [N] [items=N]",
+ * "begin NAME", "end NAME [items=N]"; N is one epoch number, 1 to 10^9.
+ * Markers are timestamped on receipt. */
 #ifndef CTK_COLLECTOR_MARKERS_H
 #define CTK_COLLECTOR_MARKERS_H
 
@@ -20,6 +21,9 @@
 #include "common/store.h"
 
 #define CTK_MARK_MAX_PHASES 32
+/* Largest epoch number a marker may carry: 10^9, far above any training
+ * run (issue 18 bounds it so a number can never overflow next_epoch). */
+#define CTK_MARK_MAX_EPOCH 1000000000
 #define CTK_MARK_MAX_CLIENTS 32
 
 struct ctk_marks {

@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "collector/markers.h"
 #include "collector/tee.h"
 #include "common/util.h"
 
@@ -58,7 +59,7 @@ static void match_line(const char *line, const regex_t *re, int mark_w, int *mar
 		char num[32];
 		int64_t v;
 		snprintf(num, sizeof num, "%.*s", (int)(m[1].rm_eo - m[1].rm_so), line + m[1].rm_so);
-		if (ctk_parse_int64(num, &v) == 0)
+		if (ctk_parse_int64(num, &v) == 0 && v >= 1 && v <= CTK_MARK_MAX_EPOCH)
 			n = snprintf(out, sizeof out, "epoch-start %lld\n", (long long)v);
 		else
 			n = snprintf(out, sizeof out, "epoch-start\n");
