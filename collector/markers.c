@@ -1,6 +1,7 @@
 /* Epoch and phase markers (markers.h): request parsing, the windows they
  * make, the non-blocking Unix socket server the sampling loop polls, and
  * the blocking client used by `ctk mark`. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -230,31 +231,103 @@ static int stale_socket(const struct sockaddr_un *a)
 	return stale;
 }
 
+/* Is dir a directory of ours that nobody else may write to (no group or
+ * other write bit), so nobody can take a name in it before us? With
+ * strict, also nobody else may enter it (mode 0700 or less: the runtime
+ * directory's rule in the XDG Base Directory spec). 0 or CTK_EUSAGE. */
+static int private_dir(const char *dir, int strict, struct ctk_error *err)
+{
+	struct stat sb;
+
+	if (lstat(dir, &sb))
+		return ctk_failf(err, CTK_EUSAGE, "marker socket: directory '%s': %s", dir, strerror(errno));
+	if (!S_ISDIR(sb.st_mode))
+		return ctk_failf(err, CTK_EUSAGE, "marker socket: '%s' is not a directory", dir);
+	if (sb.st_uid != geteuid())
+		return ctk_failf(err, CTK_EUSAGE, "marker socket: directory '%s' belongs to another user (uid %u): "
+				 "use a directory of your own", dir, (unsigned)sb.st_uid);
+	if (sb.st_mode & (strict ? 077 : 022))
+		return ctk_failf(err, CTK_EUSAGE, "marker socket: directory '%s' is shared (mode %03o): another user "
+				 "could take the name first; use a private directory (e.g. $XDG_RUNTIME_DIR) or no --socket",
+				 dir, (unsigned)(sb.st_mode & 07777));
+	return 0;
+}
+
+/* Remove the directories (base/ctk-XXXXXX/socket) of our collectors that
+ * died without cleaning up: ours, with a socket nobody listens on. */
+static void remove_stale_dirs(const char *base)
+{
+	DIR *d = opendir(base);
+	struct dirent *e;
+
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		struct sockaddr_un a;
+		char dir[160];
+		struct stat sb;
+
+		if (strncmp(e->d_name, "ctk-", 4) || strlen(e->d_name) != 10)
+			continue;
+		snprintf(dir, sizeof dir, "%s/%s", base, e->d_name);
+		if (lstat(dir, &sb) || !S_ISDIR(sb.st_mode) || sb.st_uid != geteuid())
+			continue;
+		memset(&a, 0, sizeof a);
+		a.sun_family = AF_UNIX;
+		if (snprintf(a.sun_path, sizeof a.sun_path, "%s/socket", dir) >= (int)sizeof a.sun_path)
+			continue;
+		/* a socket younger than 10 s may be a collector between bind and listen */
+		if (lstat(a.sun_path, &sb) || sb.st_uid != geteuid() || time(NULL) - sb.st_mtime < 10 ||
+		    !stale_socket(&a))
+			continue;
+		unlink(a.sun_path);
+		rmdir(dir);
+	}
+	closedir(d);
+}
+
 int ctk_mark_server_open(struct ctk_mark_server *s, const char *path, struct ctk_error *err)
 {
 	struct sockaddr_un a;
 	mode_t old;
+	int rc;
 
 	memset(s, 0, sizeof(*s));
 	s->lfd = -1;
 	if (path) {
+		char dir[128];
+		const char *slash = strrchr(path, '/');
+		struct stat sb;
 		snprintf(s->path, sizeof s->path, "%s", path);
+		if (!slash)
+			snprintf(dir, sizeof dir, ".");
+		else
+			snprintf(dir, sizeof dir, "%.*s", slash == path ? 1 : (int)(slash - path), path);
+		if ((rc = private_dir(dir, 0, err)))
+			return rc;
+		if (lstat(path, &sb) == 0 && (!S_ISSOCK(sb.st_mode) || sb.st_uid != geteuid()))
+			return ctk_failf(err, CTK_EUSAGE, "marker socket '%s': exists and is not a socket of yours", path);
 	} else {
 		char rt[64];
 		const char *base = getenv("XDG_RUNTIME_DIR");
-		struct stat sb;
-		if (!base || !*base || stat(base, &sb) || !S_ISDIR(sb.st_mode) || strlen(base) > 60) {
-			snprintf(rt, sizeof rt, "/run/user/%u", (unsigned)getuid());
-			base = stat(rt, &sb) == 0 && S_ISDIR(sb.st_mode) && access(rt, W_OK) == 0 ? rt : "/tmp";
+		if (!base || !*base || strlen(base) > 60 || private_dir(base, 1, NULL)) {
+			snprintf(rt, sizeof rt, "/run/user/%u", (unsigned)geteuid());
+			base = private_dir(rt, 1, NULL) == 0 && access(rt, W_OK) == 0 ? rt : "/tmp";
 			const char *tmp = getenv("TMPDIR");
 			if (base != rt && tmp && *tmp && strlen(tmp) <= 60)
 				base = tmp;
 		}
+		remove_stale_dirs(base);
 		snprintf(s->dir, sizeof s->dir, "%s/ctk-XXXXXX", base);
 		if (!mkdtemp(s->dir)) {
 			int e = errno;
 			s->dir[0] = '\0';
 			return ctk_failf(err, CTK_EDB, "marker socket: cannot make a directory in '%s': %s", base, strerror(e));
+		}
+		/* mkdtemp made it 0700 and ours; checked anyway before use */
+		if ((rc = private_dir(s->dir, 1, err))) {
+			s->dir[0] = '\0';
+			return rc;
 		}
 		snprintf(s->path, sizeof s->path, "%s/socket", s->dir);
 	}
@@ -267,7 +340,7 @@ int ctk_mark_server_open(struct ctk_mark_server *s, const char *path, struct ctk
 	if (s->lfd < 0)
 		return ctk_failf(err, CTK_EDB, "marker socket: %s", strerror(errno));
 	old = umask(0177);
-	int rc = bind(s->lfd, (struct sockaddr *)&a, sizeof a);
+	rc = bind(s->lfd, (struct sockaddr *)&a, sizeof a);
 	if (rc && errno == EADDRINUSE && path && stale_socket(&a)) {
 		unlink(s->path); /* left by a collector that was killed */
 		rc = bind(s->lfd, (struct sockaddr *)&a, sizeof a);
@@ -463,7 +536,21 @@ int ctk_mark_send(const char *path, const char *line, int timeout_ms, char *repl
 		return ctk_failf(err, CTK_EDEVICE, "socket: %s", strerror(errno));
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
 	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-	if (connect(fd, (struct sockaddr *)&a, sizeof a) || send(fd, msg, (size_t)n, MSG_NOSIGNAL) != n) {
+	if (connect(fd, (struct sockaddr *)&a, sizeof a)) {
+		int e = errno;
+		close(fd);
+		return ctk_failf(err, CTK_EDEVICE, "no collector at CTK_SOCKET '%s': %s", path, strerror(e));
+	}
+	/* before a byte is sent: the listener must run as our own user */
+	struct ucred cr;
+	socklen_t crlen = sizeof cr;
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &crlen) || crlen != sizeof cr ||
+	    !ctk_mark_peer_ok(&cr, geteuid())) {
+		close(fd);
+		return ctk_failf(err, CTK_EDEVICE, "CTK_SOCKET '%s': the listener runs as another user (uid %u), "
+				 "not your collector: marker not sent", path, crlen == sizeof cr ? (unsigned)cr.uid : 0u);
+	}
+	if (send(fd, msg, (size_t)n, MSG_NOSIGNAL) != n) {
 		int e = errno;
 		close(fd);
 		return ctk_failf(err, CTK_EDEVICE, "no collector at CTK_SOCKET '%s': %s", path, strerror(e));

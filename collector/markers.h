@@ -81,7 +81,12 @@ int ctk_mark_peer_ok(const struct ucred *peer, uid_t self);
 int ctk_mark_line_ok(const char *line, size_t len);
 
 /* Listen on path (mode 0600), or in a fresh private directory when path is
- * NULL (/run/user/UID or $TMPDIR or /tmp: ctk-XXXXXX/socket). */
+ * NULL ($XDG_RUNTIME_DIR or /run/user/UID when ours and 0700, else $TMPDIR
+ * or /tmp: ctk-XXXXXX/socket, made by mkdtemp, owner and mode checked).
+ * A path is refused (CTK_EUSAGE) unless its directory is ours and not
+ * writable by group or others, and unless nothing but a socket of ours is
+ * there already. Directories of our collectors that died (a socket nobody
+ * listens on) are removed first. */
 int ctk_mark_server_open(struct ctk_mark_server *s, const char *path, struct ctk_error *err);
 
 /* Fill pollfds (at most 1 + CTK_MARK_MAX_CLIENTS) and return how many. */
@@ -95,8 +100,10 @@ void ctk_mark_server_serve(struct ctk_mark_server *s, struct ctk_marks *m);
 void ctk_mark_server_close(struct ctk_mark_server *s);
 
 /* Client: send one request line to the socket at path and wait up to
- * timeout_ms for the answer, copied into reply. 0: answered "ok";
- * CTK_EINPUT: answered with an error; CTK_EDEVICE: no collector. */
+ * timeout_ms for the answer, copied into reply. The listener must run as
+ * our uid (SO_PEERCRED) before anything is sent. 0: answered "ok";
+ * CTK_EINPUT: answered with an error; CTK_EDEVICE: no collector (or one of
+ * another user). */
 int ctk_mark_send(const char *path, const char *line, int timeout_ms, char *reply, size_t size,
 		  struct ctk_error *err);
 
