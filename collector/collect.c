@@ -313,6 +313,8 @@ static char *config_json(struct collector *c, int final)
 		cJSON_AddNumberToObject(j, "rounds", (double)c->rounds);
 		cJSON_AddNumberToObject(j, "deadline_misses", (double)c->misses);
 		cJSON_AddNumberToObject(j, "markers_rejected", (double)c->server.rejected);
+		if (c->have_tee) /* issue 18: the regex helper never waits; what it dropped */
+			cJSON_AddNumberToObject(j, "markers_dropped", (double)c->tee.dropped);
 		cJSON_AddNumberToObject(j, "flush_max_ms", (double)c->flush_max_ns / 1e6);
 		cJSON_AddNumberToObject(j, "store_failures", (double)c->store_failures);
 		cJSON_AddNumberToObject(j, "store_failures_in_a_row", (double)c->fail_streak_max);
@@ -1007,6 +1009,9 @@ int ctk_collect(const struct ctk_collect_opts *o, struct ctk_collect_result *res
 		*status = 128 + SIGTERM;
 		res->budget_stopped = 1;
 	}
+	if (c->have_tee && c->tee.dropped) /* issue 18 */
+		warnf(c, "--epoch-regex: %lld epoch line(s) dropped while the collector was behind (the command "
+		      "never waited; markers_dropped in the run's config)", (long long)c->tee.dropped);
 	if (c->server.rejected)
 		warnf(c, "%lld marker request(s) refused, %lld of them from another user (markers_rejected in the run's config)",
 		      (long long)c->server.rejected, (long long)c->server.rejected_peer);
