@@ -313,6 +313,7 @@ static char *config_json(struct collector *c, int final)
 		cJSON_AddNumberToObject(j, "rounds", (double)c->rounds);
 		cJSON_AddNumberToObject(j, "deadline_misses", (double)c->misses);
 		cJSON_AddNumberToObject(j, "markers_rejected", (double)c->server.rejected);
+		cJSON_AddNumberToObject(j, "markers_rate_limited", (double)c->server.rate_limited); /* issue 18 */
 		if (c->have_tee) /* issue 18: the regex helper never waits; what it dropped */
 			cJSON_AddNumberToObject(j, "markers_dropped", (double)c->tee.dropped);
 		cJSON_AddNumberToObject(j, "flush_max_ms", (double)c->flush_max_ns / 1e6);

@@ -189,7 +189,7 @@ int ctk_marks_close_all(struct ctk_marks *m, int64_t t_ns)
 int ctk_marks_store(struct ctk_marks *m, sqlite3 *db, struct ctk_error *err)
 {
 	for (int i = 0; i < m->ndone; i++) {
-		int rc = ctk_window_insert(db, &m->done[i], err);
+		int rc = ctk_window_insert_cached(db, &m->ins, &m->done[i], err);
 		if (rc)
 			return rc;
 	}
@@ -210,6 +210,8 @@ void ctk_marks_release(struct ctk_marks *m)
 		free((char *)m->done[i].name);
 	free(m->done);
 	m->done = NULL;
+	sqlite3_finalize(m->ins);
+	m->ins = NULL;
 	m->ndone = m->capdone = 0;
 }
 
@@ -442,7 +444,24 @@ static int admit(struct ctk_mark_server *s, int fd, int64_t now)
 	}
 	s->c[s->nc].fd = fd;
 	s->c[s->nc].seen_ns = now;
+	memset(&s->c[s->nc].rate, 0, sizeof s->c[s->nc].rate); /* a full bucket on first use */
 	s->c[s->nc++].len = 0;
+	return 1;
+}
+
+int ctk_mark_bucket_take(struct ctk_mark_bucket *b, double rate, int64_t now_ns)
+{
+	if (b->last_ns == 0) {
+		b->tokens = rate; /* a full bucket to start */
+	} else if (now_ns > b->last_ns) {
+		b->tokens += rate * (double)(now_ns - b->last_ns) / 1e9;
+		if (b->tokens > rate)
+			b->tokens = rate;
+	}
+	b->last_ns = now_ns;
+	if (b->tokens < 1)
+		return 0;
+	b->tokens -= 1;
 	return 1;
 }
 
@@ -450,10 +469,11 @@ void ctk_mark_server_serve(struct ctk_mark_server *s, struct ctk_marks *m)
 {
 	char reply[300];
 	int64_t now = ctk_now_ns();
+	int work = 0;
 
 	if (s->lfd < 0)
 		return;
-	for (int i = 0; i < s->nc; i++) {
+	for (int i = 0; i < s->nc && work < CTK_MARK_SERVE_MAX; i++) {
 		ssize_t got = recv(s->c[i].fd, s->c[i].buf + s->c[i].len, sizeof s->c[i].buf - 1 - (size_t)s->c[i].len, 0);
 		char *nl;
 		if (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
@@ -474,8 +494,17 @@ void ctk_mark_server_serve(struct ctk_mark_server *s, struct ctk_marks *m)
 				break;
 			}
 			*nl = '\0';
-			if (ctk_marks_apply(m, s->c[i].buf, now, reply, sizeof reply))
+			work++;
+			/* a request needs a token of its client and one of all clients */
+			if (!ctk_mark_bucket_take(&s->c[i].rate, CTK_MARK_RATE_CLIENT, now) ||
+			    !ctk_mark_bucket_take(&s->rate, CTK_MARK_RATE_ALL, now)) {
+				snprintf(reply, sizeof reply, "error: too many markers (rate limit %.0f/s per client, "
+					 "%.0f/s in all): not applied", CTK_MARK_RATE_CLIENT, CTK_MARK_RATE_ALL);
 				s->rejected++;
+				s->rate_limited++;
+			} else if (ctk_marks_apply(m, s->c[i].buf, now, reply, sizeof reply)) {
+				s->rejected++;
+			}
 			answer(s->c[i].fd, reply);
 			int rest = s->c[i].len - (int)(ll + 1);
 			memmove(s->c[i].buf, nl + 1, (size_t)rest + 1);
@@ -487,8 +516,8 @@ void ctk_mark_server_serve(struct ctk_mark_server *s, struct ctk_marks *m)
 			reject(s, i--, "error: request too long");
 	}
 	/* new clients after the reads, which freed the slots of those gone;
-	 * at most 4 × the slots per call: a connection flood cannot spin us */
-	for (int k = 0; k < 4 * CTK_MARK_MAX_CLIENTS; k++) {
+	 * within the call's budget: a connection flood cannot spin us */
+	for (; work < CTK_MARK_SERVE_MAX; work++) {
 		int fd = accept4(s->lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd < 0)
 			break;

@@ -39,6 +39,7 @@ struct ctk_marks {
 	 * its number), at the marker's time (the live prediction's windows) */
 	void (*on_epoch)(void *ctx, int start, int64_t idx, int64_t t_ns);
 	void *on_epoch_ctx;
+	sqlite3_stmt *ins;        /* the window insert, kept for the run (ctk_marks_release) */
 };
 
 /* Apply one request line received at t_ns. Returns 0 and "ok" in reply, or
@@ -63,14 +64,34 @@ void ctk_marks_release(struct ctk_marks *m);
  * NUL, a client over CTK_MARK_MAX_CLIENTS, a peer of another uid) is
  * answered "error: …" when possible, counted in `rejected`, and the
  * offending connection is closed (except for a malformed marker). */
+/* Rate limits (token buckets, burst = one second's worth): a training loop
+ * that marks a phase pair per step at 100 steps/s stays under the client's
+ * limit, and the store gets at most CTK_MARK_RATE_ALL windows a second
+ * (about 10 µs each to insert: ~1 % of a core). Our choice (issue 18). */
+#define CTK_MARK_RATE_CLIENT 250.0  /* requests/s per connection */
+#define CTK_MARK_RATE_ALL 1000.0    /* requests/s over all connections */
+/* Work per ctk_mark_server_serve call (requests answered + connections
+ * accepted): a slice of a few hundred µs, so a flood never holds a round. */
+#define CTK_MARK_SERVE_MAX 64
+
+struct ctk_mark_bucket {
+	double tokens;
+	int64_t last_ns;
+};
+
 struct ctk_mark_server {
 	int lfd;
 	char dir[96], path[128];  /* private directory and socket path */
-	struct { int fd; int len; int64_t seen_ns; char buf[256]; } c[CTK_MARK_MAX_CLIENTS];
+	struct { int fd; int len; int64_t seen_ns; struct ctk_mark_bucket rate; char buf[256]; } c[CTK_MARK_MAX_CLIENTS];
 	int nc;
+	struct ctk_mark_bucket rate; /* all clients together */
 	int64_t rejected;         /* requests and connections refused */
 	int64_t rejected_peer;    /* … of which connections from another uid */
+	int64_t rate_limited;     /* … of which requests over a rate limit */
 };
+
+/* Take one token from b (rate per s, burst = rate) at now; 1 when taken. */
+int ctk_mark_bucket_take(struct ctk_mark_bucket *b, double rate, int64_t now_ns);
 
 /* May a peer with these credentials (SO_PEERCRED) send markers to a server
  * running as uid self? Only the same uid may. */
@@ -92,8 +113,11 @@ int ctk_mark_server_open(struct ctk_mark_server *s, const char *path, struct ctk
 /* Fill pollfds (at most 1 + CTK_MARK_MAX_CLIENTS) and return how many. */
 int ctk_mark_server_pollfds(const struct ctk_mark_server *s, struct pollfd *p);
 
-/* Accept, read and answer whatever is ready (non-blocking; a bounded
- * amount of work per call so a flood cannot hold up the sampling loop). */
+/* Accept, read and answer whatever is ready (non-blocking; at most
+ * CTK_MARK_SERVE_MAX requests and accepts per call, so a flood cannot hold
+ * up the sampling loop: the rest waits in the kernel for the next call).
+ * A request over a rate limit is answered "error: too many markers …",
+ * counted in rejected and rate_limited, and not applied. */
 void ctk_mark_server_serve(struct ctk_mark_server *s, struct ctk_marks *m);
 
 /* Close everything and remove the socket (and the directory it made). */

@@ -60,6 +60,9 @@ int ctk_run_finish(sqlite3 *db, int64_t run_id, int64_t ended_ns, int exit_statu
 int ctk_device_insert(sqlite3 *db, const struct ctk_device *d, int64_t *device_id,
 		      struct ctk_error *err);
 int ctk_window_insert(sqlite3 *db, const struct ctk_window *w, struct ctk_error *err);
+/* The same with a statement kept by the caller across calls (*st NULL the
+ * first time; the caller finalizes it): no SQL compiled per window. */
+int ctk_window_insert_cached(sqlite3 *db, sqlite3_stmt **st, const struct ctk_window *w, struct ctk_error *err);
 int ctk_reported_insert(sqlite3 *db, const struct ctk_reported *r, struct ctk_error *err);
 
 #endif
