@@ -26,6 +26,7 @@
 #include "collector/collect.h"
 #include "collector/epoch_energy.h"
 #include "collector/live.h"
+#include "collector/kept.h"
 #include "collector/markers.h"
 #include "collector/sources.h"
 #include "collector/tee.h"
@@ -47,6 +48,7 @@ struct collector {
 	struct ctk_sample_writer *w;
 	int64_t run_id;
 	struct ctk_marks marks;
+	struct ctk_kept kept;    /* issue 18: the flush's statements, compiled once */
 	struct ctk_mark_server server;
 	struct ctk_tee tee;
 	int have_tee;
@@ -475,7 +477,7 @@ static int flush(struct collector *c, int final, struct ctk_error *err)
 	char *cfg = NULL;
 	int64_t t0 = mono_ns();
 
-	if ((rc = ctk_db_begin(c->db, err)))
+	if ((rc = ctk_kept_begin(c->db, &c->kept, err)))
 		goto fail;
 	/* readings and windows stay buffered until the commit: a failed flush loses none */
 	if ((rc = ctk_sample_writer_write(c->w, err)) || (rc = ctk_marks_store(&c->marks, c->db, err)))
@@ -485,9 +487,9 @@ static int flush(struct collector *c, int final, struct ctk_error *err)
 		rc = ctk_run_finish(c->db, c->run_id, c->child_end_ns ? c->child_end_ns : ctk_now_ns(),
 				    c->child_status, c->child_done && !c->o->attach, cfg, err);
 	} else if (c->has_first) {
-		rc = ctk_run_finish(c->db, c->run_id, c->last_ns, 0, 0, NULL, err);
+		rc = ctk_kept_run_going(c->db, &c->kept, c->run_id, c->last_ns, err);
 	}
-	if (rc || (rc = ctk_db_commit(c->db, err)))
+	if (rc || (rc = ctk_kept_commit(c->db, &c->kept, err)))
 		goto fail;
 	ctk_sample_writer_committed(c->w);
 	ctk_marks_committed(&c->marks);
@@ -1062,6 +1064,7 @@ out:
 	}
 	ctk_mark_server_close(&c->server);
 	ctk_marks_release(&c->marks);
+	ctk_kept_release(&c->kept);
 	ctk_epoch_energy_free(&c->ee);
 	ctk_live_free(&c->live);
 	cJSON_Delete(c->budget_event);
