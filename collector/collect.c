@@ -736,6 +736,9 @@ static void loop(struct collector *c, int sig_r, enum loop_until until, int64_t 
 			wake = c->child_done_mono + 2 * CTK_NS_PER_S;
 		if (until == UNTIL_TIME && until_mono < wake)
 			wake = until_mono;
+		/* issue 18: a resting marker server is polled again at the end of its rest */
+		if (ctk_mark_server_rest_until(&c->server) && ctk_mark_server_rest_until(&c->server) < wake)
+			wake = ctk_mark_server_rest_until(&c->server);
 		if (c->budget_stop && !c->budget_killed && c->budget_stop_mono + c->live.o.grace_ns < wake)
 			wake = c->budget_stop_mono + c->live.o.grace_ns;
 		now = mono_ns();

@@ -357,11 +357,24 @@ int ctk_mark_server_open(struct ctk_mark_server *s, const char *path, struct ctk
 	return 0;
 }
 
+static int64_t mono_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * CTK_NS_PER_S + ts.tv_nsec;
+}
+
+int64_t ctk_mark_server_rest_until(const struct ctk_mark_server *s)
+{
+	return s->lfd >= 0 && s->rest_until > mono_now_ns() ? s->rest_until : 0;
+}
+
 int ctk_mark_server_pollfds(const struct ctk_mark_server *s, struct pollfd *p)
 {
 	int n = 0;
 
-	if (s->lfd < 0)
+	if (s->lfd < 0 || ctk_mark_server_rest_until(s))
 		return 0;
 	p[n].fd = s->lfd;
 	p[n++].events = POLLIN;
@@ -445,6 +458,7 @@ static int admit(struct ctk_mark_server *s, int fd, int64_t now)
 	s->c[s->nc].fd = fd;
 	s->c[s->nc].seen_ns = now;
 	memset(&s->c[s->nc].rate, 0, sizeof s->c[s->nc].rate); /* a full bucket on first use */
+	s->c[s->nc].told = 0;
 	s->c[s->nc++].len = 0;
 	return 1;
 }
@@ -464,6 +478,12 @@ int ctk_mark_bucket_take(struct ctk_mark_bucket *b, double rate, int64_t now_ns)
 	b->tokens -= 1;
 	return 1;
 }
+
+/* The answer to a request over a rate limit (limits from markers.h). */
+#define RATE_STR2(x) #x
+#define RATE_STR(x) RATE_STR2(x)
+static const char rate_msg[] = "error: too many markers (rate limit " RATE_STR(CTK_MARK_RATE_CLIENT_N)
+			       "/s per client, " RATE_STR(CTK_MARK_RATE_ALL_N) "/s in all): not applied";
 
 void ctk_mark_server_serve(struct ctk_mark_server *s, struct ctk_marks *m)
 {
@@ -498,14 +518,17 @@ void ctk_mark_server_serve(struct ctk_mark_server *s, struct ctk_marks *m)
 			/* a request needs a token of its client and one of all clients */
 			if (!ctk_mark_bucket_take(&s->c[i].rate, CTK_MARK_RATE_CLIENT, now) ||
 			    !ctk_mark_bucket_take(&s->rate, CTK_MARK_RATE_ALL, now)) {
-				snprintf(reply, sizeof reply, "error: too many markers (rate limit %.0f/s per client, "
-					 "%.0f/s in all): not applied", CTK_MARK_RATE_CLIENT, CTK_MARK_RATE_ALL);
 				s->rejected++;
 				s->rate_limited++;
-			} else if (ctk_marks_apply(m, s->c[i].buf, now, reply, sizeof reply)) {
-				s->rejected++;
+				if (!s->c[i].told)
+					answer(s->c[i].fd, rate_msg);
+				s->c[i].told = 1;
+			} else {
+				if (ctk_marks_apply(m, s->c[i].buf, now, reply, sizeof reply))
+					s->rejected++;
+				s->c[i].told = 0;
+				answer(s->c[i].fd, reply);
 			}
-			answer(s->c[i].fd, reply);
 			int rest = s->c[i].len - (int)(ll + 1);
 			memmove(s->c[i].buf, nl + 1, (size_t)rest + 1);
 			s->c[i].len = rest;
@@ -523,6 +546,8 @@ void ctk_mark_server_serve(struct ctk_mark_server *s, struct ctk_marks *m)
 			break;
 		admit(s, fd, now);
 	}
+	if (work > 0) /* busy: batch what comes next */
+		s->rest_until = mono_now_ns() + CTK_MARK_REST_NS;
 }
 
 void ctk_mark_server_close(struct ctk_mark_server *s)

@@ -53,13 +53,17 @@ ok "the flood ran 10 s at >= 90 % of 24,000 markers/s (sent $sent in $secs s, $f
 	python3 -c "import sys; n, s = int(sys.argv[1]), float(sys.argv[2]); sys.exit(0 if s >= 10 and n / s >= 0.9 * 24000 else 1)" "$sent" "$secs"
 j() { sql f.db "SELECT json_extract(config_json, '\$.$1') FROM runs"; }
 rounds=$(j rounds); misses=$(j deadline_misses); limited=$(j markers_rate_limited); rejected=$(j markers_rejected)
-ok "deadline misses < 1 % of rounds ($misses of $rounds)" test "$((misses * 100))" -lt "$rounds"
+# under AddressSanitizer (make check's second suite) every request costs a
+# few times more CPU: the bound is widened to 5 % there
+pct=1
+if ldd "$CTK_BIN/ctk-collect" 2>/dev/null | grep -q libasan; then pct=5; fi
+ok "deadline misses < $pct % of rounds ($misses of $rounds)" test "$((misses * 100))" -lt "$((pct * rounds))"
 ok "rate-limited requests counted ($limited)" test "${limited:-0}" -gt 0
 ok "rate-limited requests are inside markers_rejected ($rejected)" test "$rejected" -ge "$limited"
-# the global limit: 1000/s plus a one-second burst over the run's seconds
+# the global limit (collector/markers.h): 200/s plus a one-second burst
 windows=$(sql f.db "SELECT count(*) FROM windows")
 dur=$(sql f.db "SELECT (ended_ns - started_ns) / 1000000000.0 FROM runs")
 ok "windows stored ($windows) within the global rate limit" \
-	python3 -c "import sys; w, d = int(sys.argv[1]), float(sys.argv[2]); sys.exit(0 if w <= 1000 * d + 1000 else 1)" "$windows" "$dur"
+	python3 -c "import sys; w, d = int(sys.argv[1]), float(sys.argv[2]); sys.exit(0 if w <= 200 * d + 200 else 1)" "$windows" "$dur"
 ok "the end says requests were refused" grep -q "marker request(s) refused" err.txt
 done_testing

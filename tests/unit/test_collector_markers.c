@@ -103,6 +103,27 @@ static void marker_epoch_numbers(void **state)
 	ctk_marks_release(&m);
 }
 
+/* The token bucket of the marker rate limits: full at first (rate tokens),
+ * one token per 1/rate s after that, never more than rate. */
+static void marker_rate_bucket(void **state)
+{
+	struct ctk_mark_bucket b = {0, 0};
+	int64_t t = 1000000000; /* 1 s, any non-zero start */
+	int n = 0;
+
+	(void)state;
+	while (ctk_mark_bucket_take(&b, 100.0, t))
+		n++;
+	assert_int_equal(n, 100);                                  /* the burst: one second's worth */
+	assert_int_equal(ctk_mark_bucket_take(&b, 100.0, t + 5000000), 0);  /* 5 ms: half a token */
+	assert_int_equal(ctk_mark_bucket_take(&b, 100.0, t + 10000000), 1); /* 10 ms: one */
+	assert_int_equal(ctk_mark_bucket_take(&b, 100.0, t + 10000000), 0);
+	n = 0;
+	while (ctk_mark_bucket_take(&b, 100.0, t + 60 * 1000000000LL))  /* a minute idle: still 100 */
+		n++;
+	assert_int_equal(n, 100);
+}
+
 static void marker_protocol(void **state)
 {
 	struct ctk_marks m = {.run_id = 7};
@@ -373,6 +394,7 @@ int main(void)
 		cmocka_unit_test(gpusel_values),
 		cmocka_unit_test(marker_protocol),
 		cmocka_unit_test(marker_epoch_numbers),
+		cmocka_unit_test(marker_rate_bucket),
 		cmocka_unit_test(marker_socket_roundtrip),
 		cmocka_unit_test(marker_peer_and_text),
 		cmocka_unit_test(marker_server_counts_junk),
