@@ -216,8 +216,12 @@ static int quick_check(sqlite3 *db, const char *path, struct ctk_error *err)
 		sqlite3_finalize(st);
 		return 0;
 	}
-	ctk_failf(err, CTK_EDB, "'%s': the store is corrupt (quick_check: %s): restore it from a copy", path,
-		  row ? row : sqlite3_errmsg(db));
+	char what[200];
+	snprintf(what, sizeof what, "%s", row ? row : sqlite3_errmsg(db));
+	for (char *p = what; *p; p++)
+		if (*p == '\n' || *p == '\r')
+			*p = ' '; /* one line: quick_check's rows may hold several */
+	ctk_failf(err, CTK_EDB, "'%s': the store is corrupt (quick_check: %s): restore it from a copy", path, what);
 	sqlite3_finalize(st);
 	return CTK_EDB;
 }
