@@ -21,10 +21,12 @@ is "private XDG_RUNTIME_DIR: run ok" $? 0
 is "socket directory: mode 700, owned by us" "$(head -1 out.txt)" "700 $(id -u)"
 ok "socket directory: inside XDG_RUNTIME_DIR" grep -q "^$PWD/xdg/ctk-" out.txt
 ok "socket directory removed at the end" test -z "$(ls xdg)"
-# a shared XDG_RUNTIME_DIR is not used: a mkdtemp directory in TMPDIR instead
+# a shared XDG_RUNTIME_DIR is not used: a private mkdtemp directory elsewhere
+# (/run/user/UID when it is ours and 0700, else TMPDIR)
 mkdir -m 1777 shared
-XDG_RUNTIME_DIR=$PWD/shared TMPDIR=$PWD/tmp $C --db a.db -- sh -c 'echo "$CTK_SOCKET"' >out.txt 2>err.txt
-ok "shared XDG_RUNTIME_DIR: socket in TMPDIR instead" grep -q "^$PWD/tmp/ctk-" out.txt
+XDG_RUNTIME_DIR=$PWD/shared TMPDIR=$PWD/tmp $C --db a.db -- sh -c 'echo "$CTK_SOCKET"; stat -c "%a %u" "$(dirname "$CTK_SOCKET")"' >out.txt 2>err.txt
+ok "shared XDG_RUNTIME_DIR: not used" grep -Eq "^($PWD/tmp|/run/user/$(id -u))/ctk-" out.txt
+is "shared XDG_RUNTIME_DIR: the directory used is 0700 and ours" "$(sed -n 2p out.txt)" "700 $(id -u)"
 
 # --socket in a shared (sticky, world-writable) directory: refused, command not run
 $C --db a.db --socket "$PWD/shared/ctk-7.sock" -- touch ran.txt 2>err.txt
@@ -33,7 +35,8 @@ ok "--socket in a shared directory: says why" grep -q "directory '$PWD/shared' i
 ok "--socket in a shared directory: command not run" test ! -e ran.txt
 
 # stale directories of killed collectors: removed at the next start; a live one kept
-python3 - "$PWD/tmp" <<'PY'
+mkdir -m 700 xdg2
+python3 - "$PWD/xdg2" <<'PY'
 import os, socket, sys, time
 base = sys.argv[1]
 for name, live in (("ctk-dead01", False), ("ctk-live01", True)):
@@ -48,11 +51,11 @@ for name, live in (("ctk-dead01", False), ("ctk-live01", True)):
         open(os.path.join(base, "live.pid"), "w").write(str(pid))
     s.close()
 PY
-XDG_RUNTIME_DIR= TMPDIR=$PWD/tmp $C --db a.db -- true 2>err.txt
+XDG_RUNTIME_DIR=$PWD/xdg2 $C --db a.db -- true 2>err.txt
 is "stale: run ok" $? 0
-ok "stale directory of a dead collector removed" test ! -e tmp/ctk-dead01
-ok "directory of a live collector kept" test -S tmp/ctk-live01/socket
-kill "$(cat tmp/live.pid)" 2>/dev/null
+ok "stale directory of a dead collector removed" test ! -e xdg2/ctk-dead01
+ok "directory of a live collector kept" test -S xdg2/ctk-live01/socket
+kill "$(cat xdg2/live.pid)" 2>/dev/null
 
 if [ "$(id -u)" != 0 ] || ! command -v setpriv >/dev/null 2>&1; then
 	skip "another user's path refused" "needs root and setpriv"
