@@ -8,6 +8,7 @@
 
 #include "analyze/commands.h"
 #include "common/cli.h"
+#include "common/db.h"
 
 struct command {
 	const char *name;
@@ -58,6 +59,8 @@ int main(int argc, char **argv)
 		snprintf(prog, sizeof prog, "ctk %s", commands[i].name);
 		argv[1] = prog;
 		int rc = commands[i].fn(argc - 1, argv + 1, &err);
+		if (rc <= 0 && ctk_db_corrupt(NULL))
+			rc = ctk_db_corrupt(&err); /* a damaged page never passes for "no runs" */
 		/* results went to stdout: a write that failed is an error too */
 		if (rc >= 0 && ctk_stdout_check(&err) < 0)
 			rc = CTK_EDB;

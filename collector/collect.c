@@ -191,6 +191,9 @@ char *ctk_coll_config_json(struct collector *c, int final)
 		cJSON_AddNumberToObject(j, "rounds", (double)c->rounds);
 		cJSON_AddNumberToObject(j, "deadline_misses", (double)c->misses);
 		cJSON_AddNumberToObject(j, "markers_rejected", (double)c->server.rejected);
+		cJSON_AddNumberToObject(j, "markers_rate_limited", (double)c->server.rate_limited);
+		if (c->have_tee) /* the regex helper never waits; what it dropped */
+			cJSON_AddNumberToObject(j, "markers_dropped", (double)c->tee.dropped);
 		cJSON_AddNumberToObject(j, "flush_max_ms", (double)c->flush_max_ns / 1e6);
 		cJSON_AddNumberToObject(j, "store_failures", (double)c->store_failures);
 		cJSON_AddNumberToObject(j, "store_failures_in_a_row", (double)c->fail_streak_max);
@@ -527,6 +530,9 @@ static void coll_finish(struct collector *c, struct ctk_collect_result *res, str
 		res->status = 128 + SIGTERM;
 		res->budget_stopped = 1;
 	}
+	if (c->have_tee && c->tee.dropped)
+		ctk_coll_warnf(c, "--epoch-regex: %lld epoch line(s) dropped while the collector was behind (the command "
+			       "never waited; markers_dropped in the run's config)", (long long)c->tee.dropped);
 	if (c->server.rejected)
 		ctk_coll_warnf(c, "%lld marker request(s) refused, %lld of them from another user (markers_rejected in the run's config)",
 			       (long long)c->server.rejected, (long long)c->server.rejected_peer);
@@ -573,6 +579,7 @@ static void coll_free(struct collector *c)
 	ctk_coll_signals_restore(c);
 	ctk_mark_server_close(&c->server);
 	ctk_marks_release(&c->marks);
+	ctk_kept_release(&c->kept);
 	ctk_epoch_energy_free(&c->ee);
 	ctk_live_free(&c->live);
 	cJSON_Delete(c->budget_event);

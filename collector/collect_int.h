@@ -16,6 +16,7 @@
 #include "collector/collect.h"
 #include "collector/epoch_energy.h"
 #include "collector/gpusel.h"
+#include "collector/kept.h"
 #include "collector/live.h"
 #include "collector/markers.h"
 #include "collector/sources.h"
@@ -36,6 +37,7 @@ struct collector {
 	struct ctk_sample_writer *w;
 	int64_t run_id;
 	struct ctk_marks marks;
+	struct ctk_kept kept;    /* the flush's statements, compiled once (issue 18) */
 	struct ctk_mark_server server;
 	struct ctk_tee tee;
 	int have_tee;

@@ -138,7 +138,7 @@ int ctk_coll_flush(struct collector *c, int final, struct ctk_error *err)
 	char *cfg = NULL;
 	int64_t t0 = ctk_coll_mono_ns();
 
-	if ((rc = ctk_db_begin(c->db, err)))
+	if ((rc = ctk_kept_begin(c->db, &c->kept, err)))
 		goto fail;
 	/* readings and windows stay buffered until the commit: a failed flush loses none */
 	if ((rc = ctk_sample_writer_write(c->w, err)) || (rc = ctk_marks_store(&c->marks, c->db, err)))
@@ -148,9 +148,9 @@ int ctk_coll_flush(struct collector *c, int final, struct ctk_error *err)
 		rc = ctk_run_finish(c->db, c->run_id, c->child_end_ns ? c->child_end_ns : ctk_now_ns(),
 				    c->child_status, c->child_done && !c->o->attach, cfg, err);
 	} else if (c->has_first) {
-		rc = ctk_run_finish(c->db, c->run_id, c->last_ns, 0, 0, NULL, err);
+		rc = ctk_kept_run_going(c->db, &c->kept, c->run_id, c->last_ns, err);
 	}
-	if (rc || (rc = ctk_db_commit(c->db, err)))
+	if (rc || (rc = ctk_kept_commit(c->db, &c->kept, err)))
 		goto fail;
 	ctk_sample_writer_committed(c->w);
 	ctk_marks_committed(&c->marks);
@@ -226,6 +226,10 @@ static int64_t wake_at(const struct collector *c, enum loop_until until, int64_t
 		wake = c->child_done_mono + 2 * CTK_NS_PER_S;
 	if (until == UNTIL_TIME && until_mono < wake)
 		wake = until_mono;
+	/* a resting marker server is polled again at the end of its rest (issue 18) */
+	int64_t rest = ctk_mark_server_rest_until(&c->server);
+	if (rest && rest < wake)
+		wake = rest;
 	return ctk_coll_budget_wake(c, wake);
 }
 

@@ -390,13 +390,13 @@ static int cmd_mark(int argc, char **argv, struct ctk_error *err)
 		return mark_status(sock, json, err);
 	}
 	if (!strcmp(args[0], "epoch-start")) {
-		if (n == 2 && (ctk_parse_int64(args[1], &v) || v < 0))
-			return ctk_failf(err, CTK_EUSAGE, "epoch-start '%s': not an epoch number", args[1]);
+		if (n == 2 && (ctk_parse_int64(args[1], &v) || v < 1 || v > CTK_MARK_MAX_EPOCH))
+			return ctk_failf(err, CTK_EUSAGE, "epoch-start '%s': not an epoch number (1 to 1000000000)", args[1]);
 		if (items >= 0)
 			return ctk_failf(err, CTK_EUSAGE, "--items goes with epoch-end or end");
 	} else if (!strcmp(args[0], "epoch-end")) {
-		if (n == 2 && (ctk_parse_int64(args[1], &v) || v < 0))
-			return ctk_failf(err, CTK_EUSAGE, "epoch-end '%s': not an epoch number", args[1]);
+		if (n == 2 && (ctk_parse_int64(args[1], &v) || v < 1 || v > CTK_MARK_MAX_EPOCH))
+			return ctk_failf(err, CTK_EUSAGE, "epoch-end '%s': not an epoch number (1 to 1000000000)", args[1]);
 	} else if (!strcmp(args[0], "begin") || !strcmp(args[0], "end")) {
 		if (n != 2)
 			return ctk_failf(err, CTK_EUSAGE, "%s needs a NAME", args[0]);

@@ -1,6 +1,7 @@
 /* Epoch and phase markers (markers.h): request parsing, the windows they
  * make, the non-blocking Unix socket server the sampling loop polls, and
  * the blocking client used by `ctk mark`. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -105,6 +106,10 @@ int ctk_marks_apply(struct ctk_marks *m, const char *line, int64_t t_ns, char *r
 				return reply_err(reply, size, "not an item count:", tok[i]);
 			has_items = 1;
 		} else if (ctk_parse_int64(tok[i], &num) == 0) {
+			if (has_num)
+				return reply_err(reply, size, "one epoch number at most, not", tok[i]);
+			if (num < 1 || num > CTK_MARK_MAX_EPOCH)
+				return reply_err(reply, size, "an epoch number is 1 to 1000000000, not", tok[i]);
 			has_num = 1;
 		} else if (!name) {
 			name = tok[i];
@@ -186,7 +191,7 @@ int ctk_marks_close_all(struct ctk_marks *m, int64_t t_ns)
 int ctk_marks_store(struct ctk_marks *m, sqlite3 *db, struct ctk_error *err)
 {
 	for (int i = 0; i < m->ndone; i++) {
-		int rc = ctk_window_insert(db, &m->done[i], err);
+		int rc = ctk_window_insert_cached(db, &m->ins, &m->done[i], err);
 		if (rc)
 			return rc;
 	}
@@ -207,6 +212,8 @@ void ctk_marks_release(struct ctk_marks *m)
 		free((char *)m->done[i].name);
 	free(m->done);
 	m->done = NULL;
+	sqlite3_finalize(m->ins);
+	m->ins = NULL;
 	m->ndone = m->capdone = 0;
 }
 
@@ -228,31 +235,103 @@ static int stale_socket(const struct sockaddr_un *a)
 	return stale;
 }
 
+/* Is dir a directory of ours that nobody else may write to (no group or
+ * other write bit), so nobody can take a name in it before us? With
+ * strict, also nobody else may enter it (mode 0700 or less: the runtime
+ * directory's rule in the XDG Base Directory spec). 0 or CTK_EUSAGE. */
+static int private_dir(const char *dir, int strict, struct ctk_error *err)
+{
+	struct stat sb;
+
+	if (lstat(dir, &sb))
+		return ctk_failf(err, CTK_EUSAGE, "marker socket: directory '%s': %s", dir, strerror(errno));
+	if (!S_ISDIR(sb.st_mode))
+		return ctk_failf(err, CTK_EUSAGE, "marker socket: '%s' is not a directory", dir);
+	if (sb.st_uid != geteuid())
+		return ctk_failf(err, CTK_EUSAGE, "marker socket: directory '%s' belongs to another user (uid %u): "
+				 "use a directory of your own", dir, (unsigned)sb.st_uid);
+	if (sb.st_mode & (strict ? 077 : 022))
+		return ctk_failf(err, CTK_EUSAGE, "marker socket: directory '%s' is shared (mode %03o): another user "
+				 "could take the name first; use a private directory (e.g. $XDG_RUNTIME_DIR) or no --socket",
+				 dir, (unsigned)(sb.st_mode & 07777));
+	return 0;
+}
+
+/* Remove the directories (base/ctk-XXXXXX/socket) of our collectors that
+ * died without cleaning up: ours, with a socket nobody listens on. */
+static void remove_stale_dirs(const char *base)
+{
+	DIR *d = opendir(base);
+	struct dirent *e;
+
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		struct sockaddr_un a;
+		char dir[160];
+		struct stat sb;
+
+		if (strncmp(e->d_name, "ctk-", 4) || strlen(e->d_name) != 10)
+			continue;
+		snprintf(dir, sizeof dir, "%s/%s", base, e->d_name);
+		if (lstat(dir, &sb) || !S_ISDIR(sb.st_mode) || sb.st_uid != geteuid())
+			continue;
+		memset(&a, 0, sizeof a);
+		a.sun_family = AF_UNIX;
+		if (snprintf(a.sun_path, sizeof a.sun_path, "%s/socket", dir) >= (int)sizeof a.sun_path)
+			continue;
+		/* a socket younger than 10 s may be a collector between bind and listen */
+		if (lstat(a.sun_path, &sb) || sb.st_uid != geteuid() || time(NULL) - sb.st_mtime < 10 ||
+		    !stale_socket(&a))
+			continue;
+		unlink(a.sun_path);
+		rmdir(dir);
+	}
+	closedir(d);
+}
+
 int ctk_mark_server_open(struct ctk_mark_server *s, const char *path, struct ctk_error *err)
 {
 	struct sockaddr_un a;
 	mode_t old;
+	int rc;
 
 	memset(s, 0, sizeof(*s));
 	s->lfd = -1;
 	if (path) {
+		char dir[128];
+		const char *slash = strrchr(path, '/');
+		struct stat sb;
 		snprintf(s->path, sizeof s->path, "%s", path);
+		if (!slash)
+			snprintf(dir, sizeof dir, ".");
+		else
+			snprintf(dir, sizeof dir, "%.*s", slash == path ? 1 : (int)(slash - path), path);
+		if ((rc = private_dir(dir, 0, err)))
+			return rc;
+		if (lstat(path, &sb) == 0 && (!S_ISSOCK(sb.st_mode) || sb.st_uid != geteuid()))
+			return ctk_failf(err, CTK_EUSAGE, "marker socket '%s': exists and is not a socket of yours", path);
 	} else {
 		char rt[64];
 		const char *base = getenv("XDG_RUNTIME_DIR");
-		struct stat sb;
-		if (!base || !*base || stat(base, &sb) || !S_ISDIR(sb.st_mode) || strlen(base) > 60) {
-			snprintf(rt, sizeof rt, "/run/user/%u", (unsigned)getuid());
-			base = stat(rt, &sb) == 0 && S_ISDIR(sb.st_mode) && access(rt, W_OK) == 0 ? rt : "/tmp";
+		if (!base || !*base || strlen(base) > 60 || private_dir(base, 1, NULL)) {
+			snprintf(rt, sizeof rt, "/run/user/%u", (unsigned)geteuid());
+			base = private_dir(rt, 1, NULL) == 0 && access(rt, W_OK) == 0 ? rt : "/tmp";
 			const char *tmp = getenv("TMPDIR");
 			if (base != rt && tmp && *tmp && strlen(tmp) <= 60)
 				base = tmp;
 		}
+		remove_stale_dirs(base);
 		snprintf(s->dir, sizeof s->dir, "%s/ctk-XXXXXX", base);
 		if (!mkdtemp(s->dir)) {
 			int e = errno;
 			s->dir[0] = '\0';
 			return ctk_failf(err, CTK_EDB, "marker socket: cannot make a directory in '%s': %s", base, strerror(e));
+		}
+		/* mkdtemp made it 0700 and ours; checked anyway before use */
+		if ((rc = private_dir(s->dir, 1, err))) {
+			s->dir[0] = '\0';
+			return rc;
 		}
 		snprintf(s->path, sizeof s->path, "%s/socket", s->dir);
 	}
@@ -265,7 +344,7 @@ int ctk_mark_server_open(struct ctk_mark_server *s, const char *path, struct ctk
 	if (s->lfd < 0)
 		return ctk_failf(err, CTK_EDB, "marker socket: %s", strerror(errno));
 	old = umask(0177);
-	int rc = bind(s->lfd, (struct sockaddr *)&a, sizeof a);
+	rc = bind(s->lfd, (struct sockaddr *)&a, sizeof a);
 	if (rc && errno == EADDRINUSE && path && stale_socket(&a)) {
 		unlink(s->path); /* left by a collector that was killed */
 		rc = bind(s->lfd, (struct sockaddr *)&a, sizeof a);
@@ -280,11 +359,24 @@ int ctk_mark_server_open(struct ctk_mark_server *s, const char *path, struct ctk
 	return 0;
 }
 
+static int64_t mono_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * CTK_NS_PER_S + ts.tv_nsec;
+}
+
+int64_t ctk_mark_server_rest_until(const struct ctk_mark_server *s)
+{
+	return s->lfd >= 0 && s->rest_until > mono_now_ns() ? s->rest_until : 0;
+}
+
 int ctk_mark_server_pollfds(const struct ctk_mark_server *s, struct pollfd *p)
 {
 	int n = 0;
 
-	if (s->lfd < 0)
+	if (s->lfd < 0 || ctk_mark_server_rest_until(s))
 		return 0;
 	p[n].fd = s->lfd;
 	p[n++].events = POLLIN;
@@ -400,18 +492,43 @@ static int admit(struct ctk_mark_server *s, int fd, int64_t now)
 	}
 	s->c[s->nc].fd = fd;
 	s->c[s->nc].seen_ns = now;
+	memset(&s->c[s->nc].rate, 0, sizeof s->c[s->nc].rate); /* a full bucket on first use */
+	s->c[s->nc].told = 0;
 	s->c[s->nc++].len = 0;
 	return 1;
 }
+
+int ctk_mark_bucket_take(struct ctk_mark_bucket *b, double rate, int64_t now_ns)
+{
+	if (b->last_ns == 0) {
+		b->tokens = rate; /* a full bucket to start */
+	} else if (now_ns > b->last_ns) {
+		b->tokens += rate * (double)(now_ns - b->last_ns) / 1e9;
+		if (b->tokens > rate)
+			b->tokens = rate;
+	}
+	b->last_ns = now_ns;
+	if (b->tokens < 1)
+		return 0;
+	b->tokens -= 1;
+	return 1;
+}
+
+/* The answer to a request over a rate limit (limits from markers.h). */
+#define RATE_STR2(x) #x
+#define RATE_STR(x) RATE_STR2(x)
+static const char rate_msg[] = "error: too many markers (rate limit " RATE_STR(CTK_MARK_RATE_CLIENT_N)
+			       "/s per client, " RATE_STR(CTK_MARK_RATE_ALL_N) "/s in all): not applied";
 
 void ctk_mark_server_serve(struct ctk_mark_server *s, struct ctk_marks *m)
 {
 	char reply[300];
 	int64_t now = ctk_now_ns();
+	int work = 0;
 
 	if (s->lfd < 0)
 		return;
-	for (int i = 0; i < s->nc; i++) {
+	for (int i = 0; i < s->nc && work < CTK_MARK_SERVE_MAX; i++) {
 		ssize_t got = recv(s->c[i].fd, s->c[i].buf + s->c[i].len, sizeof s->c[i].buf - 1 - (size_t)s->c[i].len, 0);
 		char *nl;
 		if (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
@@ -432,11 +549,22 @@ void ctk_mark_server_serve(struct ctk_mark_server *s, struct ctk_marks *m)
 				break;
 			}
 			*nl = '\0';
-			if (is_status(s->c[i].buf)) {
+			work++;
+			/* a request needs a token of its client and one of all clients */
+			if (!ctk_mark_bucket_take(&s->c[i].rate, CTK_MARK_RATE_CLIENT, now) ||
+			    !ctk_mark_bucket_take(&s->rate, CTK_MARK_RATE_ALL, now)) {
+				s->rejected++;
+				s->rate_limited++;
+				if (!s->c[i].told)
+					answer(s->c[i].fd, rate_msg);
+				s->c[i].told = 1;
+			} else if (is_status(s->c[i].buf)) {
 				answer_status(s->c[i].fd, m);
+				s->c[i].told = 0;
 			} else {
 				if (ctk_marks_apply(m, s->c[i].buf, now, reply, sizeof reply))
 					s->rejected++;
+				s->c[i].told = 0;
 				answer(s->c[i].fd, reply);
 			}
 			int rest = s->c[i].len - (int)(ll + 1);
@@ -449,13 +577,15 @@ void ctk_mark_server_serve(struct ctk_mark_server *s, struct ctk_marks *m)
 			reject(s, i--, "error: request too long");
 	}
 	/* new clients after the reads, which freed the slots of those gone;
-	 * at most 4 × the slots per call: a connection flood cannot spin us */
-	for (int k = 0; k < 4 * CTK_MARK_MAX_CLIENTS; k++) {
+	 * within the call's budget: a connection flood cannot spin us */
+	for (; work < CTK_MARK_SERVE_MAX; work++) {
 		int fd = accept4(s->lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd < 0)
 			break;
 		admit(s, fd, now);
 	}
+	if (work > 0) /* busy: batch what comes next */
+		s->rest_until = mono_now_ns() + CTK_MARK_REST_NS;
 }
 
 void ctk_mark_server_close(struct ctk_mark_server *s)
@@ -498,7 +628,21 @@ int ctk_mark_send(const char *path, const char *line, int timeout_ms, char *repl
 		return ctk_failf(err, CTK_EDEVICE, "socket: %s", strerror(errno));
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
 	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-	if (connect(fd, (struct sockaddr *)&a, sizeof a) || send(fd, msg, (size_t)n, MSG_NOSIGNAL) != n) {
+	if (connect(fd, (struct sockaddr *)&a, sizeof a)) {
+		int e = errno;
+		close(fd);
+		return ctk_failf(err, CTK_EDEVICE, "no collector at CTK_SOCKET '%s': %s", path, strerror(e));
+	}
+	/* before a byte is sent: the listener must run as our own user */
+	struct ucred cr;
+	socklen_t crlen = sizeof cr;
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &crlen) || crlen != sizeof cr ||
+	    !ctk_mark_peer_ok(&cr, geteuid())) {
+		close(fd);
+		return ctk_failf(err, CTK_EDEVICE, "CTK_SOCKET '%s': the listener runs as another user (uid %u), "
+				 "not your collector: marker not sent", path, crlen == sizeof cr ? (unsigned)cr.uid : 0u);
+	}
+	if (send(fd, msg, (size_t)n, MSG_NOSIGNAL) != n) {
 		int e = errno;
 		close(fd);
 		return ctk_failf(err, CTK_EDEVICE, "no collector at CTK_SOCKET '%s': %s", path, strerror(e));

@@ -4,10 +4,11 @@
  * the socket server polled by the sampling loop, and the client.
  *
  * Protocol: one line per request, one line per answer ("ok" or
- * "error: …"). Requests: "epoch-start [N]", "epoch-end [items=N]",
- * "begin NAME", "end NAME [items=N]". Markers are timestamped on receipt.
- * "status" is a question, not a marker: the answer is one line of JSON
- * (schemas/status.schema.json), the collector's figures so far. */
+ * "error: …"). Requests: "epoch-start [N]", "epoch-end [N] [items=N]",
+ * "begin NAME", "end NAME [items=N]"; N is one epoch number, 1 to 10^9.
+ * Markers are timestamped on receipt. "status" is a question, not a marker:
+ * the answer is one line of JSON (schemas/status.schema.json), the
+ * collector's figures so far. */
 #ifndef CTK_COLLECTOR_MARKERS_H
 #define CTK_COLLECTOR_MARKERS_H
 
@@ -22,6 +23,9 @@
 #include "common/store.h"
 
 #define CTK_MARK_MAX_PHASES 32
+/* Largest epoch number a marker may carry: 10^9, far above any training
+ * run (issue 18 bounds it so a number can never overflow next_epoch). */
+#define CTK_MARK_MAX_EPOCH 1000000000
 #define CTK_MARK_MAX_CLIENTS 32
 
 struct ctk_marks {
@@ -42,6 +46,7 @@ struct ctk_marks {
 	 * the newline, malloc'ed (NULL: out of memory); unset: refused */
 	char *(*on_status)(void *ctx);
 	void *on_status_ctx;
+	sqlite3_stmt *ins;        /* the window insert, kept for the run (ctk_marks_release) */
 };
 
 /* Apply one request line received at t_ns. Returns 0 and "ok" in reply, or
@@ -66,14 +71,54 @@ void ctk_marks_release(struct ctk_marks *m);
  * NUL, a client over CTK_MARK_MAX_CLIENTS, a peer of another uid) is
  * answered "error: …" when possible, counted in `rejected`, and the
  * offending connection is closed (except for a malformed marker). */
+/* Rate limits (token buckets, burst = one second's worth): markers are for
+ * epochs and phases (eval, checkpoint), a few a second; a loop that marks a
+ * phase pair per step at 50 steps/s stays under the client's limit, and the
+ * store gets at most CTK_MARK_RATE_ALL_N windows a second (each ~10 µs to
+ * insert, plus its share of the WAL: a flood then adds little to a flush).
+ * Our choice (issue 18). */
+#define CTK_MARK_RATE_CLIENT_N 100  /* requests/s per connection */
+#define CTK_MARK_RATE_ALL_N 200     /* requests/s over all connections */
+#define CTK_MARK_RATE_CLIENT ((double)CTK_MARK_RATE_CLIENT_N)
+#define CTK_MARK_RATE_ALL ((double)CTK_MARK_RATE_ALL_N)
+/* Work per ctk_mark_server_serve call (requests answered + connections
+ * accepted): a slice of a few hundred µs, so a flood never holds a round. */
+#define CTK_MARK_SERVE_MAX 256
+/* After a call that did work, the server's sockets rest this long before
+ * they are polled again, so a flood wakes the loop at most 1000 times a
+ * second and each wake serves a batch (markers are stamped at most 1 ms
+ * late). Our choice (issue 18). */
+#define CTK_MARK_REST_NS 1000000
+
+struct ctk_mark_bucket {
+	double tokens;
+	int64_t last_ns;
+};
+
 struct ctk_mark_server {
 	int lfd;
 	char dir[96], path[128];  /* private directory and socket path */
-	struct { int fd; int len; int64_t seen_ns; char buf[256]; } c[CTK_MARK_MAX_CLIENTS];
+	struct {
+		int fd, len;
+		int told;              /* answered "too many markers" since its last accepted request */
+		int64_t seen_ns;
+		struct ctk_mark_bucket rate;
+		char buf[256];
+	} c[CTK_MARK_MAX_CLIENTS];
 	int nc;
+	struct ctk_mark_bucket rate; /* all clients together */
 	int64_t rejected;         /* requests and connections refused */
 	int64_t rejected_peer;    /* … of which connections from another uid */
+	int64_t rate_limited;     /* … of which requests over a rate limit */
+	int64_t rest_until;       /* CLOCK_MONOTONIC ns: not polled before (CTK_MARK_REST_NS) */
 };
+
+/* When the sockets may be polled again (CLOCK_MONOTONIC ns), or 0 when
+ * they are polled now: the sampling loop wakes then at the latest. */
+int64_t ctk_mark_server_rest_until(const struct ctk_mark_server *s);
+
+/* Take one token from b (rate per s, burst = rate) at now; 1 when taken. */
+int ctk_mark_bucket_take(struct ctk_mark_bucket *b, double rate, int64_t now_ns);
 
 /* May a peer with these credentials (SO_PEERCRED) send markers to a server
  * running as uid self? Only the same uid may. */
@@ -84,23 +129,37 @@ int ctk_mark_peer_ok(const struct ucred *peer, uid_t self);
 int ctk_mark_line_ok(const char *line, size_t len);
 
 /* Listen on path (mode 0600), or in a fresh private directory when path is
- * NULL (/run/user/UID or $TMPDIR or /tmp: ctk-XXXXXX/socket). */
+ * NULL ($XDG_RUNTIME_DIR or /run/user/UID when ours and 0700, else $TMPDIR
+ * or /tmp: ctk-XXXXXX/socket, made by mkdtemp, owner and mode checked).
+ * A path is refused (CTK_EUSAGE) unless its directory is ours and not
+ * writable by group or others, and unless nothing but a socket of ours is
+ * there already. Directories of our collectors that died (a socket nobody
+ * listens on) are removed first. */
 int ctk_mark_server_open(struct ctk_mark_server *s, const char *path, struct ctk_error *err);
 
-/* Fill pollfds (at most 1 + CTK_MARK_MAX_CLIENTS) and return how many. */
+/* Fill pollfds (at most 1 + CTK_MARK_MAX_CLIENTS) and return how many
+ * (none while the server rests after a busy call). */
 int ctk_mark_server_pollfds(const struct ctk_mark_server *s, struct pollfd *p);
 
-/* Accept, read and answer whatever is ready (non-blocking; a bounded
- * amount of work per call so a flood cannot hold up the sampling loop). */
+/* Accept, read and answer whatever is ready (non-blocking; at most
+ * CTK_MARK_SERVE_MAX requests and accepts per call, so a flood cannot hold
+ * up the sampling loop: the rest waits in the kernel for the next call).
+ * A request over a rate limit is not applied and is counted in rejected
+ * and rate_limited; the first of a row is answered "error: too many
+ * markers …" and the rest of the row get no answer (a flood that reads no
+ * answers costs no send each; `ctk mark`, one request a connection, always
+ * gets its answer). */
 void ctk_mark_server_serve(struct ctk_mark_server *s, struct ctk_marks *m);
 
 /* Close everything and remove the socket (and the directory it made). */
 void ctk_mark_server_close(struct ctk_mark_server *s);
 
 /* Client: send one request line to the socket at path and wait up to
- * timeout_ms for the answer, copied into reply. 0: answered "ok" (or, to
+ * timeout_ms for the answer, copied into reply. The listener must run as
+ * our uid (SO_PEERCRED) before anything is sent. 0: answered "ok" (or, to
  * "status", a JSON object: make reply large enough, 64 KiB);
- * CTK_EINPUT: answered with an error; CTK_EDEVICE: no collector. */
+ * CTK_EINPUT: answered with an error; CTK_EDEVICE: no collector (or one of
+ * another user). */
 int ctk_mark_send(const char *path, const char *line, int timeout_ms, char *reply, size_t size,
 		  struct ctk_error *err);
 

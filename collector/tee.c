@@ -1,5 +1,7 @@
 /* The output helper of --epoch-regex (tee.h): a forked process that copies
- * the command's output through unchanged and reports epoch lines. Lines end
+ * the command's output through unchanged and reports epoch lines without
+ * ever waiting for the collector (a full pipe drops markers; they are
+ * counted and the count is sent when the command is done). Lines end
  * at '\n' or '\r' (progress bars), so "Epoch 3/90" is seen as soon as it is
  * printed; a line longer than the buffer is matched on its first part. */
 #include <errno.h>
@@ -12,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "collector/markers.h"
 #include "collector/tee.h"
 #include "common/util.h"
 
@@ -46,7 +49,17 @@ struct linebuf {
 	int overlong;  /* the current line was already matched on its first part */
 };
 
-static void match_line(const char *line, const regex_t *re, int mark_w, int *mark_ok)
+/* The hand-off to the collector: mark_w is non-blocking, so a stopped or
+ * slow collector never holds up the command's output. A marker that does
+ * not fit in the pipe is dropped and counted (a line under PIPE_BUF is
+ * written whole or not at all), and the count is sent at the end. */
+struct handoff {
+	int fd;
+	int ok;          /* 0 once the collector is gone */
+	int64_t dropped; /* markers the full pipe did not take */
+};
+
+static void match_line(const char *line, const regex_t *re, struct handoff *h)
 {
 	regmatch_t m[2];
 	char out[64];
@@ -58,25 +71,37 @@ static void match_line(const char *line, const regex_t *re, int mark_w, int *mar
 		char num[32];
 		int64_t v;
 		snprintf(num, sizeof num, "%.*s", (int)(m[1].rm_eo - m[1].rm_so), line + m[1].rm_so);
-		if (ctk_parse_int64(num, &v) == 0)
+		if (ctk_parse_int64(num, &v) == 0 && v >= 1 && v <= CTK_MARK_MAX_EPOCH)
 			n = snprintf(out, sizeof out, "epoch-start %lld\n", (long long)v);
 		else
 			n = snprintf(out, sizeof out, "epoch-start\n");
 	} else {
 		n = snprintf(out, sizeof out, "epoch-start\n");
 	}
-	if (*mark_ok && write(mark_w, out, (size_t)n) != n)
-		*mark_ok = 0; /* collector gone: keep passing output through */
+	if (!h->ok)
+		return;
+	for (;;) {
+		ssize_t w = write(h->fd, out, (size_t)n);
+		if (w == n)
+			return;
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			h->dropped++; /* the collector is behind: never wait for it */
+		else
+			h->ok = 0;    /* collector gone: keep passing output through */
+		return;
+	}
 }
 
-static void scan(struct linebuf *lb, const char *p, size_t n, const regex_t *re, int mark_w, int *mark_ok)
+static void scan(struct linebuf *lb, const char *p, size_t n, const regex_t *re, struct handoff *h)
 {
 	for (size_t i = 0; i < n; i++) {
 		char c = p[i];
 		if (c == '\n' || c == '\r') {
 			lb->b[lb->n] = '\0';
 			if (!lb->overlong && lb->n)
-				match_line(lb->b, re, mark_w, mark_ok);
+				match_line(lb->b, re, h);
 			lb->n = 0;
 			lb->overlong = 0;
 			continue;
@@ -85,7 +110,7 @@ static void scan(struct linebuf *lb, const char *p, size_t n, const regex_t *re,
 			lb->b[lb->n++] = c;
 		} else if (!lb->overlong) {
 			lb->b[lb->n] = '\0';
-			match_line(lb->b, re, mark_w, mark_ok);
+			match_line(lb->b, re, h);
 			lb->overlong = 1;
 		}
 	}
@@ -95,10 +120,12 @@ void ctk_tee_pump(int in_out, int in_err, int fd_out, int fd_err, int mark_w, co
 {
 	struct linebuf lb[2];
 	struct pollfd p[2] = {{in_out, POLLIN, 0}, {in_err, POLLIN, 0}};
-	int dst[2] = {fd_out, fd_err}, open_n = 2, mark_ok = 1;
+	int dst[2] = {fd_out, fd_err}, open_n = 2;
+	struct handoff h = {mark_w, 1, 0};
 	char buf[8192];
 
 	memset(lb, 0, sizeof lb);
+	fcntl(mark_w, F_SETFL, fcntl(mark_w, F_GETFL) | O_NONBLOCK);
 	while (open_n > 0) {
 		if (poll(p, 2, -1) < 0) {
 			if (errno == EINTR)
@@ -114,7 +141,7 @@ void ctk_tee_pump(int in_out, int in_err, int fd_out, int fd_err, int mark_w, co
 			if (n <= 0) {
 				if (lb[k].n && !lb[k].overlong) {
 					lb[k].b[lb[k].n] = '\0';
-					match_line(lb[k].b, re, mark_w, &mark_ok);
+					match_line(lb[k].b, re, &h);
 				}
 				close(p[k].fd);
 				p[k].fd = -1;
@@ -122,8 +149,15 @@ void ctk_tee_pump(int in_out, int in_err, int fd_out, int fd_err, int mark_w, co
 				continue;
 			}
 			write_all(dst[k], buf, (size_t)n);
-			scan(&lb[k], buf, (size_t)n, re, mark_w, &mark_ok);
+			scan(&lb[k], buf, (size_t)n, re, &h);
 		}
+	}
+	if (h.dropped && h.ok) {
+		/* the command is done: now the count may wait for the collector */
+		char out[48];
+		int len = snprintf(out, sizeof out, "dropped %lld\n", (long long)h.dropped);
+		fcntl(mark_w, F_SETFL, fcntl(mark_w, F_GETFL) & ~O_NONBLOCK);
+		write_all(mark_w, out, (size_t)len);
 	}
 }
 
@@ -198,8 +232,12 @@ int ctk_tee_read(struct ctk_tee *t, void (*fn)(void *ctx, const char *line), voi
 		t->len += (int)n;
 		t->buf[t->len] = '\0';
 		while ((nl = strchr(t->buf, '\n'))) {
+			int64_t v;
 			*nl = '\0';
-			fn(ctx, t->buf);
+			if (!strncmp(t->buf, "dropped ", 8) && ctk_parse_int64(t->buf + 8, &v) == 0)
+				t->dropped += v; /* the helper's count, not a marker */
+			else
+				fn(ctx, t->buf);
 			int rest = t->len - (int)(nl + 1 - t->buf);
 			memmove(t->buf, nl + 1, (size_t)rest + 1);
 			t->len = rest;

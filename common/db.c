@@ -1,7 +1,9 @@
 /* Opening, creating and migrating the ctk store. The schema text is compiled
  * in from schemas/schema.sql (build/gen/schema_sql.c); migrations[] holds the
  * SQL that brings version N-1 to N, so an old store is upgraded in place, in
- * one transaction, and a newer one is refused rather than misread. */
+ * one transaction, and a newer one is refused rather than misread. An
+ * existing file is first opened read-only: a foreign or newer file is refused
+ * before anything (even the WAL switch) is written to it. */
 #include "db.h"
 
 #include <errno.h>
@@ -16,6 +18,29 @@ extern const char ctk_schema_sql[];
 static const char *const migrations[CTK_SCHEMA_VERSION] = {
 	NULL, /* 0 -> 1: the whole schema (ctk_schema_sql) */
 };
+
+/* PRAGMA application_id of a ctk store: the ASCII bytes "ctk1" (our own
+ * value; SQLite's docs, pragma.html#pragma_application_id, ask each
+ * application to pick one). Stores made before it was set have 0. */
+#define CTK_APPLICATION_ID 0x63746b31
+
+/* The first corruption SQLite reported in this process (its log callback):
+ * read loops that stop at the first non-row would otherwise say "no runs". */
+static char corrupt_msg[256];
+
+static void sqlite_log(void *ctx, int code, const char *msg)
+{
+	(void)ctx;
+	if (((code & 0xff) == SQLITE_CORRUPT || (code & 0xff) == SQLITE_NOTADB) && !corrupt_msg[0])
+		snprintf(corrupt_msg, sizeof corrupt_msg, "%s", msg ? msg : "database disk image is malformed");
+}
+
+int ctk_db_corrupt(struct ctk_error *err)
+{
+	if (!corrupt_msg[0])
+		return 0;
+	return ctk_failf(err, CTK_EDB, "the store is corrupt (%s): restore it from a copy", corrupt_msg);
+}
 
 /* How long to wait for another writer (CTK_BUSY_TIMEOUT_MS, default 5 s). */
 static int busy_timeout_ms(void)
@@ -117,7 +142,7 @@ static int table_count(sqlite3 *db, int *n, struct ctk_error *err)
 /* Bring the store from `from` to CTK_SCHEMA_VERSION in one transaction. */
 static int migrate(sqlite3 *db, int from, struct ctk_error *err)
 {
-	char pragma[64];
+	char pragma[96];
 
 	if (ctk_db_begin(db, err))
 		return CTK_EDB;
@@ -126,7 +151,8 @@ static int migrate(sqlite3 *db, int from, struct ctk_error *err)
 		if (ctk_db_exec(db, sql, err))
 			goto fail;
 	}
-	snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", CTK_SCHEMA_VERSION);
+	snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d; PRAGMA application_id = %d", CTK_SCHEMA_VERSION,
+		 CTK_APPLICATION_ID);
 	if (ctk_db_exec(db, pragma, err) || ctk_db_commit(db, err))
 		goto fail;
 	return 0;
@@ -135,54 +161,134 @@ fail:
 	return CTK_EDB;
 }
 
-/* Check the version and create or migrate as allowed by flags. */
-static int check_schema(sqlite3 *db, const char *path, int flags, struct ctk_error *err)
+static int int_pragma(sqlite3 *db, const char *sql, int *v, struct ctk_error *err)
 {
-	int version = 0, tables = 0;
+	sqlite3_stmt *st = NULL;
 
-	if (user_version(db, &version, err) || table_count(db, &tables, err))
+	if (ctk_db_prepare(db, sql, &st, err))
+		return CTK_EDB;
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return ctk_db_fail(db, err, "not a ctk store (or unreadable)");
+	}
+	*v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return 0;
+}
+
+/* Identity and version of an open store, without writing: 0 when it is a
+ * ctk store this ctk may use (*version tells whether it needs migrating),
+ * CTK_EDB for a foreign or newer file. */
+static int check_identity(sqlite3 *db, const char *path, int *version, struct ctk_error *err)
+{
+	int app = 0, tables = 0, runs = 0;
+
+	if (user_version(db, version, err) || int_pragma(db, "PRAGMA application_id", &app, err) ||
+	    table_count(db, &tables, err) ||
+	    int_pragma(db, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'runs'", &runs, err))
 		return ctk_error_prefix(err, "'%s': ", path), CTK_EDB;
-	if (version > CTK_SCHEMA_VERSION)
+	if (app != 0 && app != CTK_APPLICATION_ID)
+		return ctk_failf(err, CTK_EDB, "'%s': not a ctk store (SQLite application_id %d): left unchanged", path, app);
+	if (*version > CTK_SCHEMA_VERSION)
 		return ctk_failf(err, CTK_EDB,
 				 "'%s': store has schema version %d, newer than this ctk "
-				 "understands (%d): upgrade ctk", path, version, CTK_SCHEMA_VERSION);
-	if (version == CTK_SCHEMA_VERSION)
+				 "understands (%d): upgrade ctk; left unchanged", path, *version, CTK_SCHEMA_VERSION);
+	if (*version == 0 && tables > 0)
+		return ctk_failf(err, CTK_EDB, "'%s': not a ctk store (it has tables but no ctk schema version): left unchanged", path);
+	if (*version > 0 && app == 0 && !runs)
+		return ctk_failf(err, CTK_EDB, "'%s': not a ctk store (no 'runs' table): left unchanged", path);
+	return 0;
+}
+
+/* PRAGMA quick_check before the first write: a damaged store is refused
+ * rather than written to or read as empty. */
+static int quick_check(sqlite3 *db, const char *path, struct ctk_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	const char *row;
+	int rc;
+
+	if (ctk_db_prepare(db, "PRAGMA quick_check(1)", &st, err))
+		return ctk_error_prefix(err, "'%s': the store is corrupt or unreadable: ", path), CTK_EDB;
+	rc = sqlite3_step(st);
+	row = rc == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : NULL;
+	if (rc == SQLITE_ROW && row && !strcmp(row, "ok")) {
+		sqlite3_finalize(st);
 		return 0;
-	if (version == 0 && tables > 0)
-		return ctk_failf(err, CTK_EDB, "'%s': not a ctk store (it has tables but no ctk schema version)", path);
-	if (flags & CTK_DB_READONLY)
-		return ctk_failf(err, CTK_EDB, "'%s': store has schema version %d; open it once with a writing command to upgrade", path, version);
-	return migrate(db, version, err);
+	}
+	char what[200];
+	snprintf(what, sizeof what, "%s", row ? row : sqlite3_errmsg(db));
+	for (char *p = what; *p; p++)
+		if (*p == '\n' || *p == '\r')
+			*p = ' '; /* one line: quick_check's rows may hold several */
+	ctk_failf(err, CTK_EDB, "'%s': the store is corrupt (quick_check: %s): restore it from a copy", path, what);
+	sqlite3_finalize(st);
+	return CTK_EDB;
+}
+
+static int open_conn(const char *path, int oflags, sqlite3 **db, struct ctk_error *err)
+{
+	*db = NULL;
+	if (sqlite3_open_v2(path, db, oflags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		ctk_failf(err, CTK_EDB, "'%s': cannot open: %s", path, *db ? sqlite3_errmsg(*db) : "out of memory");
+		sqlite3_close(*db);
+		*db = NULL;
+		return CTK_EDB;
+	}
+	sqlite3_busy_timeout(*db, busy_timeout_ms());
+	sqlite3_extended_result_codes(*db, 1);
+	return 0;
 }
 
 int ctk_db_open(const char *path, int flags, sqlite3 **out, struct ctk_error *err)
 {
+	static int log_set;
 	sqlite3 *db = NULL;
 	struct stat sb;
-	int oflags;
+	int version = 0, exists;
 
 	*out = NULL;
+	if (!log_set) {
+		log_set = 1;
+		sqlite3_config(SQLITE_CONFIG_LOG, sqlite_log, NULL); /* SQLITE_MISUSE once initialised: harmless */
+	}
 	if (!path || !*path)
 		return ctk_failf(err, CTK_EUSAGE, "no database given (use --db FILE)");
-	if (!(flags & CTK_DB_CREATE) && stat(path, &sb) != 0)
+	exists = stat(path, &sb) == 0;
+	if (!exists && !(flags & CTK_DB_CREATE))
 		return ctk_failf(err, CTK_EDB, "'%s': %s", path, strerror(errno));
-	oflags = (flags & CTK_DB_READONLY) ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
-	if (flags & CTK_DB_CREATE)
-		oflags |= SQLITE_OPEN_CREATE;
-	if (sqlite3_open_v2(path, &db, oflags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
-		ctk_failf(err, CTK_EDB, "'%s': cannot open: %s", path,
-			  db ? sqlite3_errmsg(db) : "out of memory");
+	if (exists && sb.st_size > 0) {
+		/* read-only first: nothing is written before we know the file is ours */
+		if (open_conn(path, SQLITE_OPEN_READONLY, &db, err))
+			return CTK_EDB;
+		if (check_identity(db, path, &version, err))
+			goto fail;
+		if (flags & CTK_DB_READONLY) {
+			if (version != CTK_SCHEMA_VERSION) {
+				ctk_failf(err, CTK_EDB, "'%s': store has schema version %d; open it once with a writing command to upgrade", path, version);
+				goto fail;
+			}
+			if (ctk_db_exec(db, "PRAGMA foreign_keys = ON", err))
+				goto fail;
+			*out = db;
+			return 0;
+		}
 		sqlite3_close(db);
-		return CTK_EDB;
+		db = NULL;
+	} else if (flags & CTK_DB_READONLY) {
+		return ctk_failf(err, CTK_EDB, "'%s': empty file, not a ctk store", path);
 	}
-	sqlite3_busy_timeout(db, busy_timeout_ms());
-	sqlite3_extended_result_codes(db, 1);
-	if (ctk_db_exec(db, "PRAGMA foreign_keys = ON", err))
+	if (open_conn(path, SQLITE_OPEN_READWRITE | (flags & CTK_DB_CREATE ? SQLITE_OPEN_CREATE : 0), &db, err))
+		return CTK_EDB;
+	/* checked again on this connection: the file may have changed since */
+	if (check_identity(db, path, &version, err))
 		goto fail;
-	if (!(flags & CTK_DB_READONLY) &&
+	if (version == CTK_SCHEMA_VERSION && quick_check(db, path, err))
+		goto fail;
+	if (ctk_db_exec(db, "PRAGMA foreign_keys = ON", err) ||
 	    ctk_db_exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL", err))
 		goto fail;
-	if (check_schema(db, path, flags, err))
+	if (version < CTK_SCHEMA_VERSION && migrate(db, version, err))
 		goto fail;
 	*out = db;
 	return 0;

@@ -17,10 +17,19 @@ enum ctk_db_flags {
 };
 
 /* Open path, create or migrate it, and set WAL, foreign keys and a busy
- * timeout. A store from a newer schema is refused with CTK_EDB. On success
- * *out owns the connection (close with ctk_db_close). */
+ * timeout. An existing file is checked read-only first: a foreign SQLite
+ * file or a store from a newer schema is refused with CTK_EDB and left
+ * byte-for-byte unchanged; opening for writing runs PRAGMA quick_check and
+ * refuses a corrupt store (CTK_EDB). On success *out owns the connection
+ * (close with ctk_db_close). */
 int ctk_db_open(const char *path, int flags, sqlite3 **out, struct ctk_error *err);
 void ctk_db_close(sqlite3 *db);
+
+/* CTK_EDB with a message when SQLite reported corruption (SQLITE_CORRUPT,
+ * SQLITE_NOTADB) anywhere in this process since the first ctk_db_open, else
+ * 0: a tool's main calls it before exiting 0, so a read loop cut short by
+ * a damaged page never passes for an empty store. */
+int ctk_db_corrupt(struct ctk_error *err);
 
 /* BEGIN IMMEDIATE / COMMIT / ROLLBACK with messages naming the DB. */
 int ctk_db_begin(sqlite3 *db, struct ctk_error *err);

@@ -107,24 +107,36 @@ int ctk_device_insert(sqlite3 *db, const struct ctk_device *d, int64_t *device_i
 	return 0;
 }
 
-int ctk_window_insert(sqlite3 *db, const struct ctk_window *w, struct ctk_error *err)
+int ctk_window_insert_cached(sqlite3 *db, sqlite3_stmt **st, const struct ctk_window *w, struct ctk_error *err)
 {
-	sqlite3_stmt *st = NULL;
+	int rc;
 
 	/* attempt: an epoch number seen again (a resumed run) is a new attempt,
 	 * never a conflict (docs/HACKING.md "Repeated epochs") */
-	if (ctk_db_prepare(db, "INSERT INTO windows(run_id, kind, idx, name, start_ns, end_ns, items, attempt) "
-			   "VALUES (?1,?2,?3,?4,?5,?6,?7, 1 + (SELECT count(*) FROM windows "
-			   "WHERE run_id = ?1 AND kind = ?2 AND idx = ?3))", &st, err))
+	if (!*st && ctk_db_prepare(db, "INSERT INTO windows(run_id, kind, idx, name, start_ns, end_ns, items, attempt) "
+				   "VALUES (?1,?2,?3,?4,?5,?6,?7, 1 + (SELECT count(*) FROM windows "
+				   "WHERE run_id = ?1 AND kind = ?2 AND idx = ?3))", st, err))
 		return CTK_EDB;
-	sqlite3_bind_int64(st, 1, w->run_id);
-	ctk_bind_text_or_null(st, 2, w->kind);
-	ctk_bind_int64_or_null(st, 3, w->idx, w->has_idx);
-	ctk_bind_text_clean(st, 4, w->name, CTK_TEXT_MAX_NAME, "window name");
-	sqlite3_bind_int64(st, 5, w->start_ns);
-	sqlite3_bind_int64(st, 6, w->end_ns);
-	ctk_bind_int64_or_null(st, 7, w->items, w->has_items);
-	return step_done(db, st, "insert window", err);
+	sqlite3_bind_int64(*st, 1, w->run_id);
+	ctk_bind_text_or_null(*st, 2, w->kind);
+	ctk_bind_int64_or_null(*st, 3, w->idx, w->has_idx);
+	ctk_bind_text_clean(*st, 4, w->name, CTK_TEXT_MAX_NAME, "window name");
+	sqlite3_bind_int64(*st, 5, w->start_ns);
+	sqlite3_bind_int64(*st, 6, w->end_ns);
+	ctk_bind_int64_or_null(*st, 7, w->items, w->has_items);
+	rc = sqlite3_step(*st);
+	sqlite3_reset(*st);
+	sqlite3_clear_bindings(*st);
+	return rc == SQLITE_DONE ? 0 : ctk_db_fail(db, err, "insert window");
+}
+
+int ctk_window_insert(sqlite3 *db, const struct ctk_window *w, struct ctk_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = ctk_window_insert_cached(db, &st, w, err);
+
+	sqlite3_finalize(st);
+	return rc;
 }
 
 int ctk_reported_insert(sqlite3 *db, const struct ctk_reported *r, struct ctk_error *err)

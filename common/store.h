@@ -62,6 +62,9 @@ int ctk_device_insert(sqlite3 *db, const struct ctk_device *d, int64_t *device_i
 /* A window whose kind and idx the run already has (an epoch seen again after
  * a resume) is stored as the next attempt (windows.attempt), never refused. */
 int ctk_window_insert(sqlite3 *db, const struct ctk_window *w, struct ctk_error *err);
+/* The same with a statement kept by the caller across calls (*st NULL the
+ * first time; the caller finalizes it): no SQL compiled per window. */
+int ctk_window_insert_cached(sqlite3 *db, sqlite3_stmt **st, const struct ctk_window *w, struct ctk_error *err);
 int ctk_reported_insert(sqlite3 *db, const struct ctk_reported *r, struct ctk_error *err);
 
 #endif

@@ -248,6 +248,8 @@ int main(int argc, char **argv)
 	}
 	argv[0] = (char *)"ctk report"; /* getopt's messages: "ctk report: …" */
 	rc = run(argc, argv, &o, &err);
+	if (rc <= 0 && ctk_db_corrupt(NULL))
+		rc = ctk_db_corrupt(&err); /* a damaged page never passes for an empty store */
 	if (rc >= 0 && ctk_stdout_check(&err) < 0)
 		rc = CTK_EDB;
 	free(o.runs);

@@ -4,7 +4,9 @@
  * with exponential backoff, and hands each validated body to the format
  * parser of `ctk intensity import`, so fetched and imported series are
  * stored by the same code. The Electricity Maps token comes from the
- * environment only and is sent as a header: never in a URL, message or row. */
+ * environment only and is sent as a header, and only to the source's own
+ * host: never in a URL, message or row. --base-url is parsed by libcurl's URL
+ * API (no user name or password, https only) before anything is sent. */
 #include "analyze/intensity/fetch.h"
 
 #include <curl/curl.h>
@@ -68,14 +70,78 @@ static void iso(int64_t t_ns, int seconds, char *buf, size_t size)
 	snprintf(buf, size, "%.*sZ", seconds ? 19 : 16, full);
 }
 
-static int is_local(const char *url)
+/* Is this host (as CURLUPART_HOST gives it) the loopback interface? */
+static int loopback_host(const char *h)
 {
-	const char *h = strstr(url, "://");
-	if (!h)
-		return 0;
-	h += 3;
-	return !strncmp(h, "127.0.0.1:", 10) || !strncmp(h, "127.0.0.1/", 10) || !strncmp(h, "localhost:", 10) ||
-	       !strncmp(h, "[::1]:", 6);
+	return !strcmp(h, "127.0.0.1") || !strcmp(h, "localhost") || !strcmp(h, "[::1]") || !strcmp(h, "::1");
+}
+
+/* Plain http to loopback is for the tests' local server only, and only when
+ * they ask for it explicitly with CTK_TEST_HTTP_LOOPBACK=1. */
+static int http_loopback_allowed(void)
+{
+	const char *s = getenv("CTK_TEST_HTTP_LOOPBACK");
+	return s && !strcmp(s, "1");
+}
+
+/* Parse base with libcurl's URL API and write the URL requests are built
+ * from into clean (scheme://host[:port][/path], no trailing slash): https
+ * only (http to loopback with the test flag), no user name or password, no
+ * query or fragment; *local tells whether it is the loopback test server.
+ * The rejected URL is never repeated in a message (it may hold a secret). */
+static int check_url(const char *base, char *clean, size_t size, int *local, char *host, size_t hsize,
+		     struct ctk_error *err)
+{
+	char *scheme = NULL, *h = NULL, *user = NULL, *pass = NULL, *opts = NULL, *query = NULL, *frag = NULL,
+	     *full = NULL;
+	CURLU *u = curl_url();
+	int rc = 0;
+	size_t n;
+
+	if (!u)
+		return ctk_failf(err, CTK_ENOMEM, "out of memory");
+	if (curl_url_set(u, CURLUPART_URL, base, CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK) {
+		rc = ctk_failf(err, CTK_EUSAGE, "--base-url: not a URL (scheme://host[:port][/path])");
+		goto out;
+	}
+	curl_url_get(u, CURLUPART_SCHEME, &scheme, 0);
+	curl_url_get(u, CURLUPART_HOST, &h, 0);
+	curl_url_get(u, CURLUPART_USER, &user, 0);
+	curl_url_get(u, CURLUPART_PASSWORD, &pass, 0);
+	curl_url_get(u, CURLUPART_OPTIONS, &opts, 0);
+	curl_url_get(u, CURLUPART_QUERY, &query, 0);
+	curl_url_get(u, CURLUPART_FRAGMENT, &frag, 0);
+	*local = h && loopback_host(h);
+	if (!scheme || !h || !*h) {
+		rc = ctk_failf(err, CTK_EUSAGE, "--base-url: not a URL (scheme://host[:port][/path])");
+	} else if (user || pass || opts) {
+		rc = ctk_failf(err, CTK_EUSAGE, "--base-url: a user name or password in the URL is refused "
+			       "(the host is the part after '@'; nothing was sent)");
+	} else if (query || frag) {
+		rc = ctk_failf(err, CTK_EUSAGE, "--base-url: a base URL has no query ('?') or fragment ('#')");
+	} else if (strcmp(scheme, "https") &&
+		   !(!strcmp(scheme, "http") && *local && http_loopback_allowed())) {
+		rc = ctk_failf(err, CTK_EUSAGE, "--base-url '%s://%s': only https:// (plain http only to "
+			       "127.0.0.1 for the tests, with CTK_TEST_HTTP_LOOPBACK=1)", scheme, h);
+	} else if (curl_url_get(u, CURLUPART_URL, &full, 0) != CURLUE_OK || (n = strlen(full)) >= size) {
+		rc = ctk_failf(err, CTK_EUSAGE, "--base-url: too long");
+	} else {
+		while (n > 0 && full[n - 1] == '/')
+			n--;
+		snprintf(clean, size, "%.*s", (int)n, full);
+		snprintf(host, hsize, "%s", h);
+	}
+out:
+	curl_free(scheme);
+	curl_free(h);
+	curl_free(user);
+	curl_free(pass);
+	curl_free(opts);
+	curl_free(query);
+	curl_free(frag);
+	curl_free(full);
+	curl_url_cleanup(u);
+	return rc;
 }
 
 static int page_url(const struct source *src, const struct ctk_fetch_opts *o, const char *base, int64_t a,
@@ -207,10 +273,9 @@ int ctk_ci_fetch(sqlite3 *db, const struct ctk_fetch_opts *o, struct ctk_fetch_r
 	struct curl_slist *hdr = NULL;
 	struct ctk_ci_sink k;
 	struct body b = {0};
-	char url[2048], header[1024], zone[64], source[64];
-	const char *base;
+	char url[2048], header[1024], zone[64], source[64], base[1024], host[256];
 	CURL *c = NULL;
-	int rc = 0, sink_ok = 0;
+	int rc = 0, sink_ok = 0, local = 0;
 
 	memset(res, 0, sizeof(*res));
 	for (int i = 0; sources[i].name; i++)
@@ -220,9 +285,12 @@ int ctk_ci_fetch(sqlite3 *db, const struct ctk_fetch_opts *o, struct ctk_fetch_r
 		return ctk_failf(err, CTK_EUSAGE, "--source '%s': not uk, uk-regional, electricitymaps or eds", o->source);
 	if (!o->zone || !*o->zone || strlen(o->zone) > 40)
 		return ctk_failf(err, CTK_EUSAGE, "--zone: missing or too long");
-	base = o->base_url ? o->base_url : src->base;
-	if (strncmp(base, "https://", 8) && !(is_local(base) && !strncmp(base, "http://", 7)))
-		return ctk_failf(err, CTK_EUSAGE, "--base-url '%s': only https:// (or http:// to 127.0.0.1 for tests)", base);
+	if ((rc = check_url(o->base_url ? o->base_url : src->base, base, sizeof base, &local, host, sizeof host,
+			    err)))
+		return rc;
+	if (!strcmp(src->name, "electricitymaps") && !local && strcmp(host, "api.electricitymap.org"))
+		return ctk_failf(err, CTK_EUSAGE, "--base-url: the Electricity Maps token is sent only to "
+				 "'api.electricitymap.org', not to '%s'", host);
 	/* stored zone names */
 	if (!strcmp(src->name, "uk")) {
 		if (strcmp(o->zone, "GB"))
@@ -266,7 +334,7 @@ int ctk_ci_fetch(sqlite3 *db, const struct ctk_fetch_opts *o, struct ctk_fetch_r
 	hdr = curl_slist_append(hdr, "Accept: application/json");
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdr);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
-	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, is_local(base) ? "http,https" : "https");
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, local && http_loopback_allowed() ? "http,https" : "https");
 	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, 10000L);

@@ -19,9 +19,11 @@ $C --db b.db -- sh -c 'stat -c %a "$CTK_SOCKET"' > mode.txt 2>/dev/null
 is "CTK_SOCKET is mode 0600" "$(cat mode.txt)" 600
 
 # SIGTERM sent to the collector reaches the command, whose status wins
-$C --db c.db -- sh -c 'trap "exit 7" TERM; while :; do sleep 0.02; done' 2>/dev/null &
+$C --db c.db -- sh -c 'trap "exit 7" TERM; touch term-ready; while :; do sleep 0.02; done' 2>/dev/null &
 pid=$!
-sleep 0.4
+# signal once the command runs with its trap (under valgrind the start takes
+# seconds: a SIGTERM during the start was lost and the test hung)
+i=0; while [ ! -e term-ready ] && [ $i -lt 500 ]; do sleep 0.02; i=$((i + 1)); done
 kill -TERM $pid
 wait $pid; is "SIGTERM forwarded, command's status returned" $? 7
 is "stored status after SIGTERM" "$(sql c.db 'SELECT exit_status FROM runs')" 7

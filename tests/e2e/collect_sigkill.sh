@@ -8,8 +8,13 @@ export CTK_NVML_LIB="$CTK_BUILD/fakenvml/libnvidia-ml.so.1" CTK_SYSFS_ROOT="$PWD
 unset CUDA_VISIBLE_DEVICES NVIDIA_VISIBLE_DEVICES
 mkdir -p sys
 
-ctk collect --interval 20ms --quiet --db k.db -- sh -c 'sleep 3; echo alive > alive.txt' 2>/dev/null &
+# ready FILE: wait (10 s at most) until the command created FILE: under
+# valgrind the collector takes seconds to start, and a kill before the
+# command runs tests nothing
+ready() { i=0; while [ ! -e "$1" ] && [ $i -lt 500 ]; do sleep 0.02; i=$((i + 1)); done; }
+ctk collect --interval 20ms --quiet --db k.db -- sh -c 'touch started; sleep 3; echo alive > alive.txt' 2>/dev/null &
 pid=$!
+ready started
 sleep 2.6
 t_kill=$(date +%s%N)
 kill -KILL $pid
@@ -28,8 +33,9 @@ is "the command kept running" "$(cat alive.txt 2>/dev/null)" alive
 
 # with --epoch-regex the command writes to a pipe: it must survive too
 ctk collect --interval 20ms --quiet --db k2.db --epoch-regex '^Epoch ([0-9]+)' -- \
-	sh -c 'echo "Epoch 1"; sleep 1.5; echo "Epoch 2"; echo after; echo alive > alive2.txt' > out.txt 2>/dev/null &
+	sh -c 'touch started2; echo "Epoch 1"; sleep 1.5; echo "Epoch 2"; echo after; echo alive > alive2.txt' > out.txt 2>/dev/null &
 pid=$!
+ready started2
 sleep 1.2
 kill -KILL $pid
 wait $pid 2>/dev/null
@@ -115,7 +121,12 @@ EOF
 is "20 random kills: every store passes integrity_check" "$(sed -n 1p trials.txt)" ""
 is "20 random kills: readings of every flush older than 1.5 s there" "$(sed -n 2p trials.txt)" ""
 is "20 random kills: every command kept running" "$(sed -n 3p trials.txt)" ""
-ok "20 random kills: $(sed -n 4p trials.txt) killed after a flush" test "$(sed -n 4p trials.txt)" -ge 5
+if timing; then
+	ok "20 random kills: $(sed -n 4p trials.txt) killed after a flush" test "$(sed -n 4p trials.txt)" -ge 5
+else
+	# under valgrind the collector takes seconds to start: the kills land before its first flush
+	skip "20 random kills: some killed after a flush"
+fi
 # a store killed while its schema was made is empty: ctk opens and uses it
 fresh_bad=""
 for f in $(sed -n 5p trials.txt); do

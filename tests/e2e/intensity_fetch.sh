@@ -9,7 +9,9 @@
 if command -v sqlite3 >/dev/null 2>&1; then sql() { sqlite3 -batch -noheader "$1" "$2"; }; fi
 CAS=$CTK_DATA/uk-carbon-intensity-api/intensegRid-vcr-cassettes
 CTK_SERVER_LOG=$PWD/server.log
-export CTK_SERVER_LOG
+# plain http to the loopback test server is allowed only with this flag
+CTK_TEST_HTTP_LOOPBACK=1
+export CTK_SERVER_LOG CTK_TEST_HTTP_LOOPBACK
 python3 "$CTK_ROOT/tests/intensity_server.py" port 2>server.err &
 srv=$!
 trap 'kill $srv 2>/dev/null' EXIT
@@ -82,4 +84,27 @@ ctk intensity fetch --source uk --zone GB $F --db r.db --base-url "http://exampl
 is "plain http to another host: refused before connecting" "$?" "1"
 ctk intensity fetch --source uk --zone GB $F --db r.db --base-url "$U/m/e404" 2>err.txt >/dev/null
 is "404: exit 3, no retry" "$? $(grep -c '^e404 ' server.log)" "3 1"
+
+# URLs (issue 18): parsed by libcurl's URL API; every refusal before any request
+P=$(cat port)
+EMR="--source electricitymaps --zone US-MIDW-MISO --from 2024-11-30T06:00Z --to 2024-12-01T06:00Z"
+requests() { wc -l < server.log | tr -d ' '; }
+nreq=$(requests)
+ELECTRICITYMAPS_TOKEN=tok-secret-9 ctk intensity fetch $EMR --db u.db --base-url "http://127.0.0.1:x@127.0.0.1:$P" >/dev/null 2>err.txt
+is "userinfo trick: refused as usage (exit 1)" "$?" "1"
+ok "userinfo trick: says why" grep -q "a user name or password in the URL is refused" err.txt
+ok "userinfo trick: neither token nor password in the message" sh -c '! grep -q "tok-secret-9\|x@" err.txt'
+ctk intensity fetch --source uk --zone GB $F --db u.db --base-url "https://user:pw@127.0.0.1:$P" >/dev/null 2>err.txt
+is "https with a password: refused (exit 1)" "$?" "1"
+ctk intensity fetch --source uk --zone GB $F --db u.db --base-url "$U?key=1" >/dev/null 2>err.txt
+is "base URL with a query: refused (exit 1)" "$?" "1"
+CTK_TEST_HTTP_LOOPBACK= ctk intensity fetch --source uk --zone GB $F --db u.db --base-url "$U" >/dev/null 2>err.txt
+is "plain http to loopback without the test flag: refused (exit 1)" "$?" "1"
+ELECTRICITYMAPS_TOKEN=tok-secret-9 ctk intensity fetch $EMR --db u.db --base-url "https://api.electricitymap.org.example.net" >/dev/null 2>err.txt
+is "token for another host: refused (exit 1)" "$?" "1"
+ok "token for another host: says where the token goes" grep -q "token is sent only to 'api.electricitymap.org'" err.txt
+is "no request left for any refused URL" "$(requests)" "$nreq"
+ok "no store written for refused URLs" test ! -s u.db -o "$(sql u.db 'SELECT count(*) FROM intensity_series')" = 0
+ELECTRICITYMAPS_TOKEN=tok-123 ctk intensity fetch $EMR --db s.db --base-url "$U/" >/dev/null 2>&1
+is "stored URL: the clean base, without the token" "$(sql s.db "SELECT count(*) FROM intensity_series WHERE path LIKE '$U/v3/%' AND path NOT LIKE '%tok-123%'")" "1"
 done_testing

@@ -75,6 +75,55 @@ static void gpusel_values(void **state)
 	assert_int_equal(ctk_gpusel_resolve("x", &s, &err), CTK_EUSAGE);
 }
 
+/* Issue 18: exactly one optional epoch number, 1 to 10^9; a refused marker
+ * leaves the state as it was (the open epoch keeps its number). */
+static void marker_epoch_numbers(void **state)
+{
+	struct ctk_marks m = {.run_id = 1};
+	char r[300];
+
+	(void)state;
+	assert_int_equal(ctk_marks_apply(&m, "epoch-start 1 2 3", 10, r, sizeof r), CTK_EINPUT);
+	assert_string_equal(r, "error: one epoch number at most, not '2'");
+	assert_int_equal(m.epoch_open, 0);
+	assert_int_equal(ctk_marks_apply(&m, "epoch-start 9223372036854775807", 10, r, sizeof r), CTK_EINPUT);
+	assert_string_equal(r, "error: an epoch number is 1 to 1000000000, not '9223372036854775807'");
+	assert_int_equal(ctk_marks_apply(&m, "epoch-start 0", 10, r, sizeof r), CTK_EINPUT);
+	assert_int_equal(ctk_marks_apply(&m, "epoch-start -4", 10, r, sizeof r), CTK_EINPUT);
+	assert_int_equal(ctk_marks_apply(&m, "epoch-start 1000000001", 10, r, sizeof r), CTK_EINPUT);
+	assert_int_equal(m.epoch_open, 0);
+	/* the bounds themselves are epochs */
+	assert_int_equal(ctk_marks_apply(&m, "epoch-start 1000000000", 20, r, sizeof r), 0);
+	assert_int_equal(m.epoch_idx, 1000000000);
+	assert_int_equal(ctk_marks_apply(&m, "epoch-end 1000000000 5", 30, r, sizeof r), CTK_EINPUT);
+	assert_int_equal(m.epoch_open, 1);
+	assert_int_equal(ctk_marks_apply(&m, "epoch-start 1", 40, r, sizeof r), 0);
+	assert_int_equal(m.epoch_idx, 1);
+	assert_int_equal(m.ndone, 1);
+	ctk_marks_release(&m);
+}
+
+/* The token bucket of the marker rate limits: full at first (rate tokens),
+ * one token per 1/rate s after that, never more than rate. */
+static void marker_rate_bucket(void **state)
+{
+	struct ctk_mark_bucket b = {0, 0};
+	int64_t t = 1000000000; /* 1 s, any non-zero start */
+	int n = 0;
+
+	(void)state;
+	while (ctk_mark_bucket_take(&b, 100.0, t))
+		n++;
+	assert_int_equal(n, 100);                                  /* the burst: one second's worth */
+	assert_int_equal(ctk_mark_bucket_take(&b, 100.0, t + 5000000), 0);  /* 5 ms: half a token */
+	assert_int_equal(ctk_mark_bucket_take(&b, 100.0, t + 10000000), 1); /* 10 ms: one */
+	assert_int_equal(ctk_mark_bucket_take(&b, 100.0, t + 10000000), 0);
+	n = 0;
+	while (ctk_mark_bucket_take(&b, 100.0, t + 60 * 1000000000LL))  /* a minute idle: still 100 */
+		n++;
+	assert_int_equal(n, 100);
+}
+
 static void marker_protocol(void **state)
 {
 	struct ctk_marks m = {.run_id = 7};
@@ -344,6 +393,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(gpusel_values),
 		cmocka_unit_test(marker_protocol),
+		cmocka_unit_test(marker_epoch_numbers),
+		cmocka_unit_test(marker_rate_bucket),
 		cmocka_unit_test(marker_socket_roundtrip),
 		cmocka_unit_test(marker_peer_and_text),
 		cmocka_unit_test(marker_server_counts_junk),
