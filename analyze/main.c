@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "analyze/commands.h"
+#include "common/version.h"
 
 struct command {
 	const char *name;
@@ -40,6 +41,10 @@ int main(int argc, char **argv)
 
 	/* a full file system or --fsize limit must give an error, not kill us */
 	signal(SIGXFSZ, SIG_IGN);
+	if (ctk_wants_version(argc, argv)) {
+		printf("ctk %s\n", ctk_version);
+		return 0;
+	}
 
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		usage(argc < 2 ? stderr : stdout);

@@ -8,6 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/version.h"
+
 struct dispatch {
 	const char *name;
 	const char *tool;
@@ -59,6 +61,10 @@ int main(int argc, char **argv)
 	char dir[PATH_MAX], path[PATH_MAX + 64];
 	const struct dispatch *d = NULL;
 
+	if (argc == 2 && ctk_wants_version(argc, argv)) { /* `ctk TOOL --version`: the tool says it */
+		printf("ctk %s\n", ctk_version);
+		return 0;
+	}
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
 		usage(argc < 2 ? stderr : stdout);
 		return argc < 2 ? 1 : 0;

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "common/db.h"
+#include "common/version.h"
 #include "report/builders.h"
 #include "report/charts.h"
 #include "report/pdf.h"
@@ -143,7 +144,7 @@ static int write_file(struct ctk_report *r, const char *name, const struct ctk_t
 	char file[256];
 	int rc;
 
-	snprintf(file, sizeof file, "%s.%s", name, w->ext);
+	snprintf(file, sizeof file, "%s%s.%s", name, w->suffix ? w->suffix : "", w->ext);
 	if ((rc = ctk_out_begin(r, file, 1, &o, err)))
 		return rc;
 	rc = w->begin(o.f, err);
@@ -162,11 +163,16 @@ static int report(struct ctk_report *r, struct ctk_error *err)
 	for (size_t b = 0; b < NBUILDERS && !rc; b++) {
 		if ((rc = builders[b].build(r->db, r->runs, r->nruns, &tables[b], err)))
 			break;
+		if (ctk_table_set_key(tables[b], builders[b].name)) {
+			rc = ctk_failf(err, CTK_ENOMEM, "out of memory");
+			break;
+		}
 		if (builders[b].optional && tables[b]->nrows == 0) {
 			ctk_report_note(r, "table '%s' left out: %s", builders[b].name, builders[b].absent);
 			for (int w = 0; ctk_table_writers[w]; w++) { /* stale from an earlier report */
 				char path[4200];
-				snprintf(path, sizeof path, "%s/%s.%s", r->out, builders[b].name, ctk_table_writers[w]->ext);
+				snprintf(path, sizeof path, "%s/%s%s.%s", r->out, builders[b].name,
+					 ctk_table_writers[w]->suffix ? ctk_table_writers[w]->suffix : "", ctk_table_writers[w]->ext);
 				unlink(path);
 			}
 			ctk_table_free(tables[b]);
@@ -241,6 +247,10 @@ int main(int argc, char **argv)
 	struct opts o = {0};
 	int rc;
 
+	if (ctk_wants_version(argc, argv)) {
+		printf("ctk %s\n", ctk_version);
+		return 0;
+	}
 	if (argc > 1 && !strcmp(argv[1], "report")) {
 		argc--;
 		argv++;

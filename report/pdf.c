@@ -196,10 +196,12 @@ static void figure(struct pdfw *w, const struct ctk_figure *fig)
 	w->y += 14;
 }
 
-static void table(struct pdfw *w, const struct ctk_table *t)
+/* The people's table (ctk_table_shown), its WIDE columns. */
+static void table(struct pdfw *w, const struct ctk_table *full)
 {
+	const struct ctk_table *t = ctk_table_shown(full);
 	cairo_t *cr = w->cr;
-	double *cw = calloc((size_t)t->ncols, sizeof(*cw)), size = 7, total = 0;
+	double *cw = calloc((size_t)t->ncols, sizeof(*cw)), size = 8, total = 0;
 	char buf[512];
 
 	if (!cw)
@@ -207,9 +209,12 @@ static void table(struct pdfw *w, const struct ctk_table *t)
 	need(w, 60);
 	wrapped(w, MARGIN, TEXT_W, t->title, 9, 1);
 	w->y += 2;
-	for (size = 7; size >= 4.99; size -= 0.5) {
+	for (size = 8; size >= 6.99; size -= 0.5) /* print: text >= 7 pt */ {
 		total = 0;
 		for (int c = 0; c < t->ncols; c++) {
+			cw[c] = 0;
+			if (!(t->view[c] & CTK_VIEW_WIDE))
+				continue;
 			ctk_font(cr, size, 1);
 			cw[c] = ctk_text_width(cr, t->label[c]);
 			ctk_font(cr, size, 0);
@@ -234,6 +239,8 @@ static void table(struct pdfw *w, const struct ctk_table *t)
 			ctk_font(cr, size, row < 0);
 			ctk_black(cr, 1);
 			for (int c = 0; c < t->ncols; c++) {
+				if (!(t->view[c] & CTK_VIEW_WIDE))
+					continue;
 				if (row < 0)
 					snprintf(buf, sizeof buf, "%s", t->label[c]);
 				else
@@ -260,6 +267,8 @@ static void table(struct pdfw *w, const struct ctk_table *t)
 			need(w, 30);
 			for (int c = 0; c < t->ncols; c++) {
 				char cell[256];
+				if (!(t->view[c] & CTK_VIEW_WIDE))
+					continue;
 				ctk_cell_format(&t->cells[row * t->ncols + c], cell, sizeof cell);
 				snprintf(buf, sizeof buf, "%s: %s", t->label[c], cell[0] ? cell : "\u2013");
 				wrapped(w, MARGIN + (c ? 12 : 0), TEXT_W - 12, buf, 7.5, c == 0);

@@ -16,8 +16,8 @@ int ctk_build_compare(sqlite3 *db, const int64_t *runs, int nruns, struct ctk_ta
 		"ci95_hi_kwh", "epoch_duration_s"};
 	static const char *const label[NCOL] = {"Hardware", "Runs", "Epochs", "Energy per epoch (kWh)",
 		"95% CI low (kWh)", "95% CI high (kWh)", "Epoch duration (s)"};
-	struct ctk_table *t = ctk_table_new("Energy per epoch by hardware configuration (mean over epochs, "
-					    "95% Student-t interval)", NCOL);
+	struct ctk_table *t = ctk_table_new("Mean energy per epoch of each hardware configuration, over its "
+					    "complete epochs, with the 95 % Student-t interval of the mean.", NCOL);
 	struct ctk_hw_group *g = NULL;
 	int n = 0, rc;
 
@@ -29,6 +29,8 @@ int ctk_build_compare(sqlite3 *db, const int64_t *runs, int nruns, struct ctk_ta
 		ctk_table_free(t);
 		return ctk_failf(err, CTK_ENOMEM, "out of memory");
 	}
+	ctk_table_view(t, C_EP, CTK_VIEW_WIDE);
+	ctk_table_view(t, C_DUR, CTK_VIEW_WIDE);
 	if ((rc = ctk_compare_groups(db, runs, nruns, &g, &n, err))) {
 		ctk_table_free(t);
 		return rc;
