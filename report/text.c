@@ -273,6 +273,19 @@ static void pue_words(struct emit *e, const char *src)
 	}
 }
 
+/* A time for prose: "2026-11-23 09:00:00" (UTC, whole seconds), breakable. */
+static void prose_time(int64_t t_ns, char *buf, size_t size)
+{
+	char iso[40], *p;
+
+	ctk_time_format(t_ns, iso, sizeof iso);
+	if ((p = strchr(iso, 'T')))
+		*p = ' ';
+	if ((p = strchr(iso, '.')) || (p = strchr(iso, 'Z')))
+		*p = '\0';
+	snprintf(buf, size, "%s", iso);
+}
+
 /* One run's methods paragraph, in a paper's voice: what was measured and
  * how, PUE, intensity, result, what was not measured, ctk's version. */
 static void paragraph(struct emit *e, const struct ctk_run_facts *f)
@@ -297,10 +310,10 @@ static void paragraph(struct emit *e, const struct ctk_run_facts *f)
 	quote(e, 0);
 	put(e, " on %d device%s (%s)", f->ndev, f->ndev == 1 ? "" : "s", f->devices[0] ? f->devices : "none recorded");
 	if (f->ri.has_span) {
-		ctk_time_format(f->ri.started_ns, t0, sizeof t0);
-		ctk_time_format(f->ri.ended_ns, t1, sizeof t1);
+		prose_time(f->ri.started_ns, t0, sizeof t0);
+		prose_time(f->ri.ended_ns, t1, sizeof t1);
 		duration_words((double)(f->ri.ended_ns - f->ri.started_ns) / 1e9, dur, sizeof dur);
-		put(e, " from %s to %s, %s", t0, t1, dur);
+		put(e, " from %s to %s UTC, %s", t0, t1, dur);
 	}
 	put(e, ", following the method of carbontracker");
 	cite(e, "anthony2020carbontracker");

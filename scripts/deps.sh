@@ -2,7 +2,10 @@
 # Install the Debian packages ctk needs to build and test, when missing.
 # `deps.sh bench` adds what the benchmarks need. As root: apt-get installs them. Otherwise: print the exact command and fail.
 PKGS="gcc make pkg-config libsqlite3-dev libcsv-dev libcjson-dev libcurl4-openssl-dev
-libcairo2-dev libfontconfig-dev fonts-dejavu-core libcmocka-dev tzdata python3 poppler-utils sqlite3"
+libcairo2-dev libfontconfig-dev fonts-dejavu-core libcmocka-dev tzdata python3 poppler-utils sqlite3
+texlive-latex-base texlive-latex-recommended texlive-fonts-recommended texlive-bibtex-extra"
+# TeX: tests/latex/compile.sh compiles the report's tables and methods (booktabs, tabularx,
+# natbib + plainnat, url, times) the way a paper does; without it that test is skipped
 # make bench also compares with pandas + numpy
 [ "$1" = bench ] && PKGS="$PKGS python3-pandas python3-numpy"
 # make fuzz needs clang's libFuzzer runtime; make check-full needs valgrind

@@ -11,12 +11,14 @@
 #include "common/predict.h"
 #include "report/builders.h"
 
-/* N shown in papers: 1, 2, 3, 5, 10, 20, 50, 100, 200, 500, … */
+/* N shown in papers: 1, 2, 3, 5, then 10, 20, 50, 100, 200, 500, … */
 static int paper_n(int n)
 {
+	if (n == 3)
+		return 1;
 	while (n >= 10 && n % 10 == 0)
 		n /= 10;
-	return n == 1 || n == 2 || n == 3 || n == 5;
+	return n == 1 || n == 2 || n == 5;
 }
 
 enum { P_LABEL, P_N, P_E, P_EIV, P_EERR, P_C, P_CIV, P_CERR, P_NCOL };

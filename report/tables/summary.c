@@ -3,10 +3,12 @@
  * intensity join stored it (run_co2, see co2.h) — PUE, CO2 and zone, from the
  * stored analysis (device_energy). Missing CO2 stays empty, never 0. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/db.h"
 #include "common/time.h"
+#include "common/util.h"
 #include "report/builders.h"
 #include "report/co2.h"
 
@@ -46,7 +48,7 @@ static int columns(struct ctk_table *t)
 	static const unsigned view[NCOL] = {
 		[C_LABEL] = CTK_VIEW_BOTH, [C_HW] = CTK_VIEW_BOTH, [C_HOURS] = CTK_VIEW_BOTH, [C_EKWH] = CTK_VIEW_BOTH,
 		[C_IN] = CTK_VIEW_WIDE, [C_OUT] = CTK_VIEW_WIDE, [C_PUE] = CTK_VIEW_BOTH,
-		[C_CI] = CTK_VIEW_BOTH, [C_CISRC] = CTK_VIEW_WIDE, [C_CO2] = CTK_VIEW_BOTH};
+		[C_CI] = CTK_VIEW_BOTH, [C_CO2] = CTK_VIEW_BOTH};
 	for (int i = 0; i < NCOL; i++) {
 		int text = i == C_LABEL || i == C_SOURCE || i == C_START || i == C_ZONE || i == C_HW || i == C_CISRC;
 		if (ctk_table_column(t, i, name[i], label[i], !text))
@@ -154,6 +156,31 @@ static int add_run(sqlite3 *db, struct ctk_table *t, int64_t run_id, struct ctk_
 	return 0;
 }
 
+/* End the caption with the intensity sources used, each once. */
+static int caption_sources(struct ctk_table *t, struct ctk_error *err)
+{
+	char buf[2048];
+	int n = 0;
+
+	snprintf(buf, sizeof buf, "%.*s", (int)strlen(t->title) - 1, t->title); /* without its period */
+	for (int r = 0; r < t->nrows; r++) {
+		const struct ctk_cell *c = &t->cells[r * t->ncols + C_CISRC], *seen = NULL;
+		if (!c->valid)
+			continue;
+		for (int q = 0; q < r && !seen; q++)
+			if (t->cells[q * t->ncols + C_CISRC].valid && !strcmp(t->cells[q * t->ncols + C_CISRC].text, c->text))
+				seen = c;
+		if (seen)
+			continue;
+		ctk_appendf(buf, sizeof buf, "%s%s", n++ ? "; " : ". Carbon intensity: ", c->text);
+	}
+	ctk_appendf(buf, sizeof buf, ".");
+	free(t->title);
+	if (!(t->title = strdup(buf)))
+		return ctk_failf(err, CTK_ENOMEM, "out of memory");
+	return 0;
+}
+
 int ctk_build_summary(sqlite3 *db, const int64_t *runs, int nruns, struct ctk_table **out,
 		      struct ctk_error *err)
 {
@@ -169,6 +196,8 @@ int ctk_build_summary(sqlite3 *db, const int64_t *runs, int nruns, struct ctk_ta
 	}
 	for (int i = 0; i < nruns && !rc; i++)
 		rc = add_run(db, t, runs[i], err);
+	if (!rc)
+		rc = caption_sources(t, err);
 	if (rc) {
 		ctk_table_free(t);
 		return rc;
