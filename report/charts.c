@@ -54,12 +54,8 @@ int ctk_chart_render(struct ctk_report *r, const struct ctk_chart *c, int64_t ru
 	if (rc) {
 		cairo_surface_destroy(rec);
 		if (rc == CTK_CHART_SKIP) {
-			/* a figure from an earlier report into DIR would now be stale */
-			char path[4200];
-			snprintf(path, sizeof path, "%s/%s.pdf", r->out, fig->file);
-			unlink(path);
-			snprintf(path, sizeof path, "%s/%s.png", r->out, fig->file);
-			unlink(path);
+			/* a figure from an earlier report is removed with the stale
+			 * files of the manifest (main.c) */
 			if (c->per_run && r->nruns > 1)
 				ctk_report_note(r, "%s (run %lld) left out: %s", c->title, (long long)run_id, text);
 			else

@@ -39,7 +39,7 @@ static const struct ctk_builder builders[] = {
 struct opts {
 	const char *db, *out, *formats, *title;
 	char **runs;
-	int nruns;
+	int nruns, force;
 };
 
 /* ctk_report.wrote: each completed file, on stdout. */
@@ -52,7 +52,7 @@ static void say_wrote(void *ctx, const char *path)
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: ctk report --db DB --out DIR [--run R]… [--formats pdf,png,tex,md,csv] [--title T]\n\n"
+		"usage: ctk report --db DB --out DIR [--run R]… [--formats pdf,png,tex,md,csv] [--title T] [--force]\n\n"
 		"Writes, for the analysed runs of DB (all, or those given with --run):\n"
 		"  DIR/report.pdf              summary page, every chart and table, methods (pdf)\n"
 		"  DIR/<chart>.{pdf,png}       power, epoch_energy, prediction_error, hardware_comparison,\n"
@@ -64,7 +64,10 @@ static void usage(FILE *out)
 		"                              co2_eq_emissions block (md: .md + .yaml; tex: .tex + .bib)\n"
 		"Sections without data are left out with a note on the summary page (and their files from an\n"
 		"earlier report into DIR are removed). Default formats: all.\n"
-		"Run 'ctk analyze --db DB' first. LaTeX tables need \\usepackage{booktabs}.\n"
+		"DIR/.ctk-report-manifest lists the files ctk report wrote: only those are replaced or removed;\n"
+		"any other existing file of the same name stops the report (exit 3) unless --force.\n"
+		"<table>.tex fits \\columnwidth, <table>-wide.tex is a table* (more columns); the CSV has every column.\n"
+		"Run 'ctk analyze --db DB' first. LaTeX tables need \\usepackage{booktabs,tabularx}.\n"
 		"exit status: 0 ok, 1 usage, 2 bad input, 3 I/O or database\n");
 }
 
@@ -73,7 +76,8 @@ static int parse_opts(int argc, char **argv, struct opts *o, struct ctk_error *e
 	static const struct option longopts[] = {
 		{"db", required_argument, NULL, 'd'}, {"out", required_argument, NULL, 'o'},
 		{"run", required_argument, NULL, 'r'}, {"formats", required_argument, NULL, 'f'},
-		{"title", required_argument, NULL, 't'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
+		{"title", required_argument, NULL, 't'}, {"help", no_argument, NULL, 'h'},
+		{"force", no_argument, NULL, 'F'}, {NULL, 0, NULL, 0},
 	};
 	int c;
 
@@ -82,6 +86,7 @@ static int parse_opts(int argc, char **argv, struct opts *o, struct ctk_error *e
 	while ((c = getopt_long(argc, argv, "hd:o:r:f:t:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 't': o->title = optarg; break;
+		case 'F': o->force = 1; break;
 		case 'd': o->db = optarg; break;
 		case 'o': o->out = optarg; break;
 		case 'f': o->formats = optarg; break;
@@ -168,13 +173,8 @@ static int report(struct ctk_report *r, struct ctk_error *err)
 			break;
 		}
 		if (builders[b].optional && tables[b]->nrows == 0) {
+			/* its files from an earlier report go with the manifest's stale ones */
 			ctk_report_note(r, "table '%s' left out: %s", builders[b].name, builders[b].absent);
-			for (int w = 0; ctk_table_writers[w]; w++) { /* stale from an earlier report */
-				char path[4200];
-				snprintf(path, sizeof path, "%s/%s%s.%s", r->out, builders[b].name,
-					 ctk_table_writers[w]->suffix ? ctk_table_writers[w]->suffix : "", ctk_table_writers[w]->ext);
-				unlink(path);
-			}
 			ctk_table_free(tables[b]);
 			tables[b] = NULL;
 			continue;
@@ -192,6 +192,81 @@ static int report(struct ctk_report *r, struct ctk_error *err)
 	ctk_figures_free(figs, nfigs);
 	for (size_t b = 0; b < NBUILDERS; b++)
 		ctk_table_free(tables[b]);
+	return rc;
+}
+
+/* The --formats name that writes a file, by its extension. */
+static const char *file_format(const char *name)
+{
+	static const struct {
+		const char *ext, *format;
+	} map[] = {{".pdf", "pdf"}, {".png", "png"}, {".tex", "tex"}, {".bib", "tex"}, {".md", "md"},
+		   {".yaml", "md"}, {".csv", "csv"}};
+	size_t n = strlen(name);
+	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
+		size_t e = strlen(map[i].ext);
+		if (n > e && !strcmp(name + n - e, map[i].ext))
+			return map[i].format;
+	}
+	return NULL;
+}
+
+/* Before anything is written: every file this report may write that
+ * exists in DIR must be in the manifest (or --force). */
+static int check_out(const struct ctk_report *r, struct ctk_error *err)
+{
+	static const char *const text[] = {"methods.md", "model-card.yaml", "methods.tex", "ctk.bib", "report.pdf"};
+	char name[300];
+	int rc = 0;
+
+	for (size_t b = 0; b < NBUILDERS && !rc; b++)
+		for (int w = 0; ctk_table_writers[w] && !rc; w++) {
+			snprintf(name, sizeof name, "%s%s.%s", builders[b].name,
+				 ctk_table_writers[w]->suffix ? ctk_table_writers[w]->suffix : "", ctk_table_writers[w]->ext);
+			if (ctk_report_wants(r, ctk_table_writers[w]->ext))
+				rc = ctk_manifest_check(r->out, r->old_files, name, r->force, err);
+		}
+	for (int c = 0; ctk_charts[c].name && !rc; c++)
+		for (int i = 0; i < (ctk_charts[c].per_run && r->nruns > 1 ? r->nruns : 1) && !rc; i++)
+			for (int k = 0; k < 2 && !rc; k++) {
+				const char *ext = k ? "png" : "pdf";
+				if (ctk_charts[c].per_run && r->nruns > 1)
+					snprintf(name, sizeof name, "%s_run%lld.%s", ctk_charts[c].name, (long long)r->runs[i], ext);
+				else
+					snprintf(name, sizeof name, "%s.%s", ctk_charts[c].name, ext);
+				if (ctk_report_wants(r, ext))
+					rc = ctk_manifest_check(r->out, r->old_files, name, r->force, err);
+			}
+	for (size_t i = 0; i < sizeof text / sizeof text[0] && !rc; i++)
+		if (ctk_report_wants(r, file_format(text[i])))
+			rc = ctk_manifest_check(r->out, r->old_files, text[i], r->force, err);
+	return rc;
+}
+
+/* After the report: files of the old manifest that this report did not
+ * write again, in a format it was asked for, are stale (a section now
+ * left out): removed. Those of other formats stay and stay listed. The
+ * manifest is saved even after a failure: what was written is ctk's. */
+static int finish_out(const struct ctk_report *r, struct ctk_manifest *old, struct ctk_manifest *now,
+		      int ok, struct ctk_error *err)
+{
+	char path[4400];
+	int rc = 0;
+
+	for (int i = 0; i < old->n && !rc; i++) {
+		const char *name = old->names[i], *fmt = file_format(name);
+		if (ctk_manifest_has(now, name))
+			continue;
+		if (ok && fmt && ctk_report_wants(r, fmt)) {
+			snprintf(path, sizeof path, "%s/%s", r->out, name);
+			if (unlink(path) && errno != ENOENT)
+				rc = ctk_failf(err, CTK_EDB, "'%s': %s", path, strerror(errno));
+		} else {
+			rc = ctk_manifest_add(now, name, err);
+		}
+	}
+	if (!rc)
+		rc = ctk_manifest_save(r->out, now, err);
 	return rc;
 }
 
@@ -228,10 +303,20 @@ static int run(int argc, char **argv, struct opts *o, struct ctk_error *err)
 	if (!rc)
 		rc = mkdir_p(o->out, err);
 	if (!rc) {
+		struct ctk_manifest old = {0}, now = {0};
 		struct ctk_report r = {.db = db, .runs = ids, .nruns = n, .out = o->out, .formats = o->formats,
-				       .title = o->title, .wrote = say_wrote};
-		rc = report(&r, err);
+				       .title = o->title, .wrote = say_wrote, .old_files = &old, .new_files = &now,
+				       .force = o->force};
+		if (!(rc = ctk_manifest_load(o->out, &old, err)) && !(rc = check_out(&r, err))) {
+			struct ctk_error err2 = {0};
+			rc = report(&r, err);
+			int rc2 = finish_out(&r, &old, &now, rc == 0, rc ? &err2 : err);
+			if (!rc)
+				rc = rc2;
+		}
 		ctk_report_release(&r);
+		ctk_manifest_free(&old);
+		ctk_manifest_free(&now);
 	}
 	free(ids);
 	ctk_db_close(db);

@@ -3,7 +3,7 @@
 # `deps.sh bench` adds what the benchmarks need. As root: apt-get installs them. Otherwise: print the exact command and fail.
 PKGS="gcc make pkg-config libsqlite3-dev libcsv-dev libcjson-dev libcurl4-openssl-dev
 libcairo2-dev libfontconfig-dev fonts-dejavu-core libcmocka-dev tzdata python3 poppler-utils sqlite3
-texlive-latex-base texlive-latex-recommended texlive-fonts-recommended texlive-bibtex-extra"
+texlive-latex-base texlive-latex-recommended texlive-fonts-recommended"
 # TeX: tests/latex/compile.sh compiles the report's tables and methods (booktabs, tabularx,
 # natbib + plainnat, url, times) the way a paper does; without it that test is skipped
 # make bench also compares with pandas + numpy
