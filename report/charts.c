@@ -88,14 +88,20 @@ int ctk_figure_pdf(const struct ctk_figure *fig, const char *path, struct ctk_er
 
 int ctk_figure_png(const struct ctk_figure *fig, const char *path, struct ctk_error *err)
 {
-	int w = (int)lround(CTK_FIG_W_PT * CTK_PNG_SCALE), h = (int)lround(CTK_FIG_H_PT * CTK_PNG_SCALE);
+	return ctk_figure_png_dpi(fig, path, CTK_PNG_DPI, err);
+}
+
+int ctk_figure_png_dpi(const struct ctk_figure *fig, const char *path, double dpi, struct ctk_error *err)
+{
+	double scale = dpi / 72.0;
+	int w = (int)lround(CTK_FIG_W_PT * scale), h = (int)lround(CTK_FIG_H_PT * scale);
 	cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
 	cairo_t *cr = cairo_create(s);
 	cairo_status_t st;
 
 	cairo_set_source_rgb(cr, 1, 1, 1);
 	cairo_paint(cr);
-	cairo_scale(cr, CTK_PNG_SCALE, CTK_PNG_SCALE);
+	cairo_scale(cr, scale, scale);
 	cairo_set_source_surface(cr, fig->rec, 0, 0);
 	cairo_paint(cr);
 	cairo_destroy(cr);
@@ -123,7 +129,7 @@ static int write_one(struct ctk_report *r, const struct ctk_figure *fig, const c
 	snprintf(name, sizeof name, "%s.%s", fig->file, ext);
 	if ((rc = ctk_out_begin(r, name, 0, &o, err)))
 		return rc;
-	rc = !strcmp(ext, "pdf") ? ctk_figure_pdf(fig, o.tmp, err) : ctk_figure_png(fig, o.tmp, err);
+	rc = !strcmp(ext, "pdf") ? ctk_figure_pdf(fig, o.tmp, err) : ctk_figure_png_dpi(fig, o.tmp, r->dpi > 0 ? r->dpi : CTK_PNG_DPI, err);
 	return ctk_out_end(r, &o, rc, err);
 }
 

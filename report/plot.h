@@ -11,12 +11,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Single-column figure: 3.3 in x 2.2 in (1 in = 72 pt). PNG at 2x. */
+/* Single-column figure: 3.3 in x 2.2 in (1 in = 72 pt). PNG at 300 dpi by
+ * default (print resolution: 990 x 660 px), --dpi to change it. */
 #define CTK_FIG_W_PT (3.3 * 72.0)
 #define CTK_FIG_H_PT (2.2 * 72.0)
-#define CTK_PNG_SCALE 2.0
+#define CTK_PNG_DPI 300.0
 #define CTK_FONT "DejaVu Sans"
-#define CTK_FONT_TICK 6.5   /* pt: readable at 3.3 in */
+#define CTK_FONT_TICK 7.0   /* pt: the smallest text journals accept in print */
 #define CTK_FONT_LABEL 7.5
 #define CTK_PALETTE_N 7
 

@@ -35,6 +35,7 @@ struct ctk_report {
 	const struct ctk_manifest *old_files;
 	struct ctk_manifest *new_files;
 	int force;
+	double dpi;            /* PNG resolution (0: CTK_PNG_DPI) */
 };
 
 /* Is ext in r->formats? */

@@ -182,7 +182,7 @@ static int shade_epochs(sqlite3 *db, struct ctk_plot *p, int64_t run_id, int64_t
 		return CTK_EDB;
 	sqlite3_bind_int64(st, 1, run_id);
 	ctk_plot_clip(p);
-	ctk_font(cr, 5.5, 0);
+	ctk_font(cr, CTK_FONT_TICK, 0);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		double xa = ctk_plot_px(p, (double)(sqlite3_column_int64(st, 1) - t0) / 1e9);
 		double xb = ctk_plot_px(p, (double)(sqlite3_column_int64(st, 2) - t0) / 1e9);

@@ -39,7 +39,7 @@ has "report.pdf: PUE" "PUE 1.20"
 has "report.pdf: intensity source" "$source"
 for c in power epoch_energy intensity; do
 	set -- $(python3 "$CTK_ROOT/tests/e2e/pnginfo.py" "rep/$c.png")
-	is "$c.png is 475x317" "$1x$2" "475x317"
+	is "$c.png is 990x660 (3.3 in x 2.2 in at 300 dpi)" "$1x$2" "990x660"
 	ok "$c.png has data in the plot area ($4 coloured pixels)" test "$4" -gt 300
 done
 done_testing

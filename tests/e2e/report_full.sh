@@ -39,7 +39,7 @@ done
 for c in power epoch_energy prediction_error intensity; do
 	ok "chart $c.pdf is a PDF" sh -c "head -c 5 rep/$c.pdf | grep -q '%PDF-'"
 	set -- $(python3 "$CTK_ROOT/tests/e2e/pnginfo.py" "rep/$c.png")
-	is "chart $c.png is 475x317 (3.3 in x 2.2 in at 144 dpi)" "$1x$2" "475x317"
+	is "chart $c.png is 990x660 (3.3 in x 2.2 in at 300 dpi)" "$1x$2" "990x660"
 	ok "chart $c.png has data drawn in the plot area ($4 coloured pixels)" test "$4" -gt 300
 done
 ok "no comparison chart for one hardware setup" test ! -e rep/hardware_comparison.png

@@ -214,8 +214,8 @@ static void test_render_all(void **state)
 		assert_int_equal(ctk_figure_pdf(&fig, path, &err), 0);
 		snprintf(path, sizeof path, "%s.png", ctk_charts[c].name);
 		int n = coloured_pixels(path, &w, &h);
-		assert_int_equal(w, 475);
-		assert_int_equal(h, 317);
+		assert_int_equal(w, 990); /* 3.3 in x 300 dpi */
+		assert_int_equal(h, 660); /* 2.2 in x 300 dpi */
 		if (n < 200)
 			fail_msg("chart %s: only %d coloured pixels in the plot area", ctk_charts[c].name, n);
 		assert_non_null(strchr(fig.caption, '.'));
