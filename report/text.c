@@ -17,7 +17,7 @@
 #include "report/reported.h"
 #include "report/table.h"
 
-#define SIG 4   /* significant digits of energies and CO2, as in the tables */
+#define SIG 3   /* significant digits of energies and CO2, as in the tables */
 
 static void col_text(sqlite3_stmt *st, int i, char *buf, size_t size)
 {

@@ -120,7 +120,7 @@ static int add_run(sqlite3 *db, struct ctk_table *t, int64_t run_id, struct ctk_
 		ctk_table_set_num(t, row, C_EKWH, kwh, 3);
 	}
 	if (sqlite3_column_int(st, 9) > 0 && sqlite3_column_type(st, 6) != SQLITE_NULL) {
-		ctk_table_set_num(t, row, C_IN, sqlite3_column_double(st, 6) / 3.6e6, 4);
+		ctk_table_set_num(t, row, C_IN, sqlite3_column_double(st, 6) / 3.6e6, 3);
 		ctk_table_set_num(t, row, C_OUT, sqlite3_column_double(st, 7) / 3.6e6, 3);
 	}
 	if (sqlite3_column_type(st, 8) != SQLITE_NULL)
