@@ -14,6 +14,7 @@
 
 #include "collector/collect_int.h"
 #include "common/db.h"
+#include "common/intensity.h"
 #include "common/store.h"
 #include "common/time.h"
 #include "common/util.h"
@@ -279,35 +280,28 @@ out:
 	free(cfg);
 	return rc;
 }
-/* The intensity for the live CO2: --intensity, else the latest value of
- * --zone's series in the store (average signals before marginal; the value
- * holding now, else the newest one). */
+/* The intensity for the live CO2: --intensity, else the value the one
+ * intensity rule (common/intensity.h) gives for --zone now: the covering
+ * value, else the latest one before now (fill previous). */
 static void live_intensity(struct collector *c)
 {
-	sqlite3_stmt *st = NULL;
 	struct ctk_live_opts *lo = &c->live.o;
+	struct ctk_join_opts jo = {.zone = c->o->zone, .fill = CTK_FILL_PREVIOUS};
+	struct ctk_intensity_value v;
+	struct ctk_error e = {0};
 
 	if (lo->has_intensity) {
 		snprintf(lo->intensity_src, sizeof lo->intensity_src, "--intensity");
 		return;
 	}
-	if (!c->o->zone || sqlite3_prepare_v2(c->db,
-		"SELECT i.g_per_kwh, s.source, i.start_ns FROM intensity i JOIN intensity_series s USING (series_id) "
-		"WHERE s.zone = ? ORDER BY s.signal = 'marginal', i.start_ns <= ? DESC, i.start_ns DESC LIMIT 1",
-		-1, &st, NULL) != SQLITE_OK)
+	if (!c->o->zone || ctk_intensity_at(c->db, &jo, ctk_now_ns(), &v, &e) || !v.has)
 		return;
-	sqlite3_bind_text(st, 1, c->o->zone, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, ctk_now_ns());
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		char when[40];
-		const unsigned char *src = sqlite3_column_text(st, 1);
-		lo->intensity_g_per_kwh = sqlite3_column_double(st, 0);
-		lo->has_intensity = 1;
-		ctk_time_format(sqlite3_column_int64(st, 2), when, sizeof when);
-		snprintf(lo->intensity_src, sizeof lo->intensity_src, "zone %s, %s, value from %s", c->o->zone,
-			 src ? (const char *)src : "?", when);
-	}
-	sqlite3_finalize(st);
+	char when[40];
+	lo->intensity_g_per_kwh = v.g_per_kwh;
+	lo->has_intensity = 1;
+	ctk_time_format(v.from_ns, when, sizeof when);
+	snprintf(lo->intensity_src, sizeof lo->intensity_src, "zone %s, %s, value from %s%s", c->o->zone,
+		 v.source[0] ? v.source : "?", when, v.filled ? ", the latest before now" : "");
 }
 static int64_t count_devices(const struct collector *c, int measured_only)
 {
@@ -480,7 +474,7 @@ static void coll_finish(struct collector *c, struct ctk_collect_result *res, str
 	if (c->have_tee && c->regex_lines == 0)
 		ctk_coll_warnf(c, "--epoch-regex '%s' never matched a line of the command's output: no epochs "
 			       "were recorded from it (check the pattern against the output; the command's "
-			       "stdout may be buffered)", o->epoch_regex);
+			       "output may be block-buffered when not on a terminal)", o->epoch_regex);
 	if (c->live_on) {
 		ctk_epoch_energy_finish(&c->ee);
 		ctk_coll_live_drain(c);

@@ -8,7 +8,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 secs=${FUZZ_SECONDS:-60}
 out=$root/build/fuzz
 mkdir -p "$out"
-cflags="-g -O1 -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE -I$root -fsanitize=fuzzer,address,undefined $(pkg-config --cflags sqlite3 libcjson libcurl cairo)"
+# -fno-sanitize-recover: a UBSan report stops the target, so it fails the run (issue 14)
+cflags="-g -O1 -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE -I$root -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all $(pkg-config --cflags sqlite3 libcjson libcurl cairo)"
 libs="$(pkg-config --libs sqlite3 libcjson libcurl cairo) -lcsv -ldl -lm -lpthread"
 srcs="$(ls "$root"/common/*.c) $root/build/gen/schema_sql.c $(ls "$root"/analyze/*/*.c) $root/collector/markers.c"
 data=$root/../shared/data
@@ -24,15 +25,21 @@ for f in "$root"/fuzz/fuzz_*.c; do
 	mkdir -p "$corpus"
 	case $name in
 	fuzz_import)
-		for s in "$root"/samples/demo/*.csv "$root"/../shared/data/training-profile-gpu-traces/*.csv; do
+		for s in "$root"/samples/demo/*.csv "$root"/../shared/data/training-profile-gpu-traces/*.csv \
+			"$root"/tests/data/powerjoular/*.csv "$root"/tests/data/eco2ai/*.csv "$data"/zeus/profile_data_*.csv \
+			"$data"/codecarbon/*.csv; do
 			[ -f "$s" ] && head -c 4096 "$s" > "$corpus/$(basename "$s")"
-		done ;;
+		done
+		# nvidia-smi --format=csv,nounits; Ada 'Image PowerJoular dates (issue 14)
+		printf 'timestamp, name, power.draw [W]\n2025/12/10 17:40:10.000, A, 60.00\n2025/12/10 17:40:10.001, B, 70.00\n' > "$corpus/nounits.csv"
+		printf 'Date,CPU Utilization,Total Power,CPU Power,GPU Power\n 2024- 12- 3  12: 8: 3. 126,0.1,2.5,1.5,1.0\n' > "$corpus/pj-ada.csv" ;;
 	fuzz_time)
 		printf '2025/07/26 23:32:09.703' > "$corpus/a"; printf '2023-03-14T00:30Z' > "$corpus/b"
 		printf '1753572729.703' > "$corpus/c"; printf '2025-07-27T01:32:09+02:00' > "$corpus/d"
 		printf '9999-12-31T00:30Z' > "$corpus/e" ;;
 	fuzz_intensity)
-		for s in "$data"/electricitymaps/*.csv "$data"/watttime-vessim/*.csv "$root"/tests/data/eds-*.json; do
+		for s in "$data"/electricitymaps/*.csv "$data"/watttime-vessim/*.csv "$root"/tests/data/eds-*.json \
+			"$root"/tests/data/electricitymap-export/*.csv; do
 			[ -f "$s" ] && head -c 4096 "$s" > "$corpus/$(basename "$s")"
 		done
 		for s in "$data"/electricitymaps/*.json "$data"/uk-carbon-intensity-api/nmpowell-national-pt24h/*.json; do

@@ -4,9 +4,9 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "common/db.h"
+#include "common/intensity.h"
 
 static void col_text(sqlite3_stmt *st, int i, char *buf, size_t size)
 {
@@ -20,7 +20,8 @@ int ctk_run_co2_get(sqlite3 *db, int64_t run_id, struct ctk_run_co2 *out, struct
 
 	memset(out, 0, sizeof(*out));
 	if (ctk_db_prepare(db, "SELECT co2_g, pue, pue_source, zone, source, signal, year, resolution_s, "
-			   "no_intensity_share, series_id FROM run_co2 WHERE run_id = ?", &st, err))
+			   "no_intensity_share, series_id, epochs_co2_g, outside_co2_g, fill, default_g_per_kwh, note "
+			   "FROM run_co2 WHERE run_id = ?", &st, err))
 		return CTK_EDB;
 	sqlite3_bind_int64(st, 1, run_id);
 	if (sqlite3_step(st) == SQLITE_ROW) {
@@ -41,6 +42,14 @@ int ctk_run_co2_get(sqlite3 *db, int64_t run_id, struct ctk_run_co2 *out, struct
 		out->no_intensity_share = sqlite3_column_double(st, 8);
 		out->has_series = sqlite3_column_type(st, 9) != SQLITE_NULL;
 		out->series_id = sqlite3_column_int64(st, 9);
+		out->has_epochs_co2 = sqlite3_column_type(st, 10) != SQLITE_NULL;
+		out->epochs_co2_g = sqlite3_column_double(st, 10);
+		out->has_outside_co2 = sqlite3_column_type(st, 11) != SQLITE_NULL;
+		out->outside_co2_g = sqlite3_column_double(st, 11);
+		col_text(st, 12, out->fill, sizeof out->fill);
+		out->has_default = sqlite3_column_type(st, 13) != SQLITE_NULL;
+		out->default_g_per_kwh = sqlite3_column_double(st, 13);
+		col_text(st, 14, out->note, sizeof out->note);
 	}
 	sqlite3_finalize(st);
 	return 0;
@@ -51,6 +60,7 @@ int ctk_run_intensity_series(sqlite3 *db, int64_t run_id, int64_t t0_ns, int64_t
 {
 	sqlite3_stmt *st = NULL;
 	struct ctk_run_co2 co2;
+	char zone[64] = "";
 	int rc;
 
 	*series_id = -1;
@@ -60,65 +70,16 @@ int ctk_run_intensity_series(sqlite3 *db, int64_t run_id, int64_t t0_ns, int64_t
 		*series_id = co2.series_id;
 		return 0;
 	}
-	if (ctk_db_prepare(db,
-		"SELECT s.series_id FROM intensity_series s WHERE s.zone = coalesce("
-		"(SELECT zone FROM run_co2 WHERE run_id = ?1), (SELECT zone FROM runs WHERE run_id = ?1)) "
-		"AND s.kind != 'yearly' AND EXISTS (SELECT 1 FROM intensity i WHERE i.series_id = s.series_id "
-		"AND i.start_ns < ?3 AND i.end_ns > ?2) ORDER BY s.signal = 'marginal', s.kind = 'forecast', s.series_id DESC LIMIT 1", &st, err))
-		return CTK_EDB;
-	sqlite3_bind_int64(st, 1, run_id);
-	sqlite3_bind_int64(st, 2, t0_ns);
-	sqlite3_bind_int64(st, 3, t1_ns);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		*series_id = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return 0;
-}
-
-int ctk_series_info_get(sqlite3 *db, int64_t series_id, struct ctk_series_info *si, struct ctk_error *err)
-{
-	sqlite3_stmt *st = NULL;
-	int rc = 0;
-
-	memset(si, 0, sizeof(*si));
-	if (ctk_db_prepare(db,
-		"SELECT zone, source, signal, year, (SELECT min(start_ns) FROM intensity i WHERE i.series_id = s.series_id), "
-		"(SELECT count(*) FROM intensity i WHERE i.series_id = s.series_id), "
-		"(SELECT count(*) FROM intensity i WHERE i.series_id = s.series_id AND estimated), resolution_s "
-		"FROM intensity_series s WHERE series_id = ?", &st, err))
-		return CTK_EDB;
-	sqlite3_bind_int64(st, 1, series_id);
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		rc = ctk_failf(err, CTK_EINPUT, "intensity series %lld: not in the store", (long long)series_id);
+	if (co2.zone[0]) {
+		snprintf(zone, sizeof zone, "%s", co2.zone);
 	} else {
-		col_text(st, 0, si->zone, sizeof si->zone);
-		col_text(st, 1, si->source, sizeof si->source);
-		col_text(st, 2, si->signal, sizeof si->signal);
-		if (sqlite3_column_type(st, 3) != SQLITE_NULL) {
-			si->year = sqlite3_column_int(st, 3);
-			si->has_year = 1;
-		} else if (sqlite3_column_type(st, 4) != SQLITE_NULL) {
-			time_t t = (time_t)(sqlite3_column_int64(st, 4) / 1000000000);
-			struct tm tm;
-			gmtime_r(&t, &tm);
-			si->year = tm.tm_year + 1900;
-			si->has_year = 1;
-		}
-		si->nvalues = sqlite3_column_int64(st, 5);
-		si->nestimated = sqlite3_column_int64(st, 6);
-		si->resolution_s = sqlite3_column_double(st, 7); /* stored by the importer, else below */
+		if (ctk_db_prepare(db, "SELECT zone FROM runs WHERE run_id = ?", &st, err))
+			return CTK_EDB;
+		sqlite3_bind_int64(st, 1, run_id);
+		if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+			snprintf(zone, sizeof zone, "%s", (const char *)sqlite3_column_text(st, 0));
+		sqlite3_finalize(st);
 	}
-	sqlite3_finalize(st);
-	if (rc || si->nvalues == 0 || si->resolution_s > 0)
-		return rc;
-	/* median length of a value */
-	if (ctk_db_prepare(db, "SELECT end_ns - start_ns FROM intensity WHERE series_id = ? ORDER BY 1 LIMIT 1 OFFSET ?",
-			   &st, err))
-		return CTK_EDB;
-	sqlite3_bind_int64(st, 1, series_id);
-	sqlite3_bind_int64(st, 2, si->nvalues / 2);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		si->resolution_s = (double)sqlite3_column_int64(st, 0) / 1e9;
-	sqlite3_finalize(st);
-	return 0;
+	/* the series the one intensity rule picks there */
+	return ctk_intensity_series_for(db, zone, co2.signal[0] ? co2.signal : NULL, t0_ns, t1_ns, series_id, err);
 }

@@ -12,17 +12,23 @@
 #include <stdint.h>
 
 #include "common/err.h"
+#include "common/intensity.h"   /* struct ctk_series_info */
 
 struct ctk_run_co2 {
-	int valid;                 /* a run_co2 row exists */
+	int valid;                 /* a run_co2 row exists (the run was analysed) */
 	double co2_g, pue, resolution_s, no_intensity_share;
 	int has_co2, has_pue, has_resolution, has_share, has_year, has_series;
-	int year;
+	int year;                  /* year of the intensity data, never the run's */
 	int64_t series_id;
 	char pue_source[128], zone[64], source[128], signal[16];
+	double epochs_co2_g, outside_co2_g, default_g_per_kwh;
+	int has_epochs_co2, has_outside_co2, has_default;
+	char fill[16];             /* fill policy the CO2 was computed with */
+	char note[320];            /* why co2_g is NULL (in words), or what was filled */
 };
 
-/* Read run_id's stored CO2; out->valid = 0 when there is none (not an error). */
+/* Read run_id's stored CO2; out->valid = 0 when there is none (not an error).
+ * valid with has_co2 = 0: analysed, CO2 not known; note says why. */
 int ctk_run_co2_get(sqlite3 *db, int64_t run_id, struct ctk_run_co2 *out, struct ctk_error *err);
 
 /* The intensity series for a run: run_co2.series_id when stored, else the
@@ -33,13 +39,5 @@ int ctk_run_co2_get(sqlite3 *db, int64_t run_id, struct ctk_run_co2 *out, struct
 int ctk_run_intensity_series(sqlite3 *db, int64_t run_id, int64_t t0_ns, int64_t t1_ns,
 			     int64_t *series_id, struct ctk_error *err);
 
-/* Facts of an intensity series for the methods text. */
-struct ctk_series_info {
-	char zone[64], source[128], signal[16];
-	int year, has_year;          /* stored year, else year of the first value */
-	double resolution_s;         /* median length of a value, 0 if none */
-	int64_t nvalues, nestimated;
-};
-int ctk_series_info_get(sqlite3 *db, int64_t series_id, struct ctk_series_info *si, struct ctk_error *err);
 
 #endif

@@ -124,6 +124,8 @@ static int summary_page(struct pdfw *w, struct ctk_report *r, struct ctk_error *
 		kv(w, "Energy", buf);
 		if (f->co2.has_co2)
 			snprintf(buf, sizeof buf, "%s kg CO2e (PUE applied)", f->co2_kg);
+		else if (f->co2.valid)
+			snprintf(buf, sizeof buf, "not known: %s", f->co2.note[0] ? f->co2.note : "no intensity value");
 		else
 			snprintf(buf, sizeof buf, "not available: no stored CO2 result for this run (intensity join not run)");
 		kv(w, "CO2", buf);
@@ -142,14 +144,24 @@ static int summary_page(struct pdfw *w, struct ctk_report *r, struct ctk_error *
 		kv(w, "PUE", buf);
 		const char *zone = f->co2.zone[0] ? f->co2.zone : f->ri.zone;
 		kv(w, "Zone", zone[0] ? zone : "not set");
+		/* the data's year, never the run's; none known: none said */
+		int has_year = f->co2.has_year || (f->has_series && f->si.has_year);
+		int year = f->co2.has_year ? f->co2.year : f->si.year;
+		char ys[24] = "";
+		if (has_year)
+			snprintf(ys, sizeof ys, ", year %d", year);
 		if (f->has_series)
-			snprintf(buf, sizeof buf, "%s, %s signal, year %d", f->si.source, f->si.signal,
-				 f->co2.has_year ? f->co2.year : f->si.year);
+			snprintf(buf, sizeof buf, "%s, %s signal%s", f->si.source, f->si.signal, ys);
 		else if (f->co2.source[0])
-			snprintf(buf, sizeof buf, "%s, %s signal, year %d", f->co2.source, f->co2.signal, f->co2.year);
+			snprintf(buf, sizeof buf, "%s, %s signal%s", f->co2.source, f->co2.signal, ys);
 		else
 			snprintf(buf, sizeof buf, "none stored for this run");
 		kv(w, "Intensity source", buf);
+		if (f->co2.valid) {
+			snprintf(buf, sizeof buf, "fill %s%s", f->co2.fill[0] ? f->co2.fill : "none",
+				 f->co2.has_share && f->co2.no_intensity_share > 0 ? "; part of the energy has no intensity value" : "");
+			kv(w, "Intensity gaps", buf);
+		}
 		kv(w, "Devices", f->devices[0] ? f->devices : "none");
 		if (f->has_energy)
 			snprintf(buf, sizeof buf, "%s from %s; %.1f %% of the run covered by readings", f->methods,

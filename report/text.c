@@ -96,6 +96,14 @@ int ctk_run_facts_get(sqlite3 *db, int64_t run_id, struct ctk_run_facts *f, stru
 		f->period_s = sqlite3_column_double(st, 6);
 	}
 	sqlite3_finalize(st);
+	/* the import's policy for a window tool's gaps (analyze/import/zeus.c) */
+	if (ctk_db_prepare(db, "SELECT json_extract(config_json, '$.gaps') FROM runs WHERE run_id = ? AND "
+			   "json_valid(config_json)", &st, err))
+		return CTK_EDB;
+	sqlite3_bind_int64(st, 1, run_id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		col_text(st, 0, f->gaps, sizeof f->gaps);
+	sqlite3_finalize(st);
 	if (f->has_energy)
 		ctk_format_sig(f->energy_j / 3.6e6, SIG, f->energy_kwh, sizeof f->energy_kwh);
 	if (f->co2.has_co2)
@@ -333,6 +341,13 @@ static void paragraph(struct emit *e, const struct ctk_run_facts *f)
 		put(e, "Energy is the difference of the cumulative energy counter where a device has one, else the "
 		       "trapezoidal integral of power over time (here: %s), summed over devices from the first to the last "
 		       "reading; readings covered at least %.1f %% of the time. ", f->methods, 100 * f->coverage);
+		if (!strcmp(f->gaps, "not measured"))
+			put(e, "The source tool measured only inside its windows: the time between them was not measured, "
+			       "is not counted in the energy and shows in the coverage. ");
+		else if (!strcmp(f->gaps, "bridged"))
+			put(e, "The source tool measured only inside its windows: at our request the time between them was "
+			       "bridged by the trapezoid between the neighbouring windows' mean powers, so that part of the "
+			       "energy is interpolated, not measured. ");
 		put(e, "The devices used %s kWh", f->energy_kwh);
 		if (f->has_epochs_energy) {
 			char a[32], b[32];
@@ -375,14 +390,30 @@ static void paragraph(struct emit *e, const struct ctk_run_facts *f)
 			put(e, ", %lld values of which %lld estimated", (long long)f->si.nvalues, (long long)f->si.nestimated);
 		put(e, ". ");
 	}
+	/* the stored analysis setting for hours without a value, in words */
+	if (f->co2.valid && !strcmp(f->co2.fill, "previous"))
+		put(e, "Where the series had no value we used the last value before the gap. ");
+	else if (f->co2.valid && !strcmp(f->co2.fill, "default") && f->co2.has_default)
+		put(e, "Where the series had no value we used %.6g g/kWh. ", f->co2.default_g_per_kwh);
+	else if (f->co2.valid && !strcmp(f->co2.fill, "default"))
+		put(e, "Where the series had no value we used the zone's yearly value. ");
 	if (f->co2.has_co2) {
 		put(e, "The run emitted %s kg CO2e", f->co2_kg);
+		if (f->co2.has_epochs_co2 && f->co2.has_outside_co2) {
+			char a[32], b[32];
+			ctk_format_sig(f->co2.epochs_co2_g / 1000.0, SIG, a, sizeof a);
+			ctk_format_sig(f->co2.outside_co2_g / 1000.0, 3, b, sizeof b);
+			put(e, " (%s kg in the epochs, %s kg outside them)", a, b);
+		}
 		if (f->co2.has_share && f->co2.no_intensity_share > 0)
 			put(e, "; %.1f %% of the energy had no intensity value and is not included", 100 * f->co2.no_intensity_share);
 		ctk_format_sig(CTK_CAR_KM(f->co2.co2_g), 3, buf, sizeof buf);
 		put(e, ", as much as driving %s km in a typical passenger vehicle at %.0f g CO2 per mile", buf, CTK_CAR_G_PER_MILE);
 		cite(e, "epa2023vehicle");
 		put(e, ". ");
+	} else if (f->co2.valid) {
+		put(e, "The CO2 of this run is not known, so no CO2 figure is given: %s. ",
+		    f->co2.note[0] ? f->co2.note : "no intensity value for its energy");
 	} else {
 		put(e, "No emissions are given for this run: its energy has not been priced with a carbon intensity. ");
 	}
@@ -557,7 +588,8 @@ static int write_model_card(struct ctk_report *r, FILE *f, struct ctk_error *err
 			ctk_format_sig(co2, SIG, buf, sizeof buf);
 			fprintf(f, "  emissions: %s\n", buf);
 		} else {
-			fputs("  # emissions: left out: no stored CO2 for every run (run the intensity join in ctk analyze)\n", f);
+			/* unknown is left out, never written as 0 */
+			fputs("  # emissions: left out: the CO2 of some run is not known (see methods.md; ctk analyze --zone Z)\n", f);
 		}
 		char src[640];
 		snprintf(src, sizeof src, "ctk (measured energy%s%s)", sources[0] ? "; carbon intensity: " : "", sources);

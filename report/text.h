@@ -27,6 +27,7 @@ struct ctk_run_facts {
 	double period_s;       /* median sampling period over devices, 0 unknown */
 	double energy_j, in_epochs_j, outside_epochs_j, coverage;
 	int has_energy, has_epochs_energy, ndev;
+	char gaps[32];         /* a window tool's gaps: "not measured", "bridged" or "" (config_json.gaps) */
 	char energy_kwh[32], co2_kg[32], pue[32]; /* as printed in the tables ("" = missing) */
 };
 

@@ -179,12 +179,17 @@ CREATE TABLE predictions (
   PRIMARY KEY (run_id, after_n, predictor, target)
 );
 
--- Analysis results: CO2 of a run, written by the intensity join (ctk analyze
--- with an intensity series; see analyze/join.h). ctk report reads it through
--- report/co2.h and leaves CO2 out, with a note, when a run has no row.
--- co2_g is the whole-run energy x PUE x intensity (step join);
--- no_intensity_share is the share 0..1 of that energy that had no intensity
--- value (not counted in co2_g); resolution_s the series' median step.
+-- Analysis results: CO2 of a run, written by ctk analyze through the one
+-- intensity rule (common/intensity.h). ctk report reads it through
+-- report/co2.h and never computes CO2 itself. One row per analysed run:
+-- co2_g is the whole-run energy x intensity (step join) x PUE, applied once;
+-- NULL when it is not known (no zone, no series, or energy without an
+-- intensity value: then note says why in words, never 0).
+-- epochs_co2_g + outside_co2_g = co2_g (the epochs and the rest of the run).
+-- no_intensity_share is the share 0..1 of the energy without an intensity
+-- value; priced_co2_g the CO2 of the rest (a lower bound, for the words).
+-- zone, signal, pue(+source), fill and default_g_per_kwh are the settings
+-- the numbers came from; resolution_s the series' median step.
 CREATE TABLE run_co2 (
   run_id             INTEGER PRIMARY KEY REFERENCES runs(run_id) ON DELETE CASCADE,
   co2_g              REAL,
@@ -193,21 +198,43 @@ CREATE TABLE run_co2 (
   zone               TEXT,
   source             TEXT,          -- intensity source, e.g. 'Electricity Maps'
   signal             TEXT CHECK (signal IN ('lifecycle','direct','marginal')),
-  year               INTEGER,       -- year of the intensity data
+  year               INTEGER,       -- year of the intensity data (of the series that priced most)
   resolution_s       REAL,
   no_intensity_share REAL,
-  series_id          INTEGER REFERENCES intensity_series(series_id) ON DELETE SET NULL
+  series_id          INTEGER REFERENCES intensity_series(series_id) ON DELETE SET NULL,
+  epochs_co2_g       REAL,          -- the epochs' part of co2_g (NULL: no epochs, or unknown)
+  outside_co2_g      REAL,          -- the part outside epochs
+  priced_co2_g       REAL,          -- CO2 of the energy that had an intensity value (x PUE)
+  fill               TEXT CHECK (fill IN ('none','previous','default')),
+  default_g_per_kwh  REAL,          -- fill default with a given value
+  note               TEXT           -- why co2_g is NULL, or what was filled
 );
 
--- Analysis results: CO2 of each epoch (all devices, PUE applied), and the
--- energy of the epoch that had no intensity value (not priced, not 0).
+-- Analysis results: CO2 of each epoch (all devices, PUE applied; NULL when
+-- part of its energy had no intensity value), and that energy (not 0: NULL
+-- CO2 says so).
 CREATE TABLE epoch_co2 (
   run_id     INTEGER NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,
   idx        INTEGER NOT NULL,
   attempt    INTEGER NOT NULL DEFAULT 1,  -- windows.attempt of the epoch
-  co2_g      REAL NOT NULL,
+  co2_g      REAL,                        -- NULL: some of its energy has no intensity value
   missing_j  REAL NOT NULL,
   PRIMARY KEY (run_id, idx, attempt)
+);
+
+-- Analysis settings of a run (what `ctk analyze` was last given, or `ctk
+-- config` set): reused by every later analyze (and so by report and
+-- evaluate, which read its results) until a flag overrides them. The zone
+-- is runs.zone. NULL: not set (the built-in default applies: the zone's
+-- average signal, PUE 1.0, fill none). See common/settings.h.
+CREATE TABLE analysis_settings (
+  run_id            INTEGER PRIMARY KEY REFERENCES runs(run_id) ON DELETE CASCADE,
+  signal            TEXT CHECK (signal IN ('lifecycle','direct','marginal')),
+  pue               REAL CHECK (pue >= 1),
+  pue_source        TEXT,
+  fill              TEXT CHECK (fill IN ('none','previous','default')),
+  default_g_per_kwh REAL CHECK (default_g_per_kwh >= 0),
+  updated_ns        INTEGER NOT NULL
 );
 
 -- Results never go stale: changing a run's windows or readings drops them.
@@ -242,4 +269,29 @@ CREATE TRIGGER chunks_ins AFTER INSERT ON sample_chunks BEGIN
     (SELECT run_id FROM devices WHERE device_id = NEW.device_id);
   DELETE FROM epoch_co2 WHERE run_id =
     (SELECT run_id FROM devices WHERE device_id = NEW.device_id);
+END;
+
+-- A run's CO2 and predictions were made for its zone and settings: a change
+-- drops them (the energy stays; the next analyze prices it again).
+CREATE TRIGGER runs_zone_upd AFTER UPDATE OF zone ON runs WHEN OLD.zone IS NOT NEW.zone BEGIN
+  DELETE FROM predictions WHERE run_id = NEW.run_id;
+  DELETE FROM run_co2 WHERE run_id = NEW.run_id;
+  DELETE FROM epoch_co2 WHERE run_id = NEW.run_id;
+END;
+CREATE TRIGGER settings_ins AFTER INSERT ON analysis_settings BEGIN
+  DELETE FROM predictions WHERE run_id = NEW.run_id;
+  DELETE FROM run_co2 WHERE run_id = NEW.run_id;
+  DELETE FROM epoch_co2 WHERE run_id = NEW.run_id;
+END;
+CREATE TRIGGER settings_upd AFTER UPDATE ON analysis_settings
+  WHEN OLD.signal IS NOT NEW.signal OR OLD.pue IS NOT NEW.pue OR OLD.fill IS NOT NEW.fill
+    OR OLD.default_g_per_kwh IS NOT NEW.default_g_per_kwh BEGIN
+  DELETE FROM predictions WHERE run_id = NEW.run_id;
+  DELETE FROM run_co2 WHERE run_id = NEW.run_id;
+  DELETE FROM epoch_co2 WHERE run_id = NEW.run_id;
+END;
+CREATE TRIGGER settings_del AFTER DELETE ON analysis_settings BEGIN
+  DELETE FROM predictions WHERE run_id = OLD.run_id;
+  DELETE FROM run_co2 WHERE run_id = OLD.run_id;
+  DELETE FROM epoch_co2 WHERE run_id = OLD.run_id;
 END;

@@ -1,7 +1,10 @@
 /* `ctk analyze --db DB [--run R] [--json] [--pue P]`: energy per epoch and
- * device, whole-run energy, energy outside epochs and coverage, for every run
- * (or one). Results are stored in epoch_energy/device_energy in one
- * transaction and printed as a table, or as JSON (schemas/analyze.schema.json). */
+ * device, whole-run energy, energy outside epochs and coverage, CO2 and
+ * predictions, for every run (or one). The analysis settings given as flags
+ * (zone, signal, PUE, fill, default intensity) are stored with each run and
+ * reused by every later analyze until a flag overrides them
+ * (common/settings.h). Results are stored in one transaction and printed as
+ * a table, or as JSON (schemas/analyze.schema.json). */
 #include <cjson/cJSON.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -14,21 +17,20 @@
 #include "analyze/cmd/analyze_out.h"
 #include "analyze/energy/predict_eval.h"
 #include "common/db.h"
+#include "common/intensity.h"
+#include "common/settings.h"
 #include "common/time.h"
 #include "common/util.h"
-
-/* carbontracker's default PUE: the 2020 global average data-centre PUE of
- * 1.58 from the Uptime Institute survey, as used by Anthony et al. (2020). */
-#define CT_PUE 1.58
 
 struct opts {
 	const char *db, *run;
 	int json;
-	double pue;
-	const char *pue_source;
 	struct ctk_predict_opts pred;
-	struct ctk_co2_opts co2;
+	struct ctk_settings flags;    /* the settings given now (has_*), stored with each run */
 };
+
+/* The PUE when none is given or stored: own hardware, no facility overhead. */
+static const struct ctk_pue PUE_DEFAULT = {1.0, "default 1.0 (own hardware, no facility overhead)"};
 
 static void usage(FILE *out)
 {
@@ -45,6 +47,8 @@ static void usage(FILE *out)
 		"  --json      print JSON (schemas/analyze.schema.json) instead of a table\n"
 		"  --pue P     power usage effectiveness for facility energy (default 1.0;\n"
 		"              'carbontracker' = 1.58, Uptime Institute 2020 global average)\n"
+		"  --zone, --signal, --pue, --fill and --default-intensity are stored with each\n"
+		"  analysed run and reused by later runs of analyze (see ctk config)\n"
 		"  --predict-after K|A..B  predict the epochs' totals after N = 1..K (or A..B)\n"
 		"              epochs with every predictor and store them with the error\n"
 		"              (default: every N below the run's epochs)\n"
@@ -72,8 +76,6 @@ static int parse_opts(int argc, char **argv, struct opts *o, struct ctk_error *e
 	int64_t v;
 	int c;
 
-	o->pue = 1.0;
-	o->pue_source = "default 1.0 (own hardware, no facility overhead)";
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "hd:r:jp:", longopts, NULL)) != -1) {
 		switch (c) {
@@ -81,14 +83,9 @@ static int parse_opts(int argc, char **argv, struct opts *o, struct ctk_error *e
 		case 'r': o->run = optarg; break;
 		case 'j': o->json = 1; break;
 		case 'p':
-			if (!strcmp(optarg, "carbontracker")) {
-				o->pue = CT_PUE;
-				o->pue_source = "carbontracker preset 1.58 (Uptime Institute 2020 global average)";
-			} else if (ctk_parse_double(optarg, &o->pue) || o->pue < 1.0 || o->pue > 5.0) {
-				return ctk_failf(err, CTK_EUSAGE, "--pue '%s': not a PUE between 1 and 5", optarg);
-			} else {
-				o->pue_source = "given with --pue";
-			}
+			if (ctk_pue_parse(optarg, &o->flags.pue, err))
+				return CTK_EUSAGE;
+			o->flags.has_pue = 1;
 			break;
 		case 'P':
 			if (ctk_predict_parse_range(optarg, &o->pred.from_n, &o->pred.to_n, err))
@@ -99,22 +96,35 @@ static int parse_opts(int argc, char **argv, struct opts *o, struct ctk_error *e
 				return ctk_failf(err, CTK_EUSAGE, "--epochs '%s': not a number of epochs >= 1", optarg);
 			o->pred.planned = (int)v;
 			break;
-		case 'z': o->co2.zone = optarg; break;
-		case 's': o->co2.signal = optarg; break;
+		case 'z':
+			if (!*optarg || strlen(optarg) >= sizeof o->flags.zone)
+				return ctk_failf(err, CTK_EUSAGE, "--zone '%s': not a zone", optarg);
+			snprintf(o->flags.zone, sizeof o->flags.zone, "%s", optarg);
+			o->flags.has_zone = 1;
+			break;
+		case 's':
+			/* a list is refused by the join with its reason (never mix signals) */
+			if (strlen(optarg) >= sizeof o->flags.signal)
+				return ctk_failf(err, CTK_EUSAGE, "signal '%s': one signal per number (lifecycle, direct or marginal)",
+						 optarg);
+			if (strcmp(optarg, "lifecycle") && strcmp(optarg, "direct") && strcmp(optarg, "marginal")) {
+				int avg = strstr(optarg, "lifecycle") || strstr(optarg, "direct");
+				return ctk_failf(err, CTK_EUSAGE, avg && strstr(optarg, "marginal")
+						 ? "signal '%s': never mix marginal and average signals in one number"
+						 : "signal '%s': not lifecycle, direct or marginal", optarg);
+			}
+			snprintf(o->flags.signal, sizeof o->flags.signal, "%s", optarg);
+			o->flags.has_signal = 1;
+			break;
 		case 'f':
-			if (!strcmp(optarg, "none"))
-				o->co2.fill = CTK_FILL_NONE;
-			else if (!strcmp(optarg, "previous"))
-				o->co2.fill = CTK_FILL_PREVIOUS;
-			else if (!strcmp(optarg, "default"))
-				o->co2.fill = CTK_FILL_DEFAULT;
-			else
+			if (ctk_fill_parse(optarg, &o->flags.fill))
 				return ctk_failf(err, CTK_EUSAGE, "--fill '%s': none, previous or default", optarg);
+			o->flags.has_fill = 1;
 			break;
 		case 'g':
-			if (ctk_parse_double(optarg, &o->co2.default_g_per_kwh) || o->co2.default_g_per_kwh < 0)
+			if (ctk_parse_double(optarg, &o->flags.default_g_per_kwh) || !(o->flags.default_g_per_kwh >= 0))
 				return ctk_failf(err, CTK_EUSAGE, "--default-intensity '%s': not g/kWh", optarg);
-			o->co2.has_default = 1;
+			o->flags.has_default = 1;
 			break;
 		case 'h': usage(stdout); return 1;
 		default: usage(stderr); return ctk_failf(err, CTK_EUSAGE, "bad option");
@@ -124,37 +134,68 @@ static int parse_opts(int argc, char **argv, struct opts *o, struct ctk_error *e
 		return ctk_failf(err, CTK_EUSAGE, "unexpected argument '%s'", argv[optind]);
 	if (!o->db)
 		return ctk_failf(err, CTK_EUSAGE, "no database given (use --db FILE)");
-	if (o->co2.has_default && o->co2.fill != CTK_FILL_DEFAULT)
+	if (o->flags.has_default && o->flags.has_fill && o->flags.fill != CTK_FILL_DEFAULT)
 		return ctk_failf(err, CTK_EUSAGE, "--default-intensity goes with --fill default");
-	o->co2.pue = o->pue;
-	o->co2.pue_source = o->pue_source;
+	if (o->flags.has_default && !o->flags.has_fill) {
+		o->flags.fill = CTK_FILL_DEFAULT; /* a default intensity asks for that fill */
+		o->flags.has_fill = 1;
+	}
+	return 0;
+}
+
+/* The run's settings: stored ones with the flags over them; the flags are
+ * stored first (the caller's transaction). A stored default intensity only
+ * counts with fill default. */
+static int run_settings(sqlite3 *db, int64_t run_id, const struct opts *o, struct ctk_settings *s,
+			struct ctk_co2_opts *co2, struct ctk_error *err)
+{
+	struct ctk_settings stored;
+	int rc;
+
+	if ((rc = ctk_settings_get(db, run_id, &stored, err)))
+		return rc;
+	ctk_settings_merge(s, &stored, &o->flags);
+	if ((rc = ctk_settings_put(db, run_id, &o->flags, err)))
+		return rc;
+	if (!s->has_pue) {
+		s->pue = PUE_DEFAULT;
+	}
+	memset(co2, 0, sizeof(*co2));
+	co2->zone = s->has_zone ? s->zone : NULL;
+	co2->zone_from_flag = o->flags.has_zone;
+	co2->signal = s->has_signal ? s->signal : NULL;
+	co2->fill = s->has_fill ? s->fill : CTK_FILL_NONE;
+	co2->has_default = s->has_default && co2->fill == CTK_FILL_DEFAULT;
+	co2->default_g_per_kwh = s->default_g_per_kwh;
+	co2->pue = s->pue.value;
+	co2->pue_source = s->pue.source;
 	return 0;
 }
 
 /* ---- command ----------------------------------------------------------- */
 
 /* CO2 pricing of one run around its integration; the energy is stored. */
-static int analyze_energy(sqlite3 *db, int64_t run_id, const struct opts *o, struct ctk_run_result *r,
+static int analyze_energy(sqlite3 *db, int64_t run_id, const struct ctk_co2_opts *co, struct ctk_run_result *r,
 			  struct ctk_co2_result *co2, struct ctk_error *err)
 {
 	int rc;
 
 	if ((rc = ctk_analysis_load(db, run_id, r, err)) ||
-	    (rc = ctk_co2_begin(db, run_id, r->nwin, &o->co2, co2, err)) ||
+	    (rc = ctk_co2_begin(db, run_id, r->nwin, co, co2, err)) ||
 	    (rc = ctk_analysis_integrate(db, r, co2->have ? ctk_co2_piece : NULL, co2, err)) ||
-	    (rc = ctk_co2_finish(db, co2, &o->co2, err)) || (rc = ctk_analysis_store(db, r, err)))
+	    (rc = ctk_co2_finish(db, co2, co, err)) || (rc = ctk_analysis_store(db, r, err)))
 		return rc;
-	return ctk_co2_store(db, run_id, r->win, co2, &o->co2, err);
+	return ctk_co2_store(db, run_id, r->win, co2, co, err);
 }
 
 /* The carbontracker comparison, for runs imported from its logs. */
-static int analyze_ct(sqlite3 *db, const struct ctk_run_result *r, const struct opts *o,
+static int analyze_ct(sqlite3 *db, const struct ctk_run_result *r, double pue,
 		      struct ctk_ct_compare *ct, int *have, struct ctk_error *err)
 {
 	*have = 0;
 	if (strcmp(r->source, "import:carbontracker"))
 		return 0;
-	int rc = ctk_carbontracker_recompute(db, r->run_id, o->pue, ct, err);
+	int rc = ctk_carbontracker_recompute(db, r->run_id, pue, ct, err);
 	*have = rc == 0;
 	return rc;
 }
@@ -165,20 +206,25 @@ static int analyze_one(sqlite3 *db, int64_t run_id, const struct opts *o, cJSON 
 	struct ctk_run_predictions pred = {0};
 	struct ctk_co2_result co2 = {0};
 	struct ctk_ct_compare ct = {0};
-	struct ctk_analyze_view v = {.r = &r, .pred = &pred, .co2 = &co2, .pue = o->pue,
-				     .pue_source = o->pue_source};
+	struct ctk_settings s;
+	struct ctk_co2_opts co;
+	struct ctk_analyze_view v = {.r = &r, .pred = &pred, .co2 = &co2, .settings = &s};
 	int have_ct = 0;
 	char warning[600];
-	int rc = analyze_energy(db, run_id, o, &r, &co2, err);
+	int rc = run_settings(db, run_id, o, &s, &co, err);
 
+	v.pue = s.pue.value;
+	v.pue_source = s.pue.source;
+	if (!rc)
+		rc = analyze_energy(db, run_id, &co, &r, &co2, err);
 	if (!rc && ctk_run_time_check(&r, warning, sizeof warning))
 		fprintf(stderr, "ctk analyze: warning: %s\n", warning);
 	if (!rc)
-		rc = ctk_predict_run(db, &r, &o->pred, &pred, err);
+		rc = ctk_predict_run(&r, &co2, &o->pred, &pred, err);
 	if (!rc)
 		rc = ctk_predict_store(db, &pred, err);
 	if (!rc)
-		rc = analyze_ct(db, &r, o, &ct, &have_ct, err);
+		rc = analyze_ct(db, &r, v.pue, &ct, &have_ct, err);
 	v.ct = have_ct ? &ct : NULL;
 	if (!rc && runs)
 		cJSON_AddItemToArray(runs, ctk_analyze_json(&v));
@@ -220,8 +266,9 @@ int ctk_cmd_analyze(int argc, char **argv, struct ctk_error *err)
 	if (o.json) {
 		root = cJSON_CreateObject();
 		cJSON_AddNumberToObject(root, "schema_version", 1);
-		cJSON_AddNumberToObject(root, "pue", o.pue);
-		cJSON_AddStringToObject(root, "pue_source", o.pue_source);
+		/* the PUE given now, else (below) the first run's; each run states its own in "settings" */
+		cJSON_AddNumberToObject(root, "pue", o.flags.has_pue ? o.flags.pue.value : PUE_DEFAULT.value);
+		cJSON_AddStringToObject(root, "pue_source", o.flags.has_pue ? o.flags.pue.source : PUE_DEFAULT.source);
 		cJSON_AddStringToObject(root, "default_predictor", CTK_PREDICT_DEFAULT);
 		runs = cJSON_AddArrayToObject(root, "runs");
 	}
@@ -235,6 +282,12 @@ int ctk_cmd_analyze(int argc, char **argv, struct ctk_error *err)
 		goto out;
 	}
 	if (root) {
+		/* the top-level PUE: the first run's (each run states its own in settings) */
+		cJSON *first = cJSON_GetArrayItem(runs, 0), *set = first ? cJSON_GetObjectItem(first, "settings") : NULL;
+		if (set && !o.flags.has_pue) {
+			cJSON_ReplaceItemInObject(root, "pue", cJSON_Duplicate(cJSON_GetObjectItem(set, "pue"), 1));
+			cJSON_ReplaceItemInObject(root, "pue_source", cJSON_Duplicate(cJSON_GetObjectItem(set, "pue_source"), 1));
+		}
 		char *s = cJSON_Print(root);
 		if (!s) {
 			rc = ctk_failf(err, CTK_ENOMEM, "out of memory");

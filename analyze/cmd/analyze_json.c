@@ -68,7 +68,7 @@ static cJSON *epoch_json(const struct ctk_run_result *r, const struct ctk_co2_re
 	cJSON_AddNumberToObject(j, "coverage", ctk_epoch_coverage(r, k));
 	add_num_or_null(j, "net_energy_j", has_bl && complete ? e - bl->idle_w * (double)(r->win[k].end_ns - r->win[k].start_ns) / 1e9 : 0,
 			has_bl && complete);
-	add_num_or_null(j, "co2_g", co2->have ? co2->epoch_g[k] : 0, co2->have);
+	add_num_or_null(j, "co2_g", co2->have ? co2->epoch_g[k] : 0, co2->have && co2->epoch_missing_j[k] == 0);
 	add_num_or_null(j, "no_intensity_j", co2->have ? co2->epoch_missing_j[k] : 0, co2->have);
 	for (int i = 0; i < r->ndev; i++) {
 		const struct ctk_energy *p = &r->dev[i].per[k];
@@ -95,8 +95,17 @@ static cJSON *co2_json(const struct ctk_analyze_view *v)
 		cJSON_AddStringToObject(j, "note", c->note);
 		return j;
 	}
-	cJSON_AddNumberToObject(j, "co2_g", c->co2_g);
+	add_num_or_null(j, "co2_g", c->co2_g, c->known);
+	if (c->note[0])
+		cJSON_AddStringToObject(j, "note", c->note);
+	cJSON_AddNumberToObject(j, "priced_co2_g", c->priced_g);
+	int epochs_known = c->nwin > 0;
+	for (int k = 0; k < c->nwin; k++)
+		epochs_known &= c->epoch_missing_j[k] == 0;
+	add_num_or_null(j, "epochs_co2_g", c->epochs_g, epochs_known);
+	add_num_or_null(j, "outside_co2_g", c->outside_g, c->known && c->nwin > 0);
 	cJSON_AddNumberToObject(j, "pue", v->pue);
+	add_str_or_null(j, "pue_source", v->pue_source);
 	cJSON_AddStringToObject(j, "zone", c->zone);
 	cJSON_AddStringToObject(j, "signal", c->res.signal);
 	add_str_or_null(j, "source", c->source);
@@ -108,6 +117,21 @@ static cJSON *co2_json(const struct ctk_analyze_view *v)
 	cJSON_AddNumberToObject(j, "filled_share", c->res.filled_share);
 	cJSON_AddNumberToObject(j, "estimated_share", c->res.estimated_share);
 	add_str_or_null(j, "fill_note", c->res.fill_note);
+	return j;
+}
+
+/* The settings the numbers came from (stored with the run, flags over them). */
+static cJSON *settings_json(const struct ctk_analyze_view *v)
+{
+	const struct ctk_settings *s = v->settings;
+	cJSON *j = cJSON_CreateObject();
+
+	add_str_or_null(j, "zone", s->has_zone ? s->zone : NULL);
+	add_str_or_null(j, "signal", v->co2->have ? v->co2->res.signal : s->has_signal ? s->signal : NULL);
+	cJSON_AddNumberToObject(j, "pue", v->pue);
+	add_str_or_null(j, "pue_source", v->pue_source);
+	cJSON_AddStringToObject(j, "fill", ctk_fill_name(s->has_fill ? s->fill : CTK_FILL_NONE));
+	add_num_or_null(j, "default_g_per_kwh", s->default_g_per_kwh, s->has_default);
 	return j;
 }
 
@@ -152,8 +176,9 @@ cJSON *ctk_analyze_json(const struct ctk_analyze_view *v)
 	add_num_or_null(j, "epochs_energy_j", in, r->nwin > 0);
 	add_num_or_null(j, "outside_epochs_j", total - in, r->nwin > 0);
 	cJSON_AddNumberToObject(j, "coverage", ctk_run_coverage(r));
-	add_num_or_null(j, "co2_g", v->co2->co2_g, v->co2->have);
+	add_num_or_null(j, "co2_g", v->co2->co2_g, v->co2->have && v->co2->known);
 	cJSON_AddItemToObject(j, "co2", co2_json(v));
+	cJSON_AddItemToObject(j, "settings", settings_json(v));
 	if (v->ct)
 		cJSON_AddItemToObject(j, "carbontracker", ct_json(v->ct));
 	for (int i = 0; i < r->ndev; i++)

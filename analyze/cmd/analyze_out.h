@@ -12,12 +12,14 @@
 #include "analyze/energy/co2.h"
 #include "analyze/energy/ct_compare.h"
 #include "analyze/energy/predict_eval.h"
+#include "common/settings.h"
 
 struct ctk_analyze_view {
 	const struct ctk_run_result *r;
 	const struct ctk_run_predictions *pred;
 	const struct ctk_co2_result *co2;     /* have = 0: note says why */
 	const struct ctk_ct_compare *ct;      /* NULL unless imported from carbontracker */
+	const struct ctk_settings *settings;  /* what the numbers came from (stored + flags) */
 	double pue;
 	const char *pue_source;
 };

@@ -62,7 +62,7 @@ static void print_predictions(const struct ctk_run_predictions *p)
 	if (!last)
 		return;
 	printf("  prediction for %d epoch(s), predictor %s (default), %.0f%% interval%s:\n", p->planned,
-	       def->name, 100 * p->coverage, p->has_intensity ? "" : "; CO2 needs a zone with an intensity series");
+	       def->name, 100 * p->coverage, p->has_intensity ? "" : "; no CO2: the epochs' CO2 is not known (see above)");
 	printf("    %-7s %-38s %-32s %-30s %9s\n", "after_n", "energy_j [lo, hi]", "duration_s [lo, hi]",
 	       "co2_g [lo, hi]", "energy_err");
 	for (int i = 0; i + CTK_PT_CO2 < p->nrows; i++) {
@@ -92,6 +92,7 @@ static void print_epochs(const struct ctk_run_result *r, const struct ctk_co2_re
 		printf(" %10s_j", lab);
 	}
 	printf(" %14s %12s %8s%s\n", "total_j", "total_kwh", "coverage", co2->have ? "       co2_g" : "");
+	/* an epoch with energy the join could not price has no CO2: NULL */
 	for (int k = 0; k < r->nwin; k++) {
 		int complete;
 		double e = ctk_epoch_energy_j(r, k, &complete);
@@ -109,8 +110,10 @@ static void print_epochs(const struct ctk_run_result *r, const struct ctk_co2_re
 			printf(" %14.3f %12.6f %7.1f%%", e, e / 3.6e6, 100.0 * ctk_epoch_coverage(r, k));
 		else
 			printf(" %14s %12s %7.1f%%", "NULL", "NULL", 100.0 * ctk_epoch_coverage(r, k));
-		if (co2->have)
+		if (co2->have && co2->epoch_missing_j[k] == 0)
 			printf(" %11.3f", co2->epoch_g[k]);
+		else if (co2->have)
+			printf(" %11s", "NULL");
 		printf("%s%s\n", complete ? "" : "  (some device has no readings)",
 		       r->win[k].first ? "" : "  (epoch seen again)");
 	}
@@ -123,9 +126,16 @@ static void print_epochs(const struct ctk_run_result *r, const struct ctk_co2_re
 static void print_co2(const struct ctk_analyze_view *v)
 {
 	const struct ctk_co2_result *c = v->co2;
+	char words[320];
 
-	if (!c->have) {
-		printf("  %s\n", c->note);
+	ctk_settings_words(v->settings, words, sizeof words);
+	printf("  settings: %s\n", words);
+	if (!c->have || !c->known) {
+		printf("  CO2 not known: %s\n", c->note);
+		if (!c->have)
+			return;
+		if (c->priced_g > 0)
+			printf("  priced part only: %.3f g at PUE %.2f (a lower bound, not the run's CO2)\n", c->priced_g, v->pue);
 		return;
 	}
 	char tmean[32];
@@ -185,6 +195,9 @@ void ctk_analyze_print(const struct ctk_analyze_view *v)
 	print_epochs(r, v->co2);
 	printf("  in %d epoch(s): %.3f J = %.6f kWh; outside epochs: %.3f J (%.1f%% of the run)\n", r->nwin, in,
 	       in / 3.6e6, total - in, total > 0 ? 100.0 * (total - in) / total : 0.0);
+	if (v->co2->known)
+		printf("  CO2 in epochs: %.3f g; outside epochs: %.3f g (together the run's %.3f g)\n", v->co2->epochs_g,
+		       v->co2->outside_g, v->co2->co2_g);
 	print_predictions(v->pred);
 	printf("\n");
 }

@@ -1,9 +1,12 @@
 /* `ctk config --db DB R [key=value …]`: show or set what a run is, after the
- * fact, for `ctk compare --by KEY` and for predictions: `label`, `zone` and
- * `epochs` (planned epochs) are columns of runs; any other key goes into
+ * fact, for `ctk compare --by KEY` and for predictions: `label` and `epochs`
+ * (planned epochs) are columns of runs; the analysis settings `zone`,
+ * `signal`, `pue`, `fill` and `default_intensity` are stored through
+ * common/settings.h (the ones `ctk analyze` reuses); any other key goes into
  * runs.config_json (numbers as numbers, true/false as booleans, else text);
- * `key=` removes it. One transaction; a change of epochs or zone drops the
- * run's stored predictions (they were made for the old values). */
+ * `key=` removes it. One transaction; a change of epochs drops the run's
+ * stored predictions, a change of a setting its CO2 and predictions too
+ * (schema triggers: they were made for the old values). */
 #include <ctype.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -11,14 +14,19 @@
 
 #include "analyze/commands.h"
 #include "common/db.h"
+#include "common/settings.h"
 #include "common/util.h"
 
 static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: ctk config --db DB RUN [key=value …]\n\n"
-		"Without key=value: print the run's label, zone, planned epochs and config.\n"
-		"  label=TEXT   zone=ZONE   epochs=N (planned epochs, for predictions)\n"
+		"Without key=value: print the run's label, planned epochs, analysis settings\n"
+		"and config.\n"
+		"  label=TEXT   epochs=N (planned epochs, for predictions)\n"
+		"  analysis settings, reused by every ctk analyze until a flag overrides them:\n"
+		"  zone=ZONE   signal=lifecycle|direct|marginal   pue=P|carbontracker\n"
+		"  fill=none|previous|default   default_intensity=G (g/kWh, with fill=default)\n"
 		"  KEY=VALUE    any other key is stored in the run's config_json, e.g.\n"
 		"               gpu=A100 precision=fp16 batch=256 (numbers stay numbers)\n"
 		"  KEY=         removes KEY\n"
@@ -56,13 +64,15 @@ static int set_one(sqlite3 *db, int64_t run_id, const char *arg, int *dirty, str
 		return ctk_failf(err, CTK_EUSAGE, "'%s': not key=value (key: letters, digits, _ - .)", arg);
 	snprintf(key, sizeof key, "%.*s", (int)(eq - arg), arg);
 	val = eq + 1;
-	if (!strcmp(key, "label") || !strcmp(key, "zone")) {
-		char sql[64];
-		snprintf(sql, sizeof sql, "UPDATE runs SET %s = ? WHERE run_id = ?", key);
-		if (ctk_db_prepare(db, sql, &st, err))
+	int rc = ctk_settings_set_key(db, run_id, key, val, err);
+	if (rc < 0)
+		return rc;
+	if (rc > 0)
+		return 0;
+	if (!strcmp(key, "label")) {
+		if (ctk_db_prepare(db, "UPDATE runs SET label = ? WHERE run_id = ?", &st, err))
 			return CTK_EDB;
 		ctk_bind_text_or_null(st, 1, *val ? val : NULL);
-		*dirty |= !strcmp(key, "zone");
 	} else if (!strcmp(key, "epochs") || !strcmp(key, "planned_epochs")) {
 		if (*val && (ctk_parse_int64(val, &v) || v < 1 || v > 1000000))
 			return ctk_failf(err, CTK_EINPUT, "'%s': not a number of epochs >= 1", arg);
@@ -115,6 +125,21 @@ static int show(sqlite3 *db, int64_t run_id, struct ctk_error *err)
 			printf("epochs=\n");
 	}
 	sqlite3_finalize(st);
+	/* the analysis settings (empty: not set, the built-in default applies) */
+	struct ctk_settings s;
+	int rc = ctk_settings_get(db, run_id, &s, err);
+	if (rc)
+		return rc;
+	printf("signal=%s\n", s.has_signal ? s.signal : "");
+	if (s.has_pue)
+		printf("pue=%.6g\npue_source=%s\n", s.pue.value, s.pue.source);
+	else
+		printf("pue=\npue_source=\n");
+	printf("fill=%s\n", s.has_fill ? ctk_fill_name(s.fill) : "");
+	if (s.has_default)
+		printf("default_intensity=%.6g\n", s.default_g_per_kwh);
+	else
+		printf("default_intensity=\n");
 	if (ctk_db_prepare(db, "SELECT j.key, CASE j.type WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' ELSE j.value END FROM runs, json_each(coalesce(runs.config_json, '{}')) j "
 			   "WHERE run_id = ? ORDER BY j.key", &st, err))
 		return CTK_EDB;

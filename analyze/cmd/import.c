@@ -1,8 +1,11 @@
 /* `ctk import FORMAT PATH… --db DB [--tz Z] [--label L] [--run R] [--gpus N]
- * [--replace]`: runs the importer of FORMAT (or sniffs it with `auto`) on
- * every PATH inside one transaction, so a bad file leaves the store exactly
- * as it was. Prints one summary line per file on stdout. */
+ * [--replace] [--bridge-gaps]`: runs the importer of FORMAT (or sniffs it
+ * with `auto`) on every PATH inside one transaction, so a bad file leaves the
+ * store exactly as it was. A file whose runs were imported before (same
+ * format, same SHA-256) is skipped with a note, or replaces them with
+ * --replace. The summary lines go to stdout only once everything is stored. */
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,15 +24,18 @@ static void print_warning(void *ctx, const char *msg)
 static void usage(FILE *out)
 {
 	fprintf(out, "usage: ctk import FORMAT PATH… --db DB [--tz ZONE] [--label L] [--run R]\n"
-		     "                  [--gpus N] [--replace] [--simulated]\n\nformats:\n");
+		     "                  [--gpus N] [--replace] [--simulated] [--bridge-gaps]\n\nformats:\n");
 	for (int i = 0; ctk_importers[i]; i++)
 		fprintf(out, "  %-12s %s\n", ctk_importers[i]->name, ctk_importers[i]->summary);
 	fprintf(out, "  %-12s sniff each file and say which format was chosen\n", "auto");
 	fprintf(out, "\n--tz ZONE   zone of zone-less times: IANA name (Europe/Copenhagen) or offset (+02:00)\n"
 		     "--run R     run id or label (for 'epochs')\n"
 		     "--gpus N    GPUs in an nvidia-smi file without an index column (default: inferred)\n"
-		     "--replace   replace the run's existing epochs\n"
+		     "--replace   a file imported before (same SHA-256) replaces its earlier runs instead of\n"
+		     "            being skipped; for 'epochs': replace the run's existing epochs\n"
 		     "--simulated mark the run as measured on a simulated device (shown in every output)\n"
+		     "--bridge-gaps  window tools (zeus): integrate across the unmeasured time between\n"
+		     "            windows instead of leaving it out (recorded in the run's config)\n"
 		     "All files are imported in one transaction: on any error nothing is stored.\n"
 		     "exit status: 0 ok, 1 usage, 2 bad input, 3 I/O or database\n");
 }
@@ -49,13 +55,142 @@ static const struct ctk_importer *sniff(const char *path)
 	return best;
 }
 
+/* Summary lines, kept until the transaction is committed: a file that is
+ * rolled back with the rest is never said to be imported. */
+struct lines {
+	char *buf;
+	size_t len, cap;
+};
+
+static int lines_addf(struct lines *l, struct ctk_error *err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int lines_addf(struct lines *l, struct ctk_error *err, const char *fmt, ...)
+{
+	char line[8192];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return ctk_failf(err, CTK_EINPUT, "cannot format a summary line");
+	if ((size_t)n >= sizeof line)
+		n = (int)sizeof line - 1;
+	if (l->len + (size_t)n + 1 > l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 4096;
+		while (cap < l->len + (size_t)n + 1)
+			cap *= 2;
+		char *nb = realloc(l->buf, cap);
+		if (!nb)
+			return ctk_failf(err, CTK_ENOMEM, "out of memory");
+		l->buf = nb;
+		l->cap = cap;
+	}
+	memcpy(l->buf + l->len, line, (size_t)n + 1);
+	l->len += (size_t)n;
+	return 0;
+}
+
+/* After a file's import (inside savepoint "file"): were the runs it created
+ * (run_id > before) imported already from the same bytes by the same
+ * importer? *dup = the earliest such run, 0 when the file is new. */
+static int find_duplicate(sqlite3 *db, int64_t before, int64_t *dup, struct ctk_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	*dup = 0;
+	/* every new run must have an earlier twin (a file's runs share its hash) */
+	if (ctk_db_prepare(db, "SELECT count(*), count(t.twin), min(t.twin) FROM (SELECT (SELECT min(o.run_id) "
+			   "FROM runs o WHERE o.run_id <= ?1 AND o.source = n.source AND o.source_sha256 = n.source_sha256) "
+			   "AS twin FROM runs n WHERE n.run_id > ?1) AS t", &st, err))
+		return CTK_EDB;
+	sqlite3_bind_int64(st, 1, before);
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return ctk_db_fail(db, err, "looking for an earlier import");
+	}
+	if (sqlite3_column_int64(st, 0) > 0 && sqlite3_column_int64(st, 0) == sqlite3_column_int64(st, 1))
+		*dup = sqlite3_column_int64(st, 2);
+	sqlite3_finalize(st);
+	return 0;
+}
+
+/* --replace: drop the earlier runs that the new ones duplicate. */
+static int drop_earlier(sqlite3 *db, int64_t before, int *dropped, struct ctk_error *err)
+{
+	sqlite3_stmt *st = NULL;
+
+	if (ctk_db_prepare(db, "DELETE FROM runs WHERE run_id <= ?1 AND run_id IN (SELECT o.run_id FROM runs o "
+			   "JOIN runs n ON n.run_id > ?1 AND o.source = n.source AND o.source_sha256 = n.source_sha256)",
+			   &st, err))
+		return CTK_EDB;
+	sqlite3_bind_int64(st, 1, before);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		sqlite3_finalize(st);
+		return ctk_db_fail(db, err, "replacing the earlier import");
+	}
+	*dropped = sqlite3_changes(db);
+	sqlite3_finalize(st);
+	return 0;
+}
+
+static int max_run_id(sqlite3 *db, int64_t *id, struct ctk_error *err)
+{
+	sqlite3_stmt *st = NULL;
+
+	if (ctk_db_prepare(db, "SELECT coalesce(max(run_id), 0) FROM runs", &st, err))
+		return CTK_EDB;
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return ctk_db_fail(db, err, "reading the run ids");
+	}
+	*id = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return 0;
+}
+
+/* Import one path inside a savepoint, so a file found to be a duplicate
+ * can be undone alone; summary lines go to out. */
+static int import_one(sqlite3 *db, const struct ctk_importer *imp, const char *path, struct ctk_import_opts *o,
+		      struct lines *out, struct ctk_error *err)
+{
+	struct ctk_import_result res = {0};
+	int64_t before = 0, dup = 0;
+	int rc, dropped = 0;
+
+	if ((rc = max_run_id(db, &before, err)) || (rc = ctk_db_exec(db, "SAVEPOINT file", err)))
+		return rc;
+	if ((rc = imp->import(db, path, o, &res, err)) || (rc = find_duplicate(db, before, &dup, err)))
+		return rc; /* the caller rolls the whole transaction back */
+	if (dup && !o->replace) {
+		if ((rc = ctk_db_exec(db, "ROLLBACK TO file", err)) || (rc = ctk_db_exec(db, "RELEASE file", err)))
+			return rc;
+		ctk_import_warn(o, "'%s': already imported (same %s file, same SHA-256) as run %lld; skipped "
+				"(--replace imports it again)", path, imp->name, (long long)dup);
+		return lines_addf(out, err, "skipped '%s' (%s): already imported as run %lld\n", path, imp->name,
+				  (long long)dup);
+	}
+	if (dup && (rc = drop_earlier(db, before, &dropped, err)))
+		return rc;
+	if ((rc = ctk_db_exec(db, "RELEASE file", err)))
+		return rc;
+	if (dropped)
+		ctk_import_warn(o, "'%s': imported before; %d earlier run(s) replaced (--replace)", path, dropped);
+	return lines_addf(out, err, "imported '%s' (%s): run %lld, %d device(s), %lld reading(s), %lld window(s)\n",
+			  path, imp->name, (long long)res.run_id, res.devices, (long long)res.samples,
+			  (long long)res.windows);
+}
+
 /* Import every path; the caller owns the transaction. */
 static int import_all(sqlite3 *db, const char *format, char **paths, int npaths,
-		      struct ctk_import_opts *o, struct ctk_error *err)
+		      struct ctk_import_opts *o, struct lines *out, struct ctk_error *err)
 {
 	for (int i = 0; i < npaths; i++) {
 		const struct ctk_importer *imp = strcmp(format, "auto") ? ctk_importer_find(format) : sniff(paths[i]);
-		struct ctk_import_result res = {0};
 		int rc;
 
 		if (!imp)
@@ -65,12 +200,11 @@ static int import_all(sqlite3 *db, const char *format, char **paths, int npaths,
 					 strcmp(format, "auto") ? format : paths[i]);
 		if (!strcmp(format, "auto"))
 			fprintf(stderr, "ctk import: '%s': format %s\n", paths[i], imp->name);
-		rc = imp->import(db, paths[i], o, &res, err);
-		if (rc)
+		if ((rc = import_one(db, imp, paths[i], o, out, err))) {
+			if (npaths > 1)
+				ctk_error_prefix(err, "nothing imported (all %d files roll back together): ", npaths);
 			return rc;
-		printf("imported '%s' (%s): run %lld, %d device(s), %lld reading(s), %lld window(s)\n",
-		       paths[i], imp->name, (long long)res.run_id, res.devices, (long long)res.samples,
-		       (long long)res.windows);
+		}
 	}
 	return 0;
 }
@@ -81,13 +215,14 @@ int ctk_cmd_import(int argc, char **argv, struct ctk_error *err)
 		{"db", required_argument, NULL, 'd'}, {"tz", required_argument, NULL, 'z'},
 		{"label", required_argument, NULL, 'l'}, {"run", required_argument, NULL, 'r'},
 		{"gpus", required_argument, NULL, 'g'}, {"replace", no_argument, NULL, 'R'},
-		{"simulated", no_argument, NULL, 'S'},
+		{"simulated", no_argument, NULL, 'S'}, {"bridge-gaps", no_argument, NULL, 'B'},
 		{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
 	};
 	const char *dbpath = NULL, *run = NULL, *tzspec = NULL;
 	struct ctk_tz tz;
 	struct ctk_import_opts o = {.warn = print_warning};
 	sqlite3 *db = NULL;
+	struct lines out = {0};
 	int c, rc;
 
 	optind = 1;
@@ -106,6 +241,7 @@ int ctk_cmd_import(int argc, char **argv, struct ctk_error *err)
 		}
 		case 'R': o.replace = 1; break;
 		case 'S': o.simulated = 1; break;
+		case 'B': o.bridge_gaps = 1; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return ctk_failf(err, CTK_EUSAGE, "bad option");
 		}
@@ -128,12 +264,15 @@ int ctk_cmd_import(int argc, char **argv, struct ctk_error *err)
 	}
 	if ((rc = ctk_db_begin(db, err)))
 		goto out;
-	rc = import_all(db, argv[optind], argv + optind + 1, argc - optind - 1, &o, err);
+	rc = import_all(db, argv[optind], argv + optind + 1, argc - optind - 1, &o, &out, err);
 	if (rc == 0)
 		rc = ctk_db_commit(db, err);
 	if (rc)
 		ctk_db_rollback(db);
+	else if (out.len)
+		fputs(out.buf, stdout);
 out:
+	free(out.buf);
 	ctk_db_close(db);
 	return rc;
 }

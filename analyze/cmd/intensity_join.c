@@ -1,7 +1,7 @@
 /* `ctk intensity join CSV --db DB --zone Z [--signal S] [--fill
  * none|previous|default] [--default G] [--json]`: the CO2 of an energy CSV
  * (start,end,energy_j) by the streaming E x CI(t) join of
- * analyze/energy/join.h, read-only on the store. */
+ * common/intensity.h, read-only on the store. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,7 +10,7 @@
 #include <cjson/cJSON.h>
 
 #include "analyze/cmd/intensity.h"
-#include "analyze/energy/join.h"
+#include "common/intensity.h"
 #include "common/csvread.h"
 #include "common/db.h"
 #include "common/time.h"

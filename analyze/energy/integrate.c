@@ -47,6 +47,24 @@ int ctk_device_period(sqlite3 *db, int64_t device_id, double *period_s, struct c
 	return 0;
 }
 
+/* A device flagged 'window-means' holds one mean power per measured window
+ * of a window tool (Zeus), its unmeasured gaps marked by readings without
+ * power: it has no sampling period, and every segment with power on both
+ * ends was measured. */
+static int window_means(sqlite3 *db, int64_t device_id)
+{
+	sqlite3_stmt *st = NULL;
+	int yes = 0;
+
+	if (ctk_db_prepare(db, "SELECT 1 FROM devices WHERE device_id = ? AND instr(flags, 'window-means') > 0",
+			   &st, NULL))
+		return 0;
+	sqlite3_bind_int64(st, 1, device_id);
+	yes = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return yes;
+}
+
 int ctk_integrate_device(sqlite3 *db, int64_t device_id, const struct ctk_span *win, int nwin,
 			 struct ctk_integrator *in, struct ctk_energy *per, struct ctk_error *err)
 {
@@ -55,7 +73,7 @@ int ctk_integrate_device(sqlite3 *db, int64_t device_id, const struct ctk_span *
 	double period = 0;
 	int rc;
 
-	if ((rc = ctk_device_period(db, device_id, &period, err)))
+	if (!window_means(db, device_id) && (rc = ctk_device_period(db, device_id, &period, err)))
 		return rc;
 	ctk_piece_fn fn = in->on_piece;
 	void *ctx = in->piece_ctx;

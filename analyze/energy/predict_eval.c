@@ -1,8 +1,9 @@
 /* This file contains the evaluation of predictors on stored runs (see
  * predict_eval.h): per-epoch energies and durations from the analysis, the
- * carbon intensity each epoch saw (a small step-semantics lookup in the
- * run's zone, to be replaced by analyze/join.h when it lands), one
- * ctk_predict() call per (N, predictor), and the rows written back. */
+ * CO2 of each epoch from the run's CO2 join (analyze/energy/co2.h: the one
+ * intensity rule, PUE applied once, so the measured CO2 here is the one
+ * in run_co2), one ctk_predict() call per (N, predictor), and the rows
+ * written back. */
 #include "analyze/energy/predict_eval.h"
 
 #include <math.h>
@@ -38,75 +39,6 @@ int ctk_predict_parse_range(const char *s, int *from_n, int *to_n, struct ctk_er
 	return 0;
 }
 
-/* ---- carbon intensity of the run's epochs --------------------------------- */
-
-struct ci_ctx {
-	sqlite3 *db;
-	int64_t series_id;
-};
-
-/* Time-weighted mean g/kWh of the series over [from, to) from rows whose
- * `estimated` flag is in [est_lo, est_hi]; -1 when no row overlaps. Step
- * semantics: a row holds from its start to its end. */
-static int ci_mean(sqlite3 *db, int64_t series_id, int64_t from, int64_t to, int est_lo, int est_hi, double *g)
-{
-	sqlite3_stmt *st = NULL;
-	double w = 0, s = 0;
-
-	if (sqlite3_prepare_v2(db, "SELECT start_ns, end_ns, g_per_kwh FROM intensity WHERE series_id = ? "
-			       "AND start_ns < ? AND end_ns > ? AND estimated BETWEEN ? AND ?", -1, &st, NULL) != SQLITE_OK)
-		return -1;
-	sqlite3_bind_int64(st, 1, series_id);
-	sqlite3_bind_int64(st, 2, to > from ? to : from + 1);
-	sqlite3_bind_int64(st, 3, from);
-	sqlite3_bind_int(st, 4, est_lo);
-	sqlite3_bind_int(st, 5, est_hi);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		int64_t a = sqlite3_column_int64(st, 0), b = sqlite3_column_int64(st, 1);
-		if (to > from) {
-			a = a > from ? a : from;
-			b = b < to ? b : to;
-		} else {
-			a = 0, b = 1;   /* a zero-length window: the row that holds at that instant */
-		}
-		if (b > a) {
-			w += (double)(b - a);
-			s += (double)(b - a) * sqlite3_column_double(st, 2);
-		}
-	}
-	sqlite3_finalize(st);
-	if (w <= 0)
-		return -1;
-	*g = s / w;
-	return 0;
-}
-
-/* A stored forecast (rows flagged estimated) for the rest of the run. */
-static int forecast_cb(void *ctx, int64_t from_ns, int64_t to_ns, double *g)
-{
-	const struct ci_ctx *c = ctx;
-	return ci_mean(c->db, c->series_id, from_ns, to_ns, 1, 1, g);
-}
-
-/* The run's series: same zone, average signals before marginal, oldest first. */
-static int find_series(sqlite3 *db, int64_t run_id, char *zone, size_t zsize, int64_t *series_id)
-{
-	sqlite3_stmt *st = NULL;
-	int found = 0;
-
-	if (sqlite3_prepare_v2(db, "SELECT r.zone, s.series_id FROM runs r JOIN intensity_series s ON s.zone = r.zone "
-			       "WHERE r.run_id = ? ORDER BY s.signal = 'marginal', s.series_id LIMIT 1", -1, &st, NULL) != SQLITE_OK)
-		return 0;
-	sqlite3_bind_int64(st, 1, run_id);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		snprintf(zone, zsize, "%s", (const char *)sqlite3_column_text(st, 0));
-		*series_id = sqlite3_column_int64(st, 1);
-		found = 1;
-	}
-	sqlite3_finalize(st);
-	return found;
-}
-
 /* ---- predictions ------------------------------------------------------------ */
 
 static int add_row(struct ctk_run_predictions *p, int *cap, const struct ctk_pred_row *row)
@@ -138,71 +70,72 @@ static int counted_epochs(const struct ctk_run_result *r, int *ix)
 }
 
 /* Energy (J), duration (s), end and completeness of epoch number idx over
- * all its attempts; *g the energy-weighted mean intensity when ci_ok. */
-static void epoch_sum(const struct ctk_run_result *r, int first, double *e, double *d, int64_t *end_ns,
-		      int *complete, const struct ci_ctx *c, int *ci_ok, double *g)
+ * all its attempts (first = its first window); *co2 its CO2 as the run's
+ * join priced it (PUE applied), *co2_known = 0 when some of its energy has
+ * no intensity value or the run is not priced. */
+static void epoch_sum(const struct ctk_run_result *r, int first, const struct ctk_co2_result *c, double *e,
+		      double *d, int64_t *end_ns, int *complete, double *co2, int *co2_known)
 {
-	double co2 = 0, g_one = 0;
-	int nk = 0;
-
-	*e = *d = 0;
+	*e = *d = *co2 = 0;
 	*end_ns = r->win[first].end_ns;
 	*complete = 1;
+	*co2_known = c && c->have;
 	for (int k = first; k < r->nwin; k++) {
 		int all;
-		double ek, gk = 0;
 		if (r->win[k].idx != r->win[first].idx)
 			continue;
-		ek = ctk_epoch_energy_j(r, k, &all);
-		*e += ek;
+		*e += ctk_epoch_energy_j(r, k, &all);
 		*d += (double)(r->win[k].end_ns - r->win[k].start_ns) / 1e9;
 		*end_ns = r->win[k].end_ns > *end_ns ? r->win[k].end_ns : *end_ns;
 		*complete &= all;
-		if (*ci_ok && ci_mean(c->db, c->series_id, r->win[k].start_ns, r->win[k].end_ns, 0, 1, &gk))
-			*ci_ok = 0;
-		co2 += ek * gk;
-		g_one = gk;
-		nk++;
+		if (*co2_known && c->epoch_missing_j[k] > 0)
+			*co2_known = 0;
+		if (*co2_known)
+			*co2 += c->epoch_g[k];
 	}
-	if (*ci_ok)
-		*g = nk == 1 || !(*e > 0) ? g_one : co2 / *e; /* one attempt: its own mean, exactly */
 }
 
-/* First epoch whose energy is incomplete (a device without readings), or n. */
-static int complete_prefix(const struct ctk_run_result *r, const int *ix, int nw, double *e, double *d,
-			   int64_t *end_ns, double *ci, int *ci_ok, const struct ci_ctx *c)
+/* Per counted epoch j: e, d, end, CO2. Returns the first epoch whose energy
+ * is incomplete (a device without readings), or nw; *co2_n: epochs from the
+ * first whose CO2 is known (every joule priced). */
+static int complete_prefix(const struct ctk_run_result *r, const int *ix, int nw, const struct ctk_co2_result *c,
+			   double *e, double *d, int64_t *end_ns, double *eco2, int *co2_n)
 {
 	int ok = nw;
-	*ci_ok = c->series_id > 0;
+	*co2_n = nw;
 	for (int j = 0; j < nw; j++) {
-		int complete;
-		epoch_sum(r, ix[j], &e[j], &d[j], &end_ns[j], &complete, c, ci_ok, &ci[j]);
+		int complete, known;
+		epoch_sum(r, ix[j], c, &e[j], &d[j], &end_ns[j], &complete, &eco2[j], &known);
 		if (!complete && ok == nw)
 			ok = j;
+		if (!known && *co2_n == nw)
+			*co2_n = j;
 	}
 	return ok;
 }
 
 static int predict_after(const int64_t *end_ns, struct ctk_run_predictions *out, int *cap, int n,
-			 const double *e, const double *d, const double *ci, int ci_ok, int complete_n,
-			 struct ci_ctx *c, const double actual[CTK_PT_COUNT], const int has_actual[CTK_PT_COUNT],
-			 double coverage, struct ctk_error *err)
+			 const double *e, const double *d, const double *eco2, int co2_n, int complete_n,
+			 struct ctk_co2_result *c, const double actual[CTK_PT_COUNT],
+			 const int has_actual[CTK_PT_COUNT], double coverage, struct ctk_error *err)
 {
 	struct ctk_predict_input in = {.energy_j = e, .duration_s = d, .n = n, .planned = out->planned,
 				       .coverage = coverage};
 	double co2 = 0, e_obs = 0;
 	int rc;
 
-	if (ci_ok) {
+	if (n <= co2_n) {
+		/* the observed epochs' CO2 as the join priced it (PUE applied), and
+		 * their effective intensity (PUE included) for the rest */
 		for (int k = 0; k < n; k++) {
-			co2 += e[k] / 3.6e6 * ci[k];
+			co2 += eco2[k];
 			e_obs += e[k];
 		}
 		in.ci.has_observed_co2 = 1;
 		in.ci.observed_co2_g = co2;
 		in.ci.has_mean = e_obs > 0;
 		in.ci.mean_g_per_kwh = e_obs > 0 ? co2 / (e_obs / 3.6e6) : 0;
-		in.ci.forecast = forecast_cb;
+		in.ci.forecast = ctk_co2_forecast;
 		in.ci.forecast_ctx = c;
 		in.ci.now_ns = end_ns[n - 1];
 	}
@@ -225,12 +158,11 @@ static int predict_after(const int64_t *end_ns, struct ctk_run_predictions *out,
 	return 0;
 }
 
-int ctk_predict_run(sqlite3 *db, const struct ctk_run_result *r, const struct ctk_predict_opts *o,
+int ctk_predict_run(const struct ctk_run_result *r, struct ctk_co2_result *co2, const struct ctk_predict_opts *o,
 		    struct ctk_run_predictions *out, struct ctk_error *err)
 {
-	struct ci_ctx c = {.db = db, .series_id = 0};
-	double *e = NULL, *d = NULL, *ci = NULL, actual[CTK_PT_COUNT] = {0};
-	int has_actual[CTK_PT_COUNT] = {0}, cap = 0, ci_ok, rc = 0, nw;
+	double *e = NULL, *d = NULL, *eco2 = NULL, actual[CTK_PT_COUNT] = {0};
+	int has_actual[CTK_PT_COUNT] = {0}, cap = 0, co2_n, rc = 0, nw;
 	int *ix = NULL;
 	int64_t *end_ns = NULL;
 
@@ -252,32 +184,34 @@ int ctk_predict_run(sqlite3 *db, const struct ctk_run_result *r, const struct ct
 	if (nw == 0 || from > to)
 		goto out;
 	if (!(e = malloc((size_t)nw * sizeof(*e))) || !(d = malloc((size_t)nw * sizeof(*d))) ||
-	    !(ci = malloc((size_t)nw * sizeof(*ci))) || !(end_ns = malloc((size_t)nw * sizeof(*end_ns)))) {
+	    !(eco2 = malloc((size_t)nw * sizeof(*eco2))) || !(end_ns = malloc((size_t)nw * sizeof(*end_ns)))) {
 		rc = ctk_failf(err, CTK_ENOMEM, "out of memory");
 		goto out;
 	}
-	find_series(db, r->run_id, out->zone, sizeof out->zone, &c.series_id);
-	int complete_n = complete_prefix(r, ix, nw, e, d, end_ns, ci, &ci_ok, &c);
-	out->has_intensity = ci_ok;
+	if (co2 && co2->zone[0])
+		snprintf(out->zone, sizeof out->zone, "%s", co2->zone);
+	int complete_n = complete_prefix(r, ix, nw, co2, e, d, end_ns, eco2, &co2_n);
+	out->has_intensity = co2_n == nw;
 	if (out->planned == nw) {
 		for (int k = 0; k < nw; k++) {
 			actual[CTK_PT_ENERGY] += e[k];
 			actual[CTK_PT_DURATION] += d[k];
-			actual[CTK_PT_CO2] += ci_ok ? e[k] / 3.6e6 * ci[k] : 0;
 		}
+		/* the measured CO2 of the epochs is the join's (run_co2.epochs_co2_g) */
+		actual[CTK_PT_CO2] = co2_n == nw ? co2->epochs_g : 0;
 		has_actual[CTK_PT_ENERGY] = complete_n == nw;
 		has_actual[CTK_PT_DURATION] = 1;
-		has_actual[CTK_PT_CO2] = ci_ok && complete_n == nw;
+		has_actual[CTK_PT_CO2] = co2_n == nw && complete_n == nw;
 	}
 	for (int n = from; n <= to && !rc; n++)
-		rc = predict_after(end_ns, out, &cap, n, e, d, ci, ci_ok, complete_n, &c, actual, has_actual,
+		rc = predict_after(end_ns, out, &cap, n, e, d, eco2, co2_n, complete_n, co2, actual, has_actual,
 				   out->coverage, err);
 out:
 	free(ix);
 	free(end_ns);
 	free(e);
 	free(d);
-	free(ci);
+	free(eco2);
 	return rc;
 }
 

@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #include "analyze/energy/analysis.h"
+#include "analyze/energy/co2.h"
 #include "common/err.h"
 #include "common/predict.h"
 
@@ -40,7 +41,7 @@ struct ctk_run_predictions {
 	int64_t run_id;
 	int planned, observed;     /* planned epochs; epochs in the store */
 	double coverage;           /* nominal coverage of lo..hi */
-	int has_intensity;         /* the run has a zone and a series covering its epochs */
+	int has_intensity;         /* the CO2 join priced every joule of the epochs */
 	char zone[64];
 	int nrows;
 	struct ctk_pred_row *rows;
@@ -49,10 +50,14 @@ struct ctk_run_predictions {
 /* Parse "K" (1..K), "A..B" or "A-B" for --predict-after. */
 int ctk_predict_parse_range(const char *s, int *from_n, int *to_n, struct ctk_error *err);
 
-/* Predict after every N of o's range for the analysed run r (reads the
- * run's intensity series from db when it has a zone). out is filled and must
- * be released with ctk_run_predictions_free. */
-int ctk_predict_run(sqlite3 *db, const struct ctk_run_result *r, const struct ctk_predict_opts *o,
+/* Predict after every N of o's range for the analysed run r. CO2 comes
+ * from co2, the run's finished CO2 join (may be NULL or without a zone: no
+ * CO2 then): the observed epochs' CO2 and the measured total are its
+ * per-epoch figures (PUE applied once), the rest of the run uses its
+ * forecast, else the observed intensity. The measured CO2 (actual) is thus
+ * run_co2.epochs_co2_g, and known exactly when that is. out is filled and
+ * must be released with ctk_run_predictions_free. */
+int ctk_predict_run(const struct ctk_run_result *r, struct ctk_co2_result *co2, const struct ctk_predict_opts *o,
 		    struct ctk_run_predictions *out, struct ctk_error *err);
 
 /* Replace the run's rows in predictions (inside the caller's transaction). */

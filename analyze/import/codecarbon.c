@@ -6,7 +6,13 @@
  * ram as dram; a single 'other' device for v1 files without components)
  * whose readings are the cumulative energies (a counter from 0 at the run's
  * start, so analyze takes differences) and the powers CodeCarbon reported;
- * the last row's totals go to `reported`. */
+ * the last row's totals go to `reported`. The oldest CodeCarbon (1.x,
+ * codecarbon/output.py EmissionsData) has no run_id: its `experiment_id` is
+ * the uuid of one tracker run and keys the runs instead. A run_id "None"
+ * (CodeCarbon with API output, mlco2/codecarbon issue #1303) keys nothing.
+ * CodeCarbon appends to its file: a run of this file already imported from
+ * an earlier version of it (same run id, other SHA-256) is skipped when it
+ * is unchanged (same rows, same duration) and replaced when it grew. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,7 +65,10 @@ struct cc {
 	int nrows, caprows;
 	int ngroups;
 	int last_empty_group;  /* group of the last row without run_id, -1 none */
+	int by_start;          /* some rows had no run key */
 	double last_empty_start_s;
+	char sha[65];          /* of this file */
+	int unchanged, grown;  /* runs seen in an earlier version of the file */
 };
 
 static int col(struct cc *s, const char *name)
@@ -77,6 +86,8 @@ static int parse_header(struct cc *s, char **f, int n, struct ctk_error *err)
 			return ctk_failf(err, CTK_ENOMEM, "out of memory");
 	s->c_time = col(s, "timestamp");
 	s->c_run = col(s, "run_id");
+	if (s->c_run < 0)
+		s->c_run = col(s, "experiment_id"); /* 1.x: one uuid per tracker run */
 	s->c_project = col(s, "project_name");
 	for (int k = 0; k < N_COUNT; k++)
 		s->c_num[k] = col(s, num_names[k]);
@@ -85,6 +96,14 @@ static int parse_header(struct cc *s, char **f, int n, struct ctk_error *err)
 		return ctk_failf(err, CTK_EINPUT, "'%s' line 1: not a CodeCarbon emissions.csv (the header needs "
 				 "'timestamp', 'duration' and 'energy_consumed' or 'emissions')", s->path);
 	return 0;
+}
+
+/* The id that keys a row's run, "" when none. */
+static const char *run_key(const struct cc *s, char **f)
+{
+	const char *id = s->c_run >= 0 ? f[s->c_run] : "";
+
+	return strcmp(id, "None") ? id : "";
 }
 
 static int on_row(void *ctx, char **f, int n, int64_t line, struct ctk_error *err)
@@ -122,7 +141,7 @@ static int on_row(void *ctx, char **f, int n, int64_t line, struct ctk_error *er
 			return ctk_failf(err, CTK_ENOMEM, "out of memory");
 		}
 	/* group: same run_id, or (no run_id) same implied start */
-	const char *id = s->c_run >= 0 ? f[s->c_run] : "";
+	const char *id = run_key(s, f);
 	if (*id) {
 		for (int i = 0; i < s->nrows; i++)
 			if (!strcmp(s->rows[i].f[s->c_run], id)) {
@@ -131,6 +150,7 @@ static int on_row(void *ctx, char **f, int n, int64_t line, struct ctk_error *er
 			}
 	} else {
 		double start = (double)r.t_ns / 1e9 - r.v[N_DURATION];
+		s->by_start = 1;
 		if (s->last_empty_group >= 0 && fabs(start - s->last_empty_start_s) <= 2.0 &&
 		    r.v[N_DURATION] > s->rows[s->nrows - 1].v[N_DURATION] &&
 		    s->rows[s->nrows - 1].group == s->last_empty_group)
@@ -156,6 +176,36 @@ static int on_row(void *ctx, char **f, int n, int64_t line, struct ctk_error *er
 		s->caprows = cap;
 	}
 	s->rows[s->nrows++] = r;
+	return 0;
+}
+
+/* A run with this id imported from another version of the file: *old its
+ * id (0: none), *same 1 when it has as many rows and the same duration. */
+static int earlier_run(struct cc *s, const char *id, int nrows, double duration_s, int64_t *old, int *same,
+		       struct ctk_error *err)
+{
+	char key[96];
+	sqlite3_stmt *st = NULL;
+
+	*old = 0;
+	*same = 0;
+	snprintf(key, sizeof key, "$.%s", s->header[s->c_run]);
+	if (ctk_db_prepare(s->db, "SELECT r.run_id, json_extract(r.config_json, '$.rows') = ?3 AND "
+			   "abs(p.duration_s - ?4) <= 1e-9 * abs(?4) FROM runs r LEFT JOIN reported p ON p.run_id = r.run_id "
+			   "AND p.tool = 'codecarbon' WHERE r.source = 'import:codecarbon' AND json_valid(r.config_json) AND "
+			   "json_extract(r.config_json, ?5) = ?1 AND coalesce(r.source_sha256, '') <> ?2 "
+			   "ORDER BY r.run_id DESC LIMIT 1", &st, err))
+		return CTK_EDB;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, s->sha, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, nrows);
+	sqlite3_bind_double(st, 4, duration_s);
+	sqlite3_bind_text(st, 5, key, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*old = sqlite3_column_int64(st, 0);
+		*same = sqlite3_column_int(st, 1);
+	}
+	sqlite3_finalize(st);
 	return 0;
 }
 
@@ -215,7 +265,22 @@ static int import_group(struct cc *s, int g, struct ctk_sample_writer *w, struct
 	}
 	if (!first)
 		return 0;
-	const char *id = s->c_run >= 0 ? last->f[s->c_run] : "";
+	const char *id = run_key(s, last->f);
+	if (*id) {
+		int64_t old;
+		int same;
+		if ((rc = earlier_run(s, id, nrows, last->v[N_DURATION], &old, &same, err)))
+			return rc;
+		if (old && same && !s->o->replace) {
+			s->unchanged++;
+			return 0;
+		}
+		if (old) {
+			if ((rc = ctk_db_exec_id(s->db, "DELETE FROM runs WHERE run_id = ?", old, err)))
+				return rc;
+			s->grown++;
+		}
+	}
 	const char *proj = s->c_project >= 0 ? last->f[s->c_project] : "codecarbon";
 	if (s->o->label && s->ngroups == 1)
 		snprintf(label, sizeof label, "%s", s->o->label);
@@ -318,7 +383,8 @@ static int cc_import(sqlite3 *db, const char *path, const struct ctk_import_opts
 
 	s.tz_assumed = !(o->tz && o->tz->kind != CTK_TZ_NONE);
 	s.tz = ctk_imp_tz(o, &utc, path, "CodeCarbon timestamps");
-	if ((rc = ctk_imp_check_complete(path, err)) || (rc = ctk_csv_read_file(path, ',', on_row, &s, err)))
+	if ((rc = ctk_imp_check_complete(path, err)) || (rc = ctk_csv_read_file(path, ',', on_row, &s, err)) ||
+	    (rc = ctk_sha256_file(path, s.sha, err)))
 		goto out;
 	if (!s.header) {
 		rc = ctk_failf(err, CTK_EINPUT, "'%s': empty file", path);
@@ -328,14 +394,18 @@ static int cc_import(sqlite3 *db, const char *path, const struct ctk_import_opts
 		rc = ctk_failf(err, CTK_EINPUT, "'%s': header only, no rows", path);
 		goto out;
 	}
-	if (s.c_run < 0 && s.ngroups > 1)
-		ctk_import_warn(o, "'%s': no run_id column; rows grouped into runs by their start time", path);
+	if (s.by_start && s.ngroups > 1)
+		ctk_import_warn(o, "'%s': %s; rows grouped into runs by their start time", path,
+				s.c_run < 0 ? "no run_id column" : "rows without a run_id (or 'None')");
 	if ((rc = ctk_sample_writer_new(db, 0, &w, err)))
 		goto out;
 	for (int g = 0; g < s.ngroups && !rc; g++)
 		rc = import_group(&s, g, w, err);
 	if (!rc)
 		rc = ctk_sample_writer_flush(w, err);
+	if (!rc && (s.unchanged || s.grown))
+		ctk_import_warn(o, "'%s': %d run(s) already imported from an earlier version of this log: %d unchanged "
+				"(skipped), %d grown or --replace (replaced)", path, s.unchanged + s.grown, s.unchanged, s.grown);
 out:
 	ctk_sample_writer_free(w);
 	for (int i = 0; i < s.nrows; i++) {

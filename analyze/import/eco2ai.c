@@ -6,7 +6,10 @@
  * the previous epoch: it becomes an epoch window whose mean power (kWh ×
  * 3.6e6 / duration) is stored as two 'imported' readings on one 'other'
  * device (eco2AI reports CPU+GPU+RAM as one total). Rows with epoch "N/A"
- * (whole-run mode) give a phase window. Every row also goes to `reported`. */
+ * (whole-run mode) give a phase window. Every row also goes to `reported`.
+ * eco2AI appends to its file: a run already imported from an earlier version
+ * of it (same id, other SHA-256) is skipped when it has as many rows, and
+ * replaced when it grew. */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,7 +50,33 @@ struct eco {
 	char hdr[E_N][64];
 	struct e_row *rows;
 	int nrows, cap;
+	char sha[65];          /* of this file */
+	int unchanged, grown;  /* runs seen in an earlier version of the file */
 };
+
+/* A run with this id imported from another version of the file: *old its
+ * id (0: none), *same 1 when it stored as many rows as the file now has. */
+static int earlier_run(struct eco *s, const char *id, int nrows, int64_t *old, int *same, struct ctk_error *err)
+{
+	sqlite3_stmt *st = NULL;
+
+	*old = 0;
+	*same = 0;
+	if (ctk_db_prepare(s->db, "SELECT r.run_id, (SELECT count(*) FROM reported p WHERE p.run_id = r.run_id) = ?3 "
+			   "FROM runs r WHERE r.source = 'import:eco2ai' AND json_valid(r.config_json) AND "
+			   "json_extract(r.config_json, '$.id') = ?1 AND coalesce(r.source_sha256, '') <> ?2 "
+			   "ORDER BY r.run_id DESC LIMIT 1", &st, err))
+		return CTK_EDB;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, s->sha, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, nrows);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*old = sqlite3_column_int64(st, 0);
+		*same = sqlite3_column_int(st, 1);
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
 
 static char *field(char **f, int c)
 {
@@ -130,9 +159,22 @@ static int import_run(struct eco *s, int first, int ngroups, struct ctk_sample_w
 	const struct e_row *f0 = &s->rows[first];
 	char label[512], *config;
 	int64_t run_id, dev, prev_end = 0, t_first = 0, t_last = 0;
-	int rc, n = 0, shifted = 0;
+	int rc, n = 0, shifted = 0, nrows = 0, same;
 	const struct e_row *last = f0;
 
+	for (int i = first; i < s->nrows; i++)
+		nrows += !strcmp(s->rows[i].id, f0->id);
+	if ((rc = earlier_run(s, f0->id, nrows, &run_id, &same, err)))
+		return rc;
+	if (run_id && same && !s->o->replace) {
+		s->unchanged++;
+		return 0;
+	}
+	if (run_id) {
+		if ((rc = ctk_db_exec_id(s->db, "DELETE FROM runs WHERE run_id = ?", run_id, err)))
+			return rc;
+		s->grown++;
+	}
 	cJSON *j = cJSON_CreateObject();
 	if (!j)
 		return ctk_failf(err, CTK_ENOMEM, "out of memory");
@@ -213,7 +255,8 @@ static int eco_import(sqlite3 *db, const char *path, const struct ctk_import_opt
 
 	s.tz_assumed = !(o->tz && o->tz->kind != CTK_TZ_NONE);
 	s.tz = ctk_imp_tz(o, &utc, path, "eco2AI start times");
-	if ((rc = ctk_imp_check_complete(path, err)) || (rc = ctk_csv_read_file(path, ',', on_row, &s, err)))
+	if ((rc = ctk_imp_check_complete(path, err)) || (rc = ctk_csv_read_file(path, ',', on_row, &s, err)) ||
+	    (rc = ctk_sha256_file(path, s.sha, err)))
 		goto out;
 	if (!s.header_done) {
 		rc = ctk_failf(err, CTK_EINPUT, "'%s': empty file", path);
@@ -240,6 +283,9 @@ static int eco_import(sqlite3 *db, const char *path, const struct ctk_import_opt
 	}
 	if (!rc)
 		rc = ctk_sample_writer_flush(w, err);
+	if (!rc && (s.unchanged || s.grown))
+		ctk_import_warn(o, "'%s': %d run(s) already imported from an earlier version of this log: %d unchanged "
+				"(skipped), %d grown or --replace (replaced)", path, s.unchanged + s.grown, s.unchanged, s.grown);
 out:
 	ctk_sample_writer_free(w);
 	for (int i = 0; i < s.nrows; i++) {

@@ -23,6 +23,8 @@ struct ctk_import_opts {
 	int gpus;              /* --gpus N: devices in a file without an index column (0: infer) */
 	int replace;           /* --replace: replace existing windows of the run */
 	int simulated;         /* --simulated: the data came from a simulated device */
+	int bridge_gaps;       /* --bridge-gaps: integrate across the time between a window tool's
+				* windows (default: that time is "not measured") */
 	/* warn(ctx, msg): a one-line warning for the user (printed by main) */
 	void (*warn)(void *ctx, const char *msg);
 	void *warn_ctx;

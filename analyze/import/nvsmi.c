@@ -1,8 +1,11 @@
 /* Importer for nvidia-smi CSV logs (`nvidia-smi --query-gpu=… --format=csv
- * -lms N`, FORMATS.md §1): any column subset and order, units or nounits,
+ * -lms N`, FORMATS.md §1): any column subset and order, units or nounits
+ * (`--format=csv,nounits` keeps "[W]" in the header but writes bare numbers:
+ * the first row with a value decides, every later row must agree),
  * [N/A]/[Not Supported] as NULL. One run per file, one device per GPU, one
  * reading per row. Without an index/bus-id/uuid column, GPUs are told apart
- * by row order within a tick and their count is inferred from row timing. */
+ * by row order within a tick and their count is inferred from row timing;
+ * the name and power limit of each GPU then come from its first row. */
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -57,6 +60,11 @@ struct nvsmi {
 	int64_t run_id, first_ns, last_ns;
 	struct pending *pend;
 	int npend;
+	int units_known;   /* the first value-carrying row has been seen */
+	int nounits;       /* 1: values are bare numbers (--format=csv,nounits) */
+	char **first_name; /* row-order mode: name column of the first MAX_GPUS rows */
+	double *first_limit;
+	uint8_t *first_has_limit;
 };
 
 static int is_missing(const char *v)
@@ -186,9 +194,10 @@ static int field_number(struct nvsmi *s, char **f, const struct col *c, int64_t 
 	if (is_missing(val))
 		return 0;
 	len = strlen(val);
-	if (ul) {
+	if (ul && !s->nounits) {
 		if (len <= ul || strcmp(val + len - ul, c->unit) || val[len - ul - 1] != ' ') {
-			*rc = fail_at(s, line, c->i, err, "'%s' does not carry the header's unit (truncated row?)", val);
+			*rc = fail_at(s, line, c->i, err, "'%s' lacks the unit '%s' that the earlier rows carry (a row cut short?)",
+				      val, c->unit);
 			return 0;
 		}
 		len -= ul + 1;
@@ -212,6 +221,41 @@ static int field_number(struct nvsmi *s, char **f, const struct col *c, int64_t 
 	return 1;
 }
 
+static int has_unit(const char *v, const char *unit)
+{
+	size_t len = strlen(v), ul = strlen(unit);
+
+	return len > ul && !strcmp(v + len - ul, unit) && v[len - ul - 1] == ' ';
+}
+
+/* The first row with a value in a column whose header names a unit decides
+ * whether values carry units (--format=csv) or not (csv,nounits); the
+ * columns of that row must agree. */
+static int decide_units(struct nvsmi *s, char **f, int64_t line, struct ctk_error *err)
+{
+	int with = 0, without = 0, first_with = -1, first_without = -1;
+
+	for (int i = 0; i < s->nfields; i++) {
+		if (!*s->units[i] || is_missing(f[i]))
+			continue;
+		if (has_unit(f[i], s->units[i])) {
+			with++;
+			first_with = first_with < 0 ? i : first_with;
+		} else {
+			without++;
+			first_without = first_without < 0 ? i : first_without;
+		}
+	}
+	if (with && without)
+		return fail_at(s, line, first_without, err, "'%s' has no unit but field '%s' has one ('%s'): "
+			       "neither --format=csv nor csv,nounits", f[first_without], s->header[first_with], f[first_with]);
+	if (with || without) {
+		s->units_known = 1;
+		s->nounits = without > 0;
+	}
+	return 0;
+}
+
 /* Check every other unit-carrying field, so a cut-off last row is caught. */
 static int check_units(struct nvsmi *s, char **f, int64_t line, struct ctk_error *err)
 {
@@ -219,32 +263,47 @@ static int check_units(struct nvsmi *s, char **f, int64_t line, struct ctk_error
 		const char *unit = s->units[i];
 		if (!*unit || is_missing(f[i]))
 			continue;
-		size_t len = strlen(f[i]), ul = strlen(unit);
-		if (len <= ul || strcmp(f[i] + len - ul, unit))
-			return fail_at(s, line, i, err, "'%s' does not carry the header's unit (truncated row?)", f[i]);
+		int carries = has_unit(f[i], unit);
+		if (!s->nounits && !carries)
+			return fail_at(s, line, i, err, "'%s' lacks the unit '%s' that the earlier rows carry (a row cut short?)",
+				       f[i], unit);
+		if (s->nounits && carries)
+			return fail_at(s, line, i, err, "'%s' carries a unit but the earlier rows have none (csv,nounits)", f[i]);
 	}
 	return 0;
 }
 
-static int new_device(struct nvsmi *s, const char *key, char **f, int idx, int64_t line,
-		      struct gpu **out, struct ctk_error *err)
+/* Name and power limit of a row, for the device it introduces. */
+static int row_identity(struct nvsmi *s, char **f, int64_t line, const char **name, double *limit, int *has_limit,
+			struct ctk_error *err)
 {
-	struct ctk_device d = {.run_id = s->run_id, .kind = "gpu", .vendor = "nvidia"};
-	double limit = 0;
 	int rc = 0;
+
+	*name = s->name.i >= 0 && !is_missing(f[s->name.i]) ? f[s->name.i] : NULL;
+	*has_limit = s->limit.i >= 0 && field_number(s, f, &s->limit, line, limit, NULL, err, &rc);
+	return rc;
+}
+
+static int new_device(struct nvsmi *s, const char *key, char **f, const char *name, const double *limit, int idx,
+		      int64_t line, struct gpu **out, struct ctk_error *err)
+{
+	struct ctk_device d = {.run_id = s->run_id, .kind = "gpu", .vendor = "nvidia", .name = name};
+	double lim = 0;
+	int rc = 0, has_lim = 0;
 
 	if (s->ngpus >= MAX_GPUS)
 		return ctk_failf(err, CTK_EINPUT, "'%s' line %lld: more than %d GPUs", s->path, (long long)line, MAX_GPUS);
+	if (limit) {
+		d.power_limit_w = *limit;
+		d.has_power_limit = 1;
+	}
 	if (f) {
-		d.name = s->name.i >= 0 && !is_missing(f[s->name.i]) ? f[s->name.i] : NULL;
 		d.bus_id = s->bus.i >= 0 && !is_missing(f[s->bus.i]) ? f[s->bus.i] : NULL;
 		d.uuid = s->uuid.i >= 0 && !is_missing(f[s->uuid.i]) ? f[s->uuid.i] : NULL;
-		if (s->limit.i >= 0 && field_number(s, f, &s->limit, line, &limit, NULL, err, &rc)) {
-			d.power_limit_w = limit;
-			d.has_power_limit = 1;
-		}
-		if (rc)
+		if ((rc = row_identity(s, f, line, &d.name, &lim, &has_lim, err)))
 			return rc;
+		d.power_limit_w = lim;
+		d.has_power_limit = has_lim;
 	}
 	d.idx = idx;
 	d.has_idx = 1;
@@ -271,7 +330,7 @@ static int keyed_device(struct nvsmi *s, char **f, int64_t line, struct gpu **ou
 		return fail_at(s, line, k->i, err, "not a GPU index ('%s')", key);
 	if (k == &s->index) {
 		if (!s->by_idx[idx]) {
-			int rc = new_device(s, key, f, (int)idx, line, &s->by_idx[idx], err);
+			int rc = new_device(s, key, f, NULL, NULL, (int)idx, line, &s->by_idx[idx], err);
 			if (rc)
 				return rc;
 		}
@@ -283,7 +342,7 @@ static int keyed_device(struct nvsmi *s, char **f, int64_t line, struct gpu **ou
 			*out = &s->gpus[i];
 			return 0;
 		}
-	return new_device(s, key, f, (int)idx, line, out, err);
+	return new_device(s, key, f, NULL, NULL, (int)idx, line, out, err);
 }
 
 static int store_reading(struct nvsmi *s, struct gpu *g, int64_t t_ns, int64_t power_mw, int has_power,
@@ -333,7 +392,9 @@ static int ordered_reading(struct nvsmi *s, int64_t pos, const struct pending *p
 
 	if (idx >= s->ngpus) {
 		snprintf(key, sizeof key, "%d", idx);
-		if ((rc = new_device(s, key, NULL, idx, p->line, &g, err)))
+		/* a GPU first appears at row idx < MAX_GPUS: its own name and limit */
+		if ((rc = new_device(s, key, NULL, s->first_name[idx], s->first_has_limit[idx] ? &s->first_limit[idx] : NULL,
+				     idx, p->line, &g, err)))
 			return rc;
 	}
 	return store_reading(s, &s->gpus[idx], p->t_ns, p->power_mw, p->has_power, p->line, err);
@@ -371,6 +432,8 @@ static int on_row(void *ctx, char **f, int n, int64_t line, struct ctk_error *er
 		return 0; /* a repeated header: nvidia-smi restarted, appending */
 	if (n != s->nfields)
 		return ctk_csv_width_error(s->path, line, n, s->nfields, err);
+	if (!s->units_known && (rc = decide_units(s, f, line, err)))
+		return rc;
 	if ((rc = check_units(s, f, line, err)))
 		return rc;
 	if (ctk_time_parse(f[s->time.i], s->o->tz, &p.t_ns, err))
@@ -391,6 +454,15 @@ static int on_row(void *ctx, char **f, int n, int64_t line, struct ctk_error *er
 		if ((rc = keyed_device(s, f, line, &g, err)))
 			return rc;
 		return store_reading(s, g, p.t_ns, p.power_mw, p.has_power, line, err);
+	}
+	if (s->rows <= MAX_GPUS) {
+		const char *name;
+		int has;
+		if ((rc = row_identity(s, f, line, &name, &s->first_limit[s->rows - 1], &has, err)))
+			return rc;
+		s->first_has_limit[s->rows - 1] = (uint8_t)has;
+		if (name && !(s->first_name[s->rows - 1] = strdup(name)))
+			return ctk_failf(err, CTK_ENOMEM, "out of memory");
 	}
 	if (s->ngpus_fixed && s->npend == 0)
 		return ordered_reading(s, s->rows - 1, &p, err);
@@ -430,7 +502,10 @@ static int nvsmi_import(sqlite3 *db, const char *path, const struct ctk_import_o
 	s.gpus = calloc(MAX_GPUS, sizeof(*s.gpus));
 	s.by_idx = calloc(MAX_GPUS, sizeof(*s.by_idx));
 	s.pend = calloc(SNIFF_ROWS, sizeof(*s.pend));
-	if (!s.gpus || !s.by_idx || !s.pend) {
+	s.first_name = calloc(MAX_GPUS, sizeof(*s.first_name));
+	s.first_limit = calloc(MAX_GPUS, sizeof(*s.first_limit));
+	s.first_has_limit = calloc(MAX_GPUS, sizeof(*s.first_has_limit));
+	if (!s.gpus || !s.by_idx || !s.pend || !s.first_name || !s.first_limit || !s.first_has_limit) {
 		rc = ctk_failf(err, CTK_ENOMEM, "out of memory");
 		goto out;
 	}
@@ -470,6 +545,12 @@ out:
 	free(s.gpus);
 	free(s.by_idx);
 	free(s.pend);
+	if (s.first_name)
+		for (int i = 0; i < MAX_GPUS; i++)
+			free(s.first_name[i]);
+	free(s.first_name);
+	free(s.first_limit);
+	free(s.first_has_limit);
 	return rc;
 }
 

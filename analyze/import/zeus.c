@@ -5,7 +5,11 @@
  * warning), elapsed in s, energies in J. One run per file, one device per
  * energy column; each row is a window (named epoch… → an epoch window, else a
  * phase), the window's mean power per device is stored as two 'imported'
- * readings at its ends, and Zeus's own energy per window goes to `reported`. */
+ * readings at its ends, and Zeus's own energy per window goes to `reported`.
+ * Zeus measures only inside its windows: between two windows a reading
+ * without power marks the time "not measured", so the whole-run energy is
+ * the measured sum and coverage shows the gaps (--bridge-gaps integrates
+ * across them instead, and the run's config_json says so). */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +42,7 @@ struct zeus {
 	int ndev;
 	int64_t run_id, first_ns, last_ns, prev_start_ns;
 	int rows, epochs, monotonic, overlaps;
+	int64_t gaps, gap_ns;   /* unmeasured stretches between windows (device 0) */
 };
 
 static int parse_header(struct zeus *s, char **f, int n, struct ctk_error *err)
@@ -73,7 +78,7 @@ static int create_devices(struct zeus *s, struct ctk_error *err)
 		char name[64];
 		const char *h = s->hdr[k];
 		struct ctk_device d = {.run_id = s->run_id, .kind = !strncasecmp(h, "gpu", 3) ? "gpu" :
-				       !strncasecmp(h, "dram", 4) ? "dram" : "cpu"};
+				       !strncasecmp(h, "dram", 4) ? "dram" : "cpu", .flags = "window-means"};
 		int64_t idx;
 		snprintf(name, sizeof name, "%.*s", (int)(strlen(h) - 7), h);
 		d.name = name;
@@ -96,6 +101,26 @@ static int num(struct zeus *s, char **f, int c, int64_t line, const char *what, 
 	if (*v < 0)
 		return ctk_failf(err, CTK_EINPUT, "'%s' line %lld: field '%s': negative value ('%s')", s->path,
 				 (long long)line, what, f[c]);
+	return 0;
+}
+
+/* The time between the previous window of device k and one starting at
+ * start_ns was not measured: unless gaps are bridged, a reading without
+ * power in its middle keeps the integration from spanning it. */
+static int mark_gap(struct zeus *s, int k, int64_t start_ns, int64_t line, struct ctk_error *err)
+{
+	int64_t last = s->dev_last_ns[k];
+	struct ctk_reading r = {.t_ns = last + (start_ns - last) / 2};
+
+	if (k == 0) {
+		s->gaps++;
+		s->gap_ns += start_ns - last;
+	}
+	if (s->o->bridge_gaps)
+		return 0;
+	if (ctk_sample_append(s->w, s->dev_id[k], "imported", &r, err))
+		return ctk_error_prefix(err, "'%s' line %lld: field 'start_time': ", s->path, (long long)line);
+	s->res->samples++;
 	return 0;
 }
 
@@ -151,6 +176,8 @@ static int on_row(void *ctx, char **f, int n, int64_t line, struct ctk_error *er
 			s->overlaps++;
 			continue; /* overlapping window: its mean power cannot be a reading */
 		}
+		if (s->rows && start_ns > s->dev_last_ns[k] && (rc = mark_gap(s, k, start_ns, line, err)))
+			return rc;
 		if ((rc = ctk_imp_mean_power(s->w, s->dev_id[k], start_ns, end_ns, elapsed > 0 ? j / elapsed : 0, err)))
 			return ctk_error_prefix(err, "'%s' line %lld: field 'start_time': ", s->path, (long long)line);
 		s->dev_last_ns[k] = end_ns;
@@ -187,7 +214,9 @@ static int zeus_import(sqlite3 *db, const char *path, const struct ctk_import_op
 	s->res = res;
 	if ((rc = ctk_imp_check_complete(path, err)) ||
 	    (rc = ctk_imp_run(db, "zeus", path, NULL, o->label ? o->label : ctk_basename(path), NULL, 0,
-			      "{\"tool\":\"zeus\",\"format\":\"window csv\"}", &s->run_id, err)) ||
+			      o->bridge_gaps ? "{\"tool\":\"zeus\",\"format\":\"window csv\",\"gaps\":\"bridged\"}"
+					     : "{\"tool\":\"zeus\",\"format\":\"window csv\",\"gaps\":\"not measured\"}",
+			      &s->run_id, err)) ||
 	    (rc = ctk_sample_writer_new(db, 0, &s->w, err)) ||
 	    (rc = ctk_csv_read_file(path, ',', on_row, s, err)))
 		goto out;
@@ -205,6 +234,10 @@ static int zeus_import(sqlite3 *db, const char *path, const struct ctk_import_op
 	if (s->overlaps)
 		ctk_import_warn(o, "'%s': %d device-window(s) overlap an earlier window: kept as windows and reported energy, "
 				"without readings", path, s->overlaps);
+	if (s->gaps)
+		ctk_import_warn(o, "'%s': %lld gap(s) between windows, %.3f s in all: %s", path, (long long)s->gaps,
+				(double)s->gap_ns / 1e9, o->bridge_gaps ? "bridged (--bridge-gaps): energy integrated across them"
+									: "not measured by Zeus, left out of the energy (coverage shows them; --bridge-gaps integrates across)");
 	if ((rc = ctk_sample_writer_flush(s->w, err)) ||
 	    (rc = ctk_run_set_span(db, s->run_id, s->first_ns, s->last_ns, err)))
 		goto out;

@@ -17,6 +17,7 @@
 
 const struct ctk_ci_format *const ctk_ci_formats[] = {
 	&ctk_ci_format_em_csv,
+	&ctk_ci_format_em_old_csv,
 	&ctk_ci_format_em_json,
 	&ctk_ci_format_uk_json,
 	&ctk_ci_format_eds_json,

@@ -117,6 +117,7 @@ struct ctk_ci_format {
 };
 
 extern const struct ctk_ci_format ctk_ci_format_em_csv;
+extern const struct ctk_ci_format ctk_ci_format_em_old_csv;
 extern const struct ctk_ci_format ctk_ci_format_em_json;
 extern const struct ctk_ci_format ctk_ci_format_uk_json;
 extern const struct ctk_ci_format ctk_ci_format_eds_json;

@@ -1,7 +1,8 @@
 /* The prediction-evaluation table: every stored prediction (table
  * predictions, written by ctk analyze) with its interval, the measured total
  * and the relative error. Energies are stored in J and shown in kWh,
- * durations in s, CO2 in g. Empty when nothing was predicted (the report
+ * durations in s, CO2 in g (the run's CO2 join with its PUE: the measured
+ * CO2 is run_co2.epochs_co2_g). Empty when nothing was predicted (the report
  * then leaves the table out with a note). */
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,7 +49,10 @@ static int paper_table(sqlite3 *db, const int64_t *runs, int nruns, struct ctk_t
 			goto oom;
 	if (!p)
 		goto oom;
+	/* \columnwidth: energy with interval and error, CO2e; the wide one adds CO2e's interval and error */
 	ctk_table_view(p, P_LABEL, nruns > 1 ? CTK_VIEW_BOTH : 0);
+	ctk_table_view(p, P_CIV, CTK_VIEW_WIDE);
+	ctk_table_view(p, P_CERR, CTK_VIEW_WIDE);
 	for (int i = 0; i < nruns && !rc; i++) {
 		int row = -1, last_n = -1;
 		sqlite3_reset(st);
@@ -107,8 +111,8 @@ int ctk_build_predictions(sqlite3 *db, const int64_t *runs, int nruns, struct ct
 		"predicted", "lo", "hi", "actual", "rel_err_pct"};
 	static const char *const label[NCOL] = {"Run", "Label", "Target", "Predictor", "After N epochs", "Unit",
 		"Predicted", "Low", "High", "Measured", "Error (%)"};
-	struct ctk_table *t = ctk_table_new("Predicted totals after N epochs against the measured total "
-					    "(error = predicted / measured - 1)", NCOL);
+	struct ctk_table *t = ctk_table_new("Predicted totals of the epochs after N epochs against the measured total "
+					    "(error = predicted / measured - 1; CO2 with the run's PUE, as in the summary)", NCOL);
 	sqlite3_stmt *st = NULL;
 	int rc = 0;
 

@@ -13,12 +13,40 @@ is "one run" "$(sql $db 'select count(*) from runs')" 1
 is "windows = rows" "$(sql $db 'select count(*) from windows')" "$(py 'import csv,sys; print(len(list(csv.DictReader(open(sys.argv[1])))))' "$prof")"
 is "windows are phases (none named epoch*)" "$(sql $db "select count(*) from windows where kind='phase'")" 7
 is "one gpu device gpu0" "$(sql $db "select kind||':'||name||':'||idx from devices")" "gpu:gpu0:0"
-is "readings: 2 per window" "$(sql $db 'select sum(n) from sample_chunks')" 14
+is "readings: 2 per window, 1 per gap between windows (not measured)" "$(sql $db 'select sum(n) from sample_chunks')" 20
 near "reported kWh summed = sum(gpu0_energy)/3.6e6" "$(sql $db 'select sum(energy_kwh) from reported')" \
 	"$(py 'import csv,sys; print(sum(float(r["gpu0_energy"]) for r in csv.DictReader(open(sys.argv[1])))/3.6e6)' "$prof")" 1e-12
 is "first window start (monotonic s, exact ns)" "$(sql $db 'select min(start_ns) from windows')" \
 	"$(py 'import csv,sys; from decimal import Decimal as D; print(min(int(D(r["start_time"])*10**9) for r in csv.DictReader(open(sys.argv[1]))))' "$prof")"
 near "last window duration" "$(sql $db "select (end_ns-start_ns)/1e9 from windows where name='__GlobalPowerLimitOptimizer_100'")" 53.86649834597483 1e-9
+
+# issue 14: Zeus measures only inside its windows. The whole-run energy is the
+# measured sum (not bridged across the ~7 s gaps) and coverage = measured time
+# over first start .. last end, both computed here from the raw CSV.
+ok "analyze the window run" ctk analyze --db $db --run 1
+near "whole-run energy = sum(gpu0_energy), gaps not integrated" "$(sql $db 'select energy_j from device_energy where run_id=1')" \
+	"$(py 'import csv,sys; print(sum(float(r["gpu0_energy"]) for r in csv.DictReader(open(sys.argv[1]))))' "$prof")" 1e-6
+near "coverage = sum(elapsed) / (last end - first start)" "$(sql $db 'select coverage from device_energy where run_id=1')" \
+	"$(py 'import csv,sys; r=list(csv.DictReader(open(sys.argv[1]))); s=[float(x["start_time"]) for x in r]; e=[float(x["elapsed_time"]) for x in r]; print(sum(e)/(s[-1]+e[-1]-s[0]))' "$prof")" 1e-9
+is "no sampling period for window means" "$(sql $db 'select period_s is null from device_energy where run_id=1')" 1
+is "config says the gaps were not measured" "$(sql $db "select json_extract(config_json,'$.gaps') from runs where run_id=1")" "not measured"
+# a Zeus CSV with 2.3 s gaps like the real logs of the issue (written here):
+# measured 100 + 200 + 300 J (100, 100 and 200 W); bridging adds the trapezoid over each gap
+printf 'start_time,window_name,elapsed_time,gpu0_energy\n1700000000.0,epoch1,1.0,100.0\n1700000003.3,epoch2,2.0,200.0\n1700000007.6,epoch3,1.5,300.0\n' > gaps.csv
+ok "import gaps.csv" ctk import zeus gaps.csv --db g.db
+ctk analyze --db g.db > /dev/null
+ctk report --db g.db --out rep --formats md > /dev/null 2>&1
+ok "methods say the gaps were not measured" grep -q "the time between them was not measured" rep/methods.md
+near "gaps: whole-run energy 600 J (measured only)" "$(sql g.db 'select energy_j from device_energy')" 600 1e-9
+near "gaps: coverage 4.5 s of 9.1 s" "$(sql g.db 'select coverage from device_energy')" "$(py 'print(4.5/9.1)' x)" 1e-9
+ok "the same file again with --replace --bridge-gaps" ctk import zeus gaps.csv --db g.db --replace --bridge-gaps
+is "replaced: one run" "$(sql g.db 'select count(*) from runs')" 1
+ctk analyze --db g.db > /dev/null
+near "bridged: 600 + 0.5*(100+100)*2.3 + 0.5*(100+200)*2.3 J" "$(sql g.db 'select energy_j from device_energy')" \
+	"$(py 'print(600 + 0.5*(100+100)*2.3 + 0.5*(100+200)*2.3)' x)" 1e-9
+is "bridged: config says so" "$(sql g.db "select json_extract(config_json,'$.gaps') from runs")" "bridged"
+ctk report --db g.db --out rep2 --formats md > /dev/null 2>&1
+ok "methods say the gaps were bridged" grep -q "the time between them was bridged (--bridge-gaps)" rep2/methods.md
 
 # a window CSV with epochs (synthetic, written here)
 printf 'start_time,window_name,elapsed_time,gpu0_energy,gpu1_energy\n1700000000.0,epoch1,10.0,2000.0,1000.0\n1700000010.0,epoch2,20.0,3000.0,3000.0\n1700000030.5,eval,1.5,30.0,15.0\n' > ep.csv

@@ -22,7 +22,8 @@ t0 = 1795424400 * 10**9
 c.execute("insert into intensity_series(series_id, zone, source, signal, unit, year, created_ns) values (1, 'DE', 'Electricity Maps', 'lifecycle', 'gCO2eq/kWh', 2026, 0)")
 for k, (g, est) in enumerate([(350, 0), (420, 0), (380, 1)]):
     c.execute("insert into intensity values (1, ?, ?, ?, ?)", (t0 + k * 30 * 10**9, t0 + (k + 1) * 30 * 10**9, g, est))
-c.execute("insert into run_co2 values (1, 6.54321, 1.58, 'carbontracker preset', 'DE', 'Electricity Maps', 'lifecycle', 2026, 1800, 0.0, 1)")
+c.execute("insert into run_co2(run_id, co2_g, pue, pue_source, zone, source, signal, year, resolution_s, no_intensity_share, series_id) "
+          "values (1, 6.54321, 1.58, 'carbontracker preset', 'DE', 'Electricity Maps', 'lifecycle', 2026, 1800, 0.0, 1)")
 tot = 33525.332
 c.execute("delete from predictions")  # replace what ctk analyze predicted with known rows
 for n in range(1, 5):

@@ -39,10 +39,10 @@ static void test_v1(void **state)
 	struct ctk_reading r[8];
 
 	write_file("v1.csv",
-		   "timestamp,experiment_id,project_name,duration,emissions,energy_consumed,country_name,country_iso_code,region,on_cloud,cloud_provider\n"
-		   "2021-01-01T10:00:10,e1,p,10.0,0.001,0.002,France,FRA,,N,\n"
-		   "2021-01-01T10:00:20,e1,p,20.0,0.002,0.004,France,FRA,,N,\n"
-		   "2021-01-01T11:00:00,e1,p,5.0,0.0005,0.001,France,FRA,,N,\n");
+		   "timestamp,project_name,duration,emissions,energy_consumed,country_name,country_iso_code,region,on_cloud,cloud_provider\n"
+		   "2021-01-01T10:00:10,p,10.0,0.001,0.002,France,FRA,,N,\n"
+		   "2021-01-01T10:00:20,p,20.0,0.002,0.004,France,FRA,,N,\n"
+		   "2021-01-01T11:00:00,p,5.0,0.0005,0.001,France,FRA,,N,\n");
 	assert_int_equal(test_import(db, "codecarbon", "v1.csv", &res, &err), 0);
 	/* rows 1-2 share the start 10:00:00; row 3 starts 10:59:55: two runs */
 	assert_int_equal(res.runs, 2);
@@ -70,11 +70,82 @@ static void test_v1(void **state)
 	ctk_db_close(db);
 }
 
+/* issue 14: the oldest CodeCarbon (1.x, codecarbon/output.py EmissionsData
+ * up to v1.2) has no run_id; its experiment_id is a fresh uuid4 for every
+ * row it writes (one row per tracker stop), so it keys the runs. These two
+ * rows would pass the start-time grouping (starts 10:00:00 and 09:59:59.5,
+ * duration growing) but are two tracker runs. */
+static void test_v1_experiment_id(void **state)
+{
+	(void)state;
+	sqlite3 *db = test_db("cc1x.db");
+	struct ctk_import_result res;
+	struct ctk_error err;
+
+	write_file("v1x.csv",
+		   "timestamp,experiment_id,project_name,duration,emissions,energy_consumed,country_name,country_iso_code,region,on_cloud,cloud_provider,cloud_region\n"
+		   "2021-01-01T10:00:10,6f1d2c3e-1111-4c1a-9d2b-0a1b2c3d4e5f,p,10,0.001,0.002,France,FRA,,N,,\n"
+		   "2021-01-01T10:00:20,9a8b7c6d-2222-4e3f-8a1b-5f4e3d2c1b0a,p,20,0.002,0.004,France,FRA,,N,,\n");
+	assert_int_equal(test_import(db, "codecarbon", "v1x.csv", &res, &err), 0);
+	assert_int_equal(res.runs, 2);
+	assert_null(strstr(test_warnings, "grouped into runs by their start time"));
+	assert_int_equal(q_int(db, "SELECT count(*) FROM runs WHERE label = 'p/6f1d2c3e-1111-4c1a-9d2b-0a1b2c3d4e5f' AND "
+				   "json_extract(config_json, '$.experiment_id') = '6f1d2c3e-1111-4c1a-9d2b-0a1b2c3d4e5f'"), 1);
+	assert_near(q_double(db, "SELECT energy_kwh FROM reported r JOIN runs USING(run_id) WHERE label LIKE 'p/9a8b%%'"), 0.004, 1e-12);
+
+	/* run_id "None" (CodeCarbon with API output, its issue #1303) keys
+	 * nothing: these two runs start an hour apart and stay apart */
+	write_file("none.csv",
+		   "timestamp,project_name,run_id,duration,emissions,energy_consumed\n"
+		   "2021-01-01T10:00:10,p,None,10.0,0.001,0.002\n"
+		   "2021-01-01T11:00:00,p,None,5.0,0.0005,0.001\n");
+	assert_int_equal(test_import(db, "codecarbon", "none.csv", &res, &err), 0);
+	assert_int_equal(res.runs, 2);
+	assert_non_null(strstr(test_warnings, "rows without a run_id (or 'None')"));
+	ctk_db_close(db);
+}
+
+/* issue 14: CodeCarbon appends to emissions.csv. Importing the grown file
+ * does not double the runs already imported: run a (unchanged) is skipped,
+ * run b (one more cumulative row) replaces its earlier import, run c is new. */
+static void test_grown_file(void **state)
+{
+	(void)state;
+	sqlite3 *db = test_db("ccgrow.db");
+	struct ctk_import_result res;
+	struct ctk_error err;
+	const char *h = "timestamp,project_name,run_id,duration,emissions,energy_consumed\n";
+	const char *a = "2021-01-01T10:00:10,p,aaaa,10.0,0.001,0.002\n";
+	const char *b1 = "2021-01-01T11:00:10,p,bbbb,10.0,0.001,0.002\n";
+	const char *b2 = "2021-01-01T11:00:20,p,bbbb,20.0,0.002,0.004\n";
+	const char *c = "2021-01-01T12:00:10,p,cccc,5.0,0.0005,0.001\n";
+	char buf[1024];
+
+	snprintf(buf, sizeof buf, "%s%s%s", h, a, b1);
+	write_file("emissions.csv", buf);
+	assert_int_equal(test_import(db, "codecarbon", "emissions.csv", &res, &err), 0);
+	assert_int_equal(res.runs, 2);
+	snprintf(buf, sizeof buf, "%s%s%s%s%s", h, a, b1, b2, c);
+	write_file("emissions.csv", buf);
+	assert_int_equal(test_import(db, "codecarbon", "emissions.csv", &res, &err), 0);
+	assert_int_equal(res.runs, 2); /* b again (grown) and c */
+	assert_non_null(strstr(test_warnings, "2 run(s) already imported from an earlier version of this log: 1 unchanged"));
+	assert_int_equal(q_int(db, "SELECT count(*) FROM runs"), 3);
+	assert_int_equal(q_int(db, "SELECT count(*) FROM runs WHERE label = 'p/bbbb'"), 1);
+	/* b now ends with its second row: 20 s, 0.004 kWh */
+	assert_near(q_double(db, "SELECT duration_s FROM reported JOIN runs USING(run_id) WHERE label = 'p/bbbb'"), 20.0, 1e-12);
+	assert_near(q_double(db, "SELECT energy_kwh FROM reported JOIN runs USING(run_id) WHERE label = 'p/bbbb'"), 0.004, 1e-12);
+	assert_int_equal(q_int(db, "SELECT count(*) FROM reported"), 3);
+	ctk_db_close(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cumulative),
 		cmocka_unit_test(test_v1),
+		cmocka_unit_test(test_v1_experiment_id),
+		cmocka_unit_test(test_grown_file),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -73,9 +73,44 @@ static void test_bad(void **state)
 	ctk_db_close(db);
 }
 
+/* issue 14: eco2AI appends to emission.csv. The file cut after its second
+ * line (the first epoch of the first run) and then the whole file: the
+ * runs are those of the whole file once, not doubled, and the warning
+ * counts the first run as grown. */
+static void test_grown_file(void **state)
+{
+	(void)state;
+	sqlite3 *db = test_db("ecogrow.db");
+	struct ctk_import_result res;
+	struct ctk_error err;
+	char line[2048];
+	FILE *in = fopen(ROOT("tests/data/eco2ai/emission.csv"), "r"), *out = fopen("part.csv", "w");
+
+	assert_non_null(in);
+	assert_non_null(out);
+	for (int i = 0; i < 2 && fgets(line, sizeof line, in); i++)
+		fputs(line, out);
+	fclose(in);
+	fclose(out);
+	assert_int_equal(test_import(db, "eco2ai", "part.csv", &res, &err), 0);
+	assert_int_equal(q_int(db, "SELECT count(*) FROM runs"), 1);
+	assert_int_equal(test_import(db, "eco2ai", ROOT("tests/data/eco2ai/emission.csv"), &res, &err), 0);
+	assert_non_null(strstr(test_warnings, "1 run(s) already imported from an earlier version of this log: 0 unchanged "
+				"(skipped), 1 grown"));
+	/* the same as importing the whole file into an empty store */
+	sqlite3 *ref = test_db("ecoref.db");
+	assert_int_equal(test_import(ref, "eco2ai", ROOT("tests/data/eco2ai/emission.csv"), &res, &err), 0);
+	assert_int_equal(q_int(db, "SELECT count(*) FROM runs"), q_int(ref, "SELECT count(*) FROM runs"));
+	assert_int_equal(q_int(db, "SELECT count(*) FROM reported"), q_int(ref, "SELECT count(*) FROM reported"));
+	assert_int_equal(q_int(db, "SELECT count(*) FROM windows"), q_int(ref, "SELECT count(*) FROM windows"));
+	ctk_db_close(ref);
+	ctk_db_close(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_grown_file),
 		cmocka_unit_test(test_good),
 		cmocka_unit_test(test_bad),
 	};

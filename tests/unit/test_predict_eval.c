@@ -91,18 +91,39 @@ static double q1(sqlite3 *db, const char *sql)
 	return v;
 }
 
-static void predict(sqlite3 *db, const struct ctk_predict_opts *o, struct ctk_run_predictions *p)
+/* What ctk analyze does: the run's CO2 join in its zone (runs.zone) at
+ * this PUE, then the predictions from that join; everything stored. */
+static void predict_pue(sqlite3 *db, const struct ctk_predict_opts *o, double pue, struct ctk_run_predictions *p)
 {
 	struct ctk_run_result r;
+	struct ctk_co2_result c;
 	struct ctk_error err = {0};
+	sqlite3_stmt *st = NULL;
+	char zone[64] = "";
+	struct ctk_co2_opts co = {.pue = pue, .pue_source = "test"};
 
-	assert_int_equal(ctk_analysis_run(db, 1, &r, &err), 0);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT zone FROM runs WHERE run_id = 1", -1, &st, NULL), SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+		snprintf(zone, sizeof zone, "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	co.zone = zone[0] ? zone : NULL;
 	assert_int_equal(ctk_db_begin(db, &err), 0);
+	assert_int_equal(ctk_analysis_load(db, 1, &r, &err), 0);
+	assert_int_equal(ctk_co2_begin(db, 1, r.nwin, &co, &c, &err), 0);
+	assert_int_equal(ctk_analysis_integrate(db, &r, c.have ? ctk_co2_piece : NULL, &c, &err), 0);
+	assert_int_equal(ctk_co2_finish(db, &c, &co, &err), 0);
 	assert_int_equal(ctk_analysis_store(db, &r, &err), 0);
-	assert_int_equal(ctk_predict_run(db, &r, o, p, &err), 0);
+	assert_int_equal(ctk_co2_store(db, 1, r.win, &c, &co, &err), 0);
+	assert_int_equal(ctk_predict_run(&r, &c, o, p, &err), 0);
 	assert_int_equal(ctk_predict_store(db, p, &err), 0);
 	assert_int_equal(ctk_db_commit(db, &err), 0);
+	ctk_co2_release(&c);
 	ctk_run_result_free(&r);
+}
+
+static void predict(sqlite3 *db, const struct ctk_predict_opts *o, struct ctk_run_predictions *p)
+{
+	predict_pue(db, o, 1.0, p);
 }
 
 /* Energy: ct-mean after 1 = 4·1800 = 7200 (rel_err (7200−4800)/4800 = 0.5),
@@ -203,10 +224,41 @@ static void test_no_zone_and_planned(void **state)
 	/* --epochs below the epochs in the store is refused */
 	o.planned = 3;
 	assert_int_equal(ctk_analysis_run(db, 1, &r, &err), 0);
-	assert_int_equal(ctk_predict_run(db, &r, &o, &p, &err), CTK_EUSAGE);
+	assert_int_equal(ctk_predict_run(&r, NULL, &o, &p, &err), CTK_EUSAGE);
 	assert_non_null(strstr(err.msg, "already has 4 epochs"));
 	ctk_run_predictions_free(&p);
 	ctk_run_result_free(&r);
+	ctk_db_close(db);
+}
+
+/* Regression (issue 12): the predictions' measured CO2 is run_co2's, with
+ * the same PUE, even when a yearly series of the zone was stored first (the
+ * old lookup took the oldest series: 4800 J at 500 g/kWh = 0.667 g) and the
+ * PUE is 1.5: (1800 + 1000)·100 + (1100 + 900)·300 = 880000 J·g/kWh
+ * / 3.6e6 × 1.5 = 0.36666… g. The run has no time outside its epochs, so
+ * the epochs' CO2 is the whole run's. */
+static void test_actual_is_run_co2(void **state)
+{
+	sqlite3 *db = make_store("pe4.db", "DK-DK1", 1);
+	struct ctk_predict_opts o = {0};
+	struct ctk_run_predictions p;
+	struct ctk_error err = {0};
+	(void)state;
+
+	assert_int_equal(ctk_db_exec(db, "INSERT INTO intensity_series(series_id, zone, source, signal, unit, year, kind, "
+				     "created_ns) VALUES (0, 'DK-DK1', 'yearly table', 'lifecycle', 'g/kWh', 2027, 'yearly', 0);"
+				     "INSERT INTO intensity VALUES (0, 1798761600000000000, 1830297600000000000, 500, 1);", &err), 0);
+	predict_pue(db, &o, 1.5, &p);
+	assert_true(p.has_intensity);
+	assert_near(row(&p, 1, "recent", CTK_PT_CO2)->actual, 1.5 * 0.88 / 3.6, 1e-12);
+	assert_near(q1(db, "SELECT co2_g FROM run_co2"), 1.5 * 0.88 / 3.6, 1e-12);
+	assert_near(q1(db, "SELECT epochs_co2_g FROM run_co2"), 1.5 * 0.88 / 3.6, 1e-12);
+	assert_near(q1(db, "SELECT outside_co2_g FROM run_co2"), 0, 0);
+	assert_near(q1(db, "SELECT count(*) FROM predictions WHERE target = 'co2' AND abs(actual - (SELECT co2_g FROM run_co2)) < 1e-12"),
+		    45 / 3, 0);
+	/* the predicted CO2 carries the PUE too: ct-mean after 1 = 1.5 × 0.5 g */
+	assert_near(row(&p, 1, "ct-mean", CTK_PT_CO2)->est.value, 0.75, 1e-9);
+	ctk_run_predictions_free(&p);
 	ctk_db_close(db);
 }
 
@@ -233,6 +285,7 @@ int main(void)
 		cmocka_unit_test(test_rows_and_store),
 		cmocka_unit_test(test_persistence),
 		cmocka_unit_test(test_no_zone_and_planned),
+		cmocka_unit_test(test_actual_is_run_co2),
 		cmocka_unit_test(test_parse_range),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,6 +1,11 @@
-/* The time join of energy with carbon intensity: CO2 = Σ E_i × CI(t_i).
- * Intensity is a step function per (zone, signal): a stored value holds over
- * [start_ns, end_ns). An energy interval that spans several steps is split in
+/* The one rule for "which carbon intensity applies", shared by every tool:
+ * the CO2 join of ctk analyze (analyze/energy/co2.c), the predictions'
+ * CO2 (analyze/energy/predict_eval.c), the collector's live CO2
+ * (collector/collect.c) and the report's intensity series (report/co2.c).
+ * CO2 = Σ E_i × CI(t_i). Intensity is a step function per (zone, signal):
+ * a stored value holds over [start_ns, end_ns). The signal: the one asked
+ * for, else the zone's average one (lifecycle before direct), never
+ * marginal and average mixed. An energy interval that spans several steps is split in
  * proportion to time. Where series overlap, a measured value (estimated = 0)
  * beats an estimated/forecast one, then the newer series (higher series_id,
  * i.e. imported later) beats the older. Yearly series are never part of the
@@ -17,21 +22,44 @@
  *   ctk_join_finish(j, &res, &err);   // totals, means, shares
  *   ctk_join_free(j);
  *
- * PUE: apply it once, by the caller — either to every energy_j fed in or to
- * the resulting co2_g/energies, never both. Library code: never prints. */
-#ifndef CTK_JOIN_H
-#define CTK_JOIN_H
+ * PUE: applied once, by the caller, with ctk_pue_apply to the resulting
+ * co2_g (never to the energy fed in as well). Library code: never prints. */
+#ifndef CTK_INTENSITY_H
+#define CTK_INTENSITY_H
 
 #include <sqlite3.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "common/err.h"
+
+/* carbontracker's default PUE: the 2020 global average data-centre PUE of
+ * 1.58 from the Uptime Institute survey, as used by Anthony et al. (2020). */
+#define CTK_PUE_CARBONTRACKER 1.58
+
+/* A PUE with where it came from (stated in every report). */
+struct ctk_pue {
+	double value;                /* >= 1; 1.0: own hardware, no facility overhead */
+	char source[128];
+};
+
+/* "carbontracker" (the 1.58 preset) or a number in [1, 5]; source says
+ * which. CTK_EUSAGE otherwise. */
+int ctk_pue_parse(const char *arg, struct ctk_pue *p, struct ctk_error *err);
+
+/* The one place PUE is applied: a device-side CO2 (or energy) figure to the
+ * facility's. Every CO2 figure ctk stores went through it exactly once. */
+double ctk_pue_apply(double device_value, double pue);
 
 enum ctk_fill {
 	CTK_FILL_NONE = 0,   /* energy without intensity stays unpriced (reported as missing) */
 	CTK_FILL_PREVIOUS,   /* the last stored value before the gap (none before: stays missing) */
 	CTK_FILL_DEFAULT,    /* a yearly value: opts.default_g_per_kwh, else the zone's stored yearly series */
 };
+
+/* "none", "previous", "default" and back; parse returns -1 for anything else. */
+const char *ctk_fill_name(enum ctk_fill f);
+int ctk_fill_parse(const char *s, enum ctk_fill *f);
 
 struct ctk_join_opts {
 	const char *zone;            /* required: intensity_series.zone */
@@ -71,6 +99,10 @@ struct ctk_join_result {
 	int64_t intervals;
 	char signal[16];                  /* the signal used */
 	char fill_note[256];              /* what was filled and with what ("" if nothing) */
+	int64_t main_series_id;           /* the series that priced most of the energy
+					     (a yearly one when filled by it); -1: none */
+	int has_series_span;              /* the chosen (zone, signal) has stored values */
+	int64_t series_first_ns, series_last_ns;  /* their span (yearly fallbacks not counted) */
 };
 
 struct ctk_join;
@@ -91,6 +123,18 @@ int ctk_join_finish(struct ctk_join *j, struct ctk_join_result *r, struct ctk_er
 
 void ctk_join_free(struct ctk_join *j);
 
+/* The forecast known for [from_ns, to_ns): the time mean of the values the
+ * rule picks there, over the times where that value is an estimate or a
+ * forecast (a measured value is what happened, not what was forecast).
+ * *has = 0 when none is. Used for the rest of a run by the predictions. */
+int ctk_join_forecast(struct ctk_join *j, int64_t from_ns, int64_t to_ns, double *g_per_kwh, int *has,
+		      struct ctk_error *err);
+
+/* "no intensity covers 2026-11-23 07:47–07:49 in zone DE; the stored series
+ * ends 2023-12-31" (or "… has no stored lifecycle series") into buf: the
+ * words for a run whose energy the join could not price. */
+void ctk_join_gap_words(const struct ctk_join_result *r, const char *zone, char *buf, size_t size);
+
 /* Iterator form: next() returns 1 with an interval, 0 at the end, or a
  * negative code (err filled) to stop. */
 typedef int (*ctk_join_next_fn)(void *ctx, int64_t *start_ns, int64_t *end_ns, double *energy_j,
@@ -98,5 +142,37 @@ typedef int (*ctk_join_next_fn)(void *ctx, int64_t *start_ns, int64_t *end_ns, d
 
 int ctk_join_run(sqlite3 *db, const struct ctk_join_opts *o, ctk_join_next_fn next, void *ctx,
 		 struct ctk_join_result *r, struct ctk_error *err);
+
+/* The value that applies at one instant t_ns (the collector's live CO2):
+ * the same choice as the join (zone, signal, measured before estimated,
+ * newer before older), then o->fill for a gap (CTK_FILL_PREVIOUS: the
+ * latest value before t). */
+struct ctk_intensity_value {
+	int has;                     /* 0: nothing applies */
+	double g_per_kwh;
+	int estimated, filled;       /* filled: a fill value, not one covering t */
+	int64_t series_id;           /* -1 for a given default */
+	int64_t from_ns;             /* start of the value used (covering or previous) */
+	char signal[16], source[128];
+};
+int ctk_intensity_at(sqlite3 *db, const struct ctk_join_opts *o, int64_t t_ns, struct ctk_intensity_value *v,
+		     struct ctk_error *err);
+
+/* The series to draw for a run over [t0_ns, t1_ns] in zone (signal NULL:
+ * the zone's average one): the series the rule picks most often there
+ * (yearly fallbacks are not a time series); *series_id = -1 when none. */
+int ctk_intensity_series_for(sqlite3 *db, const char *zone, const char *signal, int64_t t0_ns, int64_t t1_ns,
+			     int64_t *series_id, struct ctk_error *err);
+
+/* Facts of an intensity series (source, signal, the data's own year: stored,
+ * else of its first value, never the run's; median step) for the CO2 record,
+ * the methods text and the charts. */
+struct ctk_series_info {
+	char zone[64], source[128], signal[16];
+	int year, has_year;          /* stored year, else year of the first value */
+	double resolution_s;         /* median length of a value, 0 if none */
+	int64_t nvalues, nestimated;
+};
+int ctk_series_info_get(sqlite3 *db, int64_t series_id, struct ctk_series_info *si, struct ctk_error *err);
 
 #endif

@@ -1,19 +1,23 @@
-/* The time join E_i × CI(t_i) (see join.h for the rules). The intensity of
+/* The one intensity rule: the time join E_i × CI(t_i), the value at an
+ * instant, the forecast over a span, the series to draw, and PUE (see
+ * intensity.h for the rules). The intensity of
  * the selected series is read in windows of about two days (all series of
  * the zone and signal at once, sorted by start), so memory stays bounded
  * whatever the run length; the best covering value at a time t and how long
  * it stays best is found by binary search plus a short backward scan bounded
  * by the longest step, and cached, so a stream of short sample intervals
  * costs O(1) each. */
-#include "analyze/energy/join.h"
+#include "common/intensity.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "common/db.h"
 #include "common/time.h"
+#include "common/util.h"
 
 #define WINDOW_NS (2 * 86400 * CTK_NS_PER_S)
 #define BACK_NS (3600 * CTK_NS_PER_S)
@@ -48,12 +52,71 @@ struct ctk_join {
 	int f_valid, f_has;
 	double f_g;
 	int64_t f_from;    /* the value used ended here */
+	int64_t f_sid, f_start;
 	/* totals */
 	struct ctk_join_piece tot;
 	double energy_j;
 	int64_t first_ns, last_ns, intervals;
 	char fill_note[256];
+	/* energy priced per series, for the main series */
+	struct { int64_t sid; double j; } per[16];
+	int nper;
+	int64_t span_first, span_last;
+	int has_span;
 };
+
+int ctk_pue_parse(const char *arg, struct ctk_pue *p, struct ctk_error *err)
+{
+	if (!strcmp(arg, "carbontracker")) {
+		p->value = CTK_PUE_CARBONTRACKER;
+		snprintf(p->source, sizeof p->source, "carbontracker preset 1.58 (Uptime Institute 2020 global average)");
+		return 0;
+	}
+	/* 1 is no overhead at all; 5 is far above any reported facility (the
+	 * Uptime Institute surveys report averages of 1.5–2.5) */
+	if (ctk_parse_double(arg, &p->value) || !(p->value >= 1.0 && p->value <= 5.0))
+		return ctk_failf(err, CTK_EUSAGE, "--pue '%s': not a PUE between 1 and 5", arg);
+	snprintf(p->source, sizeof p->source, "given with --pue");
+	return 0;
+}
+
+double ctk_pue_apply(double device_value, double pue)
+{
+	return device_value * pue;
+}
+
+static const char *const fill_names[] = {"none", "previous", "default"};
+
+const char *ctk_fill_name(enum ctk_fill f)
+{
+	return (unsigned)f < 3 ? fill_names[f] : "none";
+}
+
+int ctk_fill_parse(const char *s, enum ctk_fill *f)
+{
+	for (int i = 0; i < 3; i++)
+		if (!strcmp(s, fill_names[i])) {
+			*f = (enum ctk_fill)i;
+			return 0;
+		}
+	return -1;
+}
+
+static void count_series(struct ctk_join *j, int64_t sid, double energy_j)
+{
+	int i;
+
+	for (i = 0; i < j->nper; i++)
+		if (j->per[i].sid == sid)
+			break;
+	if (i == j->nper) {
+		if (j->nper == (int)(sizeof j->per / sizeof j->per[0]))
+			return; /* more than 16 series priced one run: the first 16 are counted */
+		j->per[j->nper].sid = sid;
+		j->per[j->nper++].j = 0;
+	}
+	j->per[i].j += energy_j;
+}
 
 static const char *SERIES_SQL = "SELECT series_id FROM intensity_series WHERE zone = ?1 AND signal = ?2 AND kind != 'yearly'";
 
@@ -179,20 +242,25 @@ int ctk_join_open(sqlite3 *db, const struct ctk_join_opts *o, struct ctk_join **
 		goto fail;
 	}
 	/* the longest step bounds the backward scan and the window query */
-	snprintf(sql, sizeof sql, "SELECT max(end_ns - start_ns) FROM intensity WHERE series_id IN (%s)", SERIES_SQL);
+	snprintf(sql, sizeof sql, "SELECT max(end_ns - start_ns), min(start_ns), max(end_ns) FROM intensity "
+		 "WHERE series_id IN (%s)", SERIES_SQL);
 	if ((rc = ctk_db_prepare(db, sql, &st, err)))
 		goto fail;
 	sqlite3_bind_text(st, 1, j->zone, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, j->signal, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW)
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
 		j->max_dur = sqlite3_column_int64(st, 0);
+		j->span_first = sqlite3_column_int64(st, 1);
+		j->span_last = sqlite3_column_int64(st, 2);
+		j->has_span = 1;
+	}
 	sqlite3_finalize(st);
 	snprintf(sql, sizeof sql, "SELECT start_ns, end_ns, g_per_kwh, estimated, series_id FROM intensity "
 		 "WHERE series_id IN (%s) AND start_ns >= ?3 AND start_ns < ?4 AND end_ns > ?5 "
 		 "ORDER BY start_ns, series_id", SERIES_SQL);
 	if ((rc = ctk_db_prepare(db, sql, &j->win, err)))
 		goto fail;
-	snprintf(sql, sizeof sql, "SELECT g_per_kwh, end_ns FROM intensity WHERE series_id IN (%s) AND end_ns <= ?3 "
+	snprintf(sql, sizeof sql, "SELECT g_per_kwh, end_ns, series_id, start_ns FROM intensity WHERE series_id IN (%s) AND end_ns <= ?3 "
 		 "ORDER BY end_ns DESC, estimated ASC, series_id DESC LIMIT 1", SERIES_SQL);
 	if ((rc = ctk_db_prepare(db, sql, &j->prev, err)))
 		goto fail;
@@ -302,9 +370,11 @@ static int value_at(struct ctk_join *j, int64_t x, struct pt *best, int *has, in
 }
 
 /* The fill value for a gap at x that ends at gap_end; *has = 0: none. */
-static int fill_value(struct ctk_join *j, int64_t x, int64_t gap_end, double *g, int *has, struct ctk_error *err)
+static int fill_value(struct ctk_join *j, int64_t x, int64_t gap_end, double *g, int *has, int64_t *sid,
+		      struct ctk_error *err)
 {
 	*has = 0;
+	*sid = -1;
 	if (j->o.fill == CTK_FILL_DEFAULT) {
 		const struct pt *pick = NULL;
 		if (j->o.has_default) {
@@ -326,6 +396,7 @@ static int fill_value(struct ctk_join *j, int64_t x, int64_t gap_end, double *g,
 		}
 		if (pick) {
 			*g = pick->g;
+			*sid = pick->sid;
 			*has = 1;
 		}
 		return 0;
@@ -335,6 +406,7 @@ static int fill_value(struct ctk_join *j, int64_t x, int64_t gap_end, double *g,
 	if (j->f_valid && j->f_end == gap_end && x >= j->f_from) {
 		*g = j->f_g;
 		*has = j->f_has;
+		*sid = j->f_sid;
 		return 0;
 	}
 	sqlite3_reset(j->prev);
@@ -345,9 +417,12 @@ static int fill_value(struct ctk_join *j, int64_t x, int64_t gap_end, double *g,
 	if (rc == SQLITE_ROW) {
 		j->f_g = sqlite3_column_double(j->prev, 0);
 		j->f_from = sqlite3_column_int64(j->prev, 1);
+		j->f_sid = sqlite3_column_int64(j->prev, 2);
+		j->f_start = sqlite3_column_int64(j->prev, 3);
 		j->f_has = 1;
 	} else if (rc == SQLITE_DONE) {
 		j->f_has = 0;
+		j->f_sid = -1;
 		j->f_from = INT64_MIN;
 	} else {
 		return ctk_db_fail(j->db, err, "reading intensity");
@@ -356,6 +431,7 @@ static int fill_value(struct ctk_join *j, int64_t x, int64_t gap_end, double *g,
 	j->f_end = gap_end;
 	*g = j->f_g;
 	*has = j->f_has;
+	*sid = j->f_sid;
 	return 0;
 }
 
@@ -402,15 +478,18 @@ int ctk_join_add(struct ctk_join *j, int64_t start_ns, int64_t end_ns, double en
 			p.covered_j += part;
 			if (best.est)
 				p.estimated_j += part;
+			count_series(j, best.sid, part);
 		} else {
 			double g = 0;
 			int fh = 0;
-			if ((rc = fill_value(j, x, y, &g, &fh, err)))
+			int64_t fsid;
+			if ((rc = fill_value(j, x, y, &g, &fh, &fsid, err)))
 				return rc;
 			if (fh) {
 				p.co2_g += part / J_PER_KWH * g;
 				p.filled_j += part;
 				note_fill(j, g);
+				count_series(j, fsid, part);
 			} else {
 				p.missing_j += part;
 			}
@@ -446,6 +525,15 @@ int ctk_join_finish(struct ctk_join *j, struct ctk_join_result *r, struct ctk_er
 	snprintf(r->fill_note, sizeof r->fill_note, "%s", j->fill_note);
 	r->mean_g_per_kwh_energy = NAN;
 	r->mean_g_per_kwh_time = NAN;
+	r->main_series_id = -1;
+	r->has_series_span = j->has_span;
+	r->series_first_ns = j->span_first;
+	r->series_last_ns = j->span_last;
+	for (int i = 0, best = -1; i < j->nper; i++)
+		if (j->per[i].sid >= 0 && j->per[i].j > 0 && (best < 0 || j->per[i].j > j->per[best].j)) {
+			best = i;
+			r->main_series_id = j->per[i].sid;
+		}
 	if (!j->intervals)
 		return 0;
 	r->first_ns = j->first_ns;
@@ -495,4 +583,218 @@ int ctk_join_run(sqlite3 *db, const struct ctk_join_opts *o, ctk_join_next_fn ne
 		rc = ctk_join_finish(j, r, err);
 	ctk_join_free(j);
 	return rc;
+}
+
+int ctk_join_forecast(struct ctk_join *j, int64_t from_ns, int64_t to_ns, double *g_per_kwh, int *has,
+		      struct ctk_error *err)
+{
+	double integral = 0, covered = 0;
+	int rc;
+
+	*has = 0;
+	if (to_ns <= from_ns)
+		to_ns = from_ns + 1; /* an instant: the value at from_ns */
+	for (int64_t x = from_ns; x < to_ns;) {
+		struct pt best;
+		int h;
+		int64_t y;
+		if ((rc = value_at(j, x, &best, &h, &y, err)))
+			return rc;
+		int64_t until = y < to_ns ? y : to_ns;
+		if (h && best.est) {
+			integral += best.g * (double)(until - x);
+			covered += (double)(until - x);
+		}
+		x = until;
+	}
+	if (covered > 0) {
+		*g_per_kwh = integral / covered;
+		*has = 1;
+	}
+	return 0;
+}
+
+/* "2026-11-23 07:47" (UTC, minutes) */
+static void fmt_minute(int64_t t_ns, char *buf, size_t size)
+{
+	char iso[40];
+	ctk_time_format(t_ns, iso, sizeof iso);
+	snprintf(buf, size, "%.10s %.5s", iso, iso + 11);
+}
+
+void ctk_join_gap_words(const struct ctk_join_result *r, const char *zone, char *buf, size_t size)
+{
+	char a[40], b[40], s0[40], s1[40], span[96];
+
+	if (!r->intervals) {
+		snprintf(buf, size, "no energy to price in zone %s", zone);
+		return;
+	}
+	fmt_minute(r->first_ns, a, sizeof a);
+	fmt_minute(r->last_ns, b, sizeof b);
+	/* the same day: "2026-11-23 07:47–07:49" */
+	snprintf(span, sizeof span, "%s–%s", a, strncmp(a, b, 10) ? b : b + 11);
+	if (!r->has_series_span) {
+		snprintf(buf, size, "no intensity covers %s in zone %s; the zone has no stored %s series", span, zone,
+			 r->signal[0] ? r->signal : "intensity");
+		return;
+	}
+	ctk_time_format(r->series_first_ns, s0, sizeof s0);
+	ctk_time_format(r->series_last_ns - 1, s1, sizeof s1);
+	if (r->first_ns >= r->series_last_ns)
+		snprintf(buf, size, "no intensity covers %s in zone %s; the stored series ends %.10s", span, zone, s1);
+	else if (r->last_ns <= r->series_first_ns)
+		snprintf(buf, size, "no intensity covers %s in zone %s; the stored series starts %.10s", span, zone, s0);
+	else
+		snprintf(buf, size, "no intensity covers %s in zone %s; the stored series (%.10s to %.10s) has a gap there",
+			 span, zone, s0, s1);
+}
+
+int ctk_intensity_at(sqlite3 *db, const struct ctk_join_opts *o, int64_t t_ns, struct ctk_intensity_value *v,
+		     struct ctk_error *err)
+{
+	struct ctk_join *j = NULL;
+	struct pt best;
+	int has = 0, rc;
+	int64_t y;
+
+	memset(v, 0, sizeof(*v));
+	v->series_id = -1;
+	if ((rc = ctk_join_open(db, o, &j, err)))
+		return rc;
+	snprintf(v->signal, sizeof v->signal, "%s", j->signal);
+	if ((rc = value_at(j, t_ns, &best, &has, &y, err)))
+		goto out;
+	if (has) {
+		v->has = 1;
+		v->g_per_kwh = best.g;
+		v->estimated = best.est;
+		v->series_id = best.sid;
+		v->from_ns = best.s;
+	} else {
+		int64_t sid;
+		if ((rc = fill_value(j, t_ns, y, &v->g_per_kwh, &v->has, &sid, err)))
+			goto out;
+		v->filled = v->has;
+		v->series_id = sid;
+		v->from_ns = o->fill == CTK_FILL_PREVIOUS ? j->f_start : t_ns;
+	}
+	if (v->series_id >= 0) {
+		sqlite3_stmt *st = NULL;
+		if ((rc = ctk_db_prepare(db, "SELECT source FROM intensity_series WHERE series_id = ?", &st, err)))
+			goto out;
+		sqlite3_bind_int64(st, 1, v->series_id);
+		if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+			snprintf(v->source, sizeof v->source, "%s", (const char *)sqlite3_column_text(st, 0));
+		sqlite3_finalize(st);
+	} else if (v->has) {
+		snprintf(v->source, sizeof v->source, "given default");
+	}
+out:
+	ctk_join_free(j);
+	return rc;
+}
+
+int ctk_intensity_series_for(sqlite3 *db, const char *zone, const char *signal, int64_t t0_ns, int64_t t1_ns,
+			     int64_t *series_id, struct ctk_error *err)
+{
+	struct ctk_join_opts o = {.zone = zone, .signal = signal, .fill = CTK_FILL_NONE};
+	struct ctk_join *j = NULL;
+	struct { int64_t sid, ns; } per[16];
+	int nper = 0, rc;
+
+	*series_id = -1;
+	if (!zone || !*zone)
+		return 0;
+	rc = ctk_join_open(db, &o, &j, err);
+	if (rc == CTK_EUSAGE && !signal) { /* a zone with only a marginal series */
+		o.signal = "marginal";
+		rc = ctk_join_open(db, &o, &j, err);
+	}
+	if (rc == CTK_EINPUT || rc == CTK_EUSAGE)
+		return 0; /* no series to draw: not an error for a report */
+	if (rc)
+		return rc;
+	if (t1_ns <= t0_ns)
+		t1_ns = t0_ns + 1;
+	for (int64_t x = t0_ns; x < t1_ns;) {
+		struct pt best;
+		int has, i;
+		int64_t y;
+		if ((rc = value_at(j, x, &best, &has, &y, err)))
+			break;
+		int64_t until = y < t1_ns ? y : t1_ns;
+		if (has) {
+			for (i = 0; i < nper && per[i].sid != best.sid; i++)
+				;
+			if (i == nper && nper < 16) {
+				per[nper].sid = best.sid;
+				per[nper++].ns = 0;
+			}
+			if (i < nper)
+				per[i].ns += until - x;
+		}
+		x = until;
+	}
+	for (int i = 0, b = -1; i < nper; i++)
+		if (b < 0 || per[i].ns > per[b].ns) {
+			b = i;
+			*series_id = per[i].sid;
+		}
+	ctk_join_free(j);
+	return rc;
+}
+
+static void series_col_text(sqlite3_stmt *st, int i, char *buf, size_t size)
+{
+	const unsigned char *s = sqlite3_column_text(st, i);
+	snprintf(buf, size, "%s", s ? (const char *)s : "");
+}
+
+int ctk_series_info_get(sqlite3 *db, int64_t series_id, struct ctk_series_info *si, struct ctk_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = 0;
+
+	memset(si, 0, sizeof(*si));
+	if (ctk_db_prepare(db,
+		"SELECT zone, source, signal, year, (SELECT min(start_ns) FROM intensity i WHERE i.series_id = s.series_id), "
+		"(SELECT count(*) FROM intensity i WHERE i.series_id = s.series_id), "
+		"(SELECT count(*) FROM intensity i WHERE i.series_id = s.series_id AND estimated), resolution_s "
+		"FROM intensity_series s WHERE series_id = ?", &st, err))
+		return CTK_EDB;
+	sqlite3_bind_int64(st, 1, series_id);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		rc = ctk_failf(err, CTK_EINPUT, "intensity series %lld: not in the store", (long long)series_id);
+	} else {
+		series_col_text(st, 0, si->zone, sizeof si->zone);
+		series_col_text(st, 1, si->source, sizeof si->source);
+		series_col_text(st, 2, si->signal, sizeof si->signal);
+		if (sqlite3_column_type(st, 3) != SQLITE_NULL) {
+			si->year = sqlite3_column_int(st, 3);
+			si->has_year = 1;
+		} else if (sqlite3_column_type(st, 4) != SQLITE_NULL) {
+			time_t t = (time_t)(sqlite3_column_int64(st, 4) / 1000000000);
+			struct tm tm;
+			gmtime_r(&t, &tm);
+			si->year = tm.tm_year + 1900;
+			si->has_year = 1;
+		}
+		si->nvalues = sqlite3_column_int64(st, 5);
+		si->nestimated = sqlite3_column_int64(st, 6);
+		si->resolution_s = sqlite3_column_double(st, 7); /* stored by the importer, else below */
+	}
+	sqlite3_finalize(st);
+	if (rc || si->nvalues == 0 || si->resolution_s > 0)
+		return rc;
+	/* median length of a value */
+	if (ctk_db_prepare(db, "SELECT end_ns - start_ns FROM intensity WHERE series_id = ? ORDER BY 1 LIMIT 1 OFFSET ?",
+			   &st, err))
+		return CTK_EDB;
+	sqlite3_bind_int64(st, 1, series_id);
+	sqlite3_bind_int64(st, 2, si->nvalues / 2);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		si->resolution_s = (double)sqlite3_column_int64(st, 0) / 1e9;
+	sqlite3_finalize(st);
+	return 0;
 }

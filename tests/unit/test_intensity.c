@@ -1,4 +1,5 @@
-/* Unit tests of analyze/join.c on hand-made step functions whose CO2 is
+/* Unit tests of common/intensity.c, the one intensity rule, on hand-made
+ * step functions whose CO2 is
  * worked out by hand in each comment: proportional split across steps,
  * instants, pieces, out-of-order and multi-window streaming, overlap
  * preference (measured over estimated, newer over older), fill policies,
@@ -15,7 +16,7 @@
 #include <cmocka.h>
 
 #include "analyze/intensity/formats.h"
-#include "analyze/energy/join.h"
+#include "common/intensity.h"
 #include "common/db.h"
 
 #define H (3600 * CTK_NS_PER_S)
@@ -260,6 +261,119 @@ static void test_iterator(void **state)
 	assert_true(isnan(r.mean_g_per_kwh_energy));
 }
 
+static int64_t first_series(const char *zone, const char *kind)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t id = -1;
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT min(series_id) FROM intensity_series WHERE zone = ? AND kind = ?",
+					    -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_text(st, 1, zone, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		id = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return id;
+}
+
+/* The other users of the rule, on the series above. C (hours 0-3: 100
+ * measured, hours 1-2 300 forecast, hour 2 50 measured newer): the value at
+ * 1:30 is 100 (measured beats the forecast), at 2:30 50 (newer), at 10:00
+ * none, or with fill previous the last one before (100 of hour 3, from 3:00).
+ * The series that priced most of [0, 4 h) is the first one (3 of 4 kWh);
+ * it is also the one to draw. */
+static void test_value_at_and_series(void **state)
+{
+	struct ctk_join_opts o = {.zone = "C"};
+	struct ctk_intensity_value v;
+	struct ctk_join_result r;
+	struct ctk_join *j;
+	int64_t sid, a = first_series("C", "history");
+
+	(void)state;
+	assert_int_equal(ctk_intensity_at(db, &o, H + H / 2, &v, &err), 0);
+	assert_true(v.has && v.g_per_kwh == 100 && !v.estimated && !v.filled && v.series_id == a && v.from_ns == H);
+	assert_string_equal(v.source, "test");
+	assert_int_equal(ctk_intensity_at(db, &o, 2 * H + H / 2, &v, &err), 0);
+	assert_true(v.has && v.g_per_kwh == 50);
+	assert_int_equal(ctk_intensity_at(db, &o, 10 * H, &v, &err), 0);
+	assert_false(v.has);
+	o.fill = CTK_FILL_PREVIOUS;
+	assert_int_equal(ctk_intensity_at(db, &o, 10 * H, &v, &err), 0);
+	assert_true(v.has && v.filled && v.g_per_kwh == 100 && v.from_ns == 3 * H && v.series_id == a);
+	j = open_join("C", "lifecycle", CTK_FILL_NONE);
+	assert_int_equal(ctk_join_add(j, 0, 4 * H, 4 * KWH, NULL, &err), 0);
+	assert_int_equal(ctk_join_finish(j, &r, &err), 0);
+	assert_true(r.main_series_id == a);
+	assert_true(r.has_series_span && r.series_first_ns == 0 && r.series_last_ns == 4 * H);
+	ctk_join_free(j);
+	assert_int_equal(ctk_intensity_series_for(db, "C", NULL, 0, 4 * H, &sid, &err), 0);
+	assert_true(sid == a);
+	assert_int_equal(ctk_intensity_series_for(db, "nowhere", NULL, 0, 4 * H, &sid, &err), 0);
+	assert_true(sid == -1);
+}
+
+/* F: 100 measured over hour 0, a forecast 300, 500 over hours 0-1. The
+ * forecast over [0, 2 h) counts only hour 1 (hour 0 has a measured value):
+ * 500; over [0, 0:30) there is none. */
+static void test_forecast(void **state)
+{
+	static const double m[] = {100}, f[] = {300, 500};
+	static const int est[] = {1, 1};
+	struct ctk_join *j;
+	double g = 0;
+	int has = 0;
+
+	(void)state;
+	series("F", "lifecycle", "history", 0, m, 1, NULL);
+	series("F", "lifecycle", "forecast", 0, f, 2, est);
+	j = open_join("F", NULL, CTK_FILL_NONE);
+	assert_int_equal(ctk_join_forecast(j, 0, 2 * H, &g, &has, &err), 0);
+	assert_true(has && g == 500);
+	assert_int_equal(ctk_join_forecast(j, 0, H / 2, &g, &has, &err), 0);
+	assert_false(has);
+	ctk_join_free(j);
+}
+
+/* The words for energy nothing prices. A covers 1970-01-01 00:00-02:00, so
+ * a run at 05:00-05:02 is after its end; B starts at hour 1000 (1970-02-11
+ * 16:00), so a run at 10:00 is before it. */
+static void test_gap_words(void **state)
+{
+	struct ctk_join_result r;
+	struct ctk_join *j;
+	char w[256];
+
+	(void)state;
+	j = open_join("A", NULL, CTK_FILL_NONE);
+	assert_int_equal(ctk_join_add(j, 5 * H, 5 * H + 120 * CTK_NS_PER_S, KWH, NULL, &err), 0);
+	assert_int_equal(ctk_join_finish(j, &r, &err), 0);
+	assert_true(r.total.missing_j == KWH && r.total.co2_g == 0);
+	ctk_join_gap_words(&r, "A", w, sizeof w);
+	assert_string_equal(w, "no intensity covers 1970-01-01 05:00–05:02 in zone A; the stored series ends 1970-01-01");
+	ctk_join_free(j);
+	j = open_join("B", "direct", CTK_FILL_NONE);
+	assert_int_equal(ctk_join_add(j, 10 * H, 10 * H + 60 * CTK_NS_PER_S, KWH, NULL, &err), 0);
+	assert_int_equal(ctk_join_finish(j, &r, &err), 0);
+	ctk_join_gap_words(&r, "B", w, sizeof w);
+	assert_string_equal(w, "no intensity covers 1970-01-01 10:00–10:01 in zone B; the stored series starts 1970-02-11");
+	ctk_join_free(j);
+}
+
+/* PUE: the carbontracker preset is 1.58; a number in [1, 5]; applied once. */
+static void test_pue(void **state)
+{
+	struct ctk_pue p;
+
+	(void)state;
+	assert_int_equal(ctk_pue_parse("carbontracker", &p, &err), 0);
+	assert_true(p.value == 1.58 && strstr(p.source, "Uptime"));
+	assert_int_equal(ctk_pue_parse("1.2", &p, &err), 0);
+	assert_true(p.value == 1.2);
+	assert_int_equal(ctk_pue_parse("0.9", &p, &err), CTK_EUSAGE);
+	assert_int_equal(ctk_pue_parse("x", &p, &err), CTK_EUSAGE);
+	assert_true(ctk_pue_apply(10, 1.5) == 15);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -269,6 +383,10 @@ int main(void)
 		cmocka_unit_test(test_fill),
 		cmocka_unit_test(test_signal_rule),
 		cmocka_unit_test(test_iterator),
+		cmocka_unit_test(test_value_at_and_series),
+		cmocka_unit_test(test_forecast),
+		cmocka_unit_test(test_gap_words),
+		cmocka_unit_test(test_pue),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
