@@ -26,6 +26,28 @@ static int cairo_fail(cairo_status_t s, const char *what, struct ctk_error *err)
 			 cairo_status_to_string(s));
 }
 
+/* What a chart shows, drawn on it: run "label" (simulated device) for a
+ * run's chart, else the number of runs; simulated data is always said. */
+static int subject(struct ctk_report *r, int64_t run_id, char *buf, size_t size, struct ctk_error *err)
+{
+	struct ctk_run_info ri;
+	int rc, sim = 0;
+
+	if (run_id >= 0) {
+		if ((rc = ctk_run_info_get(r->db, run_id, &ri, err)))
+			return rc;
+		snprintf(buf, size, "Run \u201c%.100s\u201d%s", ri.label, ri.simulated ? " (simulated device)" : "");
+		return 0;
+	}
+	for (int i = 0; i < r->nruns; i++) {
+		if ((rc = ctk_run_info_get(r->db, r->runs[i], &ri, err)))
+			return rc;
+		sim += ri.simulated;
+	}
+	snprintf(buf, size, "%d runs%s", r->nruns, sim ? (sim == r->nruns ? " (simulated devices)" : " (some simulated)") : "");
+	return 0;
+}
+
 int ctk_chart_render(struct ctk_report *r, const struct ctk_chart *c, int64_t run_id, struct ctk_figure *fig,
 		     struct ctk_error *err)
 {
@@ -47,6 +69,11 @@ int ctk_chart_render(struct ctk_report *r, const struct ctk_chart *c, int64_t ru
 	cr = cairo_create(rec);
 	cairo_set_source_rgb(cr, 1, 1, 1);
 	cairo_paint(cr);
+	if ((rc = subject(r, run_id, p.subject, sizeof p.subject, err))) {
+		cairo_destroy(cr);
+		cairo_surface_destroy(rec);
+		return rc;
+	}
 	rc = c->draw(r, run_id, &p, cr, text, sizeof text, err);
 	if (!rc && cairo_status(cr))
 		rc = cairo_fail(cairo_status(cr), c->name, err);
