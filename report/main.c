@@ -41,6 +41,7 @@ struct opts {
 	char **runs;
 	int nruns, force;
 	double dpi;
+	const char *by;
 };
 
 /* ctk_report.wrote: each completed file, on stdout. */
@@ -53,7 +54,7 @@ static void say_wrote(void *ctx, const char *path)
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: ctk report --db DB --out DIR [--run R]… [--formats pdf,png,tex,md,csv] [--title T] [--force] [--dpi N]\n\n"
+		"usage: ctk report --db DB --out DIR [--run R]… [--formats pdf,png,tex,md,csv] [--title T] [--force] [--dpi N] [--by KEY,…]\n\n"
 		"Writes, for the analysed runs of DB (all, or those given with --run):\n"
 		"  DIR/report.pdf              summary page, every chart and table, methods (pdf)\n"
 		"  DIR/<chart>.{pdf,png}       power, epoch_energy, prediction_error, hardware_comparison,\n"
@@ -65,6 +66,7 @@ static void usage(FILE *out)
 		"                              co2_eq_emissions block (md: .md + .yaml; tex: .tex + .bib)\n"
 		"Sections without data are left out with a note on the summary page (and their files from an\n"
 		"earlier report into DIR are removed). Default formats: all.\n"
+		"--by KEY,…: group runs in the hardware comparison like 'ctk compare --by' (default gpu)\n"
 		"DIR/.ctk-report-manifest lists the files ctk report wrote: only those are replaced or removed;\n"
 		"any other existing file of the same name stops the report (exit 3) unless --force.\n"
 		"<table>.tex fits \\columnwidth, <table>-wide.tex is a table* (more columns); the CSV has every column.\n"
@@ -78,7 +80,8 @@ static int parse_opts(int argc, char **argv, struct opts *o, struct ctk_error *e
 		{"db", required_argument, NULL, 'd'}, {"out", required_argument, NULL, 'o'},
 		{"run", required_argument, NULL, 'r'}, {"formats", required_argument, NULL, 'f'},
 		{"title", required_argument, NULL, 't'}, {"help", no_argument, NULL, 'h'},
-		{"force", no_argument, NULL, 'F'}, {"dpi", required_argument, NULL, 'D'}, {NULL, 0, NULL, 0},
+		{"force", no_argument, NULL, 'F'}, {"dpi", required_argument, NULL, 'D'},
+		{"by", required_argument, NULL, 'B'}, {NULL, 0, NULL, 0},
 	};
 	int c;
 
@@ -88,6 +91,7 @@ static int parse_opts(int argc, char **argv, struct opts *o, struct ctk_error *e
 		switch (c) {
 		case 't': o->title = optarg; break;
 		case 'F': o->force = 1; break;
+		case 'B': o->by = optarg; break;
 		case 'D': {
 			char *end;
 			o->dpi = strtod(optarg, &end);
@@ -175,7 +179,7 @@ static int report(struct ctk_report *r, struct ctk_error *err)
 	int nfigs = 0, rc = 0;
 
 	for (size_t b = 0; b < NBUILDERS && !rc; b++) {
-		if ((rc = builders[b].build(r->db, r->runs, r->nruns, &tables[b], err)))
+		if ((rc = builders[b].build(r, &tables[b], err)))
 			break;
 		if (ctk_table_set_key(tables[b], builders[b].name)) {
 			rc = ctk_failf(err, CTK_ENOMEM, "out of memory");
@@ -315,7 +319,7 @@ static int run(int argc, char **argv, struct opts *o, struct ctk_error *err)
 		struct ctk_manifest old = {0}, now = {0};
 		struct ctk_report r = {.db = db, .runs = ids, .nruns = n, .out = o->out, .formats = o->formats,
 				       .title = o->title, .wrote = say_wrote, .old_files = &old, .new_files = &now,
-				       .force = o->force, .dpi = o->dpi};
+				       .force = o->force, .dpi = o->dpi, .by = o->by};
 		if (!(rc = ctk_manifest_load(o->out, &old, err)) && !(rc = check_out(&r, err))) {
 			struct ctk_error err2 = {0};
 			rc = report(&r, err);

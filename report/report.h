@@ -36,6 +36,7 @@ struct ctk_report {
 	struct ctk_manifest *new_files;
 	int force;
 	double dpi;            /* PNG resolution (0: CTK_PNG_DPI) */
+	const char *by;        /* comparison keys, comma-separated (NULL: compare.h's default) */
 };
 
 /* Is ext in r->formats? */

@@ -185,9 +185,11 @@ static int shorten(struct ctk_table *t, struct ctk_error *err)
 	return 0;
 }
 
-int ctk_build_epochs(sqlite3 *db, const int64_t *runs, int nruns, struct ctk_table **out,
-		     struct ctk_error *err)
+int ctk_build_epochs(const struct ctk_report *r, struct ctk_table **out, struct ctk_error *err)
 {
+	sqlite3 *db = r->db;
+	const int64_t *runs = r->runs;
+	int nruns = r->nruns;
 	struct devcols *dc = calloc(1, sizeof(*dc));
 	struct ctk_table *t = NULL;
 	int rc;

@@ -104,9 +104,11 @@ oom2:
 
 enum { C_RUN, C_LABEL, C_TARGET, C_PRED, C_N, C_UNIT, C_VAL, C_LO, C_HI, C_ACT, C_ERR, NCOL };
 
-int ctk_build_predictions(sqlite3 *db, const int64_t *runs, int nruns, struct ctk_table **out,
-			  struct ctk_error *err)
+int ctk_build_predictions(const struct ctk_report *r, struct ctk_table **out, struct ctk_error *err)
 {
+	sqlite3 *db = r->db;
+	const int64_t *runs = r->runs;
+	int nruns = r->nruns;
 	static const char *const name[NCOL] = {"run_id", "label", "target", "predictor", "after_n", "unit",
 		"predicted", "lo", "hi", "actual", "rel_err_pct"};
 	static const char *const label[NCOL] = {"Run", "Label", "Target", "Predictor", "After N epochs", "Unit",

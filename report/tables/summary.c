@@ -181,9 +181,11 @@ static int caption_sources(struct ctk_table *t, struct ctk_error *err)
 	return 0;
 }
 
-int ctk_build_summary(sqlite3 *db, const int64_t *runs, int nruns, struct ctk_table **out,
-		      struct ctk_error *err)
+int ctk_build_summary(const struct ctk_report *r, struct ctk_table **out, struct ctk_error *err)
 {
+	sqlite3 *db = r->db;
+	const int64_t *runs = r->runs;
+	int nruns = r->nruns;
 	struct ctk_table *t = ctk_table_new("Energy and carbon footprint of each run: energy of the measured devices, summed, from "
 		"the first to the last reading; CO2e is that energy times the PUE times the carbon intensity of the grid "
 		"at the time (the intensity shown is its energy-weighted mean); a dash marks what is not known.", NCOL);
