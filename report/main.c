@@ -29,7 +29,7 @@ static const struct ctk_builder builders[] = {
 	{"summary", ctk_build_summary, 0, NULL},
 	{"epochs", ctk_build_epochs, 0, NULL},
 	{"predictions", ctk_build_predictions, 1, "no predictions are stored for the selected runs"},
-	{"comparison", ctk_build_compare, 1, "the selected runs have fewer than two hardware configurations with analysed epochs"},
+	{"comparison", ctk_build_compare, 1, "the selected runs form fewer than two groups (--by) with analysed epochs"},
 	{NULL, NULL, 0, NULL},
 };
 

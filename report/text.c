@@ -561,12 +561,15 @@ static int write_model_card(struct ctk_report *r, FILE *f, struct ctk_error *err
 	const struct ctk_run_facts *facts;
 	char hw[512] = "", zones[256] = "", sources[512] = "", buf[64];
 	double co2 = 0;
-	int all_co2 = 1, rc = 0;
+	int all_co2 = 1, rc = 0, sim = 0;
 
+	/* the report's runs only (--run): failed runs and ablations stay out unless selected */
 	for (int i = 0; i < r->nruns && !rc; i++) {
 		if ((rc = ctk_report_facts(r, i, &facts, err)))
 			break;
-		if (facts->co2.has_co2)
+		sim += facts->ri.simulated;
+		/* all of the energy without an intensity value: the CO2 is unknown, not 0 */
+		if (facts->co2.has_co2 && !(facts->co2.has_share && facts->co2.no_intensity_share >= 1))
 			co2 += facts->co2.co2_g;
 		else
 			all_co2 = 0;
@@ -584,7 +587,12 @@ static int write_model_card(struct ctk_report *r, FILE *f, struct ctk_error *err
 		      "# Paste into the YAML front matter of the model's README.md. emissions: grams of CO2-equivalent,\n"
 		      "# summed over the reported runs, with the PUE stated in methods.md applied.\n"
 		      "co2_eq_emissions:\n", f);
-		if (all_co2) {
+		if (sim)
+			fprintf(f, "  # WARNING: %d of the %d runs were measured on a simulated device, not real hardware:\n"
+				"  # these figures are not emissions of real training. Do not publish them as such.\n", sim, r->nruns);
+		if (all_co2 && co2 <= 0) {
+			fputs("  # emissions: left out: the stored CO2 is 0 g, which is no measurement of emissions\n", f);
+		} else if (all_co2) {
 			ctk_format_sig(co2, SIG, buf, sizeof buf);
 			fprintf(f, "  emissions: %s\n", buf);
 		} else {
@@ -592,7 +600,8 @@ static int write_model_card(struct ctk_report *r, FILE *f, struct ctk_error *err
 			fputs("  # emissions: left out: the CO2 of some run is not known (see methods.md; ctk analyze --zone Z)\n", f);
 		}
 		char src[640];
-		snprintf(src, sizeof src, "ctk (measured energy%s%s)", sources[0] ? "; carbon intensity: " : "", sources);
+		snprintf(src, sizeof src, "ctk (%s energy%s%s)", sim ? "SIMULATED device" : "measured",
+			 sources[0] ? "; carbon intensity: " : "", sources);
 		fputs("  source: ", f);
 		ctk_yaml_str(f, src);
 		fputs("\n  # training_type: not recorded by ctk (pre-training or fine-tuning): fill in\n", f);

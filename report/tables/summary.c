@@ -175,6 +175,16 @@ static int caption_sources(struct ctk_table *t, struct ctk_error *err)
 		ctk_appendf(buf, sizeof buf, "%s%s", n++ ? "; " : ". Carbon intensity: ", c->text);
 	}
 	ctk_appendf(buf, sizeof buf, ".");
+	/* simulated data is flagged in every output */
+	n = 0;
+	for (int r = 0; r < t->nrows; r++) {
+		const struct ctk_cell *c = &t->cells[r * t->ncols + C_SOURCE], *l = &t->cells[r * t->ncols + C_LABEL];
+		if (c->valid && strstr(c->text, "(simulated device)"))
+			ctk_appendf(buf, sizeof buf, "%s%s", n++ ? ", " : " Measured on a simulated device, not real hardware: ",
+				    l->valid ? l->text : "a run");
+	}
+	if (n)
+		ctk_appendf(buf, sizeof buf, ".");
 	free(t->title);
 	if (!(t->title = strdup(buf)))
 		return ctk_failf(err, CTK_ENOMEM, "out of memory");

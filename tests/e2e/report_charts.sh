@@ -36,6 +36,9 @@ co2 = c.execute('select co2_g from run_co2').fetchone()[0]; e = c.execute('selec
 print('%.0f' % (co2 / (e / 3.6e6)))")
 ok "intensity caption: one value, $g g CO2/kWh" pdf_has x y/report.pdf "one value, $g g CO2/kWh"
 ok "every chart names its run" pdf_has x y/epoch_energy.pdf 'Run “demo” (simulated device)'
+ok "simulated: flagged in the model card" grep -q '# WARNING: 1 of the 1 runs were measured on a simulated device' y/model-card.yaml
+ok "… and in its source" grep -q 'source: "ctk (SIMULATED device energy' y/model-card.yaml
+ok "… and in the summary table's caption" grep -q 'Measured on a simulated device, not real hardware: demo' y/summary.tex
 
 # 2. left out when empty: epochs where there are no readings have no energy
 python3 - <<'PY'
