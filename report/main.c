@@ -57,7 +57,7 @@ static void usage(FILE *out)
 		"usage: ctk report --db DB --out DIR [--run R]… [--formats pdf,png,tex,md,csv] [--title T] [--force] [--dpi N] [--by KEY,…]\n\n"
 		"Writes, for the analysed runs of DB (all, or those given with --run):\n"
 		"  DIR/report.pdf              summary page, every chart and table, methods (pdf)\n"
-		"  DIR/<chart>.{pdf,png}       power, epoch_energy, prediction_error, hardware_comparison,\n"
+		"  DIR/<chart>.{pdf,png}       power, epoch_energy, prediction_error, hardware_comparison (--by),\n"
 		"                              intensity: vector PDF and PNG at 300 dpi (--dpi), 3.3 in wide\n"
 		"  DIR/summary.{csv,md,tex}    energy per run, in and outside epochs, coverage, PUE, CO2\n"
 		"  DIR/epochs.{csv,md,tex}     per-epoch duration, energy per device and total (J, kWh)\n"
