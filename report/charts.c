@@ -65,6 +65,12 @@ int ctk_chart_render(struct ctk_report *r, const struct ctk_chart *c, int64_t ru
 	else
 		snprintf(fig->file, sizeof fig->file, "%s", c->name);
 	snprintf(fig->title, sizeof fig->title, "%s", c->title);
+	if (c->per_run && r->nruns > 1) { /* several runs: figure titles say which, never a file name */
+		struct ctk_run_info ri;
+		if ((rc = ctk_run_info_get(r->db, run_id, &ri, err)))
+			return rc;
+		snprintf(fig->title, sizeof fig->title, "%s: run \u201c%.120s\u201d", c->title, ri.label);
+	}
 	rec = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &ext);
 	cr = cairo_create(rec);
 	cairo_set_source_rgb(cr, 1, 1, 1);
