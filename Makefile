@@ -181,7 +181,7 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 755 $(BINS) $(DESTDIR)$(PREFIX)/bin/
 	install -d $(DESTDIR)$(PREFIX)/share/ctk
-	install -m 644 data/intensity-yearly.csv data/ATTRIBUTION.md $(DESTDIR)$(PREFIX)/share/ctk/
+	install -m 644 data/intensity-yearly.csv data/zone-names.csv data/ATTRIBUTION.md $(DESTDIR)$(PREFIX)/share/ctk/
 
 clean:
 	rm -rf $(BUILD)

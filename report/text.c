@@ -15,6 +15,7 @@
 #include "common/db.h"
 #include "common/time.h"
 #include "report/reported.h"
+#include "report/zones.h"
 #include "report/table.h"
 
 #define SIG 3   /* significant digits of energies and CO2, as in the tables */
@@ -375,7 +376,9 @@ static void paragraph(struct emit *e, const struct ctk_run_facts *f)
 		source_key(src, f->co2.has_series ? f->co2.series_id : 0, key, sizeof key);
 		put(e, "The carbon intensity of the electricity is the %s signal of %s", signal_adj(signal), src);
 		cite(e, key);
-		put(e, " for zone %s", zone[0] ? zone : "(not recorded)");
+		char zw[160];
+		ctk_zone_words(zone, zw, sizeof zw);
+		put(e, " for %s", zone[0] ? zw : "a zone not recorded");
 		if (has_year || res > 0) {
 			put(e, " (");
 			if (res > 0) {
@@ -574,8 +577,10 @@ static int write_model_card(struct ctk_report *r, FILE *f, struct ctk_error *err
 		else
 			all_co2 = 0;
 		const char *zone = facts->co2.zone[0] ? facts->co2.zone : facts->has_series ? facts->si.zone : facts->ri.zone;
-		if (zone[0] && !strstr(zones, zone))
-			ctk_appendf(zones, sizeof zones, "%s%s", zones[0] ? ", " : "", zone);
+		char zw[160];
+		ctk_zone_words(zone, zw, sizeof zw); /* "Germany (DE)" */
+		if (zone[0] && !strstr(zones, zw))
+			ctk_appendf(zones, sizeof zones, "%s%s", zones[0] ? "; " : "", zw);
 		if (facts->hardware[0] && !strstr(hw, facts->hardware))
 			ctk_appendf(hw, sizeof hw, "%s%s", hw[0] ? "; " : "", facts->hardware);
 		const char *src = facts->has_series ? facts->si.source : facts->co2.source;

@@ -118,7 +118,7 @@ ok "PUE: methods.md (in words, no CLI flag)" grep -q 'PUE) of 1.30, as given by 
 ok "PUE: report.pdf" grep -q 'PUE 1.30 (given with --pue)' rep.txt
 is "PUE: ctk config" "$(ctk config --db r.db 1 | grep '^pue=')" "pue=1.3"
 ok "PUE and zone: ctk runs" sh -c "ctk runs --db r.db | grep -q 'zone DE, pue 1.3'"
-ok "methods states the settings: zone and signal" grep -q 'life-cycle average signal of .* for zone DE' rep/methods.md
+ok "methods states the settings: zone (by name) and signal" grep -q 'life-cycle average signal of .* for Germany (DE)' rep/methods.md
 ok "… no fill sentence for fill none" sh -c '! grep -q "Where the series had no value" rep/methods.md'
 ok "methods gives the data's year, 2023" grep -q 'data of 2023' rep/methods.md
 done_testing

@@ -39,6 +39,8 @@ ok "every chart names its run" pdf_has x y/epoch_energy.pdf 'Run “demo” (sim
 ok "simulated: flagged in the model card" grep -q '# WARNING: 1 of the 1 runs were measured on a simulated device' y/model-card.yaml
 ok "… and in its source" grep -q 'source: "ctk (SIMULATED device energy' y/model-card.yaml
 ok "… and in the summary table's caption" grep -q 'Measured on a simulated device, not real hardware: demo' y/summary.tex
+ok "model card: the zone by name" grep -q 'geographical_location: "Germany (DE)"' y/model-card.yaml
+ok "methods: the zone by name" grep -q 'for Germany (DE) (one value per year, data of 2024)' y/methods.md
 
 # 2. left out when empty: epochs where there are no readings have no energy
 python3 - <<'PY'

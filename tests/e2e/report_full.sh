@@ -81,7 +81,7 @@ ok "methods.md: no raw label" sh -c '! grep -qF "$0" rep/methods.md' "$LABEL"
 is "model card: co2_eq_emissions" "$(python3 -c "
 import yaml; m=yaml.safe_load(open('rep/model-card.yaml'))['co2_eq_emissions']
 print(m['emissions'], m['geographical_location'], m['hardware_used'], 'Electricity Maps' in m['source'])")" \
-	"6.54 DE 2 x NVIDIA A100-SXM4-40GB True"
+	"6.54 Germany (DE) 2 x NVIDIA A100-SXM4-40GB True"
 is "predictions table rows" "$(tail -n +2 rep/predictions.csv | wc -l)" 8
 near "car equivalent uses EPA 400 g/mile" "$(grep -o 'driving [0-9.]* km' rep/methods.md | cut -d' ' -f2)" \
 	"$(python3 -c "print(6.54321/(400/1.609344))")" 0.005
