@@ -62,7 +62,7 @@ BENCHES := $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRC))
 FAKENVML := $(BUILD)/fakenvml/libnvidia-ml.so.1
 
 .SECONDARY:
-.PHONY: fuzz check-full all deps check check-dev asan test tests demo bench install clean lint fakenvml
+.PHONY: fuzz check-full all deps check check-dev asan test tests demo bench install clean lint fakenvml man
 all: $(BINS)
 
 $(BUILD)/gen/schema_sql.c: schemas/schema.sql scripts/embed.sh
@@ -137,7 +137,15 @@ $(FAKENVML_OLD): tests/fakenvml/fakenvml.c collector/nvml_abi.h
 	$(Q)$(CC) $(FAKENVML_FLAGS) -DFAKENVML_OLD -Wl,-soname,libnvidia-ml.so.1 -o $@ $<
 fakenvml: $(FAKENVML) $(FAKENVML_OLD)
 
-tests: $(BINS) $(TESTS) $(BENCHES) $(FAKENVML) $(FAKENVML_OLD)
+# Man pages ctk(1) and ctk-COMMAND(1), written from the tools' --help text.
+MANSTAMP := $(BUILD)/man/.stamp
+$(MANSTAMP): $(BINS) scripts/man.sh
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  MAN     $(BUILD)/man")
+	$(Q)rm -f $(BUILD)/man/*.1 && sh scripts/man.sh $(BUILD)/bin $(BUILD)/man && touch $@
+man: $(MANSTAMP)
+
+tests: $(BINS) $(TESTS) $(BENCHES) $(FAKENVML) $(FAKENVML_OLD) $(MANSTAMP)
 
 deps:
 	@sh scripts/deps.sh
@@ -177,11 +185,24 @@ check-full: check
 lint:
 	$(Q)! grep -nE '\b(sprintf|strcpy|strcat|atoi|atol|strtok|gets)\s*\(' common/*.c collector/*.c analyze/*.c analyze/*/*.c report/*.c report/*/*.c ctk/*.c || (echo "lint: banned call above" && false)
 
-install: all
+# The Python helper goes where this python3 looks for PREFIX's modules
+# (Debian: PREFIX/lib/python3.X/dist-packages); PYTHON= (empty) leaves it
+# out. `pip install ./contrib/python` is the other way (a venv).
+PYTHON ?= python3
+PYTHON_SITEDIR ?= $(if $(PYTHON),$(shell $(PYTHON) -c "import sysconfig; print(sysconfig.get_path('purelib', vars={'base': '$(PREFIX)', 'platbase': '$(PREFIX)'}))" 2>/dev/null))
+
+install: all $(MANSTAMP)
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 755 $(BINS) $(DESTDIR)$(PREFIX)/bin/
 	install -d $(DESTDIR)$(PREFIX)/share/ctk
 	install -m 644 data/intensity-yearly.csv data/zone-names.csv data/ATTRIBUTION.md $(DESTDIR)$(PREFIX)/share/ctk/
+	install -d $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 644 $(BUILD)/man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -d $(DESTDIR)$(PREFIX)/share/bash-completion/completions $(DESTDIR)$(PREFIX)/share/zsh/site-functions
+	install -m 644 contrib/completion/ctk.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/ctk
+	install -m 644 contrib/completion/_ctk $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_ctk
+	$(if $(PYTHON_SITEDIR),install -d $(DESTDIR)$(PYTHON_SITEDIR))
+	$(if $(PYTHON_SITEDIR),install -m 644 contrib/python/ctk_mark.py $(DESTDIR)$(PYTHON_SITEDIR)/)
 
 clean:
 	rm -rf $(BUILD)

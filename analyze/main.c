@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "analyze/commands.h"
+#include "common/cli.h"
 #include "common/version.h"
 
 struct command {
@@ -48,19 +49,30 @@ int main(int argc, char **argv)
 
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		usage(argc < 2 ? stderr : stdout);
+		if (argc >= 2 && ctk_stdout_check(&err) < 0) {
+			fprintf(stderr, "ctk: %s\n", err.msg);
+			return ctk_exit_code(CTK_EDB);
+		}
 		return argc < 2 ? 1 : 0;
 	}
 	for (int i = 0; commands[i].name; i++) {
 		if (strcmp(commands[i].name, argv[1]))
 			continue;
+		/* getopt's own messages then read "ctk CMD: …" like ours */
+		char prog[64];
+		snprintf(prog, sizeof prog, "ctk %s", commands[i].name);
+		argv[1] = prog;
 		int rc = commands[i].fn(argc - 1, argv + 1, &err);
+		/* results went to stdout: a write that failed is an error too */
+		if (rc >= 0 && ctk_stdout_check(&err) < 0)
+			rc = CTK_EDB;
 		if (rc < 0) {
-			fprintf(stderr, "ctk %s: %s\n", argv[1], err.msg[0] ? err.msg : ctk_strerror(rc));
+			fprintf(stderr, "%s: %s\n", prog, err.msg[0] ? err.msg : ctk_strerror(rc));
 			return ctk_exit_code(rc);
 		}
 		return rc;
 	}
-	fprintf(stderr, "ctk-analyze: '%s' is not a command\n", argv[1]);
+	fprintf(stderr, "ctk: '%s' is not a ctk command\n", argv[1]);
 	usage(stderr);
 	return 1;
 }

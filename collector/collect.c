@@ -13,6 +13,7 @@
 #include <sys/resource.h>
 
 #include "collector/collect_int.h"
+#include "collector/status.h"
 #include "common/db.h"
 #include "common/intensity.h"
 #include "common/store.h"
@@ -353,18 +354,59 @@ static int open_regex(struct collector *c, struct ctk_error *err)
 	return 0;
 }
 
-/* The live prediction's energy tracker, with --epochs and a command. */
+/* The answer to a "status" request on the marker socket (status.h): this
+ * collector's figures so far. Malloc'ed JSON line, NULL when out of memory. */
+static char *status_reply(void *ctx)
+{
+	struct collector *c = ctx;
+	struct ctk_status_dev *dev = calloc((size_t)(c->ee.ndev ? c->ee.ndev : 1), sizeof(*dev));
+	struct ctk_status_view v = {.run_id = c->run_id, .db_path = c->dbpath, .now_ns = ctk_now_ns(),
+				    .started_ns = c->has_first ? c->first_ns : 0, .simulated = c->simulated, .dev = dev,
+				    .epochs_done = c->marks.epochs_closed, .epoch_open = c->marks.epoch_open,
+				    .epoch_current = c->marks.epoch_idx, .planned_epochs = c->o->epochs};
+	char *s;
+
+	if (!dev)
+		return NULL;
+	for (int i = 0; i < c->nsrc; i++)
+		for (int k = 0; k < c->src[i].nch; k++) {
+			const struct ctk_channel *ch = &c->src[i].ch[k];
+			if (!ch->measured || v.ndev >= c->ee.ndev)
+				continue;
+			const struct ctk_ee_dev *e = &c->ee.dev[v.ndev];
+			dev[v.ndev++] = (struct ctk_status_dev){.kind = ch->kind, .name = ch->name, .uuid = ch->uuid,
+				.idx = ch->idx, .device_id = ch->device_id, .energy_j = e->last_j,
+				.readings = e->nread, .last_ns = e->last.t_ns};
+		}
+	if (c->live_on && c->live.has_last) {
+		v.has_prediction = 1;
+		v.prediction = c->live.last;
+		v.prediction_after_n = c->live.last_after_n;
+		v.prediction_planned = c->live.last_planned;
+		v.predictor = ctk_predictor_default()->name;
+		v.has_intensity = c->live.o.has_intensity;
+		v.intensity_g_per_kwh = c->live.o.intensity_g_per_kwh;
+	}
+	s = ctk_status_json(&v);
+	free(dev);
+	return s;
+}
+
+/* The energy tracker (always: the "status" answer reads it) and, with
+ * --epochs and a command, the live prediction on its epoch windows. */
 static int open_live(struct collector *c, struct ctk_error *err)
 {
 	const struct ctk_collect_opts *o = c->o;
 
+	if (ctk_epoch_energy_init(&c->ee, (int)count_devices(c, 1)))
+		return ctk_failf(err, CTK_ENOMEM, "out of memory");
+	c->marks.on_status = status_reply;
+	c->marks.on_status_ctx = c;
 	if (o->epochs <= 0 || o->attach)
 		return 0;
 	struct ctk_live_opts lo = o->live;
 	lo.planned = o->epochs;
 	ctk_live_init(&c->live, &lo);
-	if (ctk_epoch_energy_init(&c->ee, (int)count_devices(c, 1)))
-		return ctk_failf(err, CTK_ENOMEM, "out of memory");
 	c->live_on = 1;
 	c->marks.on_epoch = ctk_coll_on_epoch_mark;
 	c->marks.on_epoch_ctx = c;

@@ -110,6 +110,10 @@ int ctk_live_epoch(struct ctk_live *l, const struct ctk_ee_result *r, double use
 		out->p.co2_g.valid = 0;
 	}
 	out->predicted = 1;
+	l->last = out->p;
+	l->has_last = 1;
+	l->last_after_n = in.n;
+	l->last_planned = in.planned;
 	snprintf(out->line, sizeof out->line, "predicted total ");
 	ctk_prediction_format(out->line + strlen(out->line), sizeof out->line - strlen(out->line), pr, &in, &out->p);
 	if (out->p.co2_g.valid)

@@ -32,6 +32,8 @@ struct ctk_live {
 	int incomplete;            /* an observed epoch lacks a device's energy */
 	int budget_done;           /* the budget action was taken (once per run) */
 	int risk_noted;
+	struct ctk_prediction last;/* the latest prediction (for `ctk mark status`) */
+	int has_last, last_after_n, last_planned;
 };
 
 /* What one completed epoch gave. */

@@ -94,8 +94,8 @@ static void read_channel(struct collector *c, struct ctk_source *s, struct ctk_c
 			ctk_coll_warnf(c, "reading not stored: %s", e.msg);
 		return;
 	}
-	if (c->live_on)
-		ctk_epoch_energy_add(&c->ee, dev, &ch->r);
+	/* always: the live prediction and the "status" answer use it */
+	ctk_epoch_energy_add(&c->ee, dev, &ch->r);
 	if (!c->has_first || ch->r.t_ns < c->first_ns)
 		c->first_ns = ch->r.t_ns;
 	if (ch->r.t_ns > c->last_ns)

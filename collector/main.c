@@ -8,9 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cjson/cJSON.h>
+
 #include "collector/collect.h"
 #include "collector/markers.h"
 #include "collector/sources.h"
+#include "common/cli.h"
 #include "common/time.h"
 #include "common/util.h"
 #include "common/version.h"
@@ -63,15 +66,22 @@ static void usage_mark(FILE *out)
 		"usage: ctk mark epoch-start [N]\n"
 		"       ctk mark epoch-end [--items N]\n"
 		"       ctk mark begin NAME\n"
-		"       ctk mark end NAME [--items N]\n\n"
+		"       ctk mark end NAME [--items N]\n"
+		"       ctk mark status [--json]\n\n"
 		"Tells the collector running this process (ctk collect, through $CTK_SOCKET) that an\n"
 		"epoch or a named phase starts or ends now. --items: samples/tokens processed.\n"
+		"status asks it for its figures so far: energy per device and in total, epochs,\n"
+		"the latest prediction (--json: one object, schemas/status.schema.json).\n"
 		"exit status: 0 ok, 1 usage, 2 marker refused, 4 no collector\n");
 }
 
 static int parse_duration(const char *opt, const char *v, int64_t min_ns, int64_t *ns, struct ctk_error *err)
 {
-	if (ctk_duration_parse(v, ns, err) || *ns < min_ns)
+	struct ctk_error e = {0};
+
+	if (ctk_duration_parse(v, ns, &e))
+		return ctk_failf(err, CTK_EUSAGE, "%s %s", opt, e.msg);
+	if (*ns < min_ns)
 		return ctk_failf(err, CTK_EUSAGE, "%s '%s': not a duration of at least %lld ms (e.g. 100ms, 2s)",
 				 opt, v, (long long)(min_ns / 1000000));
 	return 0;
@@ -269,18 +279,90 @@ static int cmd_collect(int argc, char **argv, int *status, struct ctk_error *err
 	return rc;
 }
 
+/* `ctk mark status`: ask the collector, print its JSON (--json) or a summary. */
+static int mark_status(const char *sock, int json, struct ctk_error *err)
+{
+	size_t size = 1 << 16;
+	char *reply = malloc(size);
+	cJSON *o = NULL, *d;
+	int rc;
+
+	if (!reply)
+		return ctk_failf(err, CTK_ENOMEM, "out of memory");
+	if ((rc = ctk_mark_send(sock, "status", 2000, reply, size, err)))
+		goto out;
+	if (!(o = cJSON_Parse(reply))) {
+		rc = ctk_failf(err, CTK_EDEVICE, "collector at '%s': the status answer is not JSON", sock);
+		goto out;
+	}
+	if (json) {
+		printf("%s\n", reply);
+		goto out;
+	}
+	const cJSON *e = cJSON_GetObjectItem(o, "energy_j"), *el = cJSON_GetObjectItem(o, "elapsed_s");
+	printf("run %.0f ('%s'): %s%.6g J (%.6g kWh) so far", cJSON_GetNumberValue(cJSON_GetObjectItem(o, "run_id")),
+	       cJSON_GetStringValue(cJSON_GetObjectItem(o, "db")), cJSON_IsTrue(cJSON_GetObjectItem(o, "simulated")) ?
+	       "simulated device, " : "", cJSON_IsNumber(e) ? e->valuedouble : 0.0,
+	       cJSON_IsNumber(e) ? e->valuedouble / 3.6e6 : 0.0);
+	if (cJSON_IsNumber(el))
+		printf(" in %.3f s", el->valuedouble);
+	printf("\n");
+	cJSON_ArrayForEach(d, cJSON_GetObjectItem(o, "devices")) {
+		const cJSON *dj = cJSON_GetObjectItem(d, "energy_j");
+		printf("  %s %.0f %s: ", cJSON_GetStringValue(cJSON_GetObjectItem(d, "kind")),
+		       cJSON_GetNumberValue(cJSON_GetObjectItem(d, "index")), cJSON_GetStringValue(cJSON_GetObjectItem(d, "name")));
+		if (cJSON_IsNumber(dj))
+			printf("%.6g J\n", dj->valuedouble);
+		else
+			printf("no reading yet\n");
+	}
+	const cJSON *ep = cJSON_GetObjectItem(o, "epochs"), *pl = cJSON_GetObjectItem(ep, "planned"),
+		    *cur = cJSON_GetObjectItem(ep, "current");
+	printf("epochs: %.0f completed", cJSON_GetNumberValue(cJSON_GetObjectItem(ep, "completed")));
+	if (cJSON_IsNumber(pl))
+		printf(" of %.0f", pl->valuedouble);
+	if (cJSON_IsNumber(cur))
+		printf(", epoch %.0f running", cur->valuedouble);
+	printf("\n");
+	const cJSON *p = cJSON_GetObjectItem(o, "prediction");
+	if (cJSON_IsObject(p)) {
+		const cJSON *pe = cJSON_GetObjectItem(p, "energy_j"), *pd = cJSON_GetObjectItem(p, "duration_s"),
+			    *pc = cJSON_GetObjectItem(p, "co2_g");
+		printf("prediction (%s, after %.0f epoch(s), for %.0f):", cJSON_GetStringValue(cJSON_GetObjectItem(p, "predictor")),
+		       cJSON_GetNumberValue(cJSON_GetObjectItem(p, "after_epochs")),
+		       cJSON_GetNumberValue(cJSON_GetObjectItem(p, "planned_epochs")));
+		if (cJSON_IsObject(pe))
+			printf(" %.6g kWh", cJSON_GetNumberValue(cJSON_GetObjectItem(pe, "value")) / 3.6e6);
+		if (cJSON_IsObject(pd))
+			printf(" %.6g s", cJSON_GetNumberValue(cJSON_GetObjectItem(pd, "value")));
+		if (cJSON_IsObject(pc))
+			printf(" %.6g g CO2e", cJSON_GetNumberValue(cJSON_GetObjectItem(pc, "value")));
+		printf("\n");
+	} else {
+		printf("prediction: none yet (needs --epochs N and --predict-after K completed epochs)\n");
+	}
+out:
+	cJSON_Delete(o);
+	free(reply);
+	return rc;
+}
+
 static int cmd_mark(int argc, char **argv, struct ctk_error *err)
 {
 	const char *sock = getenv("CTK_SOCKET");
 	char line[256], reply[300];
 	int64_t items = -1, v;
-	int n = 0;
+	int n = 0, json = 0;
 	const char *args[3] = {NULL, NULL, NULL};
 
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			usage_mark(stdout);
 			return 0;
+		}
+		if (!strcmp(argv[i], "--json")) {
+			json = 1;
+			continue;
 		}
 		if (!strcmp(argv[i], "--items")) {
 			if (i + 1 >= argc || ctk_parse_int64(argv[i + 1], &v) || v < 0)
@@ -299,6 +381,15 @@ static int cmd_mark(int argc, char **argv, struct ctk_error *err)
 		usage_mark(stderr);
 		return ctk_failf(err, CTK_EUSAGE, "no marker given");
 	}
+	if (json && strcmp(args[0], "status"))
+		return ctk_failf(err, CTK_EUSAGE, "--json goes with status");
+	if (!strcmp(args[0], "status")) {
+		if (n != 1 || items >= 0)
+			return ctk_failf(err, CTK_EUSAGE, "status takes no argument but --json");
+		if (!sock || !*sock)
+			return ctk_failf(err, CTK_EUSAGE, "CTK_SOCKET is not set: run the command under 'ctk collect'");
+		return mark_status(sock, json, err);
+	}
 	if (!strcmp(args[0], "epoch-start")) {
 		if (n == 2 && (ctk_parse_int64(args[1], &v) || v < 0))
 			return ctk_failf(err, CTK_EUSAGE, "epoch-start '%s': not an epoch number", args[1]);
@@ -314,7 +405,7 @@ static int cmd_mark(int argc, char **argv, struct ctk_error *err)
 			return ctk_failf(err, CTK_EUSAGE, "--items goes with epoch-end or end");
 	} else {
 		usage_mark(stderr);
-		return ctk_failf(err, CTK_EUSAGE, "unknown marker '%s' (epoch-start, epoch-end, begin, end)", args[0]);
+		return ctk_failf(err, CTK_EUSAGE, "unknown marker '%s' (epoch-start, epoch-end, begin, end, status)", args[0]);
 	}
 	if (!sock || !*sock)
 		return ctk_failf(err, CTK_EUSAGE, "CTK_SOCKET is not set: run the command under 'ctk collect'");
@@ -339,9 +430,12 @@ int main(int argc, char **argv)
 		argv++;
 		argc--;
 	}
+	argv[0] = (char *)(mark ? "ctk mark" : "ctk collect"); /* getopt's messages: "ctk collect: …" */
 	rc = mark ? cmd_mark(argc, argv, &err) : cmd_collect(argc, argv, &status, &err);
+	if (!rc && ctk_stdout_check(&err) < 0)
+		rc = CTK_EDB;
 	if (rc) {
-		fprintf(stderr, "ctk-collect: %s: %s\n", mark ? "mark" : "collect", err.msg);
+		fprintf(stderr, "ctk %s: %s\n", mark ? "mark" : "collect", err.msg[0] ? err.msg : ctk_strerror(rc));
 		return ctk_exit_code(rc);
 	}
 	return status;

@@ -41,6 +41,8 @@ static int push_window(struct ctk_marks *m, const char *kind, const char *name, 
 	w->items = items;
 	w->has_items = has_items;
 	m->ndone++;
+	if (!strcmp(kind, "epoch"))
+		m->epochs_closed++;
 	return 0;
 }
 
@@ -310,6 +312,39 @@ static void answer(int fd, const char *reply)
 	}
 }
 
+/* Is this request line "status" (blanks and a final CR allowed)? */
+static int is_status(const char *line)
+{
+	size_t n;
+
+	line += strspn(line, " \t");
+	n = strcspn(line, " \t\r");
+	return n == 6 && !strncmp(line, "status", 6) && line[n + strspn(line + n, " \t\r")] == '\0';
+}
+
+/* Answer a "status" request with the hook's JSON line. The answer may be a
+ * few kB (one object per device): sent without blocking like the others,
+ * so a client that does not read loses it (a Unix socket buffers far more). */
+static void answer_status(int fd, struct ctk_marks *m)
+{
+	char *json = m->on_status ? m->on_status(m->on_status_ctx) : NULL;
+	size_t n, off = 0;
+
+	if (!json) {
+		answer(fd, m->on_status ? "error: out of memory" : "error: status is not available");
+		return;
+	}
+	n = strlen(json);
+	json[n] = '\n'; /* the hook's string is NUL-terminated: send its bytes plus a newline */
+	while (off < n + 1) {
+		ssize_t w = send(fd, json + off, n + 1 - off, MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (w <= 0)
+			break;
+		off += (size_t)w;
+	}
+	free(json);
+}
+
 int ctk_mark_peer_ok(const struct ucred *peer, uid_t self)
 {
 	/* the uid only: a peer in another PID namespace has pid 0 */
@@ -397,9 +432,13 @@ void ctk_mark_server_serve(struct ctk_mark_server *s, struct ctk_marks *m)
 				break;
 			}
 			*nl = '\0';
-			if (ctk_marks_apply(m, s->c[i].buf, now, reply, sizeof reply))
-				s->rejected++;
-			answer(s->c[i].fd, reply);
+			if (is_status(s->c[i].buf)) {
+				answer_status(s->c[i].fd, m);
+			} else {
+				if (ctk_marks_apply(m, s->c[i].buf, now, reply, sizeof reply))
+					s->rejected++;
+				answer(s->c[i].fd, reply);
+			}
 			int rest = s->c[i].len - (int)(ll + 1);
 			memmove(s->c[i].buf, nl + 1, (size_t)rest + 1);
 			s->c[i].len = rest;
@@ -475,8 +514,11 @@ int ctk_mark_send(const char *path, const char *line, int timeout_ms, char *repl
 	}
 	close(fd);
 	reply[got] = '\0';
+	if (got + 1 >= size && !strchr(reply, '\n'))
+		return ctk_failf(err, CTK_EDEVICE, "collector at '%s': answer longer than %zu bytes", path, size - 1);
 	reply[strcspn(reply, "\n")] = '\0';
-	if (!strcmp(reply, "ok"))
+	/* "ok" for a marker, one JSON object for "status" */
+	if (!strcmp(reply, "ok") || reply[0] == '{')
 		return 0;
 	if (!strncmp(reply, "error: ", 7))
 		return ctk_failf(err, CTK_EINPUT, "collector: %s", reply + 7);

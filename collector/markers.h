@@ -5,7 +5,9 @@
  *
  * Protocol: one line per request, one line per answer ("ok" or
  * "error: …"). Requests: "epoch-start [N]", "epoch-end [items=N]",
- * "begin NAME", "end NAME [items=N]". Markers are timestamped on receipt. */
+ * "begin NAME", "end NAME [items=N]". Markers are timestamped on receipt.
+ * "status" is a question, not a marker: the answer is one line of JSON
+ * (schemas/status.schema.json), the collector's figures so far. */
 #ifndef CTK_COLLECTOR_MARKERS_H
 #define CTK_COLLECTOR_MARKERS_H
 
@@ -35,6 +37,11 @@ struct ctk_marks {
 	 * its number), at the marker's time (the live prediction's windows) */
 	void (*on_epoch)(void *ctx, int start, int64_t idx, int64_t t_ns);
 	void *on_epoch_ctx;
+	int64_t epochs_closed;    /* epoch windows closed so far (stored or not) */
+	/* optional: the answer to a "status" request, one line of JSON without
+	 * the newline, malloc'ed (NULL: out of memory); unset: refused */
+	char *(*on_status)(void *ctx);
+	void *on_status_ctx;
 };
 
 /* Apply one request line received at t_ns. Returns 0 and "ok" in reply, or
@@ -91,7 +98,8 @@ void ctk_mark_server_serve(struct ctk_mark_server *s, struct ctk_marks *m);
 void ctk_mark_server_close(struct ctk_mark_server *s);
 
 /* Client: send one request line to the socket at path and wait up to
- * timeout_ms for the answer, copied into reply. 0: answered "ok";
+ * timeout_ms for the answer, copied into reply. 0: answered "ok" (or, to
+ * "status", a JSON object: make reply large enough, 64 KiB);
  * CTK_EINPUT: answered with an error; CTK_EDEVICE: no collector. */
 int ctk_mark_send(const char *path, const char *line, int timeout_ms, char *reply, size_t size,
 		  struct ctk_error *err);

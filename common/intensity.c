@@ -237,8 +237,10 @@ int ctk_join_open(sqlite3 *db, const struct ctk_join_opts *o, struct ctk_join **
 		}
 	}
 	if (!j->has_series && o->fill != CTK_FILL_DEFAULT) {
-		rc = ctk_failf(err, CTK_EINPUT, "no %s intensity series for zone '%s' (ctk intensity import or fetch)",
-			       j->signal, j->zone);
+		/* the fix is named: a series, or the bundled yearly value (issue 19) */
+		rc = ctk_failf(err, CTK_EINPUT, "no %s intensity series for zone '%s': import or fetch one (ctk intensity "
+			       "import|fetch), or use the bundled yearly value (ctk intensity default --zone %s --store "
+			       "--db DB, then --fill default)", j->signal, j->zone, j->zone);
 		goto fail;
 	}
 	/* the longest step bounds the backward scan and the window query */

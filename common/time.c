@@ -319,6 +319,10 @@ int ctk_duration_parse(const char *s, int64_t *ns, struct ctk_error *err)
 	v = strtod(s, &end);
 	if (end == s || errno || v < 0 || v != v)
 		return ctk_failf(err, CTK_EUSAGE, "'%s': not a duration (like 10s, 100ms, 2m)", s);
+	/* a bare number is refused (issue 19: "--interval 100" was 100 s
+	 * without a word); only 0 needs no unit */
+	if (!*end && v != 0)
+		return ctk_failf(err, CTK_EUSAGE, "'%s': a duration needs a unit: %sms, %ss, %sm or %sh", s, s, s, s, s);
 	double mult = !strcmp(end, "") || !strcmp(end, "s") ? 1e9
 		    : !strcmp(end, "ms") ? 1e6 : !strcmp(end, "us") ? 1e3
 		    : !strcmp(end, "ns") ? 1.0 : !strcmp(end, "m") || !strcmp(end, "min") ? 60e9

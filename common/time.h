@@ -55,7 +55,9 @@ void ctk_time_format(int64_t t_ns, char *buf, size_t size);
 /* Current wall-clock time, UTC ns. */
 int64_t ctk_now_ns(void);
 
-/* Parse a duration like "10s", "100ms", "2m", "1.5h", "30" (seconds). */
+/* Parse a duration like "10s", "100ms", "2m", "1.5h" (units ns, us, ms, s,
+ * m or min, h). A bare number other than "0" is CTK_EUSAGE with the fix in
+ * the message: a unit is never assumed. */
 int ctk_duration_parse(const char *s, int64_t *ns, struct ctk_error *err);
 
 #endif

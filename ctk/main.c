@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/cli.h"
 #include "common/version.h"
 
 struct dispatch {
@@ -66,7 +67,12 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		struct ctk_error err = {0};
 		usage(argc < 2 ? stderr : stdout);
+		if (argc >= 2 && ctk_stdout_check(&err) < 0) {
+			fprintf(stderr, "ctk: %s\n", err.msg);
+			return 3;
+		}
 		return argc < 2 ? 1 : 0;
 	}
 	for (int i = 0; commands[i].name; i++)

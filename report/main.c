@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/cli.h"
 #include "common/db.h"
 #include "common/version.h"
 #include "report/builders.h"
@@ -353,7 +354,10 @@ int main(int argc, char **argv)
 		argc--;
 		argv++;
 	}
+	argv[0] = (char *)"ctk report"; /* getopt's messages: "ctk report: …" */
 	rc = run(argc, argv, &o, &err);
+	if (rc >= 0 && ctk_stdout_check(&err) < 0)
+		rc = CTK_EDB;
 	free(o.runs);
 	/* Give back cairo's and fontconfig's global font caches, so that leak
 	 * checkers (make check runs LeakSanitizer) see only our own memory. */

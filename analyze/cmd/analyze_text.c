@@ -147,8 +147,9 @@ static void print_co2(const struct ctk_analyze_view *v)
 	       "time mean %s\n", c->co2_g, v->pue, c->zone, c->res.signal, c->source[0] ? ", " : "",
 	       c->source, c->res.mean_g_per_kwh_energy, tmean);
 	if (c->res.missing_share > 0)
-		printf("  %.1f%% of the energy had no intensity value and is not priced (--fill previous|default)\n",
-		       100.0 * c->res.missing_share);
+		printf("  %.1f%% of the energy had no intensity value and is not priced (--fill previous; or the "
+		       "bundled yearly value: ctk intensity default --zone %s --store --db DB, then --fill default)\n",
+		       100.0 * c->res.missing_share, c->zone);
 	if (c->res.fill_note[0])
 		printf("  filled: %s\n", c->res.fill_note);
 	if (c->res.estimated_share > 0)

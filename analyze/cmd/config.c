@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "analyze/cmd/config_json.h"
 #include "analyze/commands.h"
 #include "common/db.h"
 #include "common/settings.h"
@@ -20,9 +21,9 @@
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: ctk config --db DB RUN [key=value …]\n\n"
+		"usage: ctk config --db DB RUN [--json] [key=value …]\n\n"
 		"Without key=value: print the run's label, planned epochs, analysis settings\n"
-		"and config.\n"
+		"and config (--json: one object, schemas/config.schema.json).\n"
 		"  label=TEXT   epochs=N (planned epochs, for predictions)\n"
 		"  analysis settings, reused by every ctk analyze until a flag overrides them:\n"
 		"  zone=ZONE   signal=lifecycle|direct|marginal   pue=P|carbontracker\n"
@@ -154,17 +155,20 @@ static int show(sqlite3 *db, int64_t run_id, struct ctk_error *err)
 int ctk_cmd_config(int argc, char **argv, struct ctk_error *err)
 {
 	static const struct option longopts[] = {
-		{"db", required_argument, NULL, 'd'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
+		{"db", required_argument, NULL, 'd'}, {"help", no_argument, NULL, 'h'},
+		{"json", no_argument, NULL, 'j'}, {NULL, 0, NULL, 0},
 	};
 	const char *dbpath = NULL;
 	sqlite3 *db = NULL;
 	int64_t run_id;
-	int c, rc, dirty = 0;
+	int c, rc, dirty = 0, json = 0;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "hd:", longopts, NULL)) != -1) {
 		if (c == 'd')
 			dbpath = optarg;
+		else if (c == 'j')
+			json = 1;
 		else if (c == 'h')
 			return usage(stdout), 0;
 		else
@@ -179,7 +183,11 @@ int ctk_cmd_config(int argc, char **argv, struct ctk_error *err)
 	if ((rc = ctk_db_find_run(db, argv[optind], &run_id, err)))
 		goto out;
 	if (optind + 1 == argc) {
-		rc = show(db, run_id, err);
+		rc = json ? ctk_config_show_json(db, run_id, err) : show(db, run_id, err);
+		goto out;
+	}
+	if (json) {
+		rc = ctk_failf(err, CTK_EUSAGE, "--json shows a run's config: not with key=value");
 		goto out;
 	}
 	if ((rc = ctk_db_begin(db, err)))

@@ -76,7 +76,13 @@ int ctk_cmd_export(int argc, char **argv, struct ctk_error *err)
 		switch (c) {
 		case 'd': dbpath = optarg; break;
 		case 'r': run = optarg; break;
-		case 'h': printf("usage: ctk export samples --db DB [--run R]\n"); return 0;
+		case 'h':
+			printf("usage: ctk export samples --db DB [--run R]\n\n"
+			       "Writes the stored readings of every run (or of run R) as CSV on stdout:\n"
+			       "run_id,device_id,t_ns,power_w,energy_j,signal (t_ns: UTC Unix ns; energy_j:\n"
+			       "the device's cumulative counter where it has one; empty: not measured).\n"
+			       "exit status: 0 ok, 1 usage, 3 I/O or database (a failed write on stdout too)\n");
+			return 0;
 		default: return ctk_failf(err, CTK_EUSAGE, "bad option (usage: ctk export samples --db DB [--run R])");
 		}
 	}

@@ -1,5 +1,5 @@
 /* `ctk intensity fetch --source S --zone Z --from T --to T --db DB
- * [--base-url URL] [--timeout S] [--retries N] [--backoff S] [--signal S]`:
+ * [--base-url URL] [--timeout T] [--retries N] [--backoff T] [--signal S]`:
  * a series from a web API (analyze/intensity/fetch.h, libcurl) into the
  * store, all pages in one transaction. */
 #include <stdio.h>
@@ -19,11 +19,17 @@ struct args {
 	double timeout_s, backoff_s;
 };
 
-/* --timeout/--backoff: seconds in (0, 3600] */
+/* --timeout/--backoff: a duration with a unit (30s, 500ms) in (0, 1h] */
 static int seconds(const char *name, const char *arg, double *v, struct ctk_error *err)
 {
-	if (ctk_parse_double(arg, v) || *v <= 0 || *v > 3600)
-		return ctk_failf(err, CTK_EUSAGE, "--%s '%s': not a number of seconds", name, arg);
+	struct ctk_error e = {0};
+	int64_t v_ns;
+
+	if (ctk_duration_parse(arg, &v_ns, &e))
+		return ctk_failf(err, CTK_EUSAGE, "--%s %s", name, e.msg);
+	if (v_ns <= 0 || v_ns > 3600 * CTK_NS_PER_S)
+		return ctk_failf(err, CTK_EUSAGE, "--%s '%s': not a duration in (0, 1h]", name, arg);
+	*v = (double)v_ns / 1e9;
 	return 0;
 }
 
@@ -103,12 +109,13 @@ static const struct option opts[] = {
 const struct ctk_intensity_verb ctk_intensity_fetch = {
 	.name = "fetch",
 	.usage = "fetch --source uk|uk-regional|electricitymaps|eds --zone Z\n"
-		 "                           --from T --to T --db DB [--base-url URL] [--timeout S]\n"
-		 "                           [--retries N] [--backoff S] [--signal S]",
+		 "                           --from T --to T --db DB [--base-url URL] [--timeout T]\n"
+		 "                           [--retries N] [--backoff T] [--signal S]",
 	.notes = "--zone Z    GB (uk), region id or postcode (uk-regional), zone (electricitymaps),\n"
 		 "            DK1 or DK2 (eds)\n"
 		 "--from/--to ISO-8601 with a zone (e.g. 2024-01-01T00:00Z)\n"
-		 "--retries N retries after a failed page (0..20), waiting --backoff S, doubling\n"
+		 "--retries N retries after a failed page (0..20), waiting --backoff T, doubling\n"
+		 "--timeout T, --backoff T  durations with a unit (30s, 500ms)\n"
 		 "fetch reads the Electricity Maps token from ELECTRICITYMAPS_TOKEN only.\n",
 	.opts = opts,
 	.run = run,

@@ -7,7 +7,8 @@
  * goes to `reported` exactly as printed. Epoch times are rebuilt from the
  * log's 1-second line timestamps and the printed durations (10 ms): each
  * epoch ends at its "Epoch N:" line unless that would overlap the previous
- * one, in which case it is laid end to end after it. */
+ * one, in which case it is laid end to end after it; an epoch number seen
+ * again is a further attempt. Quirks: docs/IMPORTERS.md "carbontracker". */
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
@@ -36,6 +37,25 @@
 #define CT_OUT "_carbontracker_output.log"
 #define CT_ERR "_carbontracker_err.log"
 
+/* A component whose devices carbontracker logs as ONE value that is already
+ * their sum: stored as one device, never "corrected" for averaging. */
+struct ct_parts {
+	const char *comp;     /* component, lower case */
+	const char *devices;  /* its device list exactly as logged */
+	const char *vendor, *name, *flag;
+	const char *stored;   /* config_json components.<comp>.stored */
+};
+
+static const struct ct_parts summed_parts[] = {
+	/* Apple silicon (lfwa/carbontracker @ 8beb2b9,
+	 * carbontracker/components/apple_silicon/powermetrics.py): AppleSiliconGPU
+	 * names the devices ["GPU", "ANE"] but power_usage() returns the single
+	 * value [GPU Power + ANE Power] read from one `powermetrics` sample. */
+	{"gpu", "GPU, ANE", "apple", "GPU + ANE", "ct-apple-gpu-ane",
+	 "one device: Apple silicon GPU and ANE, logged by carbontracker as one value that is already their sum"},
+	{NULL, NULL, NULL, NULL, NULL, NULL},
+};
+
 struct ct_comp {
 	char name[32];      /* lower case, as in "power usage (W) for gpu" */
 	char **names;       /* device names from the "components were found" line */
@@ -46,6 +66,7 @@ struct ct_comp {
 	int64_t *dev_ids;
 	int ndev;
 	int sum_of;         /* stored power = logged value x sum_of (devices averaged by v2.x; else 1) */
+	const struct ct_parts *parts; /* one value already the sum of the named devices; NULL not so */
 	int none_epochs, missing_epochs;
 };
 
@@ -56,6 +77,7 @@ struct ct_epoch {
 	int npow[CT_MAX_COMP]; /* -1 no line, 0 None, > 0 values */
 	double *pow[CT_MAX_COMP];
 	int64_t start_ns, end_ns;
+	int new_session;       /* first epoch after a later "Monitoring thread started." */
 };
 
 struct ct_block {
@@ -79,6 +101,12 @@ struct ct_run {
 	struct ct_epoch *ep;
 	int nep, capep;
 	int interrupted, planned;
+	int monitor_all;               /* "…before all -1 epochs…": monitor_epochs=-1, ended by stop() */
+	int sessions;                  /* "Monitoring thread started." lines (> 1: sessions appended) */
+	int session_pending;           /* a later session started: its first epoch is marked */
+	int repeated;                  /* epochs whose number was seen before (further attempts) */
+	int64_t first_repeat_line;
+	int64_t max_idx;
 	int64_t first_ns, last_ns, started_ns, ended_ns;
 	int has_first, has_started, has_ended;
 	int64_t prev_ns;
@@ -257,6 +285,10 @@ static int parse_components(struct ct_run *r, const char *s, int64_t line, struc
 			c->nnames++;
 			p = q + 1;
 		}
+		for (int k = 0; summed_parts[k].comp; k++)
+			if (!strcmp(c->name, summed_parts[k].comp) && strlen(summed_parts[k].devices) == (size_t)(e - d) &&
+			    !strncmp(d, summed_parts[k].devices, (size_t)(e - d)))
+				c->parts = &summed_parts[k];
 		s = e + 1;
 	}
 	return 0;
@@ -459,6 +491,9 @@ static int on_components(const struct ct_msg *m, struct ctk_error *err)
 static int on_started(const struct ct_msg *m, struct ctk_error *err)
 {
 	(void)err;
+	m->r->sessions++;
+	if (m->r->nep)
+		m->r->session_pending = 1;
 	if (!m->r->has_started) {
 		m->r->started_ns = m->t_ns;
 		m->r->has_started = 1;
@@ -509,14 +544,23 @@ static int on_epoch(const struct ct_msg *m, struct ctk_error *err)
 	*colon = '\0';
 	if (ctk_parse_int64(m->arg, &idx) || idx < 0)
 		return fail_line(r, m->line, "Epoch", err, "not an epoch number ('%s')", m->arg);
-	if (r->nep && idx <= r->ep[r->nep - 1].idx)
-		return fail_line(r, m->line, "Epoch", err, "epoch numbers must increase (%lld after %lld)",
-				 (long long)idx, (long long)r->ep[r->nep - 1].idx);
+	/* a number seen before (a resumed training appended to this log) is a
+	 * further attempt of that epoch: ctk_window_insert numbers it */
+	for (int i = 0; r->nep && idx <= r->max_idx && i < r->nep; i++)
+		if (r->ep[i].idx == idx) {
+			if (!r->repeated++)
+				r->first_repeat_line = m->line;
+			break;
+		}
+	if (!r->nep || idx > r->max_idx)
+		r->max_idx = idx;
 	if ((rc = epoch_push(r, &e, err)))
 		return rc;
 	e->idx = idx;
 	e->line = m->line;
 	e->line_ns = m->t_ns;
+	e->new_session = r->session_pending;
+	r->session_pending = 0;
 	return 0;
 }
 
@@ -524,11 +568,18 @@ static int on_epoch(const struct ct_msg *m, struct ctk_error *err)
 static int on_duration(const struct ct_msg *m, struct ctk_error *err)
 {
 	struct ct_epoch *e = cur_epoch(m->r);
+	int64_t ns;
 
-	if (!e || e->has_dur)
+	if (!e)
 		return fail_line(m->r, m->line, "Duration", err, "duration without an 'Epoch N:' line");
-	if (parse_hms(m->arg, &e->dur_ns))
+	if (parse_hms(m->arg, &ns))
 		return fail_line(m->r, m->line, "Duration", err, "not a duration H:MM:SS.ss ('%s')", m->arg);
+	/* carbontracker of May 2020 (lfwa/carbontracker 3c35c44, fixed in
+	 * 6114eed) wrote the epoch's Duration line once per component */
+	if (e->has_dur && ns != e->dur_ns)
+		return fail_line(m->r, m->line, "Duration", err, "second, different duration for epoch %lld",
+				 (long long)e->idx);
+	e->dur_ns = ns;
 	e->has_dur = 1;
 	return 0;
 }
@@ -578,9 +629,10 @@ static int check_shape(struct ct_run *r, struct ct_comp *c, int n, int is_array,
 				 (long long)c->first_line);
 	if (c->mode == 2 && n != c->nvals)
 		return fail_line(r, line, field, err, "%d value(s), earlier epochs had %d", n, c->nvals);
-	if (!c->mode && is_array && c->nnames && n != c->nnames)
+	int named = c->parts ? 1 : c->nnames; /* a summed_parts[] component logs one value */
+	if (!c->mode && is_array && named && n != named)
 		return fail_line(r, line, field, err, "%d value(s) for %d device(s) named in the components line",
-				 n, c->nnames);
+				 n, named);
 	c->mode = mode;
 	c->nvals = n;
 	if (!c->first_line)
@@ -640,6 +692,18 @@ static int on_interrupted(const struct ct_msg *m, struct ctk_error *err)
 	return 0;
 }
 
+/* "Training was interrupted before all -1 epochs were monitored.": what
+ * stop() writes for CarbonTracker(monitor_epochs=-1), "monitor every epoch"
+ * (lfwa/carbontracker @ 8beb2b9, carbontracker/tracker.py stop()): the
+ * normal end of such a run, and no epoch count (planned stays unknown
+ * unless a prediction block names it). */
+static int on_monitor_all(const struct ct_msg *m, struct ctk_error *err)
+{
+	(void)err;
+	m->r->monitor_all = 1;
+	return 0;
+}
+
 /* "Carbon intensities (gCO2/kWh) fetched every 900 s at detected location L: [a, b]" */
 static int on_intensities(const struct ct_msg *m, struct ctk_error *err)
 {
@@ -695,8 +759,9 @@ static int on_average_ci(const struct ct_msg *m, struct ctk_error *err)
 
 /* The messages of the standard log ctk reads, in carbontracker's words
  * (FORMATS.md §1): a message starting with `prefix` (equal to it when
- * `whole`) goes to `fn` with the rest. Others are ignored. The prefixes
- * are disjoint, so the order does not matter. */
+ * `whole`) goes to `fn` with the rest. Others are ignored. The first row
+ * that matches wins: a whole message comes before the prefix row it
+ * starts with (the -1 line before "interrupted before all N"). */
 static const struct {
 	const char *prefix;
 	int whole;
@@ -710,6 +775,7 @@ static const struct {
 	{"Epoch ", 0, on_epoch},
 	{"Duration:", 0, on_duration},
 	{"Average power usage (W) for ", 0, on_power},
+	{"Training was interrupted before all -1 epochs were monitored.", 1, on_monitor_all},
 	{"Training was interrupted before all ", 0, on_interrupted},
 	{"Carbon intensities (gCO2", 0, on_intensities},
 	{"Average carbon intensity during training was ", 0, on_average_ci},
@@ -993,6 +1059,8 @@ static const char *device_name(const struct ct_comp *c, int k, char *buf, size_t
 	int same = 1;
 	size_t used = 0;
 
+	if (c->parts)
+		return c->parts->name;
 	if (c->mode == 2)
 		return k < c->nnames ? c->names[k] : NULL;
 	if (c->nnames == 0)
@@ -1017,7 +1085,8 @@ static const char *device_name(const struct ct_comp *c, int k, char *buf, size_t
  * (FORMATS.md §1): the device is flagged 'ct-v2-averaged' and its readings
  * are the logged mean × the device count (c->sum_of), so every figure ctk
  * derives is the hardware's; carbontracker's own numbers stay in
- * `reported`. */
+ * `reported`. A summed_parts[] component (Apple silicon "GPU, ANE") is the
+ * exception: its one value is already the sum, stored as logged. */
 static int make_devices(struct ct_run *r, sqlite3 *db, int64_t run_id, struct ctk_import_result *res,
 			struct ctk_error *err)
 {
@@ -1029,15 +1098,16 @@ static int make_devices(struct ct_run *r, sqlite3 *db, int64_t run_id, struct ct
 		if (!(c->dev_ids = calloc((size_t)n, sizeof(*c->dev_ids))))
 			return ctk_failf(err, CTK_ENOMEM, "out of memory");
 		c->ndev = n;
-		c->sum_of = c->mode == 1 && c->nnames > 1 ? c->nnames : 1;
+		c->sum_of = c->mode == 1 && c->nnames > 1 && !c->parts ? c->nnames : 1;
 		for (int k = 0; k < n; k++) {
 			struct ctk_device d = {.run_id = run_id, .kind = kind_of(c->name)};
 			if (!strcmp(d.kind, "gpu"))
-				d.vendor = "nvidia";
+				d.vendor = c->parts ? c->parts->vendor : "nvidia";
 			d.name = device_name(c, k, namebuf, sizeof namebuf);
 			d.idx = k;
-			d.has_idx = c->mode == 2 || c->nnames == 1;
-			d.flags = c->mode == 0 ? "ct-no-power" : c->sum_of > 1 ? "ct-v2-averaged" : NULL;
+			d.has_idx = c->mode == 2 || c->nnames == 1 || c->parts;
+			d.flags = c->mode == 0 ? "ct-no-power" : c->sum_of > 1 ? "ct-v2-averaged" :
+				  c->parts ? c->parts->flag : NULL;
 			if ((rc = ctk_device_insert(db, &d, &c->dev_ids[k], err)))
 				return rc;
 			res->devices++;
@@ -1048,6 +1118,27 @@ static int make_devices(struct ct_run *r, sqlite3 *db, int64_t run_id, struct ct
 					"of the total, are kept as reported", r->std, c->nnames, c->name, c->nnames, c->nnames);
 	}
 	return 0;
+}
+
+/* config_json components.<name>: the logged device names, how many devices
+ * are stored (count), how the logged values read (values: single, averaged,
+ * per-device, summed, none) and, where it differs, what is stored. */
+static void comp_config(cJSON *comps, const struct ct_comp *c)
+{
+	cJSON *o = cJSON_AddObjectToObject(comps, c->name);
+	cJSON *names = cJSON_AddArrayToObject(o, "devices");
+
+	for (int k = 0; k < c->nnames; k++)
+		cJSON_AddItemToArray(names, cJSON_CreateString(c->names[k]));
+	cJSON_AddNumberToObject(o, "count", c->parts ? 1 : c->nnames ? c->nnames : c->mode == 2 ? c->nvals : 1);
+	cJSON_AddStringToObject(o, "values", c->parts ? "summed" : c->mode == 2 ? "per-device" :
+				c->mode == 1 ? (c->nnames > 1 ? "averaged" : "single") : "none");
+	if (c->parts)
+		cJSON_AddStringToObject(o, "stored", c->parts->stored);
+	else if (c->mode == 1 && c->nnames > 1)
+		cJSON_AddStringToObject(o, "stored", "sum: the logged mean power x count");
+	if (c->none_epochs)
+		cJSON_AddNumberToObject(o, "none_epochs", c->none_epochs);
 }
 
 static char *make_config(struct ct_run *r)
@@ -1063,21 +1154,15 @@ static char *make_config(struct ct_run *r)
 	if (r->has_pue)
 		cJSON_AddNumberToObject(j, "pue_logged", r->pue);
 	comps = cJSON_AddObjectToObject(j, "components");
-	for (int i = 0; i < r->ncomp; i++) {
-		struct ct_comp *c = &r->comp[i];
-		cJSON *o = cJSON_AddObjectToObject(comps, c->name);
-		cJSON *names = cJSON_AddArrayToObject(o, "devices");
-		for (int k = 0; k < c->nnames; k++)
-			cJSON_AddItemToArray(names, cJSON_CreateString(c->names[k]));
-		cJSON_AddNumberToObject(o, "count", c->nnames ? c->nnames : c->mode == 2 ? c->nvals : 1);
-		cJSON_AddStringToObject(o, "values", c->mode == 2 ? "per-device" :
-					c->mode == 1 ? (c->nnames > 1 ? "averaged" : "single") : "none");
-		if (c->mode == 1 && c->nnames > 1)
-			cJSON_AddStringToObject(o, "stored", "sum: the logged mean power x count");
-		if (c->none_epochs)
-			cJSON_AddNumberToObject(o, "none_epochs", c->none_epochs);
-	}
+	for (int i = 0; i < r->ncomp; i++)
+		comp_config(comps, &r->comp[i]);
 	cJSON_AddBoolToObject(j, "interrupted", r->interrupted);
+	if (r->monitor_all)
+		cJSON_AddStringToObject(j, "monitor_epochs", "all (-1): monitored until stop(), the normal end of such a run");
+	if (r->sessions > 1)
+		cJSON_AddNumberToObject(j, "sessions", r->sessions);
+	if (r->repeated)
+		cJSON_AddNumberToObject(j, "repeated_epochs", r->repeated); /* windows stored as attempt > 1 */
 	if (r->location[0])
 		cJSON_AddStringToObject(j, "location", r->location);
 	if (r->has_avg_ci)
@@ -1115,25 +1200,27 @@ static int count_tracebacks(struct ct_run *r, struct ctk_error *err)
 	return 0;
 }
 
-static int already_imported(sqlite3 *db, const char *path, int64_t *run_id, struct ctk_error *err)
+/* The earliest run imported before from the same bytes as path (same
+ * importer, same SHA-256, whatever the file's name; the rule of
+ * cmd/import.c): *run_id, 0 when none. */
+static int earlier_twin(sqlite3 *db, const char *path, int64_t *run_id, struct ctk_error *err)
 {
 	char sha[65];
 	sqlite3_stmt *st = NULL;
-	int found = 0;
+	int rc;
 
-	if (ctk_sha256_file(path, sha, err))
-		return -1;
-	if (ctk_db_prepare(db, "SELECT run_id FROM runs WHERE source = 'import:carbontracker' AND "
-			   "source_path = ? AND source_sha256 = ?", &st, err))
-		return -1;
-	sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, sha, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW) {
+	*run_id = 0;
+	if ((rc = ctk_sha256_file(path, sha, err)))
+		return rc;
+	if (ctk_db_prepare(db, "SELECT min(run_id) FROM runs WHERE source = 'import:carbontracker' AND "
+			   "source_sha256 = ?", &st, err))
+		return CTK_EDB;
+	sqlite3_bind_text(st, 1, sha, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
 		*run_id = sqlite3_column_int64(st, 0);
-		found = 1;
-	}
 	sqlite3_finalize(st);
-	return found;
+	return rc == SQLITE_ROW ? 0 : ctk_db_fail(db, err, "looking for an earlier import");
 }
 
 static void run_release(struct ct_run *r)
@@ -1196,7 +1283,8 @@ static int check_epochs(struct ct_run *r, struct ctk_error *err)
 }
 
 /* The planned epoch count: from the "interrupted before all N epochs"
- * line, else from the first prediction block; 0 unknown. */
+ * line (never the -1 one: monitor_epochs=-1 names no count), else from the
+ * first prediction block; 0 unknown (stored NULL). */
 static int planned_epochs(const struct ct_run *r)
 {
 	if (r->planned)
@@ -1252,6 +1340,25 @@ static int write_epoch_power(struct ct_run *r, struct ctk_sample_writer *w, cons
 	return 0;
 }
 
+/* Between two monitoring sessions of one log (a training restarted and
+ * appended to it) nothing was measured and the process may not have run:
+ * one reading without power at t for every device, so the whole-run
+ * energy is not interpolated across the break (the time is not covered). */
+static int write_break(struct ct_run *r, struct ctk_sample_writer *w, int64_t t_ns, struct ctk_import_result *res,
+		       struct ctk_error *err)
+{
+	int rc;
+
+	for (int c = 0; c < r->ncomp; c++)
+		for (int k = 0; k < r->comp[c].ndev; k++) {
+			struct ctk_reading nr = {.t_ns = t_ns};
+			if ((rc = ctk_sample_append(w, r->comp[c].dev_ids[k], "imported", &nr, err)))
+				return rc;
+			res->samples++;
+		}
+	return 0;
+}
+
 /* Every epoch window and its readings. */
 static int write_epochs(struct ct_run *r, sqlite3 *db, int64_t run_id, struct ctk_import_result *res,
 			struct ctk_error *err)
@@ -1268,6 +1375,9 @@ static int write_epochs(struct ct_run *r, sqlite3 *db, int64_t run_id, struct ct
 		if ((rc = ctk_window_insert(db, &win, err)))
 			break;
 		res->windows++;
+		if (i > 0 && e->new_session && e->start_ns - r->ep[i - 1].end_ns > 1 &&
+		    (rc = write_break(r, w, r->ep[i - 1].end_ns + (e->start_ns - r->ep[i - 1].end_ns) / 2, res, err)))
+			break;
 		for (int c = 0; c < r->ncomp && !rc; c++)
 			rc = write_epoch_power(r, w, e, c, res, err);
 	}
@@ -1334,6 +1444,10 @@ static int parse_stem(struct ct_run *r, const char *stem, struct ctk_error *err)
 	    (r->err && (rc = count_tracebacks(r, err))) || (rc = check_epochs(r, err)))
 		return rc;
 	place_epochs(r);
+	if (r->repeated)
+		ctk_import_warn(r->o, "'%s' line %lld: %d epoch(s) repeat an earlier epoch number (%d monitoring session(s) "
+				"in this log: a resumed training appended to it?); kept as further attempts of those epochs",
+				r->std, (long long)r->first_repeat_line, r->repeated, r->sessions);
 	if (r->nep > 0)
 		ctk_import_warn(r->o, "'%s': epoch times rebuilt from the log's 1 s timestamps and printed durations "
 				"(each epoch ends at its 'Epoch N:' line%s)", r->std,
@@ -1363,47 +1477,80 @@ static int store_run(struct ct_run *r, sqlite3 *db, const char *main_path, const
 	return 0;
 }
 
-/* Import one stem: std/out/err are paths (NULL when absent). */
-static int import_stem(sqlite3 *db, const char *stem, const char *std, const char *out,
-		       const char *errlog, const char *label, const struct ctk_import_opts *o,
-		       struct ctk_import_result *res, struct ctk_error *err)
-{
-	struct ctk_tz utc;
-	struct ct_run r = {.err = errlog, .o = o};
-	const char *main_path;
-	int64_t run_id = 0;
-	int rc;
-
-	skip_empty(o, &std);
-	skip_empty(o, &out);
-	r.std = std;
-	r.out = out;
-	if (!(main_path = std ? std : out)) {
-		ctk_import_warn(o, "'%s': no standard or output log with content for this run; nothing to import",
-				errlog ? errlog : stem);
-		return 0;
-	}
-	rc = already_imported(db, main_path, &run_id, err);
-	if (rc < 0)
-		return err->code ? err->code : CTK_EDB;
-	if (rc > 0) {
-		ctk_import_warn(o, "'%s': already imported as run %lld; skipped", main_path, (long long)run_id);
-		res->run_id = run_id;
-		return 0;
-	}
-	r.tz = ctk_imp_tz(o, &utc, main_path, "carbontracker log times");
-	if (!(rc = parse_stem(&r, stem, err)))
-		rc = store_run(&r, db, main_path, label ? label : stem, res, err);
-	run_release(&r);
-	return rc;
-}
-
 /* ---- finding the files of each stem ---- */
 
 struct stem {
 	char *stem;
-	char *path[3]; /* standard, output, err */
+	char *path[3];         /* standard, output, err */
+	const char *std, *out; /* path[0], path[1], or NULL when absent or empty */
+	int64_t twin;          /* run imported before from the same main log; 0 none */
+	int skip;              /* imported before: left out (see reimports) */
 };
+
+/* Import one stem s, its main log (standard, else output) stored as the run's
+ * file. */
+static int import_stem(sqlite3 *db, const struct stem *s, const char *label, const struct ctk_import_opts *o,
+		       struct ctk_import_result *res, struct ctk_error *err)
+{
+	struct ctk_tz utc;
+	struct ct_run r = {.std = s->std, .out = s->out, .err = s->path[2], .o = o};
+	const char *main_path = s->std ? s->std : s->out;
+	int rc;
+
+	r.tz = ctk_imp_tz(o, &utc, main_path, "carbontracker log times");
+	if (!(rc = parse_stem(&r, s->stem, err)))
+		rc = store_run(&r, db, main_path, label ? label : s->stem, res, err);
+	run_release(&r);
+	return rc;
+}
+
+/* Logs imported before. A path whose every run was imported before is
+ * skipped (or, with --replace, replaced) by cmd/import.c, as for every
+ * importer, so such a path is imported in full here and left to it. A
+ * directory that gained stems since its first import is not such a path:
+ * its stems imported before are skipped here (st[i].skip), or with
+ * --replace imported again and their earlier runs deleted afterwards by
+ * drop_twins (so the new runs never reuse the old ids). */
+static int reimports(sqlite3 *db, struct stem *st, int n, const struct ctk_import_opts *o, struct ctk_error *err)
+{
+	int with_log = 0, twins = 0, rc;
+
+	for (int i = 0; i < n; i++) {
+		const char *main_path = st[i].std ? st[i].std : st[i].out;
+		if (!main_path)
+			continue;
+		with_log++;
+		if ((rc = earlier_twin(db, main_path, &st[i].twin, err)))
+			return rc;
+		twins += st[i].twin != 0;
+	}
+	for (int i = 0; i < n; i++) {
+		if (!st[i].twin || o->replace || twins == with_log)
+			continue;
+		st[i].skip = 1;
+		ctk_import_warn(o, "'%s': already imported (same SHA-256) as run %lld; skipped (--replace imports it again)",
+				st[i].std ? st[i].std : st[i].out, (long long)st[i].twin);
+	}
+	return 0;
+}
+
+/* --replace, after the new runs are stored: delete the earlier runs of the
+ * stems imported again (results tables follow by cascade). */
+static int drop_twins(sqlite3 *db, const struct stem *st, int n, const struct ctk_import_opts *o,
+		      struct ctk_error *err)
+{
+	int rc;
+
+	for (int i = 0; i < n && o->replace; i++) {
+		if (!st[i].twin)
+			continue;
+		if ((rc = ctk_db_exec_id(db, "DELETE FROM runs WHERE run_id = ?", st[i].twin, err)))
+			return rc;
+		ctk_import_warn(o, "'%s': imported before as run %lld; replaced (--replace)",
+				st[i].std ? st[i].std : st[i].out, (long long)st[i].twin);
+	}
+	return 0;
+}
 
 static int ends_with(const char *s, const char *suf)
 {
@@ -1460,12 +1607,12 @@ static int stem_cmp(const void *a, const void *b)
 	return strcmp(((const struct stem *)a)->stem, ((const struct stem *)b)->stem);
 }
 
-static int ct_import(sqlite3 *db, const char *path, const struct ctk_import_opts *o,
-		     struct ctk_import_result *res, struct ctk_error *err)
+/* The stems of path (a directory, or one file with its siblings) into
+ * *st / *n (sorted by stem; the caller frees them even on error). */
+static int find_stems(const char *path, struct stem **st, int *n, struct ctk_error *err)
 {
-	struct stem *st = NULL;
-	int n = 0, rc = 0;
 	struct stat sb;
+	int rc = 0;
 
 	if (stat(path, &sb))
 		return ctk_failf(err, CTK_EINPUT, "'%s': %s", path, strerror(errno));
@@ -1475,10 +1622,10 @@ static int ct_import(sqlite3 *db, const char *path, const struct ctk_import_opts
 		if (!d)
 			return ctk_failf(err, CTK_EINPUT, "'%s': %s", path, strerror(errno));
 		while ((de = readdir(d)))
-			if ((rc = add_file(&st, &n, path, de->d_name, err)))
+			if ((rc = add_file(st, n, path, de->d_name, err)))
 				break;
 		closedir(d);
-		if (!rc && n == 0)
+		if (!rc && *n == 0)
 			rc = ctk_failf(err, CTK_EINPUT, "'%s': no carbontracker logs (*%s, *%s) in this directory", path, CT_STD, CT_OUT);
 	} else {
 		/* one file: import its stem, with the sibling files of that stem */
@@ -1498,22 +1645,56 @@ static int ct_import(sqlite3 *db, const char *path, const struct ctk_import_opts
 			snprintf(name, sizeof name, "%.*s%s", (int)sl, base, suf[j]);
 			snprintf(full, sizeof full, "%s/%s", dir, name);
 			if (j == k || access(full, R_OK) == 0)
-				rc = add_file(&st, &n, dir, name, err);
+				rc = add_file(st, n, dir, name, err);
 		}
 	}
 	if (!rc)
-		qsort(st, (size_t)n, sizeof(*st), stem_cmp);
+		qsort(*st, (size_t)*n, sizeof(**st), stem_cmp);
+	return rc;
+}
+
+/* Import the stems st[0..n): the logs with content, less those skipped as
+ * imported before; labelled L (one stem) or L/stem under --label L. */
+static int import_stems(sqlite3 *db, struct stem *st, int n, const struct ctk_import_opts *o,
+			struct ctk_import_result *res, struct ctk_error *err)
+{
+	int rc;
+
+	for (int i = 0; i < n; i++) {
+		st[i].std = st[i].path[0];
+		st[i].out = st[i].path[1];
+		skip_empty(o, &st[i].std);
+		skip_empty(o, &st[i].out);
+		if (!st[i].std && !st[i].out)
+			ctk_import_warn(o, "'%s': no standard or output log with content for this run; nothing to import",
+					st[i].path[2] ? st[i].path[2] : st[i].stem);
+	}
+	if ((rc = reimports(db, st, n, o, err)))
+		return rc;
 	for (int i = 0; i < n && !rc; i++) {
 		char label[512];
 		const char *lab = NULL;
+		if (st[i].skip || (!st[i].std && !st[i].out))
+			continue;
 		if (o->label && n == 1)
 			lab = o->label;
 		else if (o->label) {
 			snprintf(label, sizeof label, "%s/%s", o->label, st[i].stem);
 			lab = label;
 		}
-		rc = import_stem(db, st[i].stem, st[i].path[0], st[i].path[1], st[i].path[2], lab, o, res, err);
+		rc = import_stem(db, &st[i], lab, o, res, err);
 	}
+	return rc ? rc : drop_twins(db, st, n, o, err);
+}
+
+static int ct_import(sqlite3 *db, const char *path, const struct ctk_import_opts *o,
+		     struct ctk_import_result *res, struct ctk_error *err)
+{
+	struct stem *st = NULL;
+	int n = 0, rc;
+
+	if (!(rc = find_stems(path, &st, &n, err)))
+		rc = import_stems(db, st, n, o, res, err);
 	for (int i = 0; i < n; i++) {
 		free(st[i].stem);
 		for (int k = 0; k < 3; k++)

@@ -16,6 +16,16 @@ and mark epochs from Python in one of three ways::
 
     model.fit(..., callbacks=[ctk_mark.KerasCallback()])          # 2. Keras
     trainer = Trainer(callbacks=[ctk_mark.LightningCallback()])   # 3. Lightning
+    trainer = transformers.Trainer(..., callbacks=[ctk_mark.TransformersCallback()])
+
+and ask the collector for its figures so far (energy per device and in
+total, epochs, the latest prediction), as CodeCarbon's and carbontracker's
+users do inside their script::
+
+    s = ctk_mark.status()      # a dict (schemas/status.schema.json), or None
+    print(s["energy_kwh"], s["epochs"]["completed"], s["prediction"])
+
+(`ctk mark status --json` gives the same from the shell.)
 
 The markers go to the Unix socket in $CTK_SOCKET (set by `ctk collect`) and
 are timestamped by the collector on receipt. A marker never raises and never
@@ -25,13 +35,16 @@ current_epoch 0 is sent as 1).
 """
 
 import contextlib
+import json
 import os
 import socket
 import sys
 import warnings
 
-__all__ = ["Marker", "epoch_start", "epoch_end", "begin", "end", "epoch", "phase",
-           "KerasCallback", "LightningCallback"]
+__all__ = ["Marker", "epoch_start", "epoch_end", "begin", "end", "epoch", "phase", "status",
+           "KerasCallback", "LightningCallback", "TransformersCallback"]
+
+__version__ = "0.2.0"
 
 
 class Marker:
@@ -47,11 +60,12 @@ class Marker:
             self._warned = True
             warnings.warn("ctk_mark: " + msg + " (markers are ignored)", RuntimeWarning, stacklevel=3)
 
-    def send(self, line):
-        """Send one request line; True when the collector answered "ok"."""
+    def _ask(self, line):
+        """Send one request line, return the answer line (None: no collector,
+        warned once)."""
         if not self.path:
             self._warn("CTK_SOCKET is not set: not running under 'ctk collect'")
-            return False
+            return None
         try:
             with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
                 s.settimeout(self.timeout)
@@ -59,14 +73,33 @@ class Marker:
                 s.sendall((line + "\n").encode())
                 reply = b""
                 while not reply.endswith(b"\n"):
-                    chunk = s.recv(512)
+                    chunk = s.recv(65536)
                     if not chunk:
                         break
                     reply += chunk
         except OSError as e:
             self._warn("no collector at %r: %s" % (self.path, e))
+            return None
+        return reply.decode(errors="replace").strip()
+
+    def status(self):
+        """The collector's figures so far as a dict (schemas/status.schema.json:
+        energy_j per device and in total, epochs, the latest prediction), or
+        None without a collector (one warning)."""
+        reply = self._ask("status")
+        if reply is None:
+            return None
+        try:
+            return json.loads(reply)
+        except ValueError:
+            warnings.warn("ctk_mark: status: %s" % reply, RuntimeWarning, stacklevel=2)
+            return None
+
+    def send(self, line):
+        """Send one request line; True when the collector answered "ok"."""
+        reply = self._ask(line)
+        if reply is None:
             return False
-        reply = reply.decode(errors="replace").strip()
         if reply != "ok":
             warnings.warn("ctk_mark: %s: %s" % (line, reply), RuntimeWarning, stacklevel=3)
             return False
@@ -129,6 +162,11 @@ def end(name, items=None):
 
 def epoch(n=None, items=None):
     return _marker().epoch(n, items)
+
+
+def status():
+    """The running collector's figures so far as a dict, or None (see Marker.status)."""
+    return _marker().status()
 
 
 def phase(name, items=None):
@@ -200,3 +238,33 @@ def LightningCallback(marker=None):
                 self.ctk.epoch_end()
 
     return _CtkLightning()
+
+
+def TransformersCallback(marker=None):
+    """A Hugging Face transformers.TrainerCallback marking each epoch of
+    Trainer.train, from the main process of each machine only
+    (state.is_local_process_zero, as the Lightning callback's local rank 0:
+    one collector per node sees one marker per epoch). Epochs are numbered
+    from 1: int(state.epoch) + 1 at the epoch's start (state.epoch is the
+    fractional progress; a run resumed in epoch 3 starts at 2.x)."""
+    base = _base_class([("transformers", "TrainerCallback"), ("transformers", "trainer_callback.TrainerCallback")])
+
+    class _CtkTransformers(base):
+        def __init__(self):
+            if base is not object:
+                super().__init__()
+            self.ctk = marker or _marker()
+
+        @staticmethod
+        def _main(state):
+            return getattr(state, "is_local_process_zero", True)
+
+        def on_epoch_begin(self, args, state, control, **kwargs):
+            if self._main(state):
+                self.ctk.epoch_start(int(getattr(state, "epoch", 0) or 0) + 1)
+
+        def on_epoch_end(self, args, state, control, **kwargs):
+            if self._main(state):
+                self.ctk.epoch_end()
+
+    return _CtkTransformers()

@@ -1,6 +1,7 @@
 # issue 14: every importer recognises a file it has already imported (same
 # format, same SHA-256): the second import stores nothing and says so, and
-# --replace imports it again in place of the earlier runs. A failed
+# --replace imports it again in place of the earlier runs (carbontracker
+# too, also for a log directory that gained a stem). A failed
 # multi-file import prints no "imported" line for the files rolled back.
 . "$CTK_ROOT/tests/e2e/lib.sh"
 T=$CTK_ROOT/tests/data
@@ -33,12 +34,26 @@ check eco2ai "$T/eco2ai/emission.csv"
 check eit "$T/eit/impacttracker/data.json"
 check powerjoular "$T/powerjoular/powerjoular.csv"
 
-# carbontracker has its own check (the log's path and hash)
-ctk import carbontracker "$CTK_DATA/carbontracker-logs/1gpu" --db r.db > /dev/null 2>&1
+check carbontracker "$CTK_DATA/carbontracker-logs/1gpu"
+
+# carbontracker: a log directory that gained a stem since its import (a path
+# not all imported before): the stem imported before is skipped with the
+# --replace hint, the new one imported; --replace imports both again
+mkdir grown
+cp "$CTK_DATA"/carbontracker-logs/1gpu/*_carbontracker*.log "$CTK_DATA"/carbontracker-logs/8gpu/*_carbontracker*.log grown/
 before=$(counts)
-ctk import carbontracker "$CTK_DATA/carbontracker-logs/1gpu" --db r.db > out.txt 2> err.txt
-is "carbontracker: second import exits 0" "$?" 0
-is "carbontracker: second import stores nothing" "$(counts)" "$before"
+ctk import carbontracker grown --db r.db > out.txt 2> err.txt
+is "carbontracker, grown dir: exit 0" "$?" 0
+ok "carbontracker, grown dir: the old stem skipped, with the --replace hint" \
+	grep -q "_carbontracker.log': already imported (same SHA-256) as run [0-9]*; skipped (--replace imports it again)" err.txt
+is "carbontracker, grown dir: one run more (the new stem only)" "$(sql r.db "select count(*) from runs where source = 'import:carbontracker'")" 2
+grown=$(counts)
+ids=$(sql r.db "select group_concat(run_id) from runs where source = 'import:carbontracker'")
+ctk import carbontracker grown --db r.db --replace > out.txt 2> err.txt
+is "carbontracker, grown dir --replace: exit 0" "$?" 0
+is "carbontracker, grown dir --replace: same counts" "$(counts)" "$grown"
+is "carbontracker, grown dir --replace: new runs" "$(sql r.db "select count(*) from runs where source = 'import:carbontracker' and run_id in ($ids)")" 0
+is "carbontracker, grown dir --replace: says so twice" "$(grep -c 'replaced (--replace)' err.txt)" 2
 
 # epochs add to an existing run: a second import is refused with the --replace hint
 rid=$(sql r.db "select max(run_id) from runs where source = 'import:nvidia-smi'")

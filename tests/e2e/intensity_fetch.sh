@@ -17,7 +17,7 @@ i=0
 while [ ! -s port ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
 ok "test server started (cassette bodies match their content-length)" test -s port
 U=http://127.0.0.1:$(cat port)
-F="--from 2020-01-01T00:00Z --to 2020-01-03T00:00Z --backoff 0.01"
+F="--from 2020-01-01T00:00Z --to 2020-01-03T00:00Z --backoff 10ms"
 
 # national: the gb_with_dates body, 96 half-hours (python from the cassette)
 want=$(python3 -c "
@@ -74,7 +74,7 @@ is "body cut mid-transfer: exit 3 after 2 tries" "$? $(grep -c '^trunc ' server.
 ctk intensity fetch --source uk --zone GB $F --db r.db --base-url "$U/m/badjson" >/dev/null 2>err.txt
 is "complete response, cut JSON: exit 2" "$?" "2"
 ok "cut JSON: message names the URL" grep -q "^ctk intensity: '$U/m/badjson/intensity/2020-01-01T00:00Z/2020-01-03T00:00Z' byte [0-9]*: not valid JSON (truncated?)$" err.txt
-ctk intensity fetch --source uk --zone GB $F --db r.db --base-url "$U/m/slow" --timeout 0.5 --retries 1 >/dev/null 2>err.txt
+ctk intensity fetch --source uk --zone GB $F --db r.db --base-url "$U/m/slow" --timeout 500ms --retries 1 >/dev/null 2>err.txt
 is "slow response: timeout, exit 3" "$?" "3"
 ok "slow response: says timeout" grep -q "Timeout was reached (gave up after 2 tries)" err.txt
 is "failures left the store unchanged" "$(sql r.db "SELECT count(*) FROM intensity")" "$before"

@@ -64,10 +64,84 @@ static void test_1gpu_import(void **state)
 	assert_non_null(strstr(test_warnings, "assumed UTC"));
 	assert_non_null(strstr(test_warnings, "epoch times rebuilt"));
 	assert_null(strstr(test_warnings, "averaged"));
-	/* importing the same log again is skipped, not duplicated */
-	assert_int_equal(test_import(db, "carbontracker", DATA("carbontracker-logs/1gpu/8593.204938_2026-11-23T220546Z_carbontracker_output.log"), &res, &err), 0);
+	ctk_db_close(db);
+}
+
+/* Import path with o.replace set as --replace does (one transaction). */
+static int import_replace(sqlite3 *db, const char *path, int replace, struct ctk_import_result *res,
+			  struct ctk_error *err)
+{
+	struct ctk_tz tz;
+	struct ctk_import_opts o = {.warn = test_warn, .replace = replace, .tz = &tz};
+	int rc;
+
+	test_warnings[0] = '\0';
+	memset(res, 0, sizeof(*res));
+	memset(err, 0, sizeof(*err));
+	assert_int_equal(ctk_tz_parse("UTC", &tz, err), 0);
+	assert_int_equal(ctk_db_begin(db, err), 0);
+	rc = ctk_importer_find("carbontracker")->import(db, path, &o, res, err);
+	if (rc == 0)
+		rc = ctk_db_commit(db, err);
+	if (rc)
+		ctk_db_rollback(db);
+	return rc;
+}
+
+static void copy_file(const char *from, const char *to, long cut);
+
+/* Logs imported before (same SHA-256), issue 14: a directory that gained a
+ * stem imports only the new one and skips the other, saying so with the
+ * --replace hint; --replace deletes the earlier runs and imports again (same
+ * rows, new run ids). A path whose every log was imported before is imported
+ * in full and left to cmd/import.c, which undoes it or replaces the earlier
+ * runs like for every importer (tests/e2e/import_reimport.sh). */
+static void test_reimport(void **state)
+{
+	(void)state;
+	sqlite3 *db = test_db("ctre.db");
+	struct ctk_import_result res;
+	struct ctk_error err;
+	const char *one = "carbontracker-logs/1gpu/8593.204938_2026-11-23T220546Z_carbontracker";
+	const char *eight = "carbontracker-logs/8gpu/8633.650725_2026-11-23T220850Z_carbontracker";
+	char from[512];
+
+	mkdir("grown", 0755);
+	snprintf(from, sizeof from, "%s.log", one);
+	copy_file(DATA(from), "grown/a_carbontracker.log", -1);
+	snprintf(from, sizeof from, "%s_output.log", one);
+	copy_file(DATA(from), "grown/a_carbontracker_output.log", -1);
+	/* first import: the 1-GPU run, under another name (same bytes) */
+	assert_int_equal(import_replace(db, DATA("carbontracker-logs/1gpu"), 0, &res, &err), 0);
 	assert_int_equal(q_int(db, "SELECT count(*) FROM runs"), 1);
-	assert_non_null(strstr(test_warnings, "already imported"));
+	int64_t rows1 = rows_total(db);
+	/* the directory gains the 8-GPU stem */
+	snprintf(from, sizeof from, "%s.log", eight);
+	copy_file(DATA(from), "grown/b_carbontracker.log", -1);
+	snprintf(from, sizeof from, "%s_output.log", eight);
+	copy_file(DATA(from), "grown/b_carbontracker_output.log", -1);
+	assert_int_equal(import_replace(db, "grown", 0, &res, &err), 0);
+	assert_int_equal(res.runs, 1);
+	assert_int_equal(q_int(db, "SELECT count(*) FROM runs"), 2);
+	assert_int_equal(q_int(db, "SELECT count(*) FROM runs WHERE source_path = 'grown/a_carbontracker.log'"), 0);
+	assert_int_equal(q_int(db, "SELECT count(*) FROM runs WHERE source_path = 'grown/b_carbontracker.log'"), 1);
+	assert_non_null(strstr(test_warnings, "'grown/a_carbontracker.log': already imported (same SHA-256) as run 1; "
+				 "skipped (--replace imports it again)"));
+	int64_t rows2 = rows_total(db);
+	assert_true(rows2 > rows1);
+	/* --replace: both earlier runs deleted, both imported again */
+	assert_int_equal(import_replace(db, "grown", 1, &res, &err), 0);
+	assert_int_equal(res.runs, 2);
+	assert_int_equal(q_int(db, "SELECT count(*) FROM runs"), 2);
+	assert_int_equal(q_int(db, "SELECT min(run_id) FROM runs"), 3);
+	assert_int_equal(rows_total(db), rows2);
+	assert_non_null(strstr(test_warnings, "imported before as run 1; replaced (--replace)"));
+	assert_non_null(strstr(test_warnings, "imported before as run 2; replaced (--replace)"));
+	/* every log imported before, no --replace: imported in full (the
+	 * savepoint of cmd/import.c undoes it), nothing skipped here */
+	assert_int_equal(import_replace(db, "grown", 0, &res, &err), 0);
+	assert_int_equal(res.runs, 2);
+	assert_null(strstr(test_warnings, "skipped"));
 	ctk_db_close(db);
 }
 
@@ -393,6 +467,201 @@ static void test_stems(void **state)
 	ctk_db_close(db);
 }
 
+/* The first reading of device dev: its power in mW (-1 when none). */
+static int64_t first_power_mw(sqlite3 *db, int64_t dev)
+{
+	struct ctk_sample_reader *rd = NULL;
+	struct ctk_reading rr;
+	struct ctk_error err = {0};
+	const char *sig;
+	int64_t mw = -1;
+
+	assert_int_equal(ctk_sample_reader_new(db, dev, &rd, &err), 0);
+	if (ctk_sample_next(rd, &rr, &sig, &err) == 1 && rr.has_power)
+		mw = rr.power_mw;
+	ctk_sample_reader_free(rd);
+	return mw;
+}
+
+/* Apple silicon (issue 14): "GPU with device(s) GPU, ANE" logs one power that
+ * is already GPU + ANE: ONE device, its power as logged (no x 2 for an
+ * averaging carbontracker never did), said in flags and config_json.
+ * Numbers: tests/data/carbontracker-apple/README. */
+static void test_apple_silicon(void **state)
+{
+	(void)state;
+	sqlite3 *db = test_db("ctapple.db");
+	struct ctk_import_result res;
+	struct ctk_error err;
+	struct ctk_ct_compare c;
+
+	assert_int_equal(test_import(db, "carbontracker", ROOT("tests/data/carbontracker-apple"), &res, &err), 0);
+	assert_int_equal(res.devices, 2);
+	assert_null(strstr(test_warnings, "averaged"));
+	assert_int_equal(q_int(db, "SELECT count(*) FROM devices WHERE flags = 'ct-v2-averaged'"), 0);
+	assert_int_equal(q_int(db, "SELECT count(*) FROM devices WHERE kind = 'gpu' AND vendor = 'apple' AND "
+				   "name = 'GPU + ANE' AND flags = 'ct-apple-gpu-ane' AND idx = 0"), 1);
+	assert_int_equal(q_int(db, "SELECT count(*) FROM devices WHERE kind = 'cpu' AND name = 'CPU' AND flags IS NULL"), 1);
+	/* epoch 1 logged "for gpu: 12.5": stored 12.5 W, not 2 x 12.5 */
+	assert_int_equal(first_power_mw(db, q_int(db, "SELECT device_id FROM devices WHERE kind = 'gpu'")), 12500);
+	assert_int_equal(first_power_mw(db, q_int(db, "SELECT device_id FROM devices WHERE kind = 'cpu'")), 4250);
+	assert_int_equal(q_int(db, "SELECT json_extract(config_json, '$.components.gpu.count') FROM runs"), 1);
+	assert_int_equal(q_int(db, "SELECT json_extract(config_json, '$.components.gpu.values') = 'summed' FROM runs"), 1);
+	assert_int_equal(q_int(db, "SELECT json_extract(config_json, '$.components.gpu.stored') LIKE "
+				   "'one device: Apple silicon GPU and ANE%%' FROM runs"), 1);
+	assert_int_equal(q_int(db, "SELECT planned_epochs FROM runs"), 3);
+	assert_int_equal(ctk_carbontracker_recompute(db, res.run_id, 1.58, &c, &err), 0);
+	assert_false(c.causes & CTK_CT_V2_AVERAGED);
+	assert_true(c.causes & CTK_CT_PUE);
+	/* 60 x 16.75 + 60.5 x 19 + 59.75 x 13.5 = 2961.125 J, both as logged and as stored */
+	assert_near(c.energy_j, 2961.125, 1e-9);
+	assert_near(c.corrected_j, 2961.125, 1e-9);
+	assert_near(c.epoch[1].energy_j, 1149.5, 1e-9);
+	/* printed actual 0.001299604861 kWh (12 decimals) = 2961.125 x 1.58 / 3.6e6 */
+	assert_near(c.energy_kwh, 0.001299604861, 1e-9);
+	assert_near(q_double(db, "SELECT energy_kwh FROM reported WHERE what = 'actual'"), 0.001299604861, 1e-12);
+	ctk_ct_compare_release(&c);
+	ctk_db_close(db);
+}
+
+/* monitor_epochs=-1 (issue 14): the log's "interrupted before all -1 epochs"
+ * line is recognised and never refused; planned epochs come from the
+ * prediction block (5), never -1, and are NULL without one. */
+static void test_monitor_all(void **state)
+{
+	(void)state;
+	sqlite3 *db = test_db("ctall.db");
+	struct ctk_import_result res;
+	struct ctk_error err;
+	struct ctk_ct_compare c;
+
+	assert_int_equal(test_import(db, "carbontracker", ROOT("tests/data/carbontracker-monitor-all"), &res, &err), 0);
+	assert_int_equal(res.windows, 3);
+	assert_int_equal(q_int(db, "SELECT planned_epochs FROM runs"), 5);
+	assert_int_equal(q_int(db, "SELECT json_extract(config_json, '$.interrupted') FROM runs"), 0);
+	assert_int_equal(q_int(db, "SELECT json_extract(config_json, '$.monitor_epochs') LIKE 'all (-1)%%' FROM runs"), 1);
+	assert_int_equal(ctk_carbontracker_recompute(db, res.run_id, 1.58, &c, &err), 0);
+	/* 58.2 x 250 + 61.4 x 262.5 + 59.9 x 240.75 = 45088.425 J; printed
+	 * 0.019788808750 kWh for "2 epoch(s)" (stop() counts one less) */
+	assert_near(c.energy_j, 45088.425, 1e-9);
+	assert_near(c.energy_kwh, 0.019788808750, 1e-9);
+	assert_true(c.causes & CTK_CT_EPOCH_LABEL);
+	ctk_ct_compare_release(&c);
+
+	/* no prediction block (epochs_before_pred=0) and no output log: unknown */
+	mkdir("all", 0755);
+	write_file("all/x_carbontracker.log",
+		   "2025-02-10 14:00:00 - Monitoring thread started.\n"
+		   "2025-02-10 14:01:00 - Epoch 1:\n"
+		   "2025-02-10 14:01:00 - Duration: 0:00:58.20\n"
+		   "2025-02-10 14:01:00 - Average power usage (W) for gpu: 250.0\n"
+		   "2025-02-10 14:01:03 - Training was interrupted before all -1 epochs were monitored.\n"
+		   "2025-02-10 14:01:03 - Monitoring thread ended.\n");
+	assert_int_equal(test_import(db, "carbontracker", "all", &res, &err), 0);
+	assert_int_equal(q_int(db, "SELECT planned_epochs IS NULL FROM runs WHERE run_id = %lld", (long long)res.run_id), 1);
+	/* a count that is neither -1 nor >= 0 is still an error */
+	write_file("all/x_carbontracker.log",
+		   "2025-02-10 14:01:03 - Training was interrupted before all -2 epochs were monitored.\n");
+	assert_int_equal(test_import(db, "carbontracker", "all", &res, &err), CTK_EINPUT);
+	assert_one_line_at(&err, "line 1: field 'interrupted': not an epoch count ('-2')");
+	ctk_db_close(db);
+}
+
+/* A repeated epoch number (issue 12 item 7): two sessions appended to one
+ * log, numbering from 1 again, are kept as further attempts of epochs 1
+ * and 2, never refused. Numbers: tests/data/carbontracker-resumed/README. */
+static void test_resumed(void **state)
+{
+	(void)state;
+	sqlite3 *db = test_db("ctres.db");
+	struct ctk_import_result res;
+	struct ctk_error err;
+	struct ctk_ct_compare c;
+
+	assert_int_equal(test_import(db, "carbontracker", ROOT("tests/data/carbontracker-resumed"), &res, &err), 0);
+	assert_int_equal(res.windows, 5);
+	assert_int_equal(res.devices, 1);
+	/* 2 per window, and one without power between the sessions, at
+	 * 12:00:49, halfway from 12:00:43 (session 1's end) to 12:00:55 */
+	assert_int_equal(res.samples, 11);
+	{
+		struct ctk_sample_reader *rd = NULL;
+		struct ctk_reading rr;
+		const char *sig;
+		int seen = 0;
+		assert_int_equal(ctk_sample_reader_new(db, q_int(db, "SELECT device_id FROM devices"), &rd, &err), 0);
+		while (ctk_sample_next(rd, &rr, &sig, &err) == 1)
+			if (!rr.has_power) {
+				seen++;
+				assert_int_equal(rr.t_ns, INT64_C(1588334449000000000));
+			}
+		ctk_sample_reader_free(rd);
+		assert_int_equal(seen, 1);
+	}
+	assert_non_null(strstr(test_warnings, "line 13: 2 epoch(s) repeat an earlier epoch number (2 monitoring session(s)"));
+	assert_int_equal(q_int(db, "SELECT count(*) FROM runs"), 1);
+	/* windows in time order: idx.attempt */
+	{
+		sqlite3_stmt *st = NULL;
+		char got[128] = "";
+		assert_int_equal(sqlite3_prepare_v2(db, "SELECT group_concat(a, ',') FROM (SELECT idx || '.' || attempt AS a "
+						    "FROM windows ORDER BY start_ns)", -1, &st, NULL), SQLITE_OK);
+		assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+		snprintf(got, sizeof got, "%s", (const char *)sqlite3_column_text(st, 0));
+		sqlite3_finalize(st);
+		assert_string_equal(got, "1.1,2.1,1.2,2.2,3.1");
+	}
+	/* epoch 1's second attempt: 12:00:55 .. 12:01:15 UTC (1588334455 s) */
+	assert_int_equal(q_int(db, "SELECT start_ns FROM windows WHERE idx = 1 AND attempt = 2"), INT64_C(1588334455000000000));
+	assert_int_equal(q_int(db, "SELECT end_ns FROM windows WHERE idx = 1 AND attempt = 2"), INT64_C(1588334475000000000));
+	assert_int_equal(q_int(db, "SELECT json_extract(config_json, '$.sessions') FROM runs"), 2);
+	assert_int_equal(q_int(db, "SELECT json_extract(config_json, '$.repeated_epochs') FROM runs"), 2);
+	assert_int_equal(ctk_carbontracker_recompute(db, res.run_id, 1.0, &c, &err), 0);
+	assert_int_equal(c.epochs, 5);
+	assert_near(c.epoch[2].energy_j, 4960.0, 1e-9); /* 20 s x 248.0 W */
+	assert_near(c.energy_j, 26033.75, 1e-9);
+	ctk_ct_compare_release(&c);
+	ctk_db_close(db);
+}
+
+/* carbontracker of May 2020 wrote "Duration:" once per component: the same
+ * value again is taken once; a different one is an error naming the line. */
+static void test_duration_per_component(void **state)
+{
+	(void)state;
+	sqlite3 *db = test_db("ctdur.db");
+	struct ctk_import_result res;
+	struct ctk_error err;
+	static const char head[] =
+		"2020-05-12 10:00:00 - The following components were found: GPU with device(s) Tesla T4. CPU with device(s) cpu:0.\n"
+		"2020-05-12 10:00:10 - Epoch 1:\n"
+		"2020-05-12 10:00:10 - Duration: 0:00:10\n"
+		"2020-05-12 10:00:10 - Average power usage (W) for gpu: [70.]\n";
+	char body[1024];
+
+	mkdir("dur", 0755);
+	snprintf(body, sizeof body, "%s%s", head,
+		 "2020-05-12 10:00:10 - Duration: 0:00:10\n"
+		 "2020-05-12 10:00:10 - Average power usage (W) for cpu: [30.]\n");
+	write_file("dur/d_carbontracker.log", body);
+	assert_int_equal(test_import(db, "carbontracker", "dur", &res, &err), 0);
+	assert_int_equal(res.windows, 1);
+	assert_int_equal(q_int(db, "SELECT end_ns - start_ns FROM windows"), INT64_C(10000000000));
+	{
+		struct ctk_ct_compare c;
+		assert_int_equal(ctk_carbontracker_recompute(db, res.run_id, 1.0, &c, &err), 0);
+		assert_near(c.energy_j, 1000.0, 1e-9); /* (70 + 30) W x 10 s */
+		ctk_ct_compare_release(&c);
+	}
+	snprintf(body, sizeof body, "%s%s", head,
+		 "2020-05-12 10:00:10 - Duration: 0:00:11\n"
+		 "2020-05-12 10:00:10 - Average power usage (W) for cpu: [30.]\n");
+	write_file("dur/e_carbontracker.log", body);
+	assert_int_equal(test_import(db, "carbontracker", "dur/e_carbontracker.log", &res, &err), CTK_EINPUT);
+	assert_one_line_at(&err, "'dur/e_carbontracker.log' line 5: field 'Duration': second, different duration for epoch 1");
+	ctk_db_close(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -404,6 +673,11 @@ int main(void)
 		cmocka_unit_test(test_bad_input),
 		cmocka_unit_test(test_cli_variant),
 		cmocka_unit_test(test_stems),
+		cmocka_unit_test(test_reimport),
+		cmocka_unit_test(test_apple_silicon),
+		cmocka_unit_test(test_monitor_all),
+		cmocka_unit_test(test_resumed),
+		cmocka_unit_test(test_duration_per_component),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -127,6 +127,17 @@ static void test_format_and_duration(void **state)
 	assert_int_equal(ctk_duration_parse("2m", &ns, &err), 0);
 	assert_int_equal(ns, INT64_C(120000000000));
 	assert_int_equal(ctk_duration_parse("3 parsecs", &ns, &err), CTK_EUSAGE);
+	/* issue 19: a bare number is refused, the message names the fix */
+	ns = -7;
+	assert_int_equal(ctk_duration_parse("100", &ns, &err), CTK_EUSAGE);
+	assert_int_equal(ns, -7);
+	assert_non_null(strstr(err.msg, "needs a unit"));
+	assert_non_null(strstr(err.msg, "100ms"));
+	assert_int_equal(ctk_duration_parse("2.5", &ns, &err), CTK_EUSAGE);
+	assert_int_equal(ctk_duration_parse("0", &ns, &err), 0);
+	assert_int_equal(ns, 0);
+	assert_int_equal(ctk_duration_parse("1.5h", &ns, &err), 0);
+	assert_int_equal(ns, INT64_C(5400000000000));
 	assert_int_equal(ctk_days_from_civil(2000, 3, 1), 11017);
 }
 
