@@ -9,6 +9,7 @@
 #include "analyze/commands.h"
 #include "common/cli.h"
 #include "common/db.h"
+#include "common/version.h"
 
 struct command {
 	const char *name;
@@ -42,6 +43,10 @@ int main(int argc, char **argv)
 
 	/* a full file system or --fsize limit must give an error, not kill us */
 	signal(SIGXFSZ, SIG_IGN);
+	if (ctk_wants_version(argc, argv)) {
+		printf("ctk %s\n", ctk_version);
+		return 0;
+	}
 
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		usage(argc < 2 ? stderr : stdout);

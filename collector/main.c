@@ -16,6 +16,7 @@
 #include "common/cli.h"
 #include "common/time.h"
 #include "common/util.h"
+#include "common/version.h"
 
 static void usage_collect(FILE *out)
 {
@@ -418,6 +419,11 @@ int main(int argc, char **argv)
 {
 	struct ctk_error err = {0};
 	int status = 0, rc, mark = 0;
+
+	if (ctk_wants_version(argc, argv)) {
+		printf("ctk %s\n", ctk_version);
+		return 0;
+	}
 
 	if (argc >= 2 && (!strcmp(argv[1], "collect") || !strcmp(argv[1], "mark"))) {
 		mark = !strcmp(argv[1], "mark");

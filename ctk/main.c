@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "common/cli.h"
+#include "common/version.h"
 
 struct dispatch {
 	const char *name;
@@ -61,6 +62,10 @@ int main(int argc, char **argv)
 	char dir[PATH_MAX], path[PATH_MAX + 64];
 	const struct dispatch *d = NULL;
 
+	if (argc == 2 && ctk_wants_version(argc, argv)) { /* `ctk TOOL --version`: the tool says it */
+		printf("ctk %s\n", ctk_version);
+		return 0;
+	}
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
 		struct ctk_error err = {0};
 		usage(argc < 2 ? stderr : stdout);

@@ -11,10 +11,11 @@
 #include <sqlite3.h>
 #include <stdint.h>
 
+#include "report/report.h"
 #include "report/table.h"
 
-typedef int (*ctk_table_builder_fn)(sqlite3 *db, const int64_t *runs, int nruns,
-				    struct ctk_table **out, struct ctk_error *err);
+/* r: the store, the selected runs and the report's options (--by). */
+typedef int (*ctk_table_builder_fn)(const struct ctk_report *r, struct ctk_table **out, struct ctk_error *err);
 
 struct ctk_builder {
 	const char *name;     /* output file stem: DIR/<name>.<ext> */
@@ -23,15 +24,11 @@ struct ctk_builder {
 	const char *absent;   /* the note's reason when left out */
 };
 
-int ctk_build_epochs(sqlite3 *db, const int64_t *runs, int nruns, struct ctk_table **out,
-		     struct ctk_error *err);
-int ctk_build_summary(sqlite3 *db, const int64_t *runs, int nruns, struct ctk_table **out,
-		      struct ctk_error *err);
+int ctk_build_epochs(const struct ctk_report *r, struct ctk_table **out, struct ctk_error *err);
+int ctk_build_summary(const struct ctk_report *r, struct ctk_table **out, struct ctk_error *err);
 
-int ctk_build_predictions(sqlite3 *db, const int64_t *runs, int nruns, struct ctk_table **out,
-			  struct ctk_error *err);
-int ctk_build_compare(sqlite3 *db, const int64_t *runs, int nruns, struct ctk_table **out,
-		      struct ctk_error *err);
+int ctk_build_predictions(const struct ctk_report *r, struct ctk_table **out, struct ctk_error *err);
+int ctk_build_compare(const struct ctk_report *r, struct ctk_table **out, struct ctk_error *err);
 
 /* Fails unless every device of run_id has stored analysis results. */
 int ctk_require_analysis(sqlite3 *db, int64_t run_id, struct ctk_error *err);

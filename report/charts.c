@@ -26,6 +26,28 @@ static int cairo_fail(cairo_status_t s, const char *what, struct ctk_error *err)
 			 cairo_status_to_string(s));
 }
 
+/* What a chart shows, drawn on it: run "label" (simulated device) for a
+ * run's chart, else the number of runs; simulated data is always said. */
+static int subject(struct ctk_report *r, int64_t run_id, char *buf, size_t size, struct ctk_error *err)
+{
+	struct ctk_run_info ri;
+	int rc, sim = 0;
+
+	if (run_id >= 0) {
+		if ((rc = ctk_run_info_get(r->db, run_id, &ri, err)))
+			return rc;
+		snprintf(buf, size, "Run \u201c%.100s\u201d%s", ri.label, ri.simulated ? " (simulated device)" : "");
+		return 0;
+	}
+	for (int i = 0; i < r->nruns; i++) {
+		if ((rc = ctk_run_info_get(r->db, r->runs[i], &ri, err)))
+			return rc;
+		sim += ri.simulated;
+	}
+	snprintf(buf, size, "%d runs%s", r->nruns, sim ? (sim == r->nruns ? " (simulated devices)" : " (some simulated)") : "");
+	return 0;
+}
+
 int ctk_chart_render(struct ctk_report *r, const struct ctk_chart *c, int64_t run_id, struct ctk_figure *fig,
 		     struct ctk_error *err)
 {
@@ -43,10 +65,21 @@ int ctk_chart_render(struct ctk_report *r, const struct ctk_chart *c, int64_t ru
 	else
 		snprintf(fig->file, sizeof fig->file, "%s", c->name);
 	snprintf(fig->title, sizeof fig->title, "%s", c->title);
+	if (c->per_run && r->nruns > 1) { /* several runs: figure titles say which, never a file name */
+		struct ctk_run_info ri;
+		if ((rc = ctk_run_info_get(r->db, run_id, &ri, err)))
+			return rc;
+		snprintf(fig->title, sizeof fig->title, "%s: run \u201c%.120s\u201d", c->title, ri.label);
+	}
 	rec = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &ext);
 	cr = cairo_create(rec);
 	cairo_set_source_rgb(cr, 1, 1, 1);
 	cairo_paint(cr);
+	if ((rc = subject(r, run_id, p.subject, sizeof p.subject, err))) {
+		cairo_destroy(cr);
+		cairo_surface_destroy(rec);
+		return rc;
+	}
 	rc = c->draw(r, run_id, &p, cr, text, sizeof text, err);
 	if (!rc && cairo_status(cr))
 		rc = cairo_fail(cairo_status(cr), c->name, err);
@@ -54,12 +87,8 @@ int ctk_chart_render(struct ctk_report *r, const struct ctk_chart *c, int64_t ru
 	if (rc) {
 		cairo_surface_destroy(rec);
 		if (rc == CTK_CHART_SKIP) {
-			/* a figure from an earlier report into DIR would now be stale */
-			char path[4200];
-			snprintf(path, sizeof path, "%s/%s.pdf", r->out, fig->file);
-			unlink(path);
-			snprintf(path, sizeof path, "%s/%s.png", r->out, fig->file);
-			unlink(path);
+			/* a figure from an earlier report is removed with the stale
+			 * files of the manifest (main.c) */
 			if (c->per_run && r->nruns > 1)
 				ctk_report_note(r, "%s (run %lld) left out: %s", c->title, (long long)run_id, text);
 			else
@@ -92,14 +121,20 @@ int ctk_figure_pdf(const struct ctk_figure *fig, const char *path, struct ctk_er
 
 int ctk_figure_png(const struct ctk_figure *fig, const char *path, struct ctk_error *err)
 {
-	int w = (int)lround(CTK_FIG_W_PT * CTK_PNG_SCALE), h = (int)lround(CTK_FIG_H_PT * CTK_PNG_SCALE);
+	return ctk_figure_png_dpi(fig, path, CTK_PNG_DPI, err);
+}
+
+int ctk_figure_png_dpi(const struct ctk_figure *fig, const char *path, double dpi, struct ctk_error *err)
+{
+	double scale = dpi / 72.0;
+	int w = (int)lround(CTK_FIG_W_PT * scale), h = (int)lround(CTK_FIG_H_PT * scale);
 	cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
 	cairo_t *cr = cairo_create(s);
 	cairo_status_t st;
 
 	cairo_set_source_rgb(cr, 1, 1, 1);
 	cairo_paint(cr);
-	cairo_scale(cr, CTK_PNG_SCALE, CTK_PNG_SCALE);
+	cairo_scale(cr, scale, scale);
 	cairo_set_source_surface(cr, fig->rec, 0, 0);
 	cairo_paint(cr);
 	cairo_destroy(cr);
@@ -127,7 +162,7 @@ static int write_one(struct ctk_report *r, const struct ctk_figure *fig, const c
 	snprintf(name, sizeof name, "%s.%s", fig->file, ext);
 	if ((rc = ctk_out_begin(r, name, 0, &o, err)))
 		return rc;
-	rc = !strcmp(ext, "pdf") ? ctk_figure_pdf(fig, o.tmp, err) : ctk_figure_png(fig, o.tmp, err);
+	rc = !strcmp(ext, "pdf") ? ctk_figure_pdf(fig, o.tmp, err) : ctk_figure_png_dpi(fig, o.tmp, r->dpi > 0 ? r->dpi : CTK_PNG_DPI, err);
 	return ctk_out_end(r, &o, rc, err);
 }
 

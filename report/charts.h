@@ -71,5 +71,7 @@ void ctk_figures_free(struct ctk_figure *figs, int n);
 /* Write a figure's recording as a PDF or 2x PNG file at path. */
 int ctk_figure_pdf(const struct ctk_figure *fig, const char *path, struct ctk_error *err);
 int ctk_figure_png(const struct ctk_figure *fig, const char *path, struct ctk_error *err);
+/* The same at dpi (ctk_figure_png: CTK_PNG_DPI): 3.3 in x dpi pixels wide. */
+int ctk_figure_png_dpi(const struct ctk_figure *fig, const char *path, double dpi, struct ctk_error *err);
 
 #endif

@@ -83,3 +83,30 @@ int ctk_run_intensity_series(sqlite3 *db, int64_t run_id, int64_t t0_ns, int64_t
 	/* the series the one intensity rule picks there */
 	return ctk_intensity_series_for(db, zone, co2.signal[0] ? co2.signal : NULL, t0_ns, t1_ns, series_id, err);
 }
+
+int ctk_run_flat_intensity(sqlite3 *db, int64_t run_id, double *g_per_kwh, int *found, struct ctk_error *err)
+{
+	struct ctk_run_co2 co2;
+	sqlite3_stmt *st = NULL;
+	double kwh = 0;
+	int rc;
+
+	*found = 0;
+	*g_per_kwh = 0;
+	if ((rc = ctk_run_co2_get(db, run_id, &co2, err)))
+		return rc;
+	if (!co2.valid || !co2.has_co2 || !co2.source[0])
+		return 0;
+	if (ctk_db_prepare(db, "SELECT sum(energy_j) FROM device_energy WHERE run_id = ?", &st, err))
+		return CTK_EDB;
+	sqlite3_bind_int64(st, 1, run_id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		kwh = sqlite3_column_double(st, 0) / 3.6e6;
+	sqlite3_finalize(st);
+	double priced = kwh * (co2.has_pue ? co2.pue : 1) * (co2.has_share ? 1 - co2.no_intensity_share : 1);
+	if (priced > 0) {
+		*g_per_kwh = co2.co2_g / priced;
+		*found = 1;
+	}
+	return 0;
+}

@@ -40,4 +40,10 @@ int ctk_run_intensity_series(sqlite3 *db, int64_t run_id, int64_t t0_ns, int64_t
 			     int64_t *series_id, struct ctk_error *err);
 
 
+/* The intensity a run was priced at, as one number: stored CO2 / (energy x
+ * PUE x share of the energy with a value). When no series value lies
+ * inside the run (a yearly or constant value priced it) charts draw it as a
+ * flat line. *found = 0 when the run has no stored CO2 or no energy. */
+int ctk_run_flat_intensity(sqlite3 *db, int64_t run_id, double *g_per_kwh, int *found, struct ctk_error *err);
+
 #endif

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "common/db.h"
+#include "common/runkey.h"
 #include "common/stats.h"
 
 /* "2× NVIDIA A100, 1× CPU …" for run_id. */
@@ -33,17 +34,41 @@ static int hardware_of(sqlite3 *db, int64_t run_id, char *buf, size_t size, stru
 }
 
 struct acc {
-	struct ctk_acc e;   /* J per epoch */
+	struct ctk_acc e;   /* J per epoch, pooled */
+	struct ctk_acc run; /* J per epoch, one mean per run */
 	double dur;         /* s, summed */
 };
 
-int ctk_compare_groups(sqlite3 *db, const int64_t *runs, int nruns, struct ctk_hw_group **out, int *n,
-		       struct ctk_error *err)
+/* The group name of run_id: the values of the keys in `by`, ", "-joined,
+ * the vendor's "NVIDIA " prefix dropped (names go on the chart's axis). */
+static int group_name(sqlite3 *db, int64_t run_id, const char *by, char *buf, size_t size, struct ctk_error *err)
+{
+	char key[64], val[128];
+	int rc;
+
+	buf[0] = '\0';
+	for (const char *p = by; p && *p;) {
+		const char *e = strchr(p, ',');
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+		snprintf(key, sizeof key, "%.*s", (int)n, p);
+		p = e ? e + 1 : NULL;
+		if (!key[0])
+			continue;
+		if ((rc = ctk_run_key_value(db, run_id, key, val, sizeof val, err)))
+			return rc;
+		size_t len = strlen(buf);
+		snprintf(buf + len, size - len, "%s%s", len ? ", " : "", strncmp(val, "NVIDIA ", 7) ? val : val + 7);
+	}
+	return 0;
+}
+
+int ctk_compare_groups(sqlite3 *db, const int64_t *runs, int nruns, const char *by, struct ctk_hw_group **out,
+		       int *n, struct ctk_error *err)
 {
 	struct ctk_hw_group *g = NULL;
 	struct acc *a = NULL;
 	sqlite3_stmt *st = NULL;
-	char hw[192];
+	char hw[192], name[192];
 	int ng = 0, rc = 0;
 
 	*out = NULL;
@@ -55,9 +80,10 @@ int ctk_compare_groups(sqlite3 *db, const int64_t *runs, int nruns, struct ctk_h
 		return CTK_EDB;
 	for (int i = 0; i < nruns && !rc; i++) {
 		int k;
-		if ((rc = hardware_of(db, runs[i], hw, sizeof hw, err)))
+		if ((rc = hardware_of(db, runs[i], hw, sizeof hw, err)) ||
+		    (rc = group_name(db, runs[i], by ? by : CTK_COMPARE_BY, name, sizeof name, err)))
 			break;
-		for (k = 0; k < ng && strcmp(g[k].hardware, hw); k++)
+		for (k = 0; k < ng && strcmp(g[k].name, name); k++)
 			;
 		if (k == ng) {
 			struct ctk_hw_group *ngp = realloc(g, (size_t)(ng + 1) * sizeof(*ngp));
@@ -72,14 +98,20 @@ int ctk_compare_groups(sqlite3 *db, const int64_t *runs, int nruns, struct ctk_h
 			memset(&g[ng], 0, sizeof(g[ng]));
 			memset(&a[ng], 0, sizeof(a[ng]));
 			snprintf(g[ng].hardware, sizeof g[ng].hardware, "%s", hw);
+			snprintf(g[ng].name, sizeof g[ng].name, "%s", name);
 			ng++;
 		}
-		g[k].nruns++;
+		struct ctk_acc one = {0};
 		sqlite3_reset(st);
 		sqlite3_bind_int64(st, 1, runs[i]);
 		while (sqlite3_step(st) == SQLITE_ROW) {
 			ctk_acc_add(&a[k].e, sqlite3_column_double(st, 0));
+			ctk_acc_add(&one, sqlite3_column_double(st, 0));
 			a[k].dur += (double)sqlite3_column_int64(st, 1) / 1e9;
+		}
+		if (one.n) { /* a run counts when it has analysed epochs */
+			g[k].nruns++;
+			ctk_acc_add(&a[k].run, ctk_acc_mean_ci(&one, CTK_COMPARE_COVERAGE).mean);
 		}
 	}
 	sqlite3_finalize(st);
@@ -99,6 +131,10 @@ int ctk_compare_groups(sqlite3 *db, const int64_t *runs, int nruns, struct ctk_h
 		x.mean_s = a[k].dur / (double)a[k].e.n;
 		x.lo_j = ci.lo;   /* NAN when n < 2 */
 		x.hi_j = ci.hi;
+		struct ctk_mean_ci rci = ctk_acc_mean_ci(&a[k].run, CTK_COMPARE_COVERAGE);
+		x.run_mean_j = rci.mean;
+		x.run_lo_j = rci.lo; /* NAN with one run */
+		x.run_hi_j = rci.hi;
 		g[m++] = x;
 	}
 	free(a);

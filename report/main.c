@@ -18,6 +18,7 @@
 
 #include "common/cli.h"
 #include "common/db.h"
+#include "common/version.h"
 #include "report/builders.h"
 #include "report/charts.h"
 #include "report/pdf.h"
@@ -29,7 +30,7 @@ static const struct ctk_builder builders[] = {
 	{"summary", ctk_build_summary, 0, NULL},
 	{"epochs", ctk_build_epochs, 0, NULL},
 	{"predictions", ctk_build_predictions, 1, "no predictions are stored for the selected runs"},
-	{"comparison", ctk_build_compare, 1, "the selected runs have fewer than two hardware configurations with analysed epochs"},
+	{"comparison", ctk_build_compare, 1, "the selected runs form fewer than two groups (--by) with analysed epochs"},
 	{NULL, NULL, 0, NULL},
 };
 
@@ -39,7 +40,9 @@ static const struct ctk_builder builders[] = {
 struct opts {
 	const char *db, *out, *formats, *title;
 	char **runs;
-	int nruns;
+	int nruns, force;
+	double dpi;
+	const char *by;
 };
 
 /* ctk_report.wrote: each completed file, on stdout. */
@@ -52,11 +55,11 @@ static void say_wrote(void *ctx, const char *path)
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: ctk report --db DB --out DIR [--run R]… [--formats pdf,png,tex,md,csv] [--title T]\n\n"
+		"usage: ctk report --db DB --out DIR [--run R]… [--formats pdf,png,tex,md,csv] [--title T] [--force] [--dpi N] [--by KEY,…]\n\n"
 		"Writes, for the analysed runs of DB (all, or those given with --run):\n"
 		"  DIR/report.pdf              summary page, every chart and table, methods (pdf)\n"
-		"  DIR/<chart>.{pdf,png}       power, epoch_energy, prediction_error, hardware_comparison,\n"
-		"                              intensity: vector PDF and 2x PNG, 3.3 in wide (pdf, png)\n"
+		"  DIR/<chart>.{pdf,png}       power, epoch_energy, prediction_error, hardware_comparison (--by),\n"
+		"                              intensity: vector PDF and PNG at 300 dpi (--dpi), 3.3 in wide\n"
 		"  DIR/summary.{csv,md,tex}    energy per run, in and outside epochs, coverage, PUE, CO2\n"
 		"  DIR/epochs.{csv,md,tex}     per-epoch duration, energy per device and total (J, kWh)\n"
 		"  DIR/predictions.*, comparison.*  when the store has predictions / two hardware setups\n"
@@ -64,7 +67,11 @@ static void usage(FILE *out)
 		"                              co2_eq_emissions block (md: .md + .yaml; tex: .tex + .bib)\n"
 		"Sections without data are left out with a note on the summary page (and their files from an\n"
 		"earlier report into DIR are removed). Default formats: all.\n"
-		"Run 'ctk analyze --db DB' first. LaTeX tables need \\usepackage{booktabs}.\n"
+		"--by KEY,…: group runs in the hardware comparison like 'ctk compare --by' (default gpu)\n"
+		"DIR/.ctk-report-manifest lists the files ctk report wrote: only those are replaced or removed;\n"
+		"any other existing file of the same name stops the report (exit 3) unless --force.\n"
+		"<table>.tex fits \\columnwidth, <table>-wide.tex is a table* (more columns); the CSV has every column.\n"
+		"Run 'ctk analyze --db DB' first. LaTeX tables need \\usepackage{booktabs,tabularx}.\n"
 		"exit status: 0 ok, 1 usage, 2 bad input, 3 I/O or database\n");
 }
 
@@ -73,7 +80,9 @@ static int parse_opts(int argc, char **argv, struct opts *o, struct ctk_error *e
 	static const struct option longopts[] = {
 		{"db", required_argument, NULL, 'd'}, {"out", required_argument, NULL, 'o'},
 		{"run", required_argument, NULL, 'r'}, {"formats", required_argument, NULL, 'f'},
-		{"title", required_argument, NULL, 't'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
+		{"title", required_argument, NULL, 't'}, {"help", no_argument, NULL, 'h'},
+		{"force", no_argument, NULL, 'F'}, {"dpi", required_argument, NULL, 'D'},
+		{"by", required_argument, NULL, 'B'}, {NULL, 0, NULL, 0},
 	};
 	int c;
 
@@ -82,6 +91,16 @@ static int parse_opts(int argc, char **argv, struct opts *o, struct ctk_error *e
 	while ((c = getopt_long(argc, argv, "hd:o:r:f:t:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 't': o->title = optarg; break;
+		case 'F': o->force = 1; break;
+		case 'B': o->by = optarg; break;
+		case 'D': {
+			char *end;
+			o->dpi = strtod(optarg, &end);
+			/* 72 dpi is screen size; 1200 dpi is 3960 px wide, the most a print needs */
+			if (end == optarg || *end || !(o->dpi >= 72 && o->dpi <= 1200))
+				return ctk_failf(err, CTK_EUSAGE, "--dpi: '%s' is not a number from 72 to 1200", optarg);
+			break;
+		}
 		case 'd': o->db = optarg; break;
 		case 'o': o->out = optarg; break;
 		case 'f': o->formats = optarg; break;
@@ -144,7 +163,7 @@ static int write_file(struct ctk_report *r, const char *name, const struct ctk_t
 	char file[256];
 	int rc;
 
-	snprintf(file, sizeof file, "%s.%s", name, w->ext);
+	snprintf(file, sizeof file, "%s%s.%s", name, w->suffix ? w->suffix : "", w->ext);
 	if ((rc = ctk_out_begin(r, file, 1, &o, err)))
 		return rc;
 	rc = w->begin(o.f, err);
@@ -161,15 +180,15 @@ static int report(struct ctk_report *r, struct ctk_error *err)
 	int nfigs = 0, rc = 0;
 
 	for (size_t b = 0; b < NBUILDERS && !rc; b++) {
-		if ((rc = builders[b].build(r->db, r->runs, r->nruns, &tables[b], err)))
+		if ((rc = builders[b].build(r, &tables[b], err)))
 			break;
+		if (ctk_table_set_key(tables[b], builders[b].name)) {
+			rc = ctk_failf(err, CTK_ENOMEM, "out of memory");
+			break;
+		}
 		if (builders[b].optional && tables[b]->nrows == 0) {
+			/* its files from an earlier report go with the manifest's stale ones */
 			ctk_report_note(r, "table '%s' left out: %s", builders[b].name, builders[b].absent);
-			for (int w = 0; ctk_table_writers[w]; w++) { /* stale from an earlier report */
-				char path[4200];
-				snprintf(path, sizeof path, "%s/%s.%s", r->out, builders[b].name, ctk_table_writers[w]->ext);
-				unlink(path);
-			}
 			ctk_table_free(tables[b]);
 			tables[b] = NULL;
 			continue;
@@ -187,6 +206,81 @@ static int report(struct ctk_report *r, struct ctk_error *err)
 	ctk_figures_free(figs, nfigs);
 	for (size_t b = 0; b < NBUILDERS; b++)
 		ctk_table_free(tables[b]);
+	return rc;
+}
+
+/* The --formats name that writes a file, by its extension. */
+static const char *file_format(const char *name)
+{
+	static const struct {
+		const char *ext, *format;
+	} map[] = {{".pdf", "pdf"}, {".png", "png"}, {".tex", "tex"}, {".bib", "tex"}, {".md", "md"},
+		   {".yaml", "md"}, {".csv", "csv"}};
+	size_t n = strlen(name);
+	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
+		size_t e = strlen(map[i].ext);
+		if (n > e && !strcmp(name + n - e, map[i].ext))
+			return map[i].format;
+	}
+	return NULL;
+}
+
+/* Before anything is written: every file this report may write that
+ * exists in DIR must be in the manifest (or --force). */
+static int check_out(const struct ctk_report *r, struct ctk_error *err)
+{
+	static const char *const text[] = {"methods.md", "model-card.yaml", "methods.tex", "ctk.bib", "report.pdf"};
+	char name[300];
+	int rc = 0;
+
+	for (size_t b = 0; b < NBUILDERS && !rc; b++)
+		for (int w = 0; ctk_table_writers[w] && !rc; w++) {
+			snprintf(name, sizeof name, "%s%s.%s", builders[b].name,
+				 ctk_table_writers[w]->suffix ? ctk_table_writers[w]->suffix : "", ctk_table_writers[w]->ext);
+			if (ctk_report_wants(r, ctk_table_writers[w]->ext))
+				rc = ctk_manifest_check(r->out, r->old_files, name, r->force, err);
+		}
+	for (int c = 0; ctk_charts[c].name && !rc; c++)
+		for (int i = 0; i < (ctk_charts[c].per_run && r->nruns > 1 ? r->nruns : 1) && !rc; i++)
+			for (int k = 0; k < 2 && !rc; k++) {
+				const char *ext = k ? "png" : "pdf";
+				if (ctk_charts[c].per_run && r->nruns > 1)
+					snprintf(name, sizeof name, "%s_run%lld.%s", ctk_charts[c].name, (long long)r->runs[i], ext);
+				else
+					snprintf(name, sizeof name, "%s.%s", ctk_charts[c].name, ext);
+				if (ctk_report_wants(r, ext))
+					rc = ctk_manifest_check(r->out, r->old_files, name, r->force, err);
+			}
+	for (size_t i = 0; i < sizeof text / sizeof text[0] && !rc; i++)
+		if (ctk_report_wants(r, file_format(text[i])))
+			rc = ctk_manifest_check(r->out, r->old_files, text[i], r->force, err);
+	return rc;
+}
+
+/* After the report: files of the old manifest that this report did not
+ * write again, in a format it was asked for, are stale (a section now
+ * left out): removed. Those of other formats stay and stay listed. The
+ * manifest is saved even after a failure: what was written is ctk's. */
+static int finish_out(const struct ctk_report *r, struct ctk_manifest *old, struct ctk_manifest *now,
+		      int ok, struct ctk_error *err)
+{
+	char path[4400];
+	int rc = 0;
+
+	for (int i = 0; i < old->n && !rc; i++) {
+		const char *name = old->names[i], *fmt = file_format(name);
+		if (ctk_manifest_has(now, name))
+			continue;
+		if (ok && fmt && ctk_report_wants(r, fmt)) {
+			snprintf(path, sizeof path, "%s/%s", r->out, name);
+			if (unlink(path) && errno != ENOENT)
+				rc = ctk_failf(err, CTK_EDB, "'%s': %s", path, strerror(errno));
+		} else {
+			rc = ctk_manifest_add(now, name, err);
+		}
+	}
+	if (!rc)
+		rc = ctk_manifest_save(r->out, now, err);
 	return rc;
 }
 
@@ -223,10 +317,20 @@ static int run(int argc, char **argv, struct opts *o, struct ctk_error *err)
 	if (!rc)
 		rc = mkdir_p(o->out, err);
 	if (!rc) {
+		struct ctk_manifest old = {0}, now = {0};
 		struct ctk_report r = {.db = db, .runs = ids, .nruns = n, .out = o->out, .formats = o->formats,
-				       .title = o->title, .wrote = say_wrote};
-		rc = report(&r, err);
+				       .title = o->title, .wrote = say_wrote, .old_files = &old, .new_files = &now,
+				       .force = o->force, .dpi = o->dpi, .by = o->by};
+		if (!(rc = ctk_manifest_load(o->out, &old, err)) && !(rc = check_out(&r, err))) {
+			struct ctk_error err2 = {0};
+			rc = report(&r, err);
+			int rc2 = finish_out(&r, &old, &now, rc == 0, rc ? &err2 : err);
+			if (!rc)
+				rc = rc2;
+		}
 		ctk_report_release(&r);
+		ctk_manifest_free(&old);
+		ctk_manifest_free(&now);
 	}
 	free(ids);
 	ctk_db_close(db);
@@ -242,6 +346,10 @@ int main(int argc, char **argv)
 	struct opts o = {0};
 	int rc;
 
+	if (ctk_wants_version(argc, argv)) {
+		printf("ctk %s\n", ctk_version);
+		return 0;
+	}
 	if (argc > 1 && !strcmp(argv[1], "report")) {
 		argc--;
 		argv++;

@@ -209,7 +209,7 @@ void ctk_plot_layout(struct ctk_plot *p, cairo_t *cr, double w, double h)
 	left = 3 + CTK_FONT_LABEL + 3 + ticks_width(cr, &p->y) + 3;
 	right = p->has_y2 ? 3 + CTK_FONT_LABEL + 3 + ticks_width(cr, &p->y2) + 3 : 8;
 	bottom = 3 + CTK_FONT_TICK + 3 + CTK_FONT_LABEL + 3;
-	rows = legend_rows(p, 4, w - 4, 0, 0);
+	rows = legend_rows(p, 4, w - 4, 0, 0) + (p->subject[0] != 0);
 	top = rows ? 3 + rows * (CTK_FONT_TICK + 3) + 3 : 6;
 	p->x0 = left;
 	p->x1 = w - right;
@@ -306,8 +306,19 @@ void ctk_plot_axes(struct ctk_plot *p)
 		ctk_text(cr, 0, 0, p->y2.label, 0.5, 0);
 		cairo_restore(cr);
 	}
-	legend_rows(p, 4, p->w - 4, 3, 1);
+	if (p->subject[0]) { /* the chart names what it shows: a PNG may travel alone */
+		ctk_font(cr, CTK_FONT_TICK, 1);
+		ctk_black(cr, 1);
+		ctk_text(cr, 4, 3, p->subject, 0, 0);
+	}
+	legend_rows(p, 4, p->w - 4, p->subject[0] ? 3 + CTK_FONT_TICK + 3 : 3, 1);
 	cairo_restore(cr);
+}
+
+int ctk_device_color(int i)
+{
+	static const int order[CTK_DEVICE_COLORS] = {3, 0, 1, 2};
+	return order[i % CTK_DEVICE_COLORS];
 }
 
 int ctk_envelope_init(struct ctk_envelope *e, int n, int64_t t0_ns, int64_t t1_ns)

@@ -11,14 +11,21 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Single-column figure: 3.3 in x 2.2 in (1 in = 72 pt). PNG at 2x. */
+/* Single-column figure: 3.3 in x 2.2 in (1 in = 72 pt). PNG at 300 dpi by
+ * default (print resolution: 990 x 660 px), --dpi to change it. */
 #define CTK_FIG_W_PT (3.3 * 72.0)
 #define CTK_FIG_H_PT (2.2 * 72.0)
-#define CTK_PNG_SCALE 2.0
+#define CTK_PNG_DPI 300.0
 #define CTK_FONT "DejaVu Sans"
-#define CTK_FONT_TICK 6.5   /* pt: readable at 3.3 in */
+#define CTK_FONT_TICK 7.0   /* pt: the smallest text journals accept in print */
 #define CTK_FONT_LABEL 7.5
 #define CTK_PALETTE_N 7
+/* Carbon intensity is reddish purple (5) everywhere; devices use blue,
+ * orange, sky blue, bluish green (3, 0, 1, 2) and never 5 or vermillion
+ * (4), which is hard to tell from orange. */
+#define CTK_COLOR_INTENSITY 5
+#define CTK_DEVICE_COLORS 4
+int ctk_device_color(int i);
 
 /* Okabe & Ito (2008), "Color Universal Design": orange, sky blue, bluish
  * green, blue, vermillion, reddish purple, yellow; black is used for totals. */
@@ -59,6 +66,7 @@ struct ctk_plot {
 	int has_y2;
 	struct ctk_legend legend;
 	int categorical_x;          /* x ticks drawn by the chart (bars) */
+	char subject[160];          /* what the chart is of ("run \"label\""), top left; "" none */
 };
 
 /* Lay out the figure on cr (w x h pt): margins for tick labels, axis labels,

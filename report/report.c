@@ -36,7 +36,11 @@ void ctk_report_note(struct ctk_report *r, const char *fmt, ...)
 int ctk_out_begin(const struct ctk_report *r, const char *name, int open_file, struct ctk_outfile *o,
 		  struct ctk_error *err)
 {
+	int rc;
+
 	o->f = NULL;
+	if (r->old_files && (rc = ctk_manifest_check(r->out, r->old_files, name, r->force, err)))
+		return rc;
 	snprintf(o->path, sizeof o->path, "%s/%s", r->out, name);
 	snprintf(o->tmp, sizeof o->tmp, "%s.tmp.%ld", o->path, (long)getpid());
 	if (open_file && !(o->f = fopen(o->tmp, "w")))
@@ -57,7 +61,9 @@ int ctk_out_end(const struct ctk_report *r, struct ctk_outfile *o, int rc, struc
 		rc = ctk_failf(err, CTK_EDB, "'%s': %s", o->path, strerror(errno));
 	if (rc)
 		unlink(o->tmp);
-	else if (r->wrote)
+	else if (r->new_files)
+		rc = ctk_manifest_add(r->new_files, o->path + strlen(r->out) + 1, err);
+	if (!rc && r->wrote)
 		r->wrote(r->wrote_ctx, o->path);
 	return rc;
 }

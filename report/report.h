@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "common/err.h"
+#include "report/manifest.h"
 
 #define CTK_NOTES_MAX 32
 
@@ -29,6 +30,13 @@ struct ctk_report {
 	int nnotes;
 	char notes[CTK_NOTES_MAX][256];
 	struct ctk_run_facts *facts;  /* per run, computed once (text.h: ctk_report_facts) */
+	/* What an earlier report wrote into out (NULL: no check), what this one
+	 * wrote (NULL: not recorded); force: replace files not in old_files. */
+	const struct ctk_manifest *old_files;
+	struct ctk_manifest *new_files;
+	int force;
+	double dpi;            /* PNG resolution (0: CTK_PNG_DPI) */
+	const char *by;        /* comparison keys, comma-separated (NULL: compare.h's default) */
 };
 
 /* Is ext in r->formats? */
@@ -42,7 +50,8 @@ struct ctk_outfile {
 	char path[4096], tmp[4200];
 };
 /* Fill path/tmp for DIR/name; open tmp for writing when open_file is set
- * (cairo surfaces write the tmp name themselves). */
+ * (cairo surfaces write the tmp name themselves). CTK_EDB when DIR/name
+ * exists and an earlier report did not write it (manifest.h), unless force. */
 int ctk_out_begin(const struct ctk_report *r, const char *name, int open_file, struct ctk_outfile *o,
 		  struct ctk_error *err);
 /* Close (if open) and rename; on rc != 0 (or a write error) remove tmp instead. */

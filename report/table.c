@@ -8,7 +8,7 @@
 #include <string.h>
 
 const struct ctk_table_writer *const ctk_table_writers[] = {
-	&ctk_table_csv, &ctk_table_md, &ctk_table_tex, NULL,
+	&ctk_table_csv, &ctk_table_md, &ctk_table_tex, &ctk_table_tex_wide, NULL,
 };
 
 struct ctk_table *ctk_table_new(const char *title, int ncols)
@@ -22,7 +22,8 @@ struct ctk_table *ctk_table_new(const char *title, int ncols)
 	t->col = calloc((size_t)ncols, sizeof(*t->col));
 	t->label = calloc((size_t)ncols, sizeof(*t->label));
 	t->numeric = calloc((size_t)ncols, sizeof(*t->numeric));
-	if (!t->title || !t->col || !t->label || !t->numeric) {
+	t->view = calloc((size_t)ncols, sizeof(*t->view));
+	if (!t->title || !t->col || !t->label || !t->numeric || !t->view) {
 		ctk_table_free(t);
 		return NULL;
 	}
@@ -43,7 +44,10 @@ void ctk_table_free(struct ctk_table *t)
 	free(t->col);
 	free(t->label);
 	free(t->numeric);
+	free(t->view);
 	free(t->title);
+	free(t->key);
+	ctk_table_free(t->paper);
 	free(t);
 }
 
@@ -54,7 +58,56 @@ int ctk_table_column(struct ctk_table *t, int i, const char *name, const char *l
 	t->col[i] = strdup(name);
 	t->label[i] = strdup(label);
 	t->numeric[i] = numeric;
+	t->view[i] = CTK_VIEW_BOTH;
 	return t->col[i] && t->label[i] ? 0 : -1;
+}
+
+void ctk_table_view(struct ctk_table *t, int i, unsigned view)
+{
+	t->view[i] = view;
+}
+
+const struct ctk_table *ctk_table_shown(const struct ctk_table *t)
+{
+	return t->paper ? t->paper : t;
+}
+
+int ctk_table_paper_rows(struct ctk_table *t, const int *rows, int n, const char *title)
+{
+	struct ctk_table *p = ctk_table_new(title, t->ncols);
+
+	if (!p)
+		return -1;
+	for (int i = 0; i < t->ncols; i++) {
+		if (ctk_table_column(p, i, t->col[i], t->label[i], t->numeric[i]))
+			goto fail;
+		p->view[i] = t->view[i];
+	}
+	for (int k = 0; k < n; k++) {
+		int row = ctk_table_add_row(p);
+		if (row < 0)
+			goto fail;
+		for (int i = 0; i < t->ncols; i++) {
+			const struct ctk_cell *c = &t->cells[rows[k] * t->ncols + i];
+			p->cells[row * p->ncols + i] = *c;
+			p->cells[row * p->ncols + i].text = NULL;
+			if (c->text && !(p->cells[row * p->ncols + i].text = strdup(c->text)))
+				goto fail;
+		}
+	}
+	ctk_table_free(t->paper);
+	t->paper = p;
+	return 0;
+fail:
+	ctk_table_free(p);
+	return -1;
+}
+
+int ctk_table_set_key(struct ctk_table *t, const char *key)
+{
+	free(t->key);
+	t->key = strdup(key);
+	return t->key && (!t->paper || !ctk_table_set_key(t->paper, key)) ? 0 : -1;
 }
 
 int ctk_table_add_row(struct ctk_table *t)

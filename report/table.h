@@ -19,8 +19,18 @@ struct ctk_cell {
 	int digits;      /* significant digits when shown to people (0 = integer) */
 };
 
+/* Which LaTeX/Markdown views show a column (CSV shows every column):
+ * COLUMN = the \columnwidth table (<name>.tex), WIDE = the table* variant
+ * (<name>-wide.tex), Markdown and report.pdf. Default: both. */
+enum { CTK_VIEW_COLUMN = 1, CTK_VIEW_WIDE = 2, CTK_VIEW_BOTH = 3 };
+
 struct ctk_table {
-	char *title;     /* caption (owned) */
+	char *title;     /* caption: a sentence (owned) */
+	char *key;       /* LaTeX label tab:ctk-<key> (owned; main sets the builder's name) */
+	unsigned *view;  /* per column: CTK_VIEW_* */
+	/* The people-facing version (Markdown, LaTeX, report.pdf) when it differs
+	 * from the full one the CSV writes (fewer rows or pivoted); owned, NULL: this one. */
+	struct ctk_table *paper;
 	int ncols, nrows, cap;
 	char **col;      /* column names with units, e.g. "energy_j" */
 	char **label;    /* human headings, e.g. "Energy (J)" */
@@ -34,6 +44,14 @@ void ctk_table_free(struct ctk_table *t);
 int ctk_table_column(struct ctk_table *t, int i, const char *name, const char *label, int numeric);
 /* Append an empty row; returns its index or -1 on out-of-memory. */
 int ctk_table_add_row(struct ctk_table *t);
+/* Show column i only in these views (CTK_VIEW_*). */
+void ctk_table_view(struct ctk_table *t, int i, unsigned view);
+/* The table people read: t->paper when set, else t. */
+const struct ctk_table *ctk_table_shown(const struct ctk_table *t);
+/* t->paper = a copy of t with only the given rows and this title; 0 or -1. */
+int ctk_table_paper_rows(struct ctk_table *t, const int *rows, int n, const char *title);
+/* Set t->key; 0 or -1 on out-of-memory. */
+int ctk_table_set_key(struct ctk_table *t, const char *key);
 int ctk_table_set_text(struct ctk_table *t, int row, int col, const char *s);
 void ctk_table_set_num(struct ctk_table *t, int row, int col, double v, int digits);
 
@@ -46,11 +64,12 @@ void ctk_format_sig(double v, int sig, char *buf, size_t size);
 
 struct ctk_table_writer {
 	const char *ext;     /* file extension and --formats name */
+	const char *suffix;  /* added to the file stem (<name><suffix>.<ext>), or NULL */
 	int (*begin)(FILE *f, struct ctk_error *err);
 	int (*write)(FILE *f, const struct ctk_table *t, int first, struct ctk_error *err);
 };
 
-extern const struct ctk_table_writer ctk_table_csv, ctk_table_md, ctk_table_tex;
+extern const struct ctk_table_writer ctk_table_csv, ctk_table_md, ctk_table_tex, ctk_table_tex_wide;
 extern const struct ctk_table_writer *const ctk_table_writers[]; /* NULL-terminated */
 
 /* Escapers, exposed for tests: write s escaped to f (CSV: ctk_csv_field). */

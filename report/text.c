@@ -8,14 +8,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "common/util.h"
+#include "common/version.h"
 #include "common/db.h"
 #include "common/time.h"
 #include "report/reported.h"
+#include "report/zones.h"
 #include "report/table.h"
 
-#define SIG 4   /* significant digits of energies and CO2, as in the tables */
+#define SIG 3   /* significant digits of energies and CO2, as in the tables */
 
 static void col_text(sqlite3_stmt *st, int i, char *buf, size_t size)
 {
@@ -180,25 +183,21 @@ static void cite(struct emit *e, const char *key)
 }
 
 /* Known intensity sources and their BibTeX entries (matched on a lowercase
- * substring of intensity_series.source). */
+ * substring of intensity_series.source); written as @misc with the year of
+ * the data the report used, so that plainnat has author, title and year. */
 static const struct source_ref {
-	const char *match, *key, *bib;
+	const char *match, *key, *author, *title, *url, *note;
 } source_refs[] = {
-	{"electricity", "electricitymaps",
-	 "@misc{electricitymaps,\n  author = {{Electricity Maps}},\n  title = {Electricity Maps: carbon intensity data},\n"
-	 "  howpublished = {\\url{https://www.electricitymaps.com/data-portal}},\n  note = {Hourly life-cycle and direct carbon intensity by zone}\n}\n"},
-	{"carbonintensity", "ukcarbonintensity",
-	 "@misc{ukcarbonintensity,\n  author = {{National Energy System Operator}},\n  title = {Carbon Intensity {API}},\n"
-	 "  howpublished = {\\url{https://carbonintensity.org.uk}},\n  note = {Half-hourly carbon intensity of Great Britain}\n}\n"},
-	{"energi", "energidataservice",
-	 "@misc{energidataservice,\n  author = {{Energinet}},\n  title = {Energi Data Service: {CO2} emission per {kWh}},\n"
-	 "  howpublished = {\\url{https://www.energidataservice.dk}}\n}\n"},
-	{"watttime", "watttime",
-	 "@misc{watttime,\n  author = {{WattTime}},\n  title = {{WattTime} marginal emissions data},\n"
-	 "  howpublished = {\\url{https://www.watttime.org}}\n}\n"},
-	{"ember", "ember",
-	 "@misc{ember,\n  author = {{Ember}},\n  title = {Yearly electricity data},\n"
-	 "  howpublished = {\\url{https://ember-energy.org/data/}}\n}\n"},
+	{"electricity", "electricitymaps", "{Electricity Maps}", "Electricity Maps: carbon intensity data",
+	 "https://www.electricitymaps.com/data-portal", "Hourly life-cycle and direct carbon intensity by zone"},
+	{"carbonintensity", "ukcarbonintensity", "{National Energy System Operator}", "Carbon Intensity {API}",
+	 "https://carbonintensity.org.uk", "Half-hourly carbon intensity of Great Britain"},
+	{"energi", "energidataservice", "{Energinet}", "Energi Data Service: {CO2} emission per {kWh}",
+	 "https://www.energidataservice.dk", "Five-minute carbon intensity of Denmark"},
+	{"watttime", "watttime", "{WattTime}", "{WattTime} marginal emissions data", "https://www.watttime.org",
+	 "Marginal operating emissions rate"},
+	{"ember", "ember", "{Ember}", "Yearly electricity data", "https://ember-energy.org/data/",
+	 "Yearly carbon intensity of electricity generation by country"},
 };
 
 static void source_key(const char *source, int64_t series_id, char *key, size_t size)
@@ -229,9 +228,79 @@ static void duration_words(double s, char *buf, size_t size)
 		snprintf(buf, size, "%.2f days", s / 86400);
 }
 
+/* Opening and closing quotes in the format: ``…'' in LaTeX, “…” elsewhere. */
+static void quote(struct emit *e, int open)
+{
+	if (e->fmt == CTK_TEXT_TEX)
+		fputs(open ? "``" : "''", e->f);
+	else
+		fputs(open ? "\u201c" : "\u201d", e->f);
+}
+
+/* How often the intensity data has a value, in words. */
+static void resolution_words(double s, char *buf, size_t size)
+{
+	if (s >= 300 * 86400.0)
+		snprintf(buf, size, "one value per year");
+	else if (s >= 28 * 86400.0)
+		snprintf(buf, size, "monthly values");
+	else if (s >= 86400.0)
+		snprintf(buf, size, "daily values");
+	else if (fabs(s - 3600) < 60)
+		snprintf(buf, size, "hourly values");
+	else if (fabs(s - 1800) < 60)
+		snprintf(buf, size, "half-hourly values");
+	else if (s >= 60)
+		snprintf(buf, size, "a value every %.0f min", s / 60);
+	else
+		snprintf(buf, size, "a value every %.0f s", s);
+}
+
+static const char *signal_adj(const char *signal)
+{
+	if (!strcmp(signal, "lifecycle"))
+		return "life-cycle average";
+	if (!strcmp(signal, "direct"))
+		return "direct (operational) average";
+	if (!strcmp(signal, "marginal"))
+		return "marginal";
+	return signal;
+}
+
+/* The PUE's origin in words (runs.pue_source / run_co2.pue_source). */
+static void pue_words(struct emit *e, const char *src)
+{
+	if (strstr(src, "carbontracker")) {
+		put(e, ", the preset of carbontracker");
+		cite(e, "anthony2020carbontracker");
+	} else if (strstr(src, "default")) {
+		put(e, ", the value for the authors' own hardware, which adds no facility overhead");
+	} else if (strstr(src, "user") || strstr(src, "given")) {
+		put(e, ", as given by the authors");
+	} else if (src[0]) {
+		put(e, " (%s)", src);
+	}
+}
+
+/* A time for prose: "2026-11-23 09:00:00" (UTC, whole seconds), breakable. */
+static void prose_time(int64_t t_ns, char *buf, size_t size)
+{
+	char iso[40], *p;
+
+	ctk_time_format(t_ns, iso, sizeof iso);
+	if ((p = strchr(iso, 'T')))
+		*p = ' ';
+	if ((p = strchr(iso, '.')) || (p = strchr(iso, 'Z')))
+		*p = '\0';
+	snprintf(buf, size, "%s", iso);
+}
+
+/* One run's methods paragraph, in a paper's voice: what was measured and
+ * how, PUE, intensity, result, what was not measured, ctk's version. */
 static void paragraph(struct emit *e, const struct ctk_run_facts *f)
 {
 	char t0[40], t1[40], dur[32], buf[64], key[64];
+	int avg_power = strstr(f->signals, "averaged") != NULL || strstr(f->signals, "power.draw") != NULL;
 
 	if (e->fmt == CTK_TEXT_TEX) {
 		fputs("\\paragraph{", e->f);
@@ -244,80 +313,95 @@ static void paragraph(struct emit *e, const struct ctk_run_facts *f)
 	} else {
 		put(e, "%s\n", f->ri.label);
 	}
-	put(e, "We measured the energy of run \"%s\" (source: %s%s)", f->ri.label, f->ri.source,
-	    f->ri.simulated ? ", simulated device: not real hardware" : "");
+	put(e, "We measured the energy of run ");
+	quote(e, 1);
+	put(e, "%s", f->ri.label);
+	quote(e, 0);
+	put(e, " on %d device%s (%s)", f->ndev, f->ndev == 1 ? "" : "s", f->devices[0] ? f->devices : "none recorded");
 	if (f->ri.has_span) {
-		ctk_time_format(f->ri.started_ns, t0, sizeof t0);
-		ctk_time_format(f->ri.ended_ns, t1, sizeof t1);
+		prose_time(f->ri.started_ns, t0, sizeof t0);
+		prose_time(f->ri.ended_ns, t1, sizeof t1);
 		duration_words((double)(f->ri.ended_ns - f->ri.started_ns) / 1e9, dur, sizeof dur);
-		put(e, " from %s to %s (%s)", t0, t1, dur);
+		put(e, " from %s to %s UTC, %s", t0, t1, dur);
 	}
-	put(e, " on %d device%s: %s. ", f->ndev, f->ndev == 1 ? "" : "s", f->devices[0] ? f->devices : "none recorded");
+	put(e, ", following the method of carbontracker");
+	cite(e, "anthony2020carbontracker");
+	put(e, ". ");
+	if (f->ri.simulated)
+		put(e, "The readings come from a simulated device, not from real hardware. ");
 	if (f->signals[0]) {
 		put(e, "We read %s", f->signals);
 		if (f->period_s > 0)
-			put(e, " every %.3g s (%.3g Hz, median interval)", f->period_s, 1 / f->period_s);
+			put(e, " every %.3g s (median interval)", f->period_s);
 		put(e, ". ");
 	}
+	if (avg_power)
+		put(e, "On recent NVIDIA GPUs power.draw is an average over about the last second, so we integrated "
+		       "it with that one-second lag removed. ");
 	if (f->has_energy) {
-		put(e, "Energy is the difference of the cumulative counter where a device has one, else the trapezoid "
-		       "integral of power over time (here: %s), summed over devices, from the first to the last reading; "
-		       "the lowest share of time covered by readings is %.1f %%. ", f->methods, 100 * f->coverage);
+		put(e, "Energy is the difference of the cumulative energy counter where a device has one, else the "
+		       "trapezoidal integral of power over time (here: %s), summed over devices from the first to the last "
+		       "reading; readings covered at least %.1f %% of the time. ", f->methods, 100 * f->coverage);
 		if (!strcmp(f->gaps, "not measured"))
 			put(e, "The source tool measured only inside its windows: the time between them was not measured, "
 			       "is not counted in the energy and shows in the coverage. ");
 		else if (!strcmp(f->gaps, "bridged"))
-			put(e, "The source tool measured only inside its windows: the time between them was bridged "
-			       "(--bridge-gaps) by the trapezoid between the neighbouring windows' mean powers, so that "
-			       "part of the energy is interpolated, not measured. ");
+			put(e, "The source tool measured only inside its windows: at our request the time between them was "
+			       "bridged by the trapezoid between the neighbouring windows' mean powers, so that part of the "
+			       "energy is interpolated, not measured. ");
 		put(e, "The devices used %s kWh", f->energy_kwh);
 		if (f->has_epochs_energy) {
 			char a[32], b[32];
 			ctk_format_sig(f->in_epochs_j / 3.6e6, SIG, a, sizeof a);
 			ctk_format_sig(f->outside_epochs_j / 3.6e6, 3, b, sizeof b);
-			put(e, " (%s kWh in %d epochs, %s kWh outside them)", a, f->ri.nepochs, b);
+			put(e, ", %s kWh in %d epoch%s and %s kWh outside them", a, f->ri.nepochs, f->ri.nepochs == 1 ? "" : "s", b);
 		}
 		put(e, ". ");
 	} else {
 		put(e, "The run has not been analysed, so no energy is given. ");
 	}
-	if (f->co2.has_pue)
-		put(e, "A power usage effectiveness (PUE) of %s (source: %s) was applied to the device energy for CO2. ",
-		    f->pue, f->co2.pue_source[0] ? f->co2.pue_source : "not recorded");
-	else
-		put(e, "No PUE was applied: the energy is that of the measured devices only (facility overhead not included). ");
-	if (f->co2.valid) {
-		/* the settings the numbers came from, as stored with the result */
-		put(e, "Analysis settings: zone %s, %s signal, PUE %s, gaps in the intensity filled: %s",
-		    f->co2.zone[0] ? f->co2.zone : "not set", f->co2.signal[0] ? f->co2.signal : "no",
-		    f->co2.has_pue ? f->pue : "not applied", f->co2.fill[0] ? f->co2.fill : "none");
-		if (f->co2.has_default)
-			put(e, " (default %.6g g/kWh)", f->co2.default_g_per_kwh);
+	if (f->co2.has_pue) {
+		put(e, "For emissions we multiplied the device energy by a power usage effectiveness (PUE) of %s", f->pue);
+		pue_words(e, f->co2.pue_source);
+		put(e, ". ");
+	} else {
+		put(e, "No PUE was applied: the energy is that of the measured devices only, without facility overhead. ");
+	}
+	const char *src = f->has_series ? f->si.source : f->co2.source;
+	if (src[0]) {
+		const char *zone = f->has_series ? f->si.zone : f->co2.zone;
+		const char *signal = f->has_series ? f->si.signal : f->co2.signal;
+		double res = f->co2.has_resolution ? f->co2.resolution_s : f->has_series ? f->si.resolution_s : 0;
+		int has_year = f->co2.has_year || (f->has_series && f->si.has_year);
+		source_key(src, f->co2.has_series ? f->co2.series_id : 0, key, sizeof key);
+		put(e, "The carbon intensity of the electricity is the %s signal of %s", signal_adj(signal), src);
+		cite(e, key);
+		char zw[160];
+		ctk_zone_words(zone, zw, sizeof zw);
+		put(e, " for %s", zone[0] ? zw : "a zone not recorded");
+		if (has_year || res > 0) {
+			put(e, " (");
+			if (res > 0) {
+				resolution_words(res, buf, sizeof buf);
+				put(e, "%s", buf);
+			}
+			if (has_year)
+				put(e, "%sdata of %d", res > 0 ? ", " : "", f->co2.has_year ? f->co2.year : f->si.year);
+			put(e, ")");
+		}
+		if (f->has_series && f->si.nvalues > 1)
+			put(e, ", %lld values of which %lld estimated", (long long)f->si.nvalues, (long long)f->si.nestimated);
 		put(e, ". ");
 	}
-	if (f->has_series) {
-		const struct ctk_series_info *si = &f->si;
-		double res = f->co2.has_resolution ? f->co2.resolution_s : si->resolution_s;
-		source_key(si->source, f->co2.has_series ? f->co2.series_id : 0, key, sizeof key);
-		put(e, "Carbon intensity: %s", si->source);
-		cite(e, key);
-		put(e, ", zone %s, %s signal", si->zone, si->signal);
-		if (f->co2.has_year || si->has_year)
-			put(e, ", year %d", f->co2.has_year ? f->co2.year : si->year);
-		if (res > 0) {
-			duration_words(res, buf, sizeof buf);
-			put(e, ", resolution %s", buf);
-		}
-		put(e, " (%lld values, %lld estimated). ", (long long)si->nvalues, (long long)si->nestimated);
-	}
+	/* the stored analysis setting for hours without a value, in words */
+	if (f->co2.valid && !strcmp(f->co2.fill, "previous"))
+		put(e, "Where the series had no value we used the last value before the gap. ");
+	else if (f->co2.valid && !strcmp(f->co2.fill, "default") && f->co2.has_default)
+		put(e, "Where the series had no value we used %.6g g/kWh. ", f->co2.default_g_per_kwh);
+	else if (f->co2.valid && !strcmp(f->co2.fill, "default"))
+		put(e, "Where the series had no value we used the zone's yearly value. ");
 	if (f->co2.has_co2) {
-		if (!f->has_series && f->co2.source[0]) {
-			put(e, "Carbon intensity: %s, zone %s, %s signal", f->co2.source, f->co2.zone, f->co2.signal);
-			if (f->co2.has_year)
-				put(e, ", year %d", f->co2.year);
-			put(e, ". ");
-		}
-		put(e, "Emissions: %s kg CO2e", f->co2_kg);
+		put(e, "The run emitted %s kg CO2e", f->co2_kg);
 		if (f->co2.has_epochs_co2 && f->co2.has_outside_co2) {
 			char a[32], b[32];
 			ctk_format_sig(f->co2.epochs_co2_g / 1000.0, SIG, a, sizeof a);
@@ -325,19 +409,30 @@ static void paragraph(struct emit *e, const struct ctk_run_facts *f)
 			put(e, " (%s kg in the epochs, %s kg outside them)", a, b);
 		}
 		if (f->co2.has_share && f->co2.no_intensity_share > 0)
-			put(e, "; %.1f %% of the energy had no intensity value and is not counted", 100 * f->co2.no_intensity_share);
-		put(e, ". ");
+			put(e, "; %.1f %% of the energy had no intensity value and is not included", 100 * f->co2.no_intensity_share);
 		ctk_format_sig(CTK_CAR_KM(f->co2.co2_g), 3, buf, sizeof buf);
-		put(e, "This equals driving %s km in a typical passenger vehicle (%.0f g CO2 per mile)", buf, CTK_CAR_G_PER_MILE);
+		put(e, ", as much as driving %s km in a typical passenger vehicle at %.0f g CO2 per mile", buf, CTK_CAR_G_PER_MILE);
 		cite(e, "epa2023vehicle");
 		put(e, ". ");
 	} else if (f->co2.valid) {
 		put(e, "The CO2 of this run is not known, so no CO2 figure is given: %s. ",
 		    f->co2.note[0] ? f->co2.note : "no intensity value for its energy");
 	} else {
-		put(e, "No CO2 result is stored for this run (run ctk analyze with a zone), so no CO2 figure is given. ");
+		put(e, "No emissions are given for this run: its energy has not been priced with a carbon intensity. ");
 	}
-	put(e, "Figures and tables were produced with ctk");
+	/* scope: what the devices above do not cover, by name */
+	put(e, "Not measured: ");
+	int first = 1;
+	static const struct {
+		const char *kind, *words;
+	} scope[] = {{"(cpu)", "the CPUs"}, {"(dram)", "memory (DRAM)"}};
+	for (size_t i = 0; i < sizeof scope / sizeof scope[0]; i++)
+		if (!strstr(f->devices, scope[i].kind)) {
+			put(e, "%s%s", first ? "" : ", ", scope[i].words);
+			first = 0;
+		}
+	put(e, "%snetwork, storage, cooling beyond the PUE, and the embodied emissions of the hardware. ", first ? "" : ", ");
+	put(e, "Figures and tables were produced with ctk version %s", ctk_version);
 	cite(e, "ctk");
 	put(e, ".\n\n");
 }
@@ -383,52 +478,84 @@ static void bib_text(FILE *f, const char *s)
 	ctk_tex_text(f, s);
 }
 
+/* The current UTC year: ctk's entry is cited as of the report. */
+static int this_year(void)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+
+	return gmtime_r(&now, &tm) ? tm.tm_year + 1900 : 1970;
+}
+
+/* One @misc entry of an intensity source; year: of the data, else "n.d.". */
+static void bib_source(FILE *f, const char *key, const char *name, int has_year, int year)
+{
+	size_t j;
+
+	for (j = 0; j < sizeof source_refs / sizeof source_refs[0] && strcmp(source_refs[j].key, key); j++)
+		;
+	fprintf(f, "@misc{%s,\n  author = {", key);
+	if (j < sizeof source_refs / sizeof source_refs[0]) {
+		fprintf(f, "%s},\n  title = {%s},\n  howpublished = {\\url{%s}},\n  note = {%s}", source_refs[j].author,
+			source_refs[j].title, source_refs[j].url, source_refs[j].note);
+	} else {
+		fputc('{', f);
+		bib_text(f, name);
+		fputs("}},\n  title = {", f);
+		bib_text(f, name);
+		fputs("},\n  note = {Carbon-intensity data as named in the ctk store}", f);
+	}
+	if (has_year)
+		fprintf(f, ",\n  year = {%d}\n}\n\n", year);
+	else
+		fputs(",\n  year = {n.d.}\n}\n\n", f);
+}
+
+/* ctk.bib: ctk itself (with its version), carbontracker (whose method,
+ * predictor and PUE preset ctk follows; cited by every methods paragraph),
+ * each intensity source the runs used, and the EPA factor of the car
+ * equivalent. Every entry passes plainnat without a warning. */
 static int write_bib(struct ctk_report *r, FILE *f, struct ctk_error *err)
 {
 	const struct ctk_run_facts *facts;
 	char keys[16][64], key[64];
-	int nkeys = 0, rc = 0, car = 0, ct = 0;
+	int nkeys = 0, rc = 0, car = 0;
 
-	fputs("% Generated by ctk report: ctk and the data sources this report used.\n\n"
-	      "@software{ctk,\n  title = {ctk: measuring, predicting and reporting the energy and carbon footprint "
-	      "of deep-learning training},\n  note = {C toolkit; figures, tables and methods text generated by ctk report},\n"
-	      "  year = {2026}\n}\n\n", f);
+	fputs("% Generated by ctk report: ctk and the data sources this report used.\n\n", f);
+	fprintf(f, "@misc{ctk,\n  author = {{The ctk authors}},\n  title = {ctk: measuring, predicting and reporting the energy "
+		"and carbon footprint of deep-learning training},\n  howpublished = {Software, version ");
+	bib_text(f, ctk_version);
+	fprintf(f, "},\n  version = {");
+	bib_text(f, ctk_version);
+	fprintf(f, "},\n  year = {%d}\n}\n\n", this_year());
+	fputs("@misc{anthony2020carbontracker,\n  author = {Anthony, Lasse F. Wolff and Kanding, Benjamin and Selvan, Raghavendra},\n"
+	      "  title = {Carbontracker: Tracking and Predicting the Carbon Footprint of Training Deep Learning Models},\n"
+	      "  howpublished = {ICML Workshop on Challenges in Deploying and monitoring Machine Learning Systems},\n"
+	      "  note = {arXiv:2007.03051},\n  eprint = {2007.03051},\n  archiveprefix = {arXiv},\n  year = {2020}\n}\n\n", f);
 	for (int i = 0; i < r->nruns && !rc; i++) {
 		if ((rc = ctk_report_facts(r, i, &facts, err)))
 			break;
 		car |= facts->co2.has_co2;
-		ct |= strstr(facts->ri.source, "carbontracker") != NULL || strstr(facts->co2.pue_source, "carbontracker") != NULL;
-		if (!facts->has_series)
+		const char *name = facts->has_series ? facts->si.source : facts->co2.source;
+		if (!name[0])
 			continue;
-		source_key(facts->si.source, facts->co2.has_series ? facts->co2.series_id : 0, key, sizeof key);
+		source_key(name, facts->co2.has_series ? facts->co2.series_id : 0, key, sizeof key);
 		int k;
 		for (k = 0; k < nkeys && strcmp(keys[k], key); k++)
 			;
 		if (k < nkeys || nkeys == 16)
 			continue;
 		snprintf(keys[nkeys++], sizeof keys[0], "%s", key);
-		size_t j;
-		for (j = 0; j < sizeof source_refs / sizeof source_refs[0] && strcmp(source_refs[j].key, key); j++)
-			;
-		if (j < sizeof source_refs / sizeof source_refs[0]) {
-			fputs(source_refs[j].bib, f);
-		} else {
-			fprintf(f, "@misc{%s,\n  title = {", key);
-			bib_text(f, facts->si.source);
-			fputs("},\n  note = {Carbon-intensity source as named in the ctk store}\n}\n", f);
-		}
-		fputc('\n', f);
+		if (facts->co2.has_year)
+			bib_source(f, key, name, 1, facts->co2.year);
+		else
+			bib_source(f, key, name, facts->has_series && facts->si.has_year, facts->si.year);
 	}
 	if (car)
-		fputs("@techreport{epa2023vehicle,\n  author = {{U.S. Environmental Protection Agency}},\n"
+		fputs("@misc{epa2023vehicle,\n  author = {{U.S. Environmental Protection Agency}},\n"
 		      "  title = {Greenhouse Gas Emissions from a Typical Passenger Vehicle},\n"
-		      "  number = {EPA-420-F-23-014},\n  year = {2023},\n"
-		      "  url = {https://www.epa.gov/greenvehicles/greenhouse-gas-emissions-typical-passenger-vehicle}\n}\n\n", f);
-	if (ct)
-		fputs("@inproceedings{anthony2020carbontracker,\n  author = {Anthony, Lasse F. Wolff and Kanding, Benjamin and Selvan, Raghavendra},\n"
-		      "  title = {Carbontracker: Tracking and Predicting the Carbon Footprint of Training Deep Learning Models},\n"
-		      "  booktitle = {ICML Workshop on Challenges in Deploying and monitoring Machine Learning Systems},\n"
-		      "  year = {2020},\n  eprint = {2007.03051},\n  archivePrefix = {arXiv}\n}\n\n", f);
+		      "  howpublished = {\\url{https://www.epa.gov/greenvehicles/greenhouse-gas-emissions-typical-passenger-vehicle}},\n"
+		      "  note = {EPA-420-F-23-014},\n  year = {2023}\n}\n\n", f);
 	return rc;
 }
 
@@ -437,18 +564,23 @@ static int write_model_card(struct ctk_report *r, FILE *f, struct ctk_error *err
 	const struct ctk_run_facts *facts;
 	char hw[512] = "", zones[256] = "", sources[512] = "", buf[64];
 	double co2 = 0;
-	int all_co2 = 1, rc = 0;
+	int all_co2 = 1, rc = 0, sim = 0;
 
+	/* the report's runs only (--run): failed runs and ablations stay out unless selected */
 	for (int i = 0; i < r->nruns && !rc; i++) {
 		if ((rc = ctk_report_facts(r, i, &facts, err)))
 			break;
-		if (facts->co2.has_co2)
+		sim += facts->ri.simulated;
+		/* all of the energy without an intensity value: the CO2 is unknown, not 0 */
+		if (facts->co2.has_co2 && !(facts->co2.has_share && facts->co2.no_intensity_share >= 1))
 			co2 += facts->co2.co2_g;
 		else
 			all_co2 = 0;
 		const char *zone = facts->co2.zone[0] ? facts->co2.zone : facts->has_series ? facts->si.zone : facts->ri.zone;
-		if (zone[0] && !strstr(zones, zone))
-			ctk_appendf(zones, sizeof zones, "%s%s", zones[0] ? ", " : "", zone);
+		char zw[160];
+		ctk_zone_words(zone, zw, sizeof zw); /* "Germany (DE)" */
+		if (zone[0] && !strstr(zones, zw))
+			ctk_appendf(zones, sizeof zones, "%s%s", zones[0] ? "; " : "", zw);
 		if (facts->hardware[0] && !strstr(hw, facts->hardware))
 			ctk_appendf(hw, sizeof hw, "%s%s", hw[0] ? "; " : "", facts->hardware);
 		const char *src = facts->has_series ? facts->si.source : facts->co2.source;
@@ -460,7 +592,12 @@ static int write_model_card(struct ctk_report *r, FILE *f, struct ctk_error *err
 		      "# Paste into the YAML front matter of the model's README.md. emissions: grams of CO2-equivalent,\n"
 		      "# summed over the reported runs, with the PUE stated in methods.md applied.\n"
 		      "co2_eq_emissions:\n", f);
-		if (all_co2) {
+		if (sim)
+			fprintf(f, "  # WARNING: %d of the %d runs were measured on a simulated device, not real hardware:\n"
+				"  # these figures are not emissions of real training. Do not publish them as such.\n", sim, r->nruns);
+		if (all_co2 && co2 <= 0) {
+			fputs("  # emissions: left out: the stored CO2 is 0 g, which is no measurement of emissions\n", f);
+		} else if (all_co2) {
 			ctk_format_sig(co2, SIG, buf, sizeof buf);
 			fprintf(f, "  emissions: %s\n", buf);
 		} else {
@@ -468,7 +605,8 @@ static int write_model_card(struct ctk_report *r, FILE *f, struct ctk_error *err
 			fputs("  # emissions: left out: the CO2 of some run is not known (see methods.md; ctk analyze --zone Z)\n", f);
 		}
 		char src[640];
-		snprintf(src, sizeof src, "ctk (measured energy%s%s)", sources[0] ? "; carbon intensity: " : "", sources);
+		snprintf(src, sizeof src, "ctk (%s energy%s%s)", sim ? "SIMULATED device" : "measured",
+			 sources[0] ? "; carbon intensity: " : "", sources);
 		fputs("  source: ", f);
 		ctk_yaml_str(f, src);
 		fputs("\n  # training_type: not recorded by ctk (pre-training or fine-tuning): fill in\n", f);

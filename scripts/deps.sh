@@ -40,6 +40,12 @@ pdftotext	has pdftotext	poppler-utils	poppler-utils	poppler
 sqlite3-cli	has sqlite3	sqlite3	sqlite	sqlite
 man	has man	man-db	man-db	man-db
 zsh	has zsh	zsh	zsh	zsh
+pdflatex	has pdflatex	texlive-latex-base	texlive-latex	texlive-latex
+bibtex	has bibtex	texlive-latex-base	texlive-bibtex	texlive-basic
+natbib	tex_has natbib.sty	texlive-latex-base	texlive-natbib	texlive-latexrecommended
+tabularx	tex_has tabularx.sty	texlive-latex-base	texlive-tools	texlive-latex
+booktabs	tex_has booktabs.sty	texlive-latex-recommended	texlive-booktabs	texlive-latexrecommended
+times-font	tex_has ptmr8t.tfm	texlive-fonts-recommended	texlive-times	texlive-fontsrecommended
 LIST
 	case "${1:-}" in
 	bench) printf 'pandas\tpy_has pandas\tpython3-pandas\tpython3-pandas\tpython-pandas\n'
@@ -52,6 +58,9 @@ LIST
 has_cc() { has "$cc"; }
 has_pc() { has "$pc"; }
 has_py() { has "$py"; }
+# TeX: tests/latex/compile.sh compiles the report's tables, methods and ctk.bib the way a paper
+# does (pdflatex + bibtex; booktabs, tabularx, natbib/plainnat, times)
+tex_has() { has kpsewhich && [ -n "$(kpsewhich "$1" 2>/dev/null)" ]; }
 has_dejavu() {
 	{ has fc-list && fc-list 2>/dev/null | grep -qi 'dejavu sans'; } || ls /usr/share/fonts/*/dejavu/DejaVuSans.ttf >/dev/null 2>&1
 }

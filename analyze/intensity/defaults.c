@@ -11,45 +11,15 @@
 #include <unistd.h>
 
 #include "common/csvread.h"
+#include "common/datafile.h"
 #include "common/util.h"
 
 #define TABLE "intensity-yearly.csv"
 
-static int exists(const char *p)
-{
-	return access(p, R_OK) == 0;
-}
-
+/* The table's path: common/datafile.h's rule, shared with the report's zone names. */
 int ctk_ci_defaults_path(char *buf, size_t size, struct ctk_error *err)
 {
-	const char *env = getenv("CTK_DATA_DIR");
-	char exe[PATH_MAX];
-	ssize_t n;
-
-	if (env && *env) {
-		snprintf(buf, size, "%s/%s", env, TABLE);
-		if (exists(buf))
-			return 0;
-		return ctk_failf(err, CTK_EDB, "'%s': cannot read the yearly intensity table (CTK_DATA_DIR)", buf);
-	}
-	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-	if (n > 0) {
-		char *slash;
-		exe[n] = '\0';
-		if ((slash = strrchr(exe, '/')))
-			*slash = '\0';
-		snprintf(buf, size, "%s/../share/ctk/%s", exe, TABLE);
-		if (exists(buf))
-			return 0;
-		snprintf(buf, size, "%s/../../data/%s", exe, TABLE); /* build/bin → repo/data */
-		if (exists(buf))
-			return 0;
-		snprintf(buf, size, "%s/../../../data/%s", exe, TABLE); /* build/asan/bin, build/tests */
-		if (exists(buf))
-			return 0;
-	}
-	return ctk_failf(err, CTK_EDB, "the yearly intensity table '%s' was not found next to the program "
-			 "(install with make install, or set CTK_DATA_DIR)", TABLE);
+	return ctk_data_file(TABLE, "the yearly intensity table", buf, size, err);
 }
 
 struct lookup {

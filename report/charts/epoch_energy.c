@@ -1,6 +1,8 @@
 /* Chart "epoch_energy": energy of every epoch of a run as a bar stacked by
- * device, from the stored analysis (epoch_energy). An epoch a device has no
- * reading for shows that device's part missing, never as 0 drawn as data. */
+ * device (up to CTK_DEVICE_COLORS devices; more are one bar, their sum),
+ * from the stored analysis (epoch_energy). An epoch a device has no reading
+ * for shows that device's part missing, never as 0 drawn as data; a run
+ * whose epochs have no energy at all has no chart (left out with a note). */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -9,12 +11,6 @@
 #include "report/charts.h"
 
 #define MAX_DEV 16
-
-static int dev_color(int i)
-{
-	static const int order[] = {3, 0, 1, 2, 5, 6, 4};
-	return order[i % 7];
-}
 
 int ctk_chart_epochs(struct ctk_report *r, int64_t run_id, struct ctk_plot *p, cairo_t *cr, char *text,
 		     size_t text_size, struct ctk_error *err)
@@ -25,7 +21,8 @@ int ctk_chart_epochs(struct ctk_report *r, int64_t run_id, struct ctk_plot *p, c
 		"WHERE w.run_id = ? AND w.kind = 'epoch' ORDER BY w.start_ns, w.idx, d.kind DESC, d.idx, d.device_id";
 	sqlite3_stmt *st = NULL;
 	int64_t devs[MAX_DEV];
-	int ndev = 0, nep = 0, incomplete = 0;
+	char names[MAX_DEV][32];
+	int ndev = 0, nep = 0, incomplete = 0, measured = 0;
 	double maxsum = 0, cur = 0, lo_idx = INFINITY, hi_idx = -INFINITY, scale;
 	int64_t cur_idx = INT64_MIN;
 	const char *unit;
@@ -49,13 +46,14 @@ int ctk_chart_epochs(struct ctk_report *r, int64_t run_id, struct ctk_plot *p, c
 		for (k = 0; k < ndev && devs[k] != d; k++)
 			;
 		if (k == ndev && ndev < MAX_DEV) {
+			snprintf(names[ndev], sizeof names[0], "%s%d", (const char *)sqlite3_column_text(st, 3),
+				 sqlite3_column_int(st, 4));
 			devs[ndev++] = d;
-			char name[32];
-			snprintf(name, sizeof name, "%s%d", (const char *)sqlite3_column_text(st, 3), sqlite3_column_int(st, 4));
-			ctk_legend_add(&p->legend, name, dev_color(k), CTK_MARK_BOX);
 		}
 		if (sqlite3_column_type(st, 2) == SQLITE_NULL)
 			incomplete = 1;
+		else
+			measured = 1;
 		cur += sqlite3_column_double(st, 2);
 		if (cur > maxsum)
 			maxsum = cur;
@@ -65,6 +63,19 @@ int ctk_chart_epochs(struct ctk_report *r, int64_t run_id, struct ctk_plot *p, c
 		snprintf(text, text_size, "run %lld has no analysed epochs (import epochs, then run ctk analyze)",
 			 (long long)run_id);
 		return CTK_CHART_SKIP;
+	}
+	if (!measured) {
+		sqlite3_finalize(st);
+		snprintf(text, text_size, "no epoch of run %lld has measured energy", (long long)run_id);
+		return CTK_CHART_SKIP;
+	}
+	int stack = ndev <= CTK_DEVICE_COLORS;
+	for (int k = 0; stack && k < ndev; k++)
+		ctk_legend_add(&p->legend, names[k], ctk_device_color(k), CTK_MARK_BOX);
+	if (!stack) {
+		char name[64];
+		snprintf(name, sizeof name, "total of %d devices", ndev);
+		ctk_legend_add(&p->legend, name, ctk_device_color(0), CTK_MARK_BOX);
 	}
 	unit = ctk_energy_unit(maxsum, &scale);
 	p->x.scale = 1;
@@ -99,18 +110,22 @@ int ctk_chart_epochs(struct ctk_report *r, int64_t run_id, struct ctk_plot *p, c
 		double e = sqlite3_column_double(st, 2);
 		double xa = ctk_plot_px(p, (double)idx - bw / 2), xb = ctk_plot_px(p, (double)idx + bw / 2);
 		double ya = ctk_plot_py(p, cur + e), yb = ctk_plot_py(p, cur);
-		ctk_color(cr, dev_color(k), 0.85);
+		ctk_color(cr, stack ? ctk_device_color(k) : ctk_device_color(0), 0.85);
 		cairo_rectangle(cr, xa, ya, xb - xa, yb - ya);
 		cairo_fill_preserve(cr);
 		cairo_set_source_rgb(cr, 1, 1, 1);
 		cairo_set_line_width(cr, 0.3);
-		cairo_stroke(cr);
+		if (stack)
+			cairo_stroke(cr);
+		else
+			cairo_new_path(cr);
 		cur += e;
 	}
 	sqlite3_finalize(st);
 	cairo_restore(cr);
 	ctk_plot_axes(p);
-	snprintf(text, text_size, "Energy of each of the %d epochs, stacked by device (%s)%s.", nep, unit,
+	snprintf(text, text_size, "Energy of each of the %d epochs, %s (%s)%s.", nep,
+		 stack ? "stacked by device" : "all devices summed", unit,
 		 incomplete ? "; some epochs lack a device's readings and show only the part measured" : "");
 	return 0;
 }

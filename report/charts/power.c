@@ -14,18 +14,12 @@
 
 #include "common/db.h"
 #include "common/samples.h"
+#include "common/util.h"
 #include "report/charts.h"
 #include "report/co2.h"
 
 #define MAX_DEV 16
 #define MAX_COLS 400   /* about the plot width of the 2x PNG, in pixels */
-
-/* Palette index of device i: vermillion (4) is kept for the intensity. */
-static int dev_color(int i)
-{
-	static const int order[] = {3, 0, 1, 2, 5, 6};
-	return order[i % 6];
-}
 
 /* Stream device_id's readings into e (power in W; from the counter's slope
  * when a reading has no power). */
@@ -182,7 +176,7 @@ static int shade_epochs(sqlite3 *db, struct ctk_plot *p, int64_t run_id, int64_t
 		return CTK_EDB;
 	sqlite3_bind_int64(st, 1, run_id);
 	ctk_plot_clip(p);
-	ctk_font(cr, 5.5, 0);
+	ctk_font(cr, CTK_FONT_TICK, 0);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		double xa = ctk_plot_px(p, (double)(sqlite3_column_int64(st, 1) - t0) / 1e9);
 		double xb = ctk_plot_px(p, (double)(sqlite3_column_int64(st, 2) - t0) / 1e9);
@@ -200,6 +194,67 @@ static int shade_epochs(sqlite3 *db, struct ctk_plot *p, int64_t run_id, int64_t
 	return 0;
 }
 
+/* How many baseline and phase windows run_id has (for the legend). */
+static int count_phases(sqlite3 *db, int64_t run_id, int *nbase, int *nphase, struct ctk_error *err)
+{
+	sqlite3_stmt *st = NULL;
+
+	*nbase = *nphase = 0;
+	if (ctk_db_prepare(db, "SELECT sum(kind = 'baseline'), sum(kind = 'phase') FROM windows WHERE run_id = ?", &st, err))
+		return CTK_EDB;
+	sqlite3_bind_int64(st, 1, run_id);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*nbase = sqlite3_column_int(st, 0);
+		*nphase = sqlite3_column_int(st, 1);
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+/* Baseline windows in light blue with "baseline", phases as a
+ * bracket along the top with their names: what the run did when. */
+static int draw_phases(sqlite3 *db, struct ctk_plot *p, int64_t run_id, int64_t t0, int *nbase, int *nphase,
+		       struct ctk_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	cairo_t *cr = p->cr;
+
+	*nbase = *nphase = 0;
+	if (ctk_db_prepare(db, "SELECT kind, coalesce(name, kind), start_ns, end_ns FROM windows WHERE run_id = ? "
+			   "AND kind IN ('baseline', 'phase') ORDER BY start_ns", &st, err))
+		return CTK_EDB;
+	sqlite3_bind_int64(st, 1, run_id);
+	ctk_plot_clip(p);
+	ctk_font(cr, CTK_FONT_TICK, 0);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		int base = !strcmp((const char *)sqlite3_column_text(st, 0), "baseline");
+		const char *name = (const char *)sqlite3_column_text(st, 1);
+		double xa = ctk_plot_px(p, (double)(sqlite3_column_int64(st, 2) - t0) / 1e9);
+		double xb = ctk_plot_px(p, (double)(sqlite3_column_int64(st, 3) - t0) / 1e9);
+		if (base) {
+			(*nbase)++;
+			cairo_set_source_rgba(cr, 0.34, 0.71, 0.91, 0.25); /* sky blue, light */
+			cairo_rectangle(cr, xa, p->y0, xb - xa, p->y1 - p->y0);
+			cairo_fill(cr);
+		} else {
+			double y = p->y0 + 2 + (*nphase % 2) * (CTK_FONT_TICK + 2);
+			(*nphase)++;
+			cairo_set_source_rgb(cr, 0.35, 0.35, 0.35);
+			cairo_set_line_width(cr, 0.6);
+			cairo_move_to(cr, xa, y + CTK_FONT_TICK + 1);
+			cairo_line_to(cr, xa, y);
+			cairo_line_to(cr, xb, y);
+			cairo_line_to(cr, xb, y + CTK_FONT_TICK + 1);
+			cairo_stroke(cr);
+			if (xb - xa > ctk_text_width(cr, name) + 2)
+				ctk_text(cr, (xa + xb) / 2, y + 1, name, 0.5, 0);
+		}
+	}
+	cairo_restore(cr);
+	sqlite3_finalize(st);
+	return 0;
+}
+
 int ctk_chart_power(struct ctk_report *r, int64_t run_id, struct ctk_plot *p, cairo_t *cr, char *text,
 		    size_t text_size, struct ctk_error *err)
 {
@@ -209,11 +264,13 @@ int ctk_chart_power(struct ctk_report *r, int64_t run_id, struct ctk_plot *p, ca
 	char devname[MAX_DEV][32];
 	struct step *iv = NULL;
 	sqlite3_stmt *st = NULL;
-	int ndev = 0, nint = 0, cols, rc, more = 0;
-	double ymax = 0, span_s, imax = 0;
+	int ndev = 0, nint = 0, cols, rc, more = 0, flat = 0, nbase = 0, nphase = 0, many;
+	double ymax = 0, span_s, imax = 0, flat_g = 0;
+	struct ctk_envelope range;
 
 	memset(env, 0, sizeof env);
 	memset(&total, 0, sizeof total);
+	memset(&range, 0, sizeof range);
 	if ((rc = ctk_run_info_get(r->db, run_id, &ri, err)))
 		return rc;
 	if (ctk_db_prepare(r->db, "SELECT device_id, kind, idx, coalesce((SELECT readings FROM device_energy e WHERE "
@@ -255,22 +312,34 @@ int ctk_chart_power(struct ctk_report *r, int64_t run_id, struct ctk_plot *p, ca
 			rc = ctk_failf(err, CTK_ENOMEM, "out of memory");
 	if (!rc)
 		rc = stream_all(r->db, dev, env, ndev, err);
-	if (!rc && ctk_envelope_init(&total, cols, ri.started_ns, ri.ended_ns))
+	if (!rc && (ctk_envelope_init(&total, cols, ri.started_ns, ri.ended_ns) ||
+		    ctk_envelope_init(&range, cols, ri.started_ns, ri.ended_ns)))
 		rc = ctk_failf(err, CTK_ENOMEM, "out of memory");
+	many = ndev > CTK_DEVICE_COLORS; /* more: the total and the devices' min-max band */
 	if (rc)
 		goto out;
 	/* total: per column, the sum of the devices' means (only where all have readings) */
 	for (int c = 0; c < cols; c++) {
 		double s = 0;
 		int all = 1;
+		double lo = INFINITY, hi = -INFINITY;
 		for (int i = 0; i < ndev; i++) {
 			if (!env[i].cnt[c]) {
 				all = 0;
 				break;
 			}
-			s += env[i].sum[c] / (double)env[i].cnt[c];
+			double m = env[i].sum[c] / (double)env[i].cnt[c];
+			s += m;
+			lo = fmin(lo, m);
+			hi = fmax(hi, m);
 			if (env[i].max[c] > ymax)
 				ymax = env[i].max[c];
+		}
+		if (all && many) {
+			range.min[c] = lo;
+			range.max[c] = hi;
+			range.sum[c] = (lo + hi) / 2;
+			range.cnt[c] = 1;
 		}
 		if (all && ndev > 1) {
 			total.sum[c] = total.min[c] = total.max[c] = s;
@@ -286,41 +355,68 @@ int ctk_chart_power(struct ctk_report *r, int64_t run_id, struct ctk_plot *p, ca
 	for (int i = 0; i < nint; i++)
 		if (iv[i].g_per_kwh > imax)
 			imax = iv[i].g_per_kwh;
+	/* priced with one yearly or constant value: a flat line */
+	if (!nint && (rc = ctk_run_flat_intensity(r->db, run_id, &flat_g, &flat, err)))
+		goto out;
+	if (flat)
+		imax = flat_g;
 
 	span_s = (double)(ri.ended_ns - ri.started_ns) / 1e9;
 	ctk_axis_time(&p->x, span_s, "Time since start");
 	p->y.scale = ymax >= 10000 ? 1e-3 : 1;
 	snprintf(p->y.label, sizeof p->y.label, "Power (%s)", ymax >= 10000 ? "kW" : "W");
 	ctk_axis_nice(&p->y, 0, ymax * p->y.scale * 1.02, 6, 1);
-	if (nint) {
+	if (nint || flat) {
 		p->has_y2 = 1;
 		p->y2.scale = 1;
 		snprintf(p->y2.label, sizeof p->y2.label, "Intensity (g CO\u2082/kWh)");
 		ctk_axis_nice(&p->y2, 0, imax * 1.02, 6, 1);
 	}
-	for (int i = 0; i < ndev; i++) /* second round of colours: dashed */
-		ctk_legend_add(&p->legend, devname[i], dev_color(i), i < 6 ? CTK_MARK_LINE : CTK_MARK_DASH);
-	if (ndev > 1)
-		ctk_legend_add(&p->legend, "total", -1, CTK_MARK_LINE);
+	if (many) {
+		char name[64];
+		ctk_legend_add(&p->legend, "device min\u2013max", ctk_device_color(0), CTK_MARK_BAND);
+		snprintf(name, sizeof name, "total of %d", ndev);
+		ctk_legend_add(&p->legend, name, -1, CTK_MARK_LINE);
+	} else {
+		for (int i = 0; i < ndev; i++)
+			ctk_legend_add(&p->legend, devname[i], ctk_device_color(i), CTK_MARK_LINE);
+		if (ndev > 1)
+			ctk_legend_add(&p->legend, "total", -1, CTK_MARK_LINE);
+	}
 	if (ri.nepochs)
 		ctk_legend_add(&p->legend, "epochs", -2, CTK_MARK_BAND);
-	if (nint)
-		ctk_legend_add(&p->legend, "intensity", 4, CTK_MARK_DASH);
+	if ((rc = count_phases(r->db, run_id, &nbase, &nphase, err)))
+		goto out;
+	if (nbase)
+		ctk_legend_add(&p->legend, "baseline", 1, CTK_MARK_BAND);
+	if (nint || flat)
+		ctk_legend_add(&p->legend, flat ? "intensity (one value)" : "intensity", CTK_COLOR_INTENSITY, CTK_MARK_DASH);
 	ctk_plot_layout(p, cr, CTK_FIG_W_PT, CTK_FIG_H_PT);
-	if ((rc = shade_epochs(r->db, p, run_id, ri.started_ns, err)))
+	if ((rc = shade_epochs(r->db, p, run_id, ri.started_ns, err)) ||
+	    (rc = draw_phases(r->db, p, run_id, ri.started_ns, &nbase, &nphase, err)))
 		goto out;
 	ctk_plot_clip(p);
-	for (int i = 0; i < ndev; i++) {
-		double d[] = {2.5, 1.5};
-		cairo_set_dash(cr, d, i < 6 ? 0 : 2, 0);
-		ctk_envelope_draw(p, &env[i], dev_color(i), 0, 1, 1, 0.6);
+	if (many) {
+		ctk_envelope_draw(p, &range, ctk_device_color(0), 0, 1, 1, 0);
+	} else {
+		for (int i = 0; i < ndev; i++)
+			ctk_envelope_draw(p, &env[i], ctk_device_color(i), 0, 1, 1, 0.6);
 	}
-	cairo_set_dash(cr, NULL, 0, 0);
 	if (ndev > 1)
 		ctk_envelope_draw(p, &total, -1, 0, 1, 0, 0.9);
+	if (flat) {
+		double d[] = {2.5, 1.5}, y = ctk_plot_py2(p, flat_g);
+		ctk_color(cr, CTK_COLOR_INTENSITY, 1);
+		cairo_set_line_width(cr, 1.0);
+		cairo_set_dash(cr, d, 2, 0);
+		cairo_move_to(cr, p->x0, y);
+		cairo_line_to(cr, p->x1, y);
+		cairo_stroke(cr);
+		cairo_set_dash(cr, NULL, 0, 0);
+	}
 	if (nint) {
 		double d[] = {2.5, 1.5};
-		ctk_color(cr, 4, 1);
+		ctk_color(cr, CTK_COLOR_INTENSITY, 1);
 		cairo_set_line_width(cr, 1.0);
 		cairo_set_dash(cr, d, 2, 0);
 		for (int i = 0; i < nint; i++) {
@@ -337,16 +433,23 @@ int ctk_chart_power(struct ctk_report *r, int64_t run_id, struct ctk_plot *p, ca
 	}
 	cairo_restore(cr);
 	ctk_plot_axes(p);
-	snprintf(text, text_size,
-		 "Power of each device (bands: minimum to maximum of the readings in each of %d time columns; "
-		 "lines: column means)%s%s%s%s.",
-		 cols, ndev > 1 ? ", their total (black)" : "", ri.nepochs ? ", epochs shaded and numbered" : "",
-		 nint ? " and the grid's carbon intensity (dashed, right axis, step values)" : "",
-		 more ? "; only the first 16 devices are drawn and summed" : "");
+	if (many)
+		snprintf(text, text_size, "Total power of the %d devices (black) and the range of the devices' powers "
+			 "(band: lowest to highest device mean in each of %d time columns)", ndev, cols);
+	else
+		snprintf(text, text_size,
+			 "Power of each device (bands: minimum to maximum of the readings in each of %d time columns; "
+			 "lines: column means)%s", cols, ndev > 1 ? " and their total (black)" : "");
+	ctk_appendf(text, text_size, "%s%s%s%s%s.", ri.nepochs ? ", epochs shaded and numbered" : "",
+		    nbase ? ", the idle baseline in light blue" : "", nphase ? ", marked phases bracketed along the top" : "",
+		    nint ? ", and the grid's carbon intensity (dashed, right axis, step values)"
+			 : flat ? ", and the one carbon-intensity value the run was priced at (dashed, right axis)" : "",
+		    more ? "; only the first 16 devices are drawn and summed" : "");
 out:
 	for (int i = 0; i < ndev; i++)
 		ctk_envelope_release(&env[i]);
 	ctk_envelope_release(&total);
+	ctk_envelope_release(&range);
 	free(iv);
 	return rc;
 }

@@ -64,7 +64,10 @@ static int collect_devices(sqlite3 *db, const int64_t *runs, int nruns, struct d
 
 enum { C_RUN, C_LABEL, C_EPOCH, C_START, C_DUR, C_DEV0 };
 
-static int columns(struct ctk_table *t, const struct devcols *dc)
+/* Paper views: epoch, duration, energy (kWh), CO2 (g), and the run's label
+ * when there are several runs; the wide one adds start, coverage and up to
+ * four device columns; the CSV keeps every column. */
+static int columns(struct ctk_table *t, const struct devcols *dc, int nruns)
 {
 	char name[48], label[48];
 	int base = C_DEV0 + dc->n;
@@ -82,8 +85,16 @@ static int columns(struct ctk_table *t, const struct devcols *dc)
 	}
 	if (ctk_table_column(t, base, "total_energy_j", "Total (J)", 1) ||
 	    ctk_table_column(t, base + 1, "total_energy_kwh", "Total (kWh)", 1) ||
-	    ctk_table_column(t, base + 2, "coverage_pct", "Coverage (%)", 1))
+	    ctk_table_column(t, base + 2, "coverage_pct", "Coverage (%)", 1) ||
+	    ctk_table_column(t, base + 3, "co2_g", "CO2e (g)", 1))
 		return -1;
+	ctk_table_view(t, C_RUN, 0);
+	ctk_table_view(t, C_LABEL, nruns > 1 ? CTK_VIEW_BOTH : 0);
+	ctk_table_view(t, C_START, CTK_VIEW_WIDE);
+	for (int i = 0; i < dc->n; i++)
+		ctk_table_view(t, C_DEV0 + i, dc->n <= 4 ? CTK_VIEW_WIDE : 0);
+	ctk_table_view(t, base, 0);
+	ctk_table_view(t, base + 2, CTK_VIEW_WIDE);
 	return 0;
 }
 
@@ -100,7 +111,8 @@ static int add_run(sqlite3 *db, struct ctk_table *t, const struct devcols *dc, i
 	if ((rc = ctk_require_analysis(db, run_id, err)))
 		return rc;
 	if (ctk_db_prepare(db,
-		"SELECT w.idx, w.start_ns, w.end_ns, d.kind, d.idx, d.device_id, e.energy_j, e.coverage, r.label, w.attempt "
+		"SELECT w.idx, w.start_ns, w.end_ns, d.kind, d.idx, d.device_id, e.energy_j, e.coverage, r.label, w.attempt, "
+		"(SELECT c.co2_g FROM epoch_co2 c WHERE c.run_id = w.run_id AND c.idx = w.idx AND c.attempt = w.attempt) "
 		"FROM windows w JOIN runs r ON r.run_id = w.run_id "
 		"JOIN epoch_energy e ON e.run_id = w.run_id AND e.idx = w.idx AND e.attempt = w.attempt "
 		"JOIN devices d ON d.device_id = e.device_id "
@@ -128,6 +140,8 @@ static int add_run(sqlite3 *db, struct ctk_table *t, const struct devcols *dc, i
 			ctk_time_format(sqlite3_column_int64(st, 1), start, sizeof start);
 			ctk_table_set_text(t, row, C_START, start);
 			ctk_table_set_num(t, row, C_DUR, (double)(sqlite3_column_int64(st, 2) - sqlite3_column_int64(st, 1)) / 1e9, 4);
+			if (sqlite3_column_type(st, 10) != SQLITE_NULL)
+				ctk_table_set_num(t, row, base + 3, sqlite3_column_double(st, 10), 3);
 		}
 		dev_label(st, 3, 4, 5, lab, sizeof lab);
 		int c = find_col(dc, lab);
@@ -150,9 +164,32 @@ static int add_run(sqlite3 *db, struct ctk_table *t, const struct devcols *dc, i
 	return 0;
 }
 
-int ctk_build_epochs(sqlite3 *db, const int64_t *runs, int nruns, struct ctk_table **out,
-		     struct ctk_error *err)
+/* A long run's table would not fit a page: the paper table shows the first
+ * EPOCH_ROWS_HEAD and the last EPOCH_ROWS_TAIL epochs, the CSV all. */
+#define EPOCH_ROWS_HEAD 20
+#define EPOCH_ROWS_TAIL 5
+
+static int shorten(struct ctk_table *t, struct ctk_error *err)
 {
+	int keep[EPOCH_ROWS_HEAD + EPOCH_ROWS_TAIL], n = 0;
+	char title[512];
+
+	for (int i = 0; i < EPOCH_ROWS_HEAD; i++)
+		keep[n++] = i;
+	for (int i = t->nrows - EPOCH_ROWS_TAIL; i < t->nrows; i++)
+		keep[n++] = i;
+	snprintf(title, sizeof title, "%.*s; the first %d and the last %d of %d epochs are shown (every epoch is in epochs.csv).",
+		 (int)strlen(t->title) - 1, t->title, EPOCH_ROWS_HEAD, EPOCH_ROWS_TAIL, t->nrows);
+	if (ctk_table_paper_rows(t, keep, n, title))
+		return ctk_failf(err, CTK_ENOMEM, "out of memory");
+	return 0;
+}
+
+int ctk_build_epochs(const struct ctk_report *r, struct ctk_table **out, struct ctk_error *err)
+{
+	sqlite3 *db = r->db;
+	const int64_t *runs = r->runs;
+	int nruns = r->nruns;
 	struct devcols *dc = calloc(1, sizeof(*dc));
 	struct ctk_table *t = NULL;
 	int rc;
@@ -162,14 +199,16 @@ int ctk_build_epochs(sqlite3 *db, const int64_t *runs, int nruns, struct ctk_tab
 		return ctk_failf(err, CTK_ENOMEM, "out of memory");
 	if ((rc = collect_devices(db, runs, nruns, dc, err)))
 		goto out;
-	t = ctk_table_new("Energy per epoch and device (counter difference or trapezoid over power; devices summed)",
-			  C_DEV0 + dc->n + 3);
-	if (!t || columns(t, dc)) {
+	t = ctk_table_new("Energy and CO2e of each epoch: energy of the measured devices, summed, "
+			  "over the epoch's time; a dash marks what is not known.", C_DEV0 + dc->n + 4);
+	if (!t || columns(t, dc, nruns)) {
 		rc = ctk_failf(err, CTK_ENOMEM, "out of memory");
 		goto out;
 	}
 	for (int i = 0; i < nruns && !rc; i++)
 		rc = add_run(db, t, dc, runs[i], err);
+	if (!rc && t->nrows > EPOCH_ROWS_HEAD + EPOCH_ROWS_TAIL + 5)
+		rc = shorten(t, err);
 	if (!rc) {
 		*out = t;
 		t = NULL;

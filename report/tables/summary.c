@@ -3,9 +3,12 @@
  * intensity join stored it (run_co2, see co2.h) — PUE, CO2 and zone, from the
  * stored analysis (device_energy). Missing CO2 stays empty, never 0. */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "common/db.h"
 #include "common/time.h"
+#include "common/util.h"
 #include "report/builders.h"
 #include "report/co2.h"
 
@@ -27,25 +30,62 @@ int ctk_require_analysis(sqlite3 *db, int64_t run_id, struct ctk_error *err)
 	return 0;
 }
 
-enum { C_RUN, C_LABEL, C_SOURCE, C_START, C_DUR, C_DEV, C_EJ, C_EKWH, C_IN, C_OUT, C_COV, C_PUE, C_CO2, C_ZONE, NCOL };
+/* in the order of the paper's columns; the CSV has them all in this order */
+enum { C_RUN, C_LABEL, C_SOURCE, C_HW, C_START, C_DUR, C_HOURS, C_DEV, C_EJ, C_EKWH, C_IN, C_OUT, C_COV, C_PUE,
+       C_CI, C_CO2, C_CISRC, C_ZONE, NCOL };
 
+/* Paper views: the \columnwidth table is label, hardware, time, energy,
+ * PUE, intensity, CO2e; the wide one adds in/outside epochs, coverage and
+ * the intensity's source; the CSV keeps every column. */
 static int columns(struct ctk_table *t)
 {
-	static const char *const name[NCOL] = {"run_id", "label", "source", "started_utc", "duration_s", "devices",
-		"energy_j", "energy_kwh", "in_epochs_kwh", "outside_epochs_kwh", "coverage_pct", "pue", "co2_kg", "zone"};
-	static const char *const label[NCOL] = {"Run", "Label", "Source", "Start (UTC)", "Duration (s)", "Devices",
-		"Energy (J)", "Energy (kWh)", "In epochs (kWh)", "Outside epochs (kWh)", "Coverage (%)", "PUE",
-		"CO2 (kg)", "Zone"};
-	for (int i = 0; i < NCOL; i++)
-		if (ctk_table_column(t, i, name[i], label[i], i == C_RUN || (i >= C_DUR && i != C_ZONE)))
+	static const char *const name[NCOL] = {"run_id", "label", "source", "hardware", "started_utc", "duration_s",
+		"duration_h", "devices", "energy_j", "energy_kwh", "in_epochs_kwh", "outside_epochs_kwh", "coverage_pct",
+		"pue", "intensity_g_per_kwh", "co2_kg", "intensity_source", "zone"};
+	static const char *const label[NCOL] = {"Run", "Run", "Source", "Hardware", "Start (UTC)", "Duration (s)",
+		"Time (h)", "Devices", "Energy (J)", "Energy (kWh)", "In epochs (kWh)", "Outside (kWh)", "Coverage (%)",
+		"PUE", "Intensity (g/kWh)", "CO2e (kg)", "Intensity source", "Zone"};
+	static const unsigned view[NCOL] = {
+		[C_LABEL] = CTK_VIEW_BOTH, [C_HW] = CTK_VIEW_BOTH, [C_HOURS] = CTK_VIEW_BOTH, [C_EKWH] = CTK_VIEW_BOTH,
+		[C_IN] = CTK_VIEW_WIDE, [C_OUT] = CTK_VIEW_WIDE, [C_PUE] = CTK_VIEW_BOTH,
+		[C_CI] = CTK_VIEW_BOTH, [C_CO2] = CTK_VIEW_BOTH};
+	for (int i = 0; i < NCOL; i++) {
+		int text = i == C_LABEL || i == C_SOURCE || i == C_START || i == C_ZONE || i == C_HW || i == C_CISRC;
+		if (ctk_table_column(t, i, name[i], label[i], !text))
 			return -1;
+		ctk_table_view(t, i, view[i]);
+	}
+	return 0;
+}
+
+/* "2 × A100-SXM4-80GB, 1 × …": the GPUs (else every device) of a run, the
+ * vendor's "NVIDIA " prefix dropped. */
+static int hardware(sqlite3 *db, int64_t run_id, char *buf, size_t size, struct ctk_error *err)
+{
+	sqlite3_stmt *st = NULL;
+
+	buf[0] = '\0';
+	if (ctk_db_prepare(db, "SELECT coalesce(name, kind), count(*) FROM devices WHERE run_id = ?1 AND "
+			   "(kind = 'gpu' OR NOT EXISTS (SELECT 1 FROM devices g WHERE g.run_id = ?1 AND g.kind = 'gpu')) "
+			   "GROUP BY 1 ORDER BY 1", &st, err))
+		return CTK_EDB;
+	sqlite3_bind_int64(st, 1, run_id);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *n = (const char *)sqlite3_column_text(st, 0);
+		size_t len = strlen(buf);
+		if (!strncmp(n, "NVIDIA ", 7))
+			n += 7;
+		snprintf(buf + len, size - len, "%s%d \u00d7 %s", len ? ", " : "", sqlite3_column_int(st, 1), n);
+	}
+	sqlite3_finalize(st);
 	return 0;
 }
 
 static int add_run(sqlite3 *db, struct ctk_table *t, int64_t run_id, struct ctk_error *err)
 {
 	sqlite3_stmt *st = NULL;
-	char start[40], source[128];
+	char start[40], source[128], hw[256];
+	double kwh = -1;
 	struct ctk_run_co2 co2;
 	int row, rc;
 
@@ -71,14 +111,16 @@ static int add_run(sqlite3 *db, struct ctk_table *t, int64_t run_id, struct ctk_
 		ctk_time_format(sqlite3_column_int64(st, 2), start, sizeof start);
 		ctk_table_set_text(t, row, C_START, start);
 		ctk_table_set_num(t, row, C_DUR, (double)(sqlite3_column_int64(st, 3) - sqlite3_column_int64(st, 2)) / 1e9, 4);
+		ctk_table_set_num(t, row, C_HOURS, (double)(sqlite3_column_int64(st, 3) - sqlite3_column_int64(st, 2)) / 3.6e12, 3);
 	}
 	ctk_table_set_num(t, row, C_DEV, sqlite3_column_int(st, 4), 0);
 	if (sqlite3_column_type(st, 5) != SQLITE_NULL) {
 		ctk_table_set_num(t, row, C_EJ, sqlite3_column_double(st, 5), 4);
-		ctk_table_set_num(t, row, C_EKWH, sqlite3_column_double(st, 5) / 3.6e6, 4);
+		kwh = sqlite3_column_double(st, 5) / 3.6e6;
+		ctk_table_set_num(t, row, C_EKWH, kwh, 3);
 	}
 	if (sqlite3_column_int(st, 9) > 0 && sqlite3_column_type(st, 6) != SQLITE_NULL) {
-		ctk_table_set_num(t, row, C_IN, sqlite3_column_double(st, 6) / 3.6e6, 4);
+		ctk_table_set_num(t, row, C_IN, sqlite3_column_double(st, 6) / 3.6e6, 3);
 		ctk_table_set_num(t, row, C_OUT, sqlite3_column_double(st, 7) / 3.6e6, 3);
 	}
 	if (sqlite3_column_type(st, 8) != SQLITE_NULL)
@@ -89,16 +131,74 @@ static int add_run(sqlite3 *db, struct ctk_table *t, int64_t run_id, struct ctk_
 	if (co2.has_pue)
 		ctk_table_set_num(t, row, C_PUE, co2.pue, 3);
 	if (co2.has_co2)
-		ctk_table_set_num(t, row, C_CO2, co2.co2_g / 1000.0, 4);
+		ctk_table_set_num(t, row, C_CO2, co2.co2_g / 1000.0, 3);
 	if (co2.zone[0])
 		ctk_table_set_text(t, row, C_ZONE, co2.zone);
+	/* the intensity the run was priced at: its energy-weighted mean,
+	 * stored CO2 / (energy x PUE x share of energy with a value) */
+	if (co2.has_co2 && co2.has_pue && kwh > 0) {
+		double priced = kwh * co2.pue * (co2.has_share ? 1 - co2.no_intensity_share : 1);
+		if (priced > 0)
+			ctk_table_set_num(t, row, C_CI, co2.co2_g / priced, 3);
+	}
+	if (co2.source[0]) {
+		char src[200];
+		if (co2.has_year)
+			snprintf(src, sizeof src, "%s, %s, %d", co2.source, co2.zone[0] ? co2.zone : "zone unknown", co2.year);
+		else
+			snprintf(src, sizeof src, "%s, %s", co2.source, co2.zone[0] ? co2.zone : "zone unknown");
+		ctk_table_set_text(t, row, C_CISRC, src);
+	}
+	if ((rc = hardware(db, run_id, hw, sizeof hw, err)))
+		return rc;
+	if (hw[0])
+		ctk_table_set_text(t, row, C_HW, hw);
 	return 0;
 }
 
-int ctk_build_summary(sqlite3 *db, const int64_t *runs, int nruns, struct ctk_table **out,
-		      struct ctk_error *err)
+/* End the caption with the intensity sources used, each once. */
+static int caption_sources(struct ctk_table *t, struct ctk_error *err)
 {
-	struct ctk_table *t = ctk_table_new("Energy per run (devices summed; coverage: lowest device share of time with readings; CO2 with PUE applied)", NCOL);
+	char buf[2048];
+	int n = 0;
+
+	snprintf(buf, sizeof buf, "%.*s", (int)strlen(t->title) - 1, t->title); /* without its period */
+	for (int r = 0; r < t->nrows; r++) {
+		const struct ctk_cell *c = &t->cells[r * t->ncols + C_CISRC], *seen = NULL;
+		if (!c->valid)
+			continue;
+		for (int q = 0; q < r && !seen; q++)
+			if (t->cells[q * t->ncols + C_CISRC].valid && !strcmp(t->cells[q * t->ncols + C_CISRC].text, c->text))
+				seen = c;
+		if (seen)
+			continue;
+		ctk_appendf(buf, sizeof buf, "%s%s", n++ ? "; " : ". Carbon intensity: ", c->text);
+	}
+	ctk_appendf(buf, sizeof buf, ".");
+	/* simulated data is flagged in every output */
+	n = 0;
+	for (int r = 0; r < t->nrows; r++) {
+		const struct ctk_cell *c = &t->cells[r * t->ncols + C_SOURCE], *l = &t->cells[r * t->ncols + C_LABEL];
+		if (c->valid && strstr(c->text, "(simulated device)"))
+			ctk_appendf(buf, sizeof buf, "%s%s", n++ ? ", " : " Measured on a simulated device, not real hardware: ",
+				    l->valid ? l->text : "a run");
+	}
+	if (n)
+		ctk_appendf(buf, sizeof buf, ".");
+	free(t->title);
+	if (!(t->title = strdup(buf)))
+		return ctk_failf(err, CTK_ENOMEM, "out of memory");
+	return 0;
+}
+
+int ctk_build_summary(const struct ctk_report *r, struct ctk_table **out, struct ctk_error *err)
+{
+	sqlite3 *db = r->db;
+	const int64_t *runs = r->runs;
+	int nruns = r->nruns;
+	struct ctk_table *t = ctk_table_new("Energy and carbon footprint of each run: energy of the measured devices, summed, from "
+		"the first to the last reading; CO2e is that energy times the PUE times the carbon intensity of the grid "
+		"at the time (the intensity shown is its energy-weighted mean); a dash marks what is not known.", NCOL);
 	int rc = 0;
 
 	*out = NULL;
@@ -108,6 +208,8 @@ int ctk_build_summary(sqlite3 *db, const int64_t *runs, int nruns, struct ctk_ta
 	}
 	for (int i = 0; i < nruns && !rc; i++)
 		rc = add_run(db, t, runs[i], err);
+	if (!rc)
+		rc = caption_sources(t, err);
 	if (rc) {
 		ctk_table_free(t);
 		return rc;

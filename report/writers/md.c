@@ -40,8 +40,11 @@ static int md_begin(FILE *f, struct ctk_error *err)
 	return 0;
 }
 
-static int md_write(FILE *f, const struct ctk_table *t, int first, struct ctk_error *err)
+/* The people's table (ctk_table_shown), its WIDE columns. */
+static int md_write(FILE *f, const struct ctk_table *full, int first, struct ctk_error *err)
 {
+	const struct ctk_table *t = ctk_table_shown(full);
+
 	(void)err;
 	if (!first)
 		fputc('\n', f);
@@ -49,17 +52,22 @@ static int md_write(FILE *f, const struct ctk_table *t, int first, struct ctk_er
 	ctk_md_text(f, t->title);
 	fputs("**\n\n|", f);
 	for (int i = 0; i < t->ncols; i++) {
+		if (!(t->view[i] & CTK_VIEW_WIDE))
+			continue;
 		fputc(' ', f);
 		ctk_md_text(f, t->label[i]);
 		fputs(" |", f);
 	}
 	fputs("\n|", f);
 	for (int i = 0; i < t->ncols; i++)
-		fputs(t->numeric[i] ? "---:|" : ":---|", f);
+		if (t->view[i] & CTK_VIEW_WIDE)
+			fputs(t->numeric[i] ? "---:|" : ":---|", f);
 	fputc('\n', f);
 	for (int r = 0; r < t->nrows; r++) {
 		fputc('|', f);
 		for (int i = 0; i < t->ncols; i++) {
+			if (!(t->view[i] & CTK_VIEW_WIDE))
+				continue;
 			fputc(' ', f);
 			md_cell(f, &t->cells[r * t->ncols + i]);
 			fputs(" |", f);

@@ -27,10 +27,13 @@ ok "report" ctk report --db run.db --out rep
 pdftotext rep/report.pdf report.txt
 flat=$(tr -s ' \n' '  ' < report.txt)
 has() { case "$flat" in *"$2"*) is "$1" yes yes ;; *) is "$1" "missing '$2'" yes ;; esac; }
-md_kwh=$(sed -n '5p' rep/summary.md | awk -F'|' '{print $9}' | tr -d ' ')
-md_co2=$(sed -n '5p' rep/summary.md | awk -F'|' '{print $14}' | tr -d ' ')
+# a column of summary.md's first row, by its heading
+md_col() { awk -F'|' -v h="$1" 'NR == 3 { for (i = 2; i < NF; i++) { g = $i; gsub(/^ +| +$/, "", g); if (g == h) c = i } } NR == 5 { v = $c; gsub(/ /, "", v); print v }' rep/summary.md; }
+md_kwh=$(md_col 'Energy (kWh)')
+md_co2=$(md_col 'CO2e (kg)')
 source=$(sql run.db 'select source from intensity_series')
-near "summary CO2 = analyze's (kg)" "$md_co2" "$(python3 -c "print($(sql run.db 'select co2_g from run_co2') / 1000)")" 1e-3
+# summary.md shows 3 significant digits: within half a unit of the third (5e-3 relative)
+near "summary CO2 = analyze's (kg)" "$md_co2" "$(python3 -c "print($(sql run.db 'select co2_g from run_co2') / 1000)")" 5e-3
 has "report.pdf: run label" "$LABEL"
 has "report.pdf: simulated device said" "simulated"
 has "report.pdf: total energy as in summary.md" "$md_kwh kWh"
@@ -39,7 +42,7 @@ has "report.pdf: PUE" "PUE 1.20"
 has "report.pdf: intensity source" "$source"
 for c in power epoch_energy intensity; do
 	set -- $(python3 "$CTK_ROOT/tests/e2e/pnginfo.py" "rep/$c.png")
-	is "$c.png is 475x317" "$1x$2" "475x317"
+	is "$c.png is 990x660 (3.3 in x 2.2 in at 300 dpi)" "$1x$2" "990x660"
 	ok "$c.png has data in the plot area ($4 coloured pixels)" test "$4" -gt 300
 done
 done_testing

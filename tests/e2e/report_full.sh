@@ -25,9 +25,9 @@ for k, (g, est) in enumerate([(350, 0), (420, 0), (380, 1)]):
 c.execute("insert into run_co2(run_id, co2_g, pue, pue_source, zone, source, signal, year, resolution_s, no_intensity_share, series_id) "
           "values (1, 6.54321, 1.58, 'carbontracker preset', 'DE', 'Electricity Maps', 'lifecycle', 2026, 1800, 0.0, 1)")
 tot = 33525.332
-c.execute("delete from predictions")  # replace what ctk analyze predicted with known rows
+c.execute("delete from predictions")  # replace what ctk analyze predicted with known rows (recent: the default, charted)
 for n in range(1, 5):
-    for name, bias in (("ct-mean", 0.02 / n), ("trend", -0.01 / n)):
+    for name, bias in (("recent", 0.02 / n), ("trend", -0.01 / n)):
         v = tot * (1 + bias)
         c.execute("insert into predictions(run_id, after_n, predictor, target, value, lo, hi, actual, rel_err) values (1, ?, ?, 'energy', ?, ?, ?, ?, ?)", (n, name, v, v * 0.97, v * 1.03, tot, bias))
 c.commit()
@@ -40,7 +40,7 @@ done
 for c in power epoch_energy prediction_error intensity; do
 	ok "chart $c.pdf is a PDF" sh -c "head -c 5 rep/$c.pdf | grep -q '%PDF-'"
 	set -- $(python3 "$CTK_ROOT/tests/e2e/pnginfo.py" "rep/$c.png")
-	is "chart $c.png is 475x317 (3.3 in x 2.2 in at 144 dpi)" "$1x$2" "475x317"
+	is "chart $c.png is 990x660 (3.3 in x 2.2 in at 300 dpi)" "$1x$2" "990x660"
 	ok "chart $c.png has data drawn in the plot area ($4 coloured pixels)" test "$4" -gt 300
 done
 ok "no comparison chart for one hardware setup" test ! -e rep/hardware_comparison.png
@@ -51,11 +51,13 @@ pdftotext rep/report.pdf report.txt
 flat=$(tr -s ' \n' '  ' < report.txt)
 has() { case "$flat" in *"$2"*) is "$1" yes yes ;; *) is "$1" "missing '$2'" yes ;; esac; }
 kwh=$(python3 -c "import csv; r=next(csv.DictReader(open('rep/summary.csv'))); print(r['energy_kwh'])")
-md_kwh=$(sed -n '5p' rep/summary.md | awk -F'|' '{print $9}' | tr -d ' ')
-md_co2=$(sed -n '5p' rep/summary.md | awk -F'|' '{print $14}' | tr -d ' ')
-md_pue=$(sed -n '5p' rep/summary.md | awk -F'|' '{print $13}' | tr -d ' ')
+# a column of summary.md's first row, by its heading
+md_col() { awk -F'|' -v h="$1" 'NR == 3 { for (i = 2; i < NF; i++) { g = $i; gsub(/^ +| +$/, "", g); if (g == h) c = i } } NR == 5 { v = $c; gsub(/ /, "", v); print v }' rep/summary.md; }
+md_kwh=$(md_col 'Energy (kWh)')
+md_co2=$(md_col 'CO2e (kg)')
+md_pue=$(md_col PUE)
 near "summary energy = analysis" "$kwh" "$(python3 -c "print(38778.306/3.6e6)")" 1e-6
-is "CO2 in the table (kg, 4 digits)" "$md_co2" "0.006543"
+is "CO2 in the table (kg, 3 digits: 6.54321 g)" "$md_co2" "0.00654"
 is "PUE in the table" "$md_pue" "1.58"
 has "report.pdf: run label" "$LABEL"
 has "report.pdf: total energy as in summary.md" "$md_kwh kWh"
@@ -64,12 +66,12 @@ has "report.pdf: PUE" "PUE 1.58"
 has "report.pdf: intensity source" "Electricity Maps"
 has "report.pdf: title" "Footprint of run_1"
 has "report.pdf: comparison left out with a note" "Hardware comparison left out"
-has "report.pdf: methods paragraph" "A power usage effectiveness (PUE) of 1.58 (source: carbontracker preset)"
+has "report.pdf: methods paragraph" "a power usage effectiveness (PUE) of 1.58, the preset of carbontracker"
 ok "report.pdf embeds its fonts" sh -c "pdffonts rep/report.pdf | awk 'NR>2 && \$5 != \"yes\" {bad=1} END {exit bad}'"
 ok "chart PDF embeds its fonts" sh -c "pdffonts rep/power.pdf | awk 'NR>2 && \$5 != \"yes\" {bad=1} END {exit bad}'"
 
 # escaping of the label
-ok "tex: label escaped" grep -qF '=gpu\_run 50\% \& \#1 \$x \textbackslash{} \{a\}' rep/summary.tex
+ok "tex: label escaped" grep -qF '=gpu\_\allowbreak{}run 50\% \& \#1 \$x \textbackslash{} \{a\}' rep/summary.tex
 ok "md: label escaped" grep -qF '=gpu\_run 50% & \#1 \$x \\ {a}' rep/summary.md
 ok "csv: label quoted, formula defused" grep -qF "\"'=gpu_run 50% & #1 \$x \\ {a}\"" rep/summary.csv
 ok "methods.tex: label escaped" grep -qF '=gpu\_run 50\% \& \#1 \$x \textbackslash{} \{a\}' rep/methods.tex
@@ -79,7 +81,7 @@ ok "methods.md: no raw label" sh -c '! grep -qF "$0" rep/methods.md' "$LABEL"
 is "model card: co2_eq_emissions" "$(python3 -c "
 import yaml; m=yaml.safe_load(open('rep/model-card.yaml'))['co2_eq_emissions']
 print(m['emissions'], m['geographical_location'], m['hardware_used'], 'Electricity Maps' in m['source'])")" \
-	"6.543 DE 2 x NVIDIA A100-SXM4-40GB True"
+	"6.54 Germany (DE) 2 x NVIDIA A100-SXM4-40GB True"
 is "predictions table rows" "$(tail -n +2 rep/predictions.csv | wc -l)" 8
 near "car equivalent uses EPA 400 g/mile" "$(grep -o 'driving [0-9.]* km' rep/methods.md | cut -d' ' -f2)" \
 	"$(python3 -c "print(6.54321/(400/1.609344))")" 0.005

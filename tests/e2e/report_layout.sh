@@ -16,7 +16,7 @@ ok "charts found in ctk_charts[]" test -n "$charts"
 ok "tables found in builders[]" test -n "$tables"
 is "report/charts/ = ctk_charts[]" "$(files "$R/charts")" "$charts"
 is "report/tables/ = builders[]" "$(files "$R/tables")" "$tables"
-exts=$(grep -ho '\.ext = "[a-z]*"' "$R"/writers/*.c 2>/dev/null | sed 's/.*"\(.*\)"/\1/' | sort)
+exts=$(grep -ho '\.ext = "[a-z]*"' "$R"/writers/*.c 2>/dev/null | sed 's/.*"\(.*\)"/\1/' | sort -u) # tex.c has two: <name>.tex and <name>-wide.tex
 ok "writers found" test -n "$exts"
 is "report/writers/<ext>.c for each writer's ext" "$(files "$R/writers")" "$exts"
 is "no chart_*.c or table_*.c left in report/" "$(ls "$R" | grep -E '^(chart|table)_.*\.c$')" ""
