@@ -124,21 +124,6 @@ static int user_version(sqlite3 *db, int *version, struct ctk_error *err)
 	return 0;
 }
 
-static int table_count(sqlite3 *db, int *n, struct ctk_error *err)
-{
-	sqlite3_stmt *st = NULL;
-
-	if (ctk_db_prepare(db, "SELECT count(*) FROM sqlite_schema", &st, err))
-		return CTK_EDB;
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		sqlite3_finalize(st);
-		return ctk_db_fail(db, err, "not a ctk store (or unreadable)");
-	}
-	*n = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	return 0;
-}
-
 /* Bring the store from `from` to CTK_SCHEMA_VERSION in one transaction. */
 static int migrate(sqlite3 *db, int from, struct ctk_error *err)
 {
@@ -184,7 +169,7 @@ static int check_identity(sqlite3 *db, const char *path, int *version, struct ct
 	int app = 0, tables = 0, runs = 0;
 
 	if (user_version(db, version, err) || int_pragma(db, "PRAGMA application_id", &app, err) ||
-	    table_count(db, &tables, err) ||
+	    int_pragma(db, "SELECT count(*) FROM sqlite_schema", &tables, err) ||
 	    int_pragma(db, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'runs'", &runs, err))
 		return ctk_error_prefix(err, "'%s': ", path), CTK_EDB;
 	if (app != 0 && app != CTK_APPLICATION_ID)

@@ -68,7 +68,7 @@ struct cc {
 	int by_start;          /* some rows had no run key */
 	double last_empty_start_s;
 	char sha[65];          /* of this file */
-	int unchanged, grown;  /* runs seen in an earlier version of the file */
+	struct ctk_imp_earlier earlier;  /* runs seen in an earlier version of the file */
 };
 
 static int col(struct cc *s, const char *name)
@@ -273,17 +273,9 @@ static int import_group(struct cc *s, int g, struct ctk_sample_writer *w, struct
 	if (*id) {
 		int64_t old;
 		int same;
-		if ((rc = earlier_run(s, id, nrows, last->v[N_DURATION], &old, &same, err)))
-			return rc;
-		if (old && same && !s->o->replace) {
-			s->unchanged++;
-			return 0;
-		}
-		if (old) {
-			if ((rc = ctk_db_exec_id(s->db, "DELETE FROM runs WHERE run_id = ?", old, err)))
-				return rc;
-			s->grown++;
-		}
+		if ((rc = earlier_run(s, id, nrows, last->v[N_DURATION], &old, &same, err)) ||
+		    (rc = ctk_imp_earlier_run(s->db, old, same, s->o->replace, &s->earlier, err)))
+			return rc < 0 ? rc : 0;
 	}
 	const char *proj = s->c_project >= 0 ? last->f[s->c_project] : "codecarbon";
 	if (s->o->label && s->ngroups == 1)
@@ -412,9 +404,8 @@ static int cc_import(sqlite3 *db, const char *path, const struct ctk_import_opts
 		rc = import_group(&s, g, w, err);
 	if (!rc)
 		rc = ctk_sample_writer_flush(w, err);
-	if (!rc && (s.unchanged || s.grown))
-		ctk_import_warn(o, "'%s': %d run(s) already imported from an earlier version of this log: %d unchanged "
-				"(skipped), %d grown or --replace (replaced)", path, s.unchanged + s.grown, s.unchanged, s.grown);
+	if (!rc)
+		ctk_imp_earlier_warn(o, path, &s.earlier);
 out:
 	ctk_sample_writer_free(w);
 	for (int i = 0; i < s.nrows; i++) {

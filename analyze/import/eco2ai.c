@@ -53,7 +53,7 @@ struct eco {
 	struct e_row *rows;
 	int nrows, cap;
 	char sha[65];          /* of this file */
-	int unchanged, grown;  /* runs seen in an earlier version of the file */
+	struct ctk_imp_earlier earlier;  /* runs seen in an earlier version of the file */
 };
 
 /* A run with this id imported from another version of the file: *old its
@@ -166,17 +166,9 @@ static int import_run(struct eco *s, int first, int ngroups, struct ctk_sample_w
 
 	for (int i = first; i < s->nrows; i++)
 		nrows += !strcmp(s->rows[i].id, f0->id);
-	if ((rc = earlier_run(s, f0->id, nrows, &run_id, &same, err)))
-		return rc;
-	if (run_id && same && !s->o->replace) {
-		s->unchanged++;
-		return 0;
-	}
-	if (run_id) {
-		if ((rc = ctk_db_exec_id(s->db, "DELETE FROM runs WHERE run_id = ?", run_id, err)))
-			return rc;
-		s->grown++;
-	}
+	if ((rc = earlier_run(s, f0->id, nrows, &run_id, &same, err)) ||
+	    (rc = ctk_imp_earlier_run(s->db, run_id, same, s->o->replace, &s->earlier, err)))
+		return rc < 0 ? rc : 0;
 	cJSON *j = cJSON_CreateObject();
 	if (!j)
 		return ctk_failf(err, CTK_ENOMEM, "out of memory");
@@ -306,9 +298,8 @@ static int eco_import(sqlite3 *db, const char *path, const struct ctk_import_opt
 	}
 	if (!rc)
 		rc = ctk_sample_writer_flush(w, err);
-	if (!rc && (s.unchanged || s.grown))
-		ctk_import_warn(o, "'%s': %d run(s) already imported from an earlier version of this log: %d unchanged "
-				"(skipped), %d grown or --replace (replaced)", path, s.unchanged + s.grown, s.unchanged, s.grown);
+	if (!rc)
+		ctk_imp_earlier_warn(o, path, &s.earlier);
 out:
 	ctk_sample_writer_free(w);
 	for (int i = 0; i < s.nrows; i++) {

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/db.h"
 #include "common/input.h"
 #include "common/store.h"
 #include "common/util.h"
@@ -136,4 +137,29 @@ int ctk_imp_first_line(const char *path, char *buf, size_t size)
 		rc = 0;
 	fclose(f);
 	return rc;
+}
+
+int ctk_imp_earlier_run(sqlite3 *db, int64_t old_run_id, int same, int replace, struct ctk_imp_earlier *e,
+			struct ctk_error *err)
+{
+	int rc;
+
+	if (!old_run_id)
+		return 0;
+	if (same && !replace) {
+		e->unchanged++;
+		return 1;
+	}
+	if ((rc = ctk_db_exec_id(db, "DELETE FROM runs WHERE run_id = ?", old_run_id, err)))
+		return rc;
+	e->grown++;
+	return 0;
+}
+
+void ctk_imp_earlier_warn(const struct ctk_import_opts *o, const char *path, const struct ctk_imp_earlier *e)
+{
+	if (e->unchanged || e->grown)
+		ctk_import_warn(o, "'%s': %d run(s) already imported from an earlier version of this log: %d unchanged "
+				"(skipped), %d grown or --replace (replaced)", path, e->unchanged + e->grown, e->unchanged,
+				e->grown);
 }

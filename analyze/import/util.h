@@ -60,4 +60,20 @@ int ctk_imp_first_line(const char *path, char *buf, size_t size);
 
 int ctk_imp_check_complete(const char *path, struct ctk_error *err);
 
+/* A run of a growing log (CodeCarbon, eco2AI) seen in an earlier import:
+ * counts of what happened, and the warning that says so. */
+struct ctk_imp_earlier {
+	int unchanged, grown;
+};
+
+/* old_run_id (0: none) is this run's earlier import, same = 1 when it is
+ * unchanged. Returns 1 when the run is to be skipped (unchanged, no
+ * --replace), 0 to import it (an earlier, grown or replaced run is deleted
+ * first), or a negative code. */
+int ctk_imp_earlier_run(sqlite3 *db, int64_t old_run_id, int same, int replace, struct ctk_imp_earlier *e,
+			struct ctk_error *err);
+
+/* The one warning about runs seen before (nothing when there were none). */
+void ctk_imp_earlier_warn(const struct ctk_import_opts *o, const char *path, const struct ctk_imp_earlier *e);
+
 #endif
