@@ -15,17 +15,7 @@ DE=$CTK_DATA/electricitymaps/DE_2023_hourly.csv
 TITAN=$CTK_DATA/training-profile-gpu-traces/titanx_power-trace_2gpu_2025-12-10-17-40-10.csv
 D=$CTK_ROOT/samples/demo
 
-python3 - "$TITAN" <<'PY'
-import sys
-from datetime import datetime
-delta = datetime(2023, 6, 1, 10, 57, 0) - datetime(2025, 12, 10, 17, 40, 0)
-with open(sys.argv[1]) as f, open("trace.csv", "w") as o:
-    o.write(f.readline())
-    for line in f:
-        ts, rest = line.split(",", 1)
-        d = datetime.strptime(ts, "%Y/%m/%d %H:%M:%S.%f") + delta
-        o.write(d.strftime("%Y/%m/%d %H:%M:%S.") + "%03d" % (d.microsecond // 1000) + "," + rest)
-PY
+python3 "$CTK_ROOT/tests/e2e/titanx_2023.py" "$TITAN" trace.csv
 # two epochs that cover the whole run (first to last reading): no outside part
 cat > epochs.csv <<'CSV'
 epoch,start,end
