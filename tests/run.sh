@@ -36,7 +36,7 @@ for build in "$@"; do
 		# test. Children are followed (the dispatcher execs the tools) except
 		# the training commands' shells and interpreters, whose own `ctk mark`
 		# calls go through the wrappers again (never valgrind in valgrind).
-		vg="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --trace-children=yes --trace-children-skip=*/sh,*/dash,*/bash,*/python3*,*/sleep,*/env,*/setsid,*/prlimit,*/setpriv,*/true,*/false"
+		vg="valgrind -q --error-exitcode=99 --child-silent-after-fork=yes --leak-check=full --errors-for-leak-kinds=definite --trace-children=yes --trace-children-skip=*/sh,*/dash,*/bash,*/python3*,*/sleep,*/env,*/setsid,*/prlimit,*/setpriv,*/true,*/false"
 		vgdir=$(mktemp -d)
 		for p in "$b"/bin/*; do
 			printf '#!/bin/sh\nexec %s "%s" "$@"\n' "$vg" "$p" > "$vgdir/$(basename "$p")"
