@@ -159,8 +159,11 @@ int ctk_cmd_evaluate(int argc, char **argv, struct ctk_error *err)
 		double cov = withiv ? (double)inside / withiv : 0;
 		char nbuf[16], cbuf[16], nombuf[16];
 		snprintf(nbuf, sizeof nbuf, all ? "all" : "%d", n);
-		snprintf(cbuf, sizeof cbuf, withiv ? "%.3f" : "", cov);
-		snprintf(nombuf, sizeof nombuf, withiv ? "%.3f" : "", nominal);
+		cbuf[0] = nombuf[0] = '\0';   /* no interval: empty fields, never 0 */
+		if (withiv) {
+			snprintf(cbuf, sizeof cbuf, "%.3f", cov);
+			snprintf(nombuf, sizeof nombuf, "%.3f", nominal);
+		}
 		nrows++;
 		if (o.fmt == FMT_JSON) {
 			cJSON *j = cJSON_CreateObject();
