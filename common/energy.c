@@ -96,17 +96,19 @@ static void segment(struct ctk_integrator *in, const struct ctk_reading *r0, con
 		piece(in, -1, r0, r1, counter, cur, t1);
 }
 
-/* Ampere and newer, by the marketing names NVIDIA gives them (device names
- * as nvidia-smi and NVML print them), except the A100 (GA100): 1; a known
- * older generation: 0; unrecognised: -1. Matched on words of the name. */
+/* Ampere and newer, by the product names NVIDIA gives them (device names
+ * as nvidia-smi and NVML print them; each product's GPU architecture as on
+ * NVIDIA's datasheet), except GA100 parts: 1; a known older generation: 0;
+ * unrecognised: -1. Matched on words of the name. */
 static int ampere_or_newer(const char *name)
 {
 	static const char *const newer[] = {
 		"H100", "H200", "H800", "H20", "GH200", "B100", "B200", "GB200", "B300", "GB300", /* Hopper, Blackwell */
-		"A10", "A10G", "A16", "A2", "A30", "A40", "A800", "L4", "L20", "L40", "L40S", /* Ampere GA10x, Ada */
+		"A10", "A10G", "A16", "A2", "A40", "L4", "L20", "L40", "L40S", /* Ampere GA10x, Ada */
 		"A2000", "A4000", "A4500", "A5000", "A5500", "A6000", "ADA", NULL};
-	static const char *const older[] = {"A100", "V100", "V100S", "T4", "P100", "P40", "P4", "K80", "K40",
-					    "M60", "M40", "TITAN", "GV100", "QUADRO", NULL};
+	/* GA100 (A100, A30, A800) and Volta, Turing, Pascal, Maxwell, Kepler */
+	static const char *const older[] = {"A100", "A30", "A800", "V100", "V100S", "T4", "P100", "P40", "P4",
+					    "K80", "K40", "M60", "M40", "TITAN", "GV100", "QUADRO", NULL};
 	char w[32];
 	int verdict = -1;
 

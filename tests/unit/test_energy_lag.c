@@ -36,6 +36,7 @@ static void window_rule(void **state)
 	window("power_draw", "NVIDIA A10G", S, CTK_LAG_REMOVED);
 	/* GA100 and older: instantaneous */
 	window("power_draw", "NVIDIA A100-SXM4-40GB", 0, CTK_LAG_NONE);
+	window("power_draw", "NVIDIA A30", 0, CTK_LAG_NONE);
 	window("power_draw", "Tesla V100-SXM2-16GB", 0, CTK_LAG_NONE);
 	window("power_draw", "NVIDIA GeForce RTX 2080 Ti", 0, CTK_LAG_NONE);
 	window("power_draw", "NVIDIA TITAN X (Pascal)", 0, CTK_LAG_NONE);
