@@ -192,6 +192,8 @@ char *ctk_coll_config_json(struct collector *c, int final)
 		cJSON_AddNumberToObject(j, "deadline_misses", (double)c->misses);
 		cJSON_AddNumberToObject(j, "markers_rejected", (double)c->server.rejected);
 		cJSON_AddNumberToObject(j, "markers_rate_limited", (double)c->server.rate_limited);
+		cJSON_AddNumberToObject(j, "marker_reads", (double)c->mark_reads);
+		cJSON_AddNumberToObject(j, "marker_reads_skipped", (double)c->mark_reads_skipped);
 		if (c->have_tee) /* the regex helper never waits; what it dropped */
 			cJSON_AddNumberToObject(j, "markers_dropped", (double)c->tee.dropped);
 		cJSON_AddNumberToObject(j, "flush_max_ms", (double)c->flush_max_ns / 1e6);

@@ -24,6 +24,12 @@
 #include "common/samples.h"
 
 #define MAX_SOURCES 8
+/* Extra read rounds at markers: at most one per sampling interval on
+ * average, with a burst of 4 so that an epoch-end, the next epoch-start and
+ * an eval phase's begin and end, sent by separate `ctk mark` calls a few ms
+ * apart, each get their own reading; a marker flood (issue 18) thus adds at
+ * most one read round per interval. Our choice (issue 15). */
+#define CTK_COLL_MARK_READ_BURST 4
 #define COLL_NSIG 5    /* SIGINT, SIGTERM, SIGHUP, SIGCHLD, SIGPIPE */
 
 struct collector {
@@ -57,6 +63,12 @@ struct collector {
 	int64_t first_ns, last_ns;
 	int has_first;
 	int64_t backoff_cap;     /* ticks */
+	/* readings at the markers (issue 15): a token bucket of extra rounds,
+	 * CTK_COLL_MARK_READ_BURST deep, one token per sampling interval */
+	double mark_read_tokens;
+	int64_t mark_read_mono;  /* when the bucket was last filled (CLOCK_MONOTONIC ns) */
+	int64_t mark_reads;      /* extra rounds read at markers */
+	int64_t mark_reads_skipped; /* markers that found no token (their edges interpolated) */
 	pid_t child;
 	int child_done, child_status;
 	int64_t child_end_ns;
@@ -91,6 +103,9 @@ double ctk_coll_cpu_s(void);
 double ctk_coll_calibrate_clock(void);
 /* One sample round: read every channel that is not backing off. */
 void ctk_coll_round(struct collector *c);
+/* Markers were applied: read every device now (rate-limited, see
+ * CTK_COLL_MARK_READ_BURST), so their windows begin and end on readings. */
+void ctk_coll_marker_round(struct collector *c);
 /* Store buffered readings and windows in one transaction. */
 int ctk_coll_flush(struct collector *c, int final, struct ctk_error *err);
 /* Sample until the condition holds. The first round is immediate. */

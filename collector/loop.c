@@ -65,14 +65,16 @@ static void read_failed(struct collector *c, struct ctk_channel *ch, const struc
 }
 
 /* Read channel ch of source s (measured channel number dev) and keep the
- * reading: store buffer, live energy, the run's first and last times. */
-static void read_channel(struct collector *c, struct ctk_source *s, struct ctk_channel *ch, int dev)
+ * reading: store buffer, live energy, the run's first and last times.
+ * timed: counted in --stats (the rounds on the deadlines, not at markers). */
+static void read_channel(struct collector *c, struct ctk_source *s, struct ctk_channel *ch, int dev, int timed)
 {
 	struct ctk_error e;
-	double r0 = c->o->stats ? ctk_coll_cpu_s() : 0;
+	timed = timed && c->o->stats;
+	double r0 = timed ? ctk_coll_cpu_s() : 0;
 	int rc = s->ops->read(s, ch, &e);
 
-	if (c->o->stats) {
+	if (timed) {
 		c->read_cpu_s += ctk_coll_cpu_s() - r0;
 		c->reads++;
 	}
@@ -118,10 +120,44 @@ void ctk_coll_round(struct collector *c)
 				ch->skip--;
 				continue;
 			}
-			read_channel(c, s, ch, dev);
+			read_channel(c, s, ch, dev, 1);
 		}
 	}
 	c->rounds++;
+}
+
+void ctk_coll_marker_round(struct collector *c)
+{
+	int64_t now = ctk_coll_mono_ns(), interval = c->o->interval_ns;
+	int dev = -1;
+
+	/* refill: one token per interval since the last fill, up to the burst */
+	if (c->mark_read_mono == 0) {
+		c->mark_read_tokens = CTK_COLL_MARK_READ_BURST;
+	} else if (now > c->mark_read_mono && interval > 0) {
+		c->mark_read_tokens += (double)(now - c->mark_read_mono) / (double)interval;
+		if (c->mark_read_tokens > CTK_COLL_MARK_READ_BURST)
+			c->mark_read_tokens = CTK_COLL_MARK_READ_BURST;
+	}
+	c->mark_read_mono = now;
+	if (c->mark_read_tokens < 1) {
+		c->mark_reads_skipped++;
+		return;
+	}
+	c->mark_read_tokens -= 1;
+	c->mark_reads++;
+	/* a channel that failed is retried by the rounds only (its back-off) */
+	for (int i = 0; i < c->nsrc; i++) {
+		struct ctk_source *s = &c->src[i];
+		for (int k = 0; k < s->nch; k++) {
+			struct ctk_channel *ch = &s->ch[k];
+			if (!ch->measured)
+				continue;
+			dev++;
+			if (ch->skip == 0 && ch->fails == 0)
+				read_channel(c, s, ch, dev, 0);
+		}
+	}
 }
 
 static void flush_took(struct collector *c, int64_t t0)
@@ -254,6 +290,7 @@ static void wait_events(struct collector *c, int64_t wake)
 		return;
 	if (p[0].revents & POLLIN)
 		ctk_coll_signals_read(c);
+	int64_t applied = c->marks.applied;
 	if (tee_at >= 0 && (p[tee_at].revents & (POLLIN | POLLHUP | POLLERR)))
 		c->tee_eof = ctk_tee_read(&c->tee, on_tee_line, c);
 	int any = 0;
@@ -261,6 +298,8 @@ static void wait_events(struct collector *c, int64_t wake)
 		any |= p[k].revents != 0;
 	if (any)
 		ctk_mark_server_serve(&c->server, &c->marks);
+	if (c->marks.applied != applied)
+		ctk_coll_marker_round(c);
 }
 
 void ctk_coll_loop(struct collector *c, enum loop_until until, int64_t until_mono)

@@ -168,6 +168,7 @@ int ctk_marks_apply(struct ctk_marks *m, const char *line, int64_t t_ns, char *r
 	} else {
 		return reply_err(reply, size, "unknown marker (epoch-start, epoch-end, begin, end):", tok[0]);
 	}
+	m->applied++;
 	snprintf(reply, size, "ok");
 	return 0;
 }

@@ -42,6 +42,7 @@ struct ctk_marks {
 	void (*on_epoch)(void *ctx, int start, int64_t idx, int64_t t_ns);
 	void *on_epoch_ctx;
 	int64_t epochs_closed;    /* epoch windows closed so far (stored or not) */
+	int64_t applied;          /* markers accepted so far (the loop reads the devices after one) */
 	/* optional: the answer to a "status" request, one line of JSON without
 	 * the newline, malloc'ed (NULL: out of memory); unset: refused */
 	char *(*on_status)(void *ctx);

@@ -1,9 +1,11 @@
 /* The shared energy kernel (energy.h). Each pair of consecutive readings is
  * a segment; its energy is spread over the windows it overlaps: uniformly in
  * time for a counter difference (linear interpolation of the counter), as the
- * exact integral of the linear power for the trapezoid. */
+ * exact integral of the linear power for the trapezoid. Averaged power is
+ * moved to the middle of its averaging window first (energy.h). */
 #include "energy.h"
 
+#include <ctype.h>
 #include <string.h>
 
 int ctk_segment_kind(const struct ctk_reading *a, const struct ctk_reading *b, int *counter)
@@ -35,8 +37,12 @@ void ctk_integrator_init(struct ctk_integrator *in, const struct ctk_span *win, 
 	in->max_gap_ns = period_s > 0 ? 2.0 * period_s * 1e9 : 0;
 }
 
-static void account(struct ctk_energy *e, double joules, double ns, int covered, int counter)
+static void account(struct ctk_energy *e, double joules, double ns, int covered, int counter, int lag)
 {
+	if (!counter && lag == CTK_LAG_REMOVED)
+		e->lag_removed = 1;
+	if (!counter && lag == CTK_LAG_UNKNOWN)
+		e->lag_unknown = 1;
 	e->energy_j += joules;
 	e->seen_ns += ns;
 	if (covered)
@@ -61,7 +67,8 @@ static void piece(struct ctk_integrator *in, int k, const struct ctk_reading *r0
 		piece_energy(in, k, x, y, ctk_segment_energy_j(r0, r1, counter, x, y));
 }
 
-static void segment(struct ctk_integrator *in, const struct ctk_reading *r0, const struct ctk_reading *r1)
+static void segment(struct ctk_integrator *in, const struct ctk_reading *r0, const struct ctk_reading *r1,
+		    int lag)
 {
 	int64_t t0 = r0->t_ns, t1 = r1->t_ns;
 	int counter, covered;
@@ -69,7 +76,7 @@ static void segment(struct ctk_integrator *in, const struct ctk_reading *r0, con
 	if (!ctk_segment_kind(r0, r1, &counter))
 		return; /* no time, or nothing to integrate: the gap shows in coverage */
 	covered = in->max_gap_ns <= 0 || (double)(t1 - t0) <= in->max_gap_ns;
-	account(&in->total, ctk_segment_energy_j(r0, r1, counter, t0, t1), (double)(t1 - t0), covered, counter);
+	account(&in->total, ctk_segment_energy_j(r0, r1, counter, t0, t1), (double)(t1 - t0), covered, counter, lag);
 	while (in->lo < in->nwin && in->win[in->lo].end_ns <= t0)
 		in->lo++;
 	int64_t cur = t0; /* start of the part not yet handed to on_piece */
@@ -79,7 +86,7 @@ static void segment(struct ctk_integrator *in, const struct ctk_reading *r0, con
 		if (y <= x)
 			continue;
 		double e = ctk_segment_energy_j(r0, r1, counter, x, y);
-		account(&in->per[k], e, (double)(y - x), covered, counter);
+		account(&in->per[k], e, (double)(y - x), covered, counter, lag);
 		if (x > cur)
 			piece(in, -1, r0, r1, counter, cur, x);
 		piece_energy(in, k, x, y, e);
@@ -89,18 +96,109 @@ static void segment(struct ctk_integrator *in, const struct ctk_reading *r0, con
 		piece(in, -1, r0, r1, counter, cur, t1);
 }
 
-void ctk_integrator_add(struct ctk_integrator *in, const struct ctk_reading *r)
+/* Ampere and newer, by the product names NVIDIA gives them (device names
+ * as nvidia-smi and NVML print them; each product's GPU architecture as on
+ * NVIDIA's datasheet), except GA100 parts: 1; a known older generation: 0;
+ * unrecognised: -1. Matched on words of the name. */
+static int ampere_or_newer(const char *name)
+{
+	static const char *const newer[] = {
+		"H100", "H200", "H800", "H20", "GH200", "B100", "B200", "GB200", "B300", "GB300", /* Hopper, Blackwell */
+		"A10", "A10G", "A16", "A2", "A40", "L4", "L20", "L40", "L40S", /* Ampere GA10x, Ada */
+		"A2000", "A4000", "A4500", "A5000", "A5500", "A6000", "ADA", NULL};
+	/* GA100 (A100, A30, A800) and Volta, Turing, Pascal, Maxwell, Kepler */
+	static const char *const older[] = {"A100", "A30", "A800", "V100", "V100S", "T4", "P100", "P40", "P4",
+					    "K80", "K40", "M60", "M40", "TITAN", "GV100", "QUADRO", NULL};
+	char w[32];
+	int verdict = -1;
+
+	if (!name)
+		return -1;
+	for (const char *p = name; *p;) {
+		size_t n = 0;
+		while (*p && !isalnum((unsigned char)*p))
+			p++;
+		while (isalnum((unsigned char)*p) || *p == '-') {
+			if (n + 1 < sizeof w)
+				w[n++] = (char)toupper((unsigned char)*p);
+			p++;
+		}
+		w[n] = '\0';
+		char *dash = strchr(w, '-'); /* "A100-SXM4-80GB": the model is before the dash */
+		if (dash)
+			*dash = '\0';
+		for (int i = 0; older[i]; i++)
+			if (!strcmp(w, older[i]))
+				return 0;
+		for (int i = 0; newer[i]; i++)
+			if (!strcmp(w, newer[i]))
+				verdict = 1;
+		/* GeForce RTX 30xx/40xx/50xx (Ampere, Ada, Blackwell); 10xx, 20xx are older */
+		if (n == 4 && strspn(w, "0123456789") == 4) {
+			if (w[0] >= '3' && w[0] <= '5')
+				verdict = 1;
+			else if (w[0] == '1' || w[0] == '2')
+				return 0;
+		}
+	}
+	return verdict;
+}
+
+int64_t ctk_power_window_ns(const char *signal, const char *device_name, enum ctk_lag *lag)
+{
+	*lag = CTK_LAG_NONE;
+	if (!signal)
+		return 0;
+	if (!strcmp(signal, "power_avg_1s")) {
+		*lag = CTK_LAG_REMOVED;
+		return INT64_C(1000000000); /* 1 s: NVML reference, see energy.h */
+	}
+	if (strcmp(signal, "power_draw"))
+		return 0;
+	switch (ampere_or_newer(device_name)) {
+	case 1:
+		*lag = CTK_LAG_REMOVED;
+		return INT64_C(1000000000);
+	case 0:
+		return 0;
+	default:
+		*lag = CTK_LAG_UNKNOWN;
+		return 0;
+	}
+}
+
+static void add_reading(struct ctk_integrator *in, const struct ctk_reading *r, int lag)
 {
 	if (in->also)
-		ctk_integrator_add(in->also, r);
+		add_reading(in->also, r, lag);
 	if (in->has_prev)
-		segment(in, &in->prev, r);
+		segment(in, &in->prev, r, lag != CTK_LAG_NONE ? lag : in->prev_lag);
 	if (in->readings == 0)
 		in->first_ns = r->t_ns;
 	in->last_ns = r->t_ns;
 	in->readings++;
 	in->prev = *r;
+	in->prev_lag = lag;
 	in->has_prev = 1;
+}
+
+void ctk_integrator_add(struct ctk_integrator *in, const struct ctk_reading *r)
+{
+	add_reading(in, r, CTK_LAG_NONE);
+}
+
+void ctk_integrator_add_signal(struct ctk_integrator *in, const struct ctk_reading *r, const char *signal)
+{
+	enum ctk_lag lag;
+	int64_t w = ctk_power_window_ns(signal, in->device_name, &lag);
+	struct ctk_reading m = *r;
+
+	if (r->has_energy) /* the counter decides its segments: no shift */
+		lag = CTK_LAG_NONE, w = 0;
+	m.t_ns -= w / 2;
+	if (in->has_prev && m.t_ns < in->prev.t_ns)
+		m.t_ns = in->prev.t_ns;
+	add_reading(in, &m, lag);
 }
 
 void ctk_integrator_hook(struct ctk_integrator *in, ctk_piece_fn fn, void *ctx, struct ctk_error *err)
@@ -109,6 +207,11 @@ void ctk_integrator_hook(struct ctk_integrator *in, ctk_piece_fn fn, void *ctx, 
 	in->piece_ctx = ctx;
 	in->piece_err = err;
 	in->piece_rc = 0;
+}
+
+const char *ctk_energy_lag(const struct ctk_energy *e)
+{
+	return e->lag_unknown ? "unknown" : e->lag_removed ? "removed" : NULL;
 }
 
 const char *ctk_energy_method(const struct ctk_energy *e)

@@ -28,6 +28,8 @@ struct ctk_energy {
 	double covered_ns;   /* time with readings at most 2 periods apart */
 	double seen_ns;      /* time between any two readings (integrated at all) */
 	int used_counter, used_power;
+	int lag_removed;     /* some power was an average whose lag was removed */
+	int lag_unknown;     /* some power may be an average of unknown window: not shifted */
 };
 
 /* The segment rule, the single place that decides how two consecutive
@@ -59,6 +61,8 @@ struct ctk_integrator {
 	double max_gap_ns;       /* 2 sampling periods: longer gaps are not "covered" */
 	struct ctk_reading prev;
 	int has_prev;
+	int prev_lag;            /* CTK_LAG_* of prev */
+	const char *device_name; /* optional: tells power.draw's kind (ctk_power_window_ns) */
 	int64_t readings, first_ns, last_ns;
 	struct ctk_energy total;  /* first to last reading */
 	struct ctk_energy *per;   /* nwin entries, caller-owned */
@@ -72,6 +76,34 @@ void ctk_integrator_init(struct ctk_integrator *in, const struct ctk_span *win, 
 void ctk_integrator_hook(struct ctk_integrator *in, ctk_piece_fn fn, void *ctx, struct ctk_error *err);
 /* Add the next reading (times must not go backwards). */
 void ctk_integrator_add(struct ctk_integrator *in, const struct ctk_reading *r);
+
+/* Averaged power (DESIGN.md "Measurement rules"). NVIDIA's NVML reference
+ * (nvmlDeviceGetPowerUsage, which nvidia-smi's power.draw reports): "On
+ * Ampere (except GA100) or newer GPUs, the API returns power averaged over
+ * 1 sec interval. On GA100 and older architectures, instantaneous power is
+ * returned"; NVML_FI_DEV_POWER_AVERAGE (nvidia-smi power.draw.average) is
+ * that 1 s average, NVML_FI_DEV_POWER_INSTANT (power.draw.instant) the
+ * instantaneous value. A value stamped t then describes [t - w, t]: it is
+ * integrated as if stamped t - w/2 (the window's middle), which removes the
+ * lag of w/2. */
+enum ctk_lag { CTK_LAG_NONE, CTK_LAG_REMOVED, CTK_LAG_UNKNOWN };
+
+/* The averaging window w (ns) of a stored signal ('power_avg_1s':
+ * 1 s; 'power_draw': 1 s on an Ampere-or-newer device name except the A100's
+ * GA100, 0 on a known older one; 'power_instant', 'counter', …: 0). *lag is
+ * CTK_LAG_REMOVED when w > 0, CTK_LAG_UNKNOWN for 'power_draw' on a device
+ * whose generation the name does not tell (NULL or unrecognised): no shift,
+ * flagged; else CTK_LAG_NONE. */
+int64_t ctk_power_window_ns(const char *signal, const char *device_name, enum ctk_lag *lag);
+
+/* Add the next reading, stored as signal (NULL: as it is): a power-only
+ * reading of an averaged signal is moved to the middle of its window (never
+ * before the previous reading), and the windows it feeds are flagged. */
+void ctk_integrator_add_signal(struct ctk_integrator *in, const struct ctk_reading *r, const char *signal);
+
+/* "removed", "unknown" or NULL (no averaged power): what was done about the
+ * lag of averaged power in an accumulated energy. */
+const char *ctk_energy_lag(const struct ctk_energy *e);
 
 /* 'counter', 'trapezoid', 'mixed' or 'none' for an accumulated energy. */
 const char *ctk_energy_method(const struct ctk_energy *e);

@@ -336,8 +336,15 @@ static void paragraph(struct emit *e, const struct ctk_run_facts *f)
 		put(e, ". ");
 	}
 	if (avg_power)
-		put(e, "On recent NVIDIA GPUs power.draw is an average over about the last second, so we integrated "
-		       "it with that one-second lag removed. ");
+		/* NVIDIA's NVML reference, nvmlDeviceGetPowerUsage (what power.draw
+		 * reports): a 1 s average on Ampere (except GA100) and newer; the rule
+		 * is ctk_power_window_ns() in common/energy.c */
+		put(e, "On NVIDIA GPUs of the Ampere generation and newer (except the A100) power.draw is an average "
+		       "over the last second (NVIDIA's NVML reference, power usage query), so a value stamped t "
+		       "describes the second before t: we integrated such readings, and the averaged power field, at "
+		       "the middle of that second, removing their lag of half a second; instantaneous power (and "
+		       "power.draw on older GPUs) as it is; power.draw of a GPU whose generation is unknown was not "
+		       "shifted and is flagged per epoch (power_lag). ");
 	if (f->has_energy) {
 		put(e, "Energy is the difference of the cumulative energy counter where a device has one, else the "
 		       "trapezoidal integral of power over time (here: %s), summed over devices from the first to the last "

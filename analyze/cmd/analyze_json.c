@@ -47,6 +47,7 @@ static cJSON *device_json(const struct ctk_dev_result *d)
 	add_num_or_null(j, "period_s", d->period_s, d->period_s > 0);
 	add_num_or_null(j, "energy_j", in->total.energy_j, any);
 	cJSON_AddStringToObject(j, "method", ctk_energy_method(&in->total));
+	add_str_or_null(j, "power_lag", ctk_energy_lag(&in->total));
 	cJSON_AddNumberToObject(j, "coverage", in->readings > 1 ? ctk_energy_coverage(&in->total, in->first_ns, in->last_ns) : 0);
 	return j;
 }
@@ -78,6 +79,7 @@ static cJSON *epoch_json(const struct ctk_run_result *r, const struct ctk_co2_re
 		add_str_or_null(d, "name", r->dev[i].name);
 		add_num_or_null(d, "energy_j", p->energy_j, p->used_counter || p->used_power);
 		cJSON_AddStringToObject(d, "method", ctk_energy_method(p));
+		add_str_or_null(d, "power_lag", ctk_energy_lag(p));
 		cJSON_AddNumberToObject(d, "coverage", ctk_energy_coverage(p, r->win[k].start_ns, r->win[k].end_ns));
 		cJSON_AddItemToArray(devs, d);
 	}

@@ -1,9 +1,11 @@
 /* Streaming energy integration of stored readings (see integrate.h): the
  * device's sampling period from its chunks, then every reading through the
- * shared integrator of common/energy.c. */
+ * shared integrator of common/energy.c, with the device's name and each
+ * reading's signal (the lag of averaged power is removed there). */
 #include "analyze/energy/integrate.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "common/db.h"
 
@@ -65,6 +67,27 @@ static int window_means(sqlite3 *db, int64_t device_id)
 	return yes;
 }
 
+/* The device's name (malloc'ed, NULL when none is stored): it tells
+ * whether its power.draw is an average (common/energy.h). */
+static int device_name(sqlite3 *db, int64_t device_id, char **name, struct ctk_error *err)
+{
+	sqlite3_stmt *st = NULL;
+
+	*name = NULL;
+	if (ctk_db_prepare(db, "SELECT name FROM devices WHERE device_id = ?", &st, err))
+		return CTK_EDB;
+	sqlite3_bind_int64(st, 1, device_id);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0)) {
+		*name = strdup((const char *)sqlite3_column_text(st, 0));
+		if (!*name) {
+			sqlite3_finalize(st);
+			return ctk_failf(err, CTK_ENOMEM, "out of memory");
+		}
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
 int ctk_integrate_device(sqlite3 *db, int64_t device_id, const struct ctk_span *win, int nwin,
 			 struct ctk_integrator *in, struct ctk_energy *per, struct ctk_error *err)
 {
@@ -84,10 +107,20 @@ int ctk_integrate_device(sqlite3 *db, int64_t device_id, const struct ctk_span *
 	in->also = also;
 	if (also)
 		also->max_gap_ns = in->max_gap_ns;
-	if ((rc = ctk_sample_reader_new(db, device_id, &rd, err)))
+	char *name = NULL;
+	if ((rc = device_name(db, device_id, &name, err)))
 		return rc;
-	while ((rc = ctk_sample_next(rd, &r, NULL, err)) > 0 && !in->piece_rc)
-		ctk_integrator_add(in, &r);
+	in->device_name = name;
+	if ((rc = ctk_sample_reader_new(db, device_id, &rd, err))) {
+		in->device_name = NULL;
+		free(name);
+		return rc;
+	}
+	const char *sig = NULL;
+	while ((rc = ctk_sample_next(rd, &r, &sig, err)) > 0 && !in->piece_rc)
+		ctk_integrator_add_signal(in, &r, sig);
 	ctk_sample_reader_free(rd);
+	in->device_name = NULL;
+	free(name);
 	return rc < 0 ? rc : in->piece_rc;
 }

@@ -65,5 +65,9 @@ windows=$(sql f.db "SELECT count(*) FROM windows")
 dur=$(sql f.db "SELECT (ended_ns - started_ns) / 1000000000.0 FROM runs")
 ok "windows stored ($windows) within the global rate limit" \
 	python3 -c "import sys; w, d = int(sys.argv[1]), float(sys.argv[2]); sys.exit(0 if w <= 200 * d + 200 else 1)" "$windows" "$dur"
+# readings at markers (issue 15): one extra round per 20 ms interval at most, burst 4 (collect_int.h)
+mreads=$(j marker_reads)
+ok "the flood read the devices at most once per interval more ($mreads extra rounds in $dur s)" \
+	python3 -c "import sys; r, d = int(sys.argv[1]), float(sys.argv[2]); sys.exit(0 if 0 < r <= d / 0.020 + 4 else 1)" "$mreads" "$dur"
 ok "the end says requests were refused" grep -q "marker request(s) refused" err.txt
 done_testing
