@@ -879,6 +879,7 @@ void ctk_steps_release(struct ctk_steps *s)
 struct ev {
 	int64_t t;
 	double rate;       /* J/ns added (start) or removed (end) */
+	double jump_j;     /* an instant's energy, spent over [t, t + 1 ns) (not a rate: no cancellation) */
 };
 
 static int ev_cmp(const void *a, const void *b)
@@ -891,7 +892,7 @@ int ctk_profile_build(const int64_t *start_ns, const int64_t *end_ns, const doub
 		      struct ctk_profile *p, struct ctk_error *err)
 {
 	struct ev *ev = NULL;
-	double rate = 0;
+	double rate = 0, jump = 0;
 
 	memset(p, 0, sizeof(*p));
 	if (!n)
@@ -903,22 +904,29 @@ int ctk_profile_build(const int64_t *start_ns, const int64_t *end_ns, const doub
 		return ctk_failf(err, CTK_ENOMEM, "out of memory");
 	}
 	for (size_t i = 0; i < n; i++) {
-		int64_t e = end_ns[i] == start_ns[i] ? start_ns[i] + 1 : end_ns[i]; /* an instant: 1 ns, as the join */
 		if (!isfinite(energy_j[i]) || energy_j[i] < 0 || end_ns[i] < start_ns[i]) {
 			free(ev);
 			ctk_profile_release(p);
 			return ctk_failf(err, CTK_EINPUT, "profile: piece %zu is not a non-negative energy over an interval", i);
 		}
-		double r = energy_j[i] / (double)(e - start_ns[i]);
-		ev[2 * i] = (struct ev){start_ns[i], r};
-		ev[2 * i + 1] = (struct ev){e, -r};
+		if (end_ns[i] == start_ns[i]) { /* an instant: over 1 ns, as the join */
+			ev[2 * i] = (struct ev){start_ns[i], 0, energy_j[i]};
+			ev[2 * i + 1] = (struct ev){start_ns[i] + 1, 0, 0};
+			continue;
+		}
+		double r = energy_j[i] / (double)(end_ns[i] - start_ns[i]);
+		ev[2 * i] = (struct ev){start_ns[i], r, 0};
+		ev[2 * i + 1] = (struct ev){end_ns[i], -r, 0};
 	}
 	qsort(ev, 2 * n, sizeof(*ev), ev_cmp);
 	for (size_t i = 0; i < 2 * n;) {
 		int64_t t = ev[i].t;
-		double cum = p->n ? p->cum_j[p->n - 1] + rate * (double)(t - p->t_ns[p->n - 1]) : 0;
-		for (; i < 2 * n && ev[i].t == t; i++)
+		double cum = p->n ? p->cum_j[p->n - 1] + rate * (double)(t - p->t_ns[p->n - 1]) + jump : 0;
+		jump = 0;
+		for (; i < 2 * n && ev[i].t == t; i++) {
 			rate += ev[i].rate;
+			jump += ev[i].jump_j;
+		}
 		if (rate < 0)
 			rate = 0; /* rounding of the sums, never a negative power */
 		p->t_ns[p->n] = t;

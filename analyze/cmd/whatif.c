@@ -246,7 +246,15 @@ static int do_zone(sqlite3 *db, const struct opts *o, const char *zone, const st
 
 	memset(z, 0, sizeof(*z));
 	snprintf(z->zone, sizeof z->zone, "%s", zone);
-	if ((rc = ctk_steps_load(db, &jo, INT64_MIN, INT64_MAX, &st, err)))
+	rc = ctk_steps_load(db, &jo, INT64_MIN, INT64_MAX, &st, err);
+	if (rc == CTK_EINPUT) { /* a zone without a series: not estimated, said in words */
+		snprintf(z->signal, sizeof z->signal, "%s", jo.signal ? jo.signal : "lifecycle");
+		snprintf(z->note, sizeof z->note, "no stored %s series", z->signal);
+		z->min_g = z->p10_g = z->median_g = z->p90_g = z->max_g = NAN;
+		memset(err, 0, sizeof(*err));
+		return 0;
+	}
+	if (rc)
 		return rc;
 	snprintf(z->signal, sizeof z->signal, "%s", st.signal);
 	if (!st.has_span) {
@@ -388,6 +396,7 @@ static int print_json(int64_t run_id, const struct ctk_profile *p, double pue, c
 
 	if (!root)
 		return ctk_failf(err, CTK_ENOMEM, "out of memory");
+	cJSON_AddNumberToObject(root, "schema_version", 1);
 	cJSON_AddNumberToObject(root, "run_id", (double)run_id);
 	cJSON_AddNumberToObject(root, "energy_j", p->energy_j);
 	cJSON_AddNumberToObject(root, "duration_s", (double)(p->end_ns - p->start_ns) / 1e9);
