@@ -15,6 +15,7 @@
 
 #include "analyze/commands.h"
 #include "analyze/energy/analysis.h"
+#include "analyze/intensity/defaults.h"
 #include "common/csvwrite.h"
 #include "common/db.h"
 #include "common/intensity.h"
@@ -53,6 +54,9 @@ struct zone_result {
 	int has_within[NDELAY];
 	int64_t within_start[NDELAY];
 	double within_g[NDELAY];
+	int has_yearly;              /* the bundled yearly table has the zone (or its country) */
+	struct ctk_ci_default yearly;
+	double yearly_co2_g;         /* the whole run at that yearly average, PUE applied */
 };
 
 static void usage(FILE *out)
@@ -71,7 +75,9 @@ static void usage(FILE *out)
 		"A start whose run is not wholly covered by the series is left out (counted).\n"
 		"Without --from/--to the window is each zone's stored series; given --from\n"
 		"and --to of another year than a zone's series, the same hours of the\n"
-		"series' year are used and said so. --pue P: a number or carbontracker\n"
+		"series' year are used and said so. Each zone also gets the bundled yearly\n"
+		"average (data/intensity-yearly.csv, of its country), labelled as such.\n"
+		"--pue P: a number or carbontracker\n"
 		"(default: the run's stored PUE, else 1.0).\n"
 		"exit status: 0 ok, 1 usage, 2 bad input, 3 I/O or database\n");
 }
@@ -246,6 +252,13 @@ static int do_zone(sqlite3 *db, const struct opts *o, const char *zone, const st
 
 	memset(z, 0, sizeof(*z));
 	snprintf(z->zone, sizeof z->zone, "%s", zone);
+	{ /* location only: the bundled yearly average of the zone (its country), the run's year */
+		struct ctk_error yerr = {0};
+		if (!ctk_ci_default_lookup(zone, year_of(p->start_ns), &z->yearly, &yerr)) {
+			z->has_yearly = 1;
+			z->yearly_co2_g = ctk_pue_apply(p->energy_j / J_PER_KWH * z->yearly.g_per_kwh, pue);
+		}
+	}
 	rc = ctk_steps_load(db, &jo, INT64_MIN, INT64_MAX, &st, err);
 	if (rc == CTK_EINPUT) { /* a zone without a series: not estimated, said in words */
 		snprintf(z->signal, sizeof z->signal, "%s", jo.signal ? jo.signal : "lifecycle");
@@ -438,6 +451,18 @@ static int print_json(int64_t run_id, const struct ctk_profile *p, double pue, c
 			json_time(e, "start", z->within_start[d], z->has_within[d]);
 			json_num(e, "co2_g", z->within_g[d], z->has_within[d]);
 		}
+		if (z->has_yearly) {
+			cJSON *y = cJSON_AddObjectToObject(zj, "yearly");
+			if (y) {
+				cJSON_AddStringToObject(y, "zone", z->yearly.zone);
+				cJSON_AddNumberToObject(y, "year", z->yearly.year);
+				cJSON_AddNumberToObject(y, "g_per_kwh", z->yearly.g_per_kwh);
+				cJSON_AddStringToObject(y, "source", z->yearly.source);
+				cJSON_AddNumberToObject(y, "co2_g", z->yearly_co2_g);
+			}
+		} else {
+			cJSON_AddNullToObject(zj, "yearly");
+		}
 		if (z->note[0])
 			cJSON_AddStringToObject(zj, "note", z->note);
 		else
@@ -475,7 +500,8 @@ static void print_csv(const struct zone_result *zs, int nz)
 {
 	static const char *const head[] = {"zone", "signal", "starts", "starts_not_covered", "actual_g", "actual_start",
 					   "min_g", "p10_g", "median_g", "p90_g", "max_g", "best_start", "saving_g",
-					   "best_0h_g", "best_6h_g", "best_24h_g", "best_72h_g", "note"};
+					   "best_0h_g", "best_6h_g", "best_24h_g", "best_72h_g", "yearly_zone",
+					   "yearly_year", "yearly_g_per_kwh", "yearly_co2_g", "note"};
 	ctk_csv_row(stdout, head, (int)(sizeof head / sizeof head[0]));
 	for (int i = 0; i < nz; i++) {
 		const struct zone_result *z = &zs[i];
@@ -496,9 +522,24 @@ static void print_csv(const struct zone_result *zs, int nz)
 		for (int d = 0; d < NDELAY; d++)
 			csv_num(z->within_g[d], z->has_actual && z->has_within[d]);
 		printf(",");
+		if (z->has_yearly)
+			ctk_csv_field(stdout, z->yearly.zone);
+		csv_num(z->yearly.year, z->has_yearly);
+		csv_num(z->yearly.g_per_kwh, z->has_yearly);
+		csv_num(z->yearly_co2_g, z->has_yearly);
+		printf(",");
 		ctk_csv_field(stdout, z->note);
 		printf("\n");
 	}
+}
+
+static void print_yearly(const struct zone_result *z)
+{
+	if (z->has_yearly)
+		printf("  yearly average, not by hour (%s %d, %s): %.6g g/kWh, %.6g g for any start\n", z->yearly.zone,
+		       z->yearly.year, z->yearly.source, z->yearly.g_per_kwh, z->yearly_co2_g);
+	else
+		printf("  yearly average: not in the bundled table\n");
 }
 
 static void print_text(int64_t run_id, const struct ctk_profile *p, double pue, const char *pue_source,
@@ -515,7 +556,8 @@ static void print_text(int64_t run_id, const struct ctk_profile *p, double pue, 
 		char b2[40];
 		printf("\nzone %s (%s):", z->zone, z->signal);
 		if (!z->nstarts) {
-			printf(" not estimated (%s)\n", z->note);
+			printf(" not estimated by start time (%s)\n", z->note);
+			print_yearly(z);
 			continue;
 		}
 		fmt_time(z->first_start, b, sizeof b);
@@ -526,6 +568,7 @@ static void print_text(int64_t run_id, const struct ctk_profile *p, double pue, 
 		printf("\n");
 		if (z->note[0])
 			printf("  note: %s\n", z->note);
+		print_yearly(z);
 		printf("  CO2 g: min %.6g, p10 %.6g, median %.6g, p90 %.6g, max %.6g\n", z->min_g, z->p10_g, z->median_g,
 		       z->p90_g, z->max_g);
 		fmt_time(z->best_start, b, sizeof b);

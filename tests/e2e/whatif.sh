@@ -121,4 +121,15 @@ ctk whatif --db w.db --run 9 >/dev/null 2>err.txt
 is "unknown run: exit 1 (as ctk analyze)" "$?" 1
 ctk whatif --db w.db --run 1 --zones FR --json > fr.json
 is "zone without series: not estimated, null" "$(j fr.json 0 "(z['median_g'], z['note'])")" "(None, 'no stored lifecycle series')"
+# location only: the bundled yearly average, E × value of data/intensity-yearly.csv
+near "FR yearly average: E x the bundled FR 2023 value" "$(j fr.json 0 "z['yearly']['co2_g']")" "$(python3 - "$CTK_ROOT/data/intensity-yearly.csv" <<'PY'
+import csv, sys
+p = [float(l.split(", ")[2].split()[0]) for l in open("six.csv").read().splitlines()[1:]]
+e = sum((p[i] + p[i + 1]) / 2 * 60 for i in range(len(p) - 1))
+g = [float(r["g_per_kwh"]) for r in csv.DictReader(open(sys.argv[1])) if r["zone"] == "FR" and r["year"] == "2023"][0]
+print(e / 3.6e6 * g)
+PY
+)" 1e-9
+ok "text labels it a yearly average" sh -c 'ctk whatif --db w.db --run 1 --zones FR | grep -q "yearly average, not by hour (FR 2023"'
+
 done_testing
