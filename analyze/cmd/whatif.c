@@ -260,9 +260,14 @@ static int do_zone(sqlite3 *db, const struct opts *o, const char *zone, const st
 		}
 	}
 	rc = ctk_steps_load(db, &jo, INT64_MIN, INT64_MAX, &st, err);
-	if (rc == CTK_EINPUT) { /* a zone without a series: not estimated, said in words */
-		snprintf(z->signal, sizeof z->signal, "%s", jo.signal ? jo.signal : "lifecycle");
-		snprintf(z->note, sizeof z->note, "no stored %s series", z->signal);
+	if (rc == CTK_EINPUT || (rc == CTK_EUSAGE && !jo.signal)) {
+		/* a zone without a series (or only a marginal one, not asked
+		 * for): not estimated, said in words */
+		snprintf(z->signal, sizeof z->signal, "%s", jo.signal ? jo.signal : rc == CTK_EINPUT ? "lifecycle" : "marginal");
+		if (rc == CTK_EINPUT)
+			snprintf(z->note, sizeof z->note, "no stored %s series", z->signal);
+		else
+			snprintf(z->note, sizeof z->note, "%s", err->msg);
 		z->min_g = z->p10_g = z->median_g = z->p90_g = z->max_g = NAN;
 		memset(err, 0, sizeof(*err));
 		return 0;
@@ -289,6 +294,11 @@ static int do_zone(sqlite3 *db, const struct opts *o, const char *zone, const st
 	}
 	z->min_g = z->p10_g = z->median_g = z->p90_g = z->max_g = NAN;
 	cap = to >= from ? (to - from) / o->step_ns + 1 : 0;
+	if (cap > 10 * 1000 * 1000) { /* ~19 years of minutes: a window or step that is surely a typo */
+		ctk_steps_release(&st);
+		return ctk_failf(err, CTK_EUSAGE, "zone '%s': %lld start times; give a shorter window or a longer --step",
+				 zone, (long long)cap);
+	}
 	if (cap > 0 && !(v = malloc((size_t)cap * sizeof(*v)))) {
 		ctk_steps_release(&st);
 		return ctk_failf(err, CTK_ENOMEM, "out of memory");
@@ -325,9 +335,9 @@ static int do_zone(sqlite3 *db, const struct opts *o, const char *zone, const st
 		if (a + dur > st.series_last_ns || a < st.series_first_ns) {
 			int ys = year_of(st.series_first_ns);
 			a = same_time_in_year(a, ys);
-			if (!z->note[0] || o->has_from)
-				snprintf(z->note, sizeof z->note, "series of %d, the run of %d: the actual is the same hour of %d",
-					 ys, year_of(p->start_ns), ys);
+			size_t len = strlen(z->note);
+			snprintf(z->note + len, sizeof z->note - len, "%sseries of %d, the run of %d: the actual is the same "
+				 "hour of %d", len ? "; " : "", ys, year_of(p->start_ns), ys);
 		}
 		z->actual_start = a;
 		z->has_actual = price_at(&st, p, a, pue, &z->actual_g);

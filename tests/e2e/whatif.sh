@@ -130,6 +130,11 @@ g = [float(r["g_per_kwh"]) for r in csv.DictReader(open(sys.argv[1])) if r["zone
 print(e / 3.6e6 * g)
 PY
 )" 1e-9
+ctk intensity import "$CTK_DATA/watttime-vessim/watttime2023_caiso-north_actual.csv" --db w.db --tz UTC --unit lbs/MWh >/dev/null
+ctk whatif --db w.db --run 1 --json > all.json
+is "every zone by default; a marginal-only zone is not estimated, in words, never mixed" \
+	"$(python3 -c "import json; z=json.load(open('all.json'))['zones']; print(len(z), z[0]['zone'], z[0]['median_g'], 'only marginal' in z[0]['note'])")" \
+	"7 CAISO_NORTH None True"
 ok "text labels it a yearly average" sh -c 'ctk whatif --db w.db --run 1 --zones FR | grep -q "yearly average, not by hour (FR 2023"'
 
 done_testing
