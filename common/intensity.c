@@ -876,7 +876,7 @@ void ctk_steps_release(struct ctk_steps *s)
 	memset(s, 0, sizeof(*s));
 }
 
-struct ev {
+struct ctk_profile_ev {
 	int64_t t;
 	double rate;       /* J/ns added (start) or removed (end) */
 	double jump_j;     /* an instant's energy, spent over [t, t + 1 ns) (not a rate: no cancellation) */
@@ -884,65 +884,99 @@ struct ev {
 
 static int ev_cmp(const void *a, const void *b)
 {
-	const struct ev *x = a, *y = b;
+	const struct ctk_profile_ev *x = a, *y = b;
 	return (x->t > y->t) - (x->t < y->t);
 }
 
-int ctk_profile_build(const int64_t *start_ns, const int64_t *end_ns, const double *energy_j, size_t n,
-		      struct ctk_profile *p, struct ctk_error *err)
+int ctk_profile_add(struct ctk_profile *p, int64_t start_ns, int64_t end_ns, double energy_j, struct ctk_error *err)
 {
-	struct ev *ev = NULL;
+	if (!isfinite(energy_j) || energy_j < 0 || end_ns < start_ns)
+		return ctk_failf(err, CTK_EINPUT, "profile: %g J over %lld..%lld ns is not a non-negative energy over an interval",
+				 energy_j, (long long)start_ns, (long long)end_ns);
+	if (p->nev + 2 > p->cap) {
+		size_t nc = p->cap ? p->cap * 2 : 4096;
+		struct ctk_profile_ev *ne = realloc(p->ev, nc * sizeof(*ne));
+		if (!ne)
+			return ctk_failf(err, CTK_ENOMEM, "out of memory");
+		p->ev = ne;
+		p->cap = nc;
+	}
+	if (end_ns == start_ns) { /* an instant: over 1 ns, as the join */
+		p->ev[p->nev++] = (struct ctk_profile_ev){start_ns, 0, energy_j};
+		p->ev[p->nev++] = (struct ctk_profile_ev){start_ns + 1, 0, 0};
+		return 0;
+	}
+	double r = energy_j / (double)(end_ns - start_ns);
+	if (p->nev && p->ev[p->nev - 1].t == start_ns && p->ev[p->nev - 1].jump_j == 0)
+		p->ev[p->nev - 1].rate += r; /* the previous piece ends here: one event (half the memory) */
+	else
+		p->ev[p->nev++] = (struct ctk_profile_ev){start_ns, r, 0};
+	p->ev[p->nev++] = (struct ctk_profile_ev){end_ns, -r, 0};
+	return 0;
+}
+
+/* Sort the events, sweep them into (t, cum) written over the events
+ * themselves (the k-th breakpoint never overtakes the i-th event), then copy
+ * the breakpoints out and free the events. */
+int ctk_profile_finish(struct ctk_profile *p, struct ctk_error *err)
+{
+	struct ctk_profile_ev *ev = p->ev;
+	size_t n = p->nev, k = 0;
 	double rate = 0, jump = 0;
 
-	memset(p, 0, sizeof(*p));
 	if (!n)
 		return 0;
-	if (!(ev = malloc(2 * n * sizeof(*ev))) || !(p->t_ns = malloc(2 * n * sizeof(*p->t_ns))) ||
-	    !(p->cum_j = malloc(2 * n * sizeof(*p->cum_j)))) {
-		free(ev);
-		ctk_profile_release(p);
-		return ctk_failf(err, CTK_ENOMEM, "out of memory");
-	}
-	for (size_t i = 0; i < n; i++) {
-		if (!isfinite(energy_j[i]) || energy_j[i] < 0 || end_ns[i] < start_ns[i]) {
-			free(ev);
-			ctk_profile_release(p);
-			return ctk_failf(err, CTK_EINPUT, "profile: piece %zu is not a non-negative energy over an interval", i);
-		}
-		if (end_ns[i] == start_ns[i]) { /* an instant: over 1 ns, as the join */
-			ev[2 * i] = (struct ev){start_ns[i], 0, energy_j[i]};
-			ev[2 * i + 1] = (struct ev){start_ns[i] + 1, 0, 0};
-			continue;
-		}
-		double r = energy_j[i] / (double)(end_ns[i] - start_ns[i]);
-		ev[2 * i] = (struct ev){start_ns[i], r, 0};
-		ev[2 * i + 1] = (struct ev){end_ns[i], -r, 0};
-	}
-	qsort(ev, 2 * n, sizeof(*ev), ev_cmp);
-	for (size_t i = 0; i < 2 * n;) {
+	qsort(ev, n, sizeof(*ev), ev_cmp);
+	for (size_t i = 0; i < n;) {
 		int64_t t = ev[i].t;
-		double cum = p->n ? p->cum_j[p->n - 1] + rate * (double)(t - p->t_ns[p->n - 1]) + jump : 0;
+		double cum = k ? ev[k - 1].rate + rate * (double)(t - ev[k - 1].t) + jump : 0;
 		jump = 0;
-		for (; i < 2 * n && ev[i].t == t; i++) {
+		for (; i < n && ev[i].t == t; i++) {
 			rate += ev[i].rate;
 			jump += ev[i].jump_j;
 		}
 		if (rate < 0)
 			rate = 0; /* rounding of the sums, never a negative power */
-		p->t_ns[p->n] = t;
-		p->cum_j[p->n++] = cum;
+		ev[k].t = t;
+		ev[k++].rate = cum; /* the cumulative energy, from here on */
 	}
-	free(ev);
-	p->energy_j = p->cum_j[p->n - 1];
+	if (!(p->t_ns = malloc(k * sizeof(*p->t_ns))) || !(p->cum_j = malloc(k * sizeof(*p->cum_j))))
+		return ctk_failf(err, CTK_ENOMEM, "out of memory");
+	for (size_t i = 0; i < k; i++) {
+		p->t_ns[i] = ev[i].t;
+		p->cum_j[i] = ev[i].rate;
+	}
+	free(p->ev);
+	p->ev = NULL;
+	p->nev = p->cap = 0;
+	p->n = k;
+	p->energy_j = p->cum_j[k - 1];
 	p->start_ns = p->t_ns[0];
-	p->end_ns = p->t_ns[p->n - 1];
+	p->end_ns = p->t_ns[k - 1];
 	return 0;
+}
+
+int ctk_profile_build(const int64_t *start_ns, const int64_t *end_ns, const double *energy_j, size_t n,
+		      struct ctk_profile *p, struct ctk_error *err)
+{
+	int rc;
+
+	memset(p, 0, sizeof(*p));
+	for (size_t i = 0; i < n; i++)
+		if ((rc = ctk_profile_add(p, start_ns[i], end_ns[i], energy_j[i], err)))
+			goto fail;
+	if (!(rc = ctk_profile_finish(p, err)))
+		return 0;
+fail:
+	ctk_profile_release(p);
+	return rc;
 }
 
 void ctk_profile_release(struct ctk_profile *p)
 {
 	free(p->t_ns);
 	free(p->cum_j);
+	free(p->ev);
 	memset(p, 0, sizeof(*p));
 }
 

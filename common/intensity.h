@@ -204,17 +204,24 @@ void ctk_steps_release(struct ctk_steps *s);
 
 /* Cumulative energy of a run over time, built from its pieces (any order,
  * overlapping devices summed). */
+struct ctk_profile_ev;
 struct ctk_profile {
 	size_t n;
 	int64_t *t_ns;               /* n breakpoints, increasing */
 	double *cum_j;               /* energy spent before t_ns[i] */
 	double energy_j;             /* everything */
 	int64_t start_ns, end_ns;    /* first and last breakpoint */
+	struct ctk_profile_ev *ev;   /* while adding: two events a piece (24 bytes each) */
+	size_t nev, cap;
 };
 
-/* From n pieces: piece i spends energy_j[i] uniformly over [start_ns[i],
- * end_ns[i]). CTK_EINPUT for a negative or non-finite energy or an interval
- * that ends before it starts. Release with ctk_profile_release. */
+/* Streaming: start from a zeroed profile, ctk_profile_add each piece (energy_j
+ * spent uniformly over [start_ns, end_ns); an instant over 1 ns, as the
+ * join), then ctk_profile_finish. CTK_EINPUT for a negative or non-finite
+ * energy or an interval that ends before it starts. ctk_profile_build does
+ * all three for n pieces in arrays. Release with ctk_profile_release. */
+int ctk_profile_add(struct ctk_profile *p, int64_t start_ns, int64_t end_ns, double energy_j, struct ctk_error *err);
+int ctk_profile_finish(struct ctk_profile *p, struct ctk_error *err);
 int ctk_profile_build(const int64_t *start_ns, const int64_t *end_ns, const double *energy_j, size_t n,
 		      struct ctk_profile *p, struct ctk_error *err);
 void ctk_profile_release(struct ctk_profile *p);

@@ -143,51 +143,23 @@ static int parse_opts(int argc, char **argv, struct opts *o, struct ctk_error *e
 	return 0;
 }
 
-/* The run's pieces of energy (every device, inside epochs or not). */
-struct pieces {
-	int64_t *s, *e;
-	double *j;
-	size_t n, cap;
-};
-
+/* Every piece of the run's energy (every device, inside epochs or not)
+ * goes straight into the cumulative profile. */
 static int on_piece(void *ctx, int k, int64_t start_ns, int64_t end_ns, double energy_j, struct ctk_error *err)
 {
-	struct pieces *p = ctx;
-
 	(void)k;
-	if (p->n == p->cap) {
-		size_t nc = p->cap ? p->cap * 2 : 4096;
-		int64_t *ns = realloc(p->s, nc * sizeof(*ns));
-		if (ns)
-			p->s = ns;
-		int64_t *ne = ns ? realloc(p->e, nc * sizeof(*ne)) : NULL;
-		if (ne)
-			p->e = ne;
-		double *nj = ne ? realloc(p->j, nc * sizeof(*nj)) : NULL;
-		if (!nj)
-			return ctk_failf(err, CTK_ENOMEM, "out of memory");
-		p->j = nj;
-		p->cap = nc;
-	}
-	p->s[p->n] = start_ns;
-	p->e[p->n] = end_ns;
-	p->j[p->n++] = energy_j;
-	return 0;
+	return ctk_profile_add(ctx, start_ns, end_ns, energy_j, err);
 }
 
 static int load_profile(sqlite3 *db, int64_t run_id, struct ctk_profile *prof, struct ctk_error *err)
 {
 	struct ctk_run_result r;
-	struct pieces p = {0};
 	int rc;
 
 	memset(&r, 0, sizeof(r));
-	if (!(rc = ctk_analysis_load(db, run_id, &r, err)) && !(rc = ctk_analysis_integrate(db, &r, on_piece, &p, err)))
-		rc = ctk_profile_build(p.s, p.e, p.j, p.n, prof, err);
+	if (!(rc = ctk_analysis_load(db, run_id, &r, err)) && !(rc = ctk_analysis_integrate(db, &r, on_piece, prof, err)))
+		rc = ctk_profile_finish(prof, err);
 	ctk_run_result_free(&r);
-	free(p.s);
-	free(p.e);
-	free(p.j);
 	if (!rc && (!prof->n || !(prof->energy_j > 0)))
 		rc = ctk_failf(err, CTK_EINPUT, "no measured energy (nothing to shift)");
 	return rc;

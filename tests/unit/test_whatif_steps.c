@@ -88,6 +88,18 @@ static void test_known_answers(void **state)
 	assert_true(co2 == 0 && fabs(missing - KWH) < 1e-6);
 	ctk_profile_release(&p);
 	ctk_steps_release(&st);
+	/* contiguous pieces share one event: 1 kWh over hour 0, 3 kWh over hour 1
+	 * → 1 kWh before 1:00, 1 + 1.5 = 2.5 kWh before 1:30, 4 kWh in all */
+	{
+		const int64_t cs[] = {0, H}, ce[] = {H, 2 * H};
+		const double cj[] = {KWH, 3 * KWH};
+		assert_int_equal(ctk_profile_build(cs, ce, cj, 2, &p, &err), 0);
+		assert_int_equal(p.n, 3);
+		assert_true(fabs(ctk_profile_at(&p, H) - KWH) < 1e-6);
+		assert_true(fabs(ctk_profile_at(&p, H + H / 2) - 2.5 * KWH) < 1e-6);
+		assert_true(fabs(p.energy_j - 4 * KWH) < 1e-6);
+		ctk_profile_release(&p);
+	}
 	/* a piece that ends before it starts is bad input */
 	const int64_t bs[] = {H}, be[] = {0};
 	assert_int_equal(ctk_profile_build(bs, be, j, 1, &p, &err), CTK_EINPUT);
@@ -95,9 +107,9 @@ static void test_known_answers(void **state)
 
 /* The fast path equals the join on the same data: zone B has 48 hourly
  * values with a 3-hour gap (hours 20–22), an estimated series over hours
- * 10–29 that wins only in the gap, and two devices of overlapping pieces
- * (one with instants); every shift k × 17 min gives the join's CO2 and
- * missing energy. */
+ * 10–29 that wins only in the gap, and two devices of overlapping pieces,
+ * contiguous within a device (one with instants); every shift k × 17 min
+ * gives the join's CO2 and missing energy. */
 static void test_equals_join(void **state)
 {
 	double v[48], est[20];
@@ -118,8 +130,8 @@ static void test_equals_join(void **state)
 	series("B", 10, est, 20, 1);
 	srand(17);
 	for (int i = 0; i < N; i++) {
-		int dev = i % 2;
-		int64_t t = (int64_t)(i / 2) * 61 * CTK_NS_PER_S + dev * 7 * CTK_NS_PER_S;
+		int dev = i >= N / 2; /* device by device, each in time order, as the analysis hands them over */
+		int64_t t = (int64_t)(i % (N / 2)) * 61 * CTK_NS_PER_S + dev * 7 * CTK_NS_PER_S;
 		s[i] = t;
 		e[i] = dev && i % 10 == 1 ? t : t + 61 * CTK_NS_PER_S;   /* some instants */
 		j[i] = 100.0 + rand() % 1000;
