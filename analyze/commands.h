@@ -18,5 +18,6 @@ int ctk_cmd_intensity(int argc, char **argv, struct ctk_error *err);
 int ctk_cmd_evaluate(int argc, char **argv, struct ctk_error *err);
 int ctk_cmd_compare(int argc, char **argv, struct ctk_error *err);
 int ctk_cmd_config(int argc, char **argv, struct ctk_error *err);
+int ctk_cmd_whatif(int argc, char **argv, struct ctk_error *err);
 
 #endif

@@ -26,6 +26,7 @@ static const struct command commands[] = {
 	{"evaluate", ctk_cmd_evaluate, "evaluate --db DB [--runs R,…] [--json|--csv]: prediction error per predictor and N"},
 	{"compare", ctk_cmd_compare, "compare --db DB --by KEY[,KEY] [--baseline V]: energy and time per group"},
 	{"config", ctk_cmd_config, "config --db DB R [key=value…]: show or set a run's config (label, zone, epochs, …)"},
+	{"whatif", ctk_cmd_whatif, "whatif --db DB --run R [--zones Z,…] [--json|--csv]: CO2 had the run started at other times or zones"},
 	{NULL, NULL, NULL},
 };
 

@@ -800,3 +800,232 @@ int ctk_series_info_get(sqlite3 *db, int64_t series_id, struct ctk_series_info *
 	sqlite3_finalize(st);
 	return 0;
 }
+
+/* ---- what-if: the rule resolved into steps, the run as a cumulative profile */
+
+static int steps_push(struct ctk_steps *s, size_t *cap, int64_t t0, int64_t t1, double g, struct ctk_error *err)
+{
+	if (s->n && s->t_ns[s->n] == t0 &&
+	    ((isnan(g) && isnan(s->g_per_kwh[s->n - 1])) || g == s->g_per_kwh[s->n - 1])) {
+		s->t_ns[s->n] = t1; /* same value goes on: one step */
+		return 0;
+	}
+	if (s->n + 2 > *cap) {
+		size_t nc = *cap ? *cap * 2 : 1024;
+		int64_t *nt = realloc(s->t_ns, nc * sizeof(*nt));
+		if (!nt)
+			return ctk_failf(err, CTK_ENOMEM, "out of memory");
+		s->t_ns = nt;
+		double *ng = realloc(s->g_per_kwh, nc * sizeof(*ng));
+		if (!ng)
+			return ctk_failf(err, CTK_ENOMEM, "out of memory");
+		s->g_per_kwh = ng;
+		*cap = nc;
+	}
+	s->t_ns[s->n] = t0;
+	s->g_per_kwh[s->n] = g;
+	s->t_ns[++s->n] = t1;
+	return 0;
+}
+
+int ctk_steps_load(sqlite3 *db, const struct ctk_join_opts *o, int64_t from_ns, int64_t to_ns, struct ctk_steps *s,
+		   struct ctk_error *err)
+{
+	struct ctk_join_opts jo = *o;
+	struct ctk_join *j = NULL;
+	size_t cap = 0;
+	int rc;
+
+	memset(s, 0, sizeof(*s));
+	jo.fill = CTK_FILL_NONE;
+	jo.shift_ns = 0;
+	if ((rc = ctk_join_open(db, &jo, &j, err)))
+		return rc;
+	snprintf(s->signal, sizeof s->signal, "%s", j->signal);
+	s->has_span = j->has_span;
+	s->series_first_ns = j->span_first;
+	s->series_last_ns = j->span_last;
+	if (from_ns == INT64_MIN)
+		from_ns = j->has_span ? j->span_first : 0;
+	if (to_ns == INT64_MAX)
+		to_ns = j->has_span ? j->span_last : from_ns;
+	for (int64_t x = from_ns; x < to_ns;) {
+		struct pt best;
+		int has;
+		int64_t y;
+		if ((rc = value_at(j, x, &best, &has, &y, err)))
+			goto fail;
+		if (y > to_ns)
+			y = to_ns;
+		if ((rc = steps_push(s, &cap, x, y, has ? best.g : NAN, err)))
+			goto fail;
+		x = y;
+	}
+	ctk_join_free(j);
+	return 0;
+fail:
+	ctk_join_free(j);
+	ctk_steps_release(s);
+	return rc;
+}
+
+void ctk_steps_release(struct ctk_steps *s)
+{
+	free(s->t_ns);
+	free(s->g_per_kwh);
+	memset(s, 0, sizeof(*s));
+}
+
+struct ctk_profile_ev {
+	int64_t t;
+	double rate;       /* J/ns added (start) or removed (end) */
+	double jump_j;     /* an instant's energy, spent over [t, t + 1 ns) (not a rate: no cancellation) */
+};
+
+static int ev_cmp(const void *a, const void *b)
+{
+	const struct ctk_profile_ev *x = a, *y = b;
+	return (x->t > y->t) - (x->t < y->t);
+}
+
+int ctk_profile_add(struct ctk_profile *p, int64_t start_ns, int64_t end_ns, double energy_j, struct ctk_error *err)
+{
+	if (!isfinite(energy_j) || energy_j < 0 || end_ns < start_ns)
+		return ctk_failf(err, CTK_EINPUT, "profile: %g J over %lld..%lld ns is not a non-negative energy over an interval",
+				 energy_j, (long long)start_ns, (long long)end_ns);
+	if (p->nev + 2 > p->cap) {
+		size_t nc = p->cap ? p->cap * 2 : 4096;
+		struct ctk_profile_ev *ne = realloc(p->ev, nc * sizeof(*ne));
+		if (!ne)
+			return ctk_failf(err, CTK_ENOMEM, "out of memory");
+		p->ev = ne;
+		p->cap = nc;
+	}
+	if (end_ns == start_ns) { /* an instant: over 1 ns, as the join */
+		p->ev[p->nev++] = (struct ctk_profile_ev){start_ns, 0, energy_j};
+		p->ev[p->nev++] = (struct ctk_profile_ev){start_ns + 1, 0, 0};
+		return 0;
+	}
+	double r = energy_j / (double)(end_ns - start_ns);
+	if (p->nev && p->ev[p->nev - 1].t == start_ns && p->ev[p->nev - 1].jump_j == 0)
+		p->ev[p->nev - 1].rate += r; /* the previous piece ends here: one event (half the memory) */
+	else
+		p->ev[p->nev++] = (struct ctk_profile_ev){start_ns, r, 0};
+	p->ev[p->nev++] = (struct ctk_profile_ev){end_ns, -r, 0};
+	return 0;
+}
+
+/* Sort the events, sweep them into (t, cum) written over the events
+ * themselves (the k-th breakpoint never overtakes the i-th event), then copy
+ * the breakpoints out and free the events. */
+int ctk_profile_finish(struct ctk_profile *p, struct ctk_error *err)
+{
+	struct ctk_profile_ev *ev = p->ev;
+	size_t n = p->nev, k = 0;
+	double rate = 0, jump = 0;
+
+	if (!n)
+		return 0;
+	qsort(ev, n, sizeof(*ev), ev_cmp);
+	for (size_t i = 0; i < n;) {
+		int64_t t = ev[i].t;
+		double cum = k ? ev[k - 1].rate + rate * (double)(t - ev[k - 1].t) + jump : 0;
+		jump = 0;
+		for (; i < n && ev[i].t == t; i++) {
+			rate += ev[i].rate;
+			jump += ev[i].jump_j;
+		}
+		if (rate < 0)
+			rate = 0; /* rounding of the sums, never a negative power */
+		ev[k].t = t;
+		ev[k++].rate = cum; /* the cumulative energy, from here on */
+	}
+	if (!(p->t_ns = malloc(k * sizeof(*p->t_ns))) || !(p->cum_j = malloc(k * sizeof(*p->cum_j))))
+		return ctk_failf(err, CTK_ENOMEM, "out of memory");
+	for (size_t i = 0; i < k; i++) {
+		p->t_ns[i] = ev[i].t;
+		p->cum_j[i] = ev[i].rate;
+	}
+	free(p->ev);
+	p->ev = NULL;
+	p->nev = p->cap = 0;
+	p->n = k;
+	p->energy_j = p->cum_j[k - 1];
+	p->start_ns = p->t_ns[0];
+	p->end_ns = p->t_ns[k - 1];
+	return 0;
+}
+
+int ctk_profile_build(const int64_t *start_ns, const int64_t *end_ns, const double *energy_j, size_t n,
+		      struct ctk_profile *p, struct ctk_error *err)
+{
+	int rc;
+
+	memset(p, 0, sizeof(*p));
+	for (size_t i = 0; i < n; i++)
+		if ((rc = ctk_profile_add(p, start_ns[i], end_ns[i], energy_j[i], err)))
+			goto fail;
+	if (!(rc = ctk_profile_finish(p, err)))
+		return 0;
+fail:
+	ctk_profile_release(p);
+	return rc;
+}
+
+void ctk_profile_release(struct ctk_profile *p)
+{
+	free(p->t_ns);
+	free(p->cum_j);
+	free(p->ev);
+	memset(p, 0, sizeof(*p));
+}
+
+double ctk_profile_at(const struct ctk_profile *p, int64_t t_ns)
+{
+	size_t a = 0, b = p->n;
+
+	if (!p->n || t_ns <= p->start_ns)
+		return 0;
+	if (t_ns >= p->end_ns)
+		return p->energy_j;
+	while (b - a > 1) { /* t_ns[a] <= t < t_ns[b] */
+		size_t m = a + (b - a) / 2;
+		if (p->t_ns[m] <= t_ns)
+			a = m;
+		else
+			b = m;
+	}
+	return p->cum_j[a] + (p->cum_j[b] - p->cum_j[a]) * ((double)(t_ns - p->t_ns[a]) / (double)(p->t_ns[b] - p->t_ns[a]));
+}
+
+void ctk_steps_price(const struct ctk_steps *s, const struct ctk_profile *p, int64_t shift_ns, double *co2_g,
+		     double *missing_j)
+{
+	int64_t a = p->start_ns + shift_ns, b = p->end_ns + shift_ns;
+	double co2 = 0, priced = 0;
+	size_t lo = 0, hi = s->n;
+
+	*co2_g = 0;
+	*missing_j = p->energy_j;
+	if (!s->n || !p->n || b <= s->t_ns[0] || a >= s->t_ns[s->n])
+		return;
+	while (hi - lo > 1) { /* the step holding a (or the first) */
+		size_t m = lo + (hi - lo) / 2;
+		if (s->t_ns[m] <= a)
+			lo = m;
+		else
+			hi = m;
+	}
+	for (size_t k = lo; k < s->n && s->t_ns[k] < b; k++) {
+		int64_t x = s->t_ns[k] > a ? s->t_ns[k] : a, y = s->t_ns[k + 1] < b ? s->t_ns[k + 1] : b;
+		if (y <= x || isnan(s->g_per_kwh[k]))
+			continue;
+		double e = ctk_profile_at(p, y - shift_ns) - ctk_profile_at(p, x - shift_ns);
+		co2 += e / J_PER_KWH * s->g_per_kwh[k];
+		priced += e;
+	}
+	*co2_g = co2;
+	*missing_j = p->energy_j - priced;
+	if (*missing_j < 1e-9 * p->energy_j)
+		*missing_j = 0; /* rounding of the differences */
+}

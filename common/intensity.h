@@ -175,4 +175,63 @@ struct ctk_series_info {
 };
 int ctk_series_info_get(sqlite3 *db, int64_t series_id, struct ctk_series_info *si, struct ctk_error *err);
 
+/* What-if (ctk whatif): the same run shifted to many start times. The rule
+ * above is resolved once over a span into steps (ctk_steps_load walks the
+ * join's own value lookup, so the choice of value is the join's: zone,
+ * signal, measured before estimated, newer before older; no fill), and the
+ * run's energy becomes a cumulative profile P(t) (piecewise linear: each
+ * piece spent uniformly over its interval, instants over 1 ns as in the
+ * join). The CO2 of the run shifted by d is then Σ over the steps k it
+ * meets of g_k × (P(t_k+1 − d) − P(t_k − d)): a few steps per start instead
+ * of a re-join of every interval. Equal to ctk_join_add with shift_ns = d
+ * on the same pieces (tests/unit/test_whatif_steps.c). */
+struct ctk_steps {
+	size_t n;
+	int64_t *t_ns;               /* n + 1 boundaries: step k is [t_ns[k], t_ns[k+1]) */
+	double *g_per_kwh;           /* n values; NAN where no stored value applies */
+	char signal[16];             /* the signal the rule chose */
+	int has_span;                /* the (zone, signal) has stored values */
+	int64_t series_first_ns, series_last_ns; /* their span */
+};
+
+/* Resolve the rule over [from_ns, to_ns) into s (from_ns = INT64_MIN /
+ * to_ns = INT64_MAX: the start / end of the stored series). o->fill and
+ * o->shift_ns are ignored. Errors as ctk_join_open. Release with
+ * ctk_steps_release. */
+int ctk_steps_load(sqlite3 *db, const struct ctk_join_opts *o, int64_t from_ns, int64_t to_ns, struct ctk_steps *s,
+		   struct ctk_error *err);
+void ctk_steps_release(struct ctk_steps *s);
+
+/* Cumulative energy of a run over time, built from its pieces (any order,
+ * overlapping devices summed). */
+struct ctk_profile_ev;
+struct ctk_profile {
+	size_t n;
+	int64_t *t_ns;               /* n breakpoints, increasing */
+	double *cum_j;               /* energy spent before t_ns[i] */
+	double energy_j;             /* everything */
+	int64_t start_ns, end_ns;    /* first and last breakpoint */
+	struct ctk_profile_ev *ev;   /* while adding: two events a piece (24 bytes each) */
+	size_t nev, cap;
+};
+
+/* Streaming: start from a zeroed profile, ctk_profile_add each piece (energy_j
+ * spent uniformly over [start_ns, end_ns); an instant over 1 ns, as the
+ * join), then ctk_profile_finish. CTK_EINPUT for a negative or non-finite
+ * energy or an interval that ends before it starts. ctk_profile_build does
+ * all three for n pieces in arrays. Release with ctk_profile_release. */
+int ctk_profile_add(struct ctk_profile *p, int64_t start_ns, int64_t end_ns, double energy_j, struct ctk_error *err);
+int ctk_profile_finish(struct ctk_profile *p, struct ctk_error *err);
+int ctk_profile_build(const int64_t *start_ns, const int64_t *end_ns, const double *energy_j, size_t n,
+		      struct ctk_profile *p, struct ctk_error *err);
+void ctk_profile_release(struct ctk_profile *p);
+
+/* Energy spent before t_ns (0 before the start, all after the end). */
+double ctk_profile_at(const struct ctk_profile *p, int64_t t_ns);
+
+/* CO2 (g, before PUE) of the run shifted by shift_ns over the steps, and
+ * the energy left unpriced (outside the steps or where no value applies). */
+void ctk_steps_price(const struct ctk_steps *s, const struct ctk_profile *p, int64_t shift_ns, double *co2_g,
+		     double *missing_j);
+
 #endif

@@ -29,6 +29,7 @@ static const struct dispatch commands[] = {
 	{"evaluate", "ctk-analyze", "prediction error per predictor and epochs observed"},
 	{"compare", "ctk-analyze", "energy and time per epoch across configurations"},
 	{"config", "ctk-analyze", "show or set a run's config (label, zone, epochs, gpu…)"},
+	{"whatif", "ctk-analyze", "CO2 had the run started at another hour or in another zone"},
 	{"report", "ctk-report", "tables (CSV, Markdown, LaTeX) for papers"},
 	{NULL, NULL, NULL},
 };
