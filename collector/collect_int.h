@@ -65,8 +65,7 @@ struct collector {
 	int64_t backoff_cap;     /* ticks */
 	/* readings at the markers (issue 15): a token bucket of extra rounds,
 	 * CTK_COLL_MARK_READ_BURST deep, one token per sampling interval */
-	double mark_read_tokens;
-	int64_t mark_read_mono;  /* when the bucket was last filled (CLOCK_MONOTONIC ns) */
+	struct ctk_mark_bucket mark_read; /* .burst = CTK_COLL_MARK_READ_BURST (markers.h bucket) */
 	int64_t mark_reads;      /* extra rounds read at markers */
 	int64_t mark_reads_skipped; /* markers that found no token (their edges interpolated) */
 	pid_t child;

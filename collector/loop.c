@@ -128,23 +128,15 @@ void ctk_coll_round(struct collector *c)
 
 void ctk_coll_marker_round(struct collector *c)
 {
-	int64_t now = ctk_coll_mono_ns(), interval = c->o->interval_ns;
 	int dev = -1;
 
-	/* refill: one token per interval since the last fill, up to the burst */
-	if (c->mark_read_mono == 0) {
-		c->mark_read_tokens = CTK_COLL_MARK_READ_BURST;
-	} else if (now > c->mark_read_mono && interval > 0) {
-		c->mark_read_tokens += (double)(now - c->mark_read_mono) / (double)interval;
-		if (c->mark_read_tokens > CTK_COLL_MARK_READ_BURST)
-			c->mark_read_tokens = CTK_COLL_MARK_READ_BURST;
-	}
-	c->mark_read_mono = now;
-	if (c->mark_read_tokens < 1) {
+	/* one token per sampling interval, CTK_COLL_MARK_READ_BURST deep */
+	c->mark_read.burst = CTK_COLL_MARK_READ_BURST;
+	if (c->o->interval_ns <= 0 ||
+	    !ctk_mark_bucket_take(&c->mark_read, 1e9 / (double)c->o->interval_ns, ctk_coll_mono_ns())) {
 		c->mark_reads_skipped++;
 		return;
 	}
-	c->mark_read_tokens -= 1;
 	c->mark_reads++;
 	/* a channel that failed is retried by the rounds only (its back-off) */
 	for (int i = 0; i < c->nsrc; i++) {

@@ -501,12 +501,14 @@ static int admit(struct ctk_mark_server *s, int fd, int64_t now)
 
 int ctk_mark_bucket_take(struct ctk_mark_bucket *b, double rate, int64_t now_ns)
 {
+	double burst = b->burst > 0 ? b->burst : rate;
+
 	if (b->last_ns == 0) {
-		b->tokens = rate; /* a full bucket to start */
+		b->tokens = burst; /* a full bucket to start */
 	} else if (now_ns > b->last_ns) {
 		b->tokens += rate * (double)(now_ns - b->last_ns) / 1e9;
-		if (b->tokens > rate)
-			b->tokens = rate;
+		if (b->tokens > burst)
+			b->tokens = burst;
 	}
 	b->last_ns = now_ns;
 	if (b->tokens < 1)

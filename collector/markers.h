@@ -94,6 +94,7 @@ void ctk_marks_release(struct ctk_marks *m);
 struct ctk_mark_bucket {
 	double tokens;
 	int64_t last_ns;
+	double burst;             /* tokens it holds at most; 0: one second's worth (= rate) */
 };
 
 struct ctk_mark_server {
@@ -118,7 +119,8 @@ struct ctk_mark_server {
  * they are polled now: the sampling loop wakes then at the latest. */
 int64_t ctk_mark_server_rest_until(const struct ctk_mark_server *s);
 
-/* Take one token from b (rate per s, burst = rate) at now; 1 when taken. */
+/* Take one token from b (rate per s; burst b->burst, else rate) at now;
+ * 1 when taken. The collector's reads at markers use it too (loop.c). */
 int ctk_mark_bucket_take(struct ctk_mark_bucket *b, double rate, int64_t now_ns);
 
 /* May a peer with these credentials (SO_PEERCRED) send markers to a server

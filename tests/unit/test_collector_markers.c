@@ -107,7 +107,7 @@ static void marker_epoch_numbers(void **state)
  * one token per 1/rate s after that, never more than rate. */
 static void marker_rate_bucket(void **state)
 {
-	struct ctk_mark_bucket b = {0, 0};
+	struct ctk_mark_bucket b = {0};
 	int64_t t = 1000000000; /* 1 s, any non-zero start */
 	int n = 0;
 
@@ -122,6 +122,19 @@ static void marker_rate_bucket(void **state)
 	while (ctk_mark_bucket_take(&b, 100.0, t + 60 * 1000000000LL))  /* a minute idle: still 100 */
 		n++;
 	assert_int_equal(n, 100);
+	/* a bucket with its own burst (the collector's reads at markers: one per
+	 * 20 ms sampling interval, 4 deep): 4 at once, then one per 20 ms */
+	struct ctk_mark_bucket r = {.burst = 4};
+	n = 0;
+	while (ctk_mark_bucket_take(&r, 50.0, t))
+		n++;
+	assert_int_equal(n, 4);
+	assert_int_equal(ctk_mark_bucket_take(&r, 50.0, t + 19000000), 0);  /* 19 ms: 0.95 token */
+	assert_int_equal(ctk_mark_bucket_take(&r, 50.0, t + 20000000), 1);  /* 20 ms: one */
+	n = 0;
+	while (ctk_mark_bucket_take(&r, 50.0, t + 10 * 1000000000LL))       /* idle: still 4 */
+		n++;
+	assert_int_equal(n, 4);
 }
 
 static void marker_protocol(void **state)
