@@ -20,4 +20,8 @@ int ctk_cmd_compare(int argc, char **argv, struct ctk_error *err);
 int ctk_cmd_config(int argc, char **argv, struct ctk_error *err);
 int ctk_cmd_whatif(int argc, char **argv, struct ctk_error *err);
 
+/* After getopt: an argument left over, or no --db, is a usage error (0 if
+ * neither). Shared by the subcommands' option parsers. */
+int ctk_cmd_args_end(int argc, char **argv, const char *db, struct ctk_error *err);
+
 #endif

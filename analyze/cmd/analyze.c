@@ -74,7 +74,7 @@ static int parse_opts(int argc, char **argv, struct opts *o, struct ctk_error *e
 		{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
 	};
 	int64_t v;
-	int c;
+	int c, rc;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "hd:r:jp:", longopts, NULL)) != -1) {
@@ -130,10 +130,8 @@ static int parse_opts(int argc, char **argv, struct opts *o, struct ctk_error *e
 		default: usage(stderr); return ctk_failf(err, CTK_EUSAGE, "bad option");
 		}
 	}
-	if (optind < argc)
-		return ctk_failf(err, CTK_EUSAGE, "unexpected argument '%s'", argv[optind]);
-	if (!o->db)
-		return ctk_failf(err, CTK_EUSAGE, "no database given (use --db FILE)");
+	if ((rc = ctk_cmd_args_end(argc, argv, o->db, err)))
+		return rc;
 	if (o->flags.has_default && o->flags.has_fill && o->flags.fill != CTK_FILL_DEFAULT)
 		return ctk_failf(err, CTK_EUSAGE, "--default-intensity goes with --fill default");
 	if (o->flags.has_default && !o->flags.has_fill) {

@@ -82,7 +82,7 @@ static int parse_opts(int argc, char **argv, struct cmp_opts *o, struct ctk_erro
 		{"json", no_argument, NULL, 'j'}, {"csv", no_argument, NULL, 'c'},
 		{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
 	};
-	int c;
+	int c, rc;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "hd:b:r:B:jc", longopts, NULL)) != -1) {
@@ -97,10 +97,8 @@ static int parse_opts(int argc, char **argv, struct cmp_opts *o, struct ctk_erro
 		default: usage(stderr); return ctk_failf(err, CTK_EUSAGE, "bad option");
 		}
 	}
-	if (optind < argc)
-		return ctk_failf(err, CTK_EUSAGE, "unexpected argument '%s'", argv[optind]);
-	if (!o->db)
-		return ctk_failf(err, CTK_EUSAGE, "no database given (use --db FILE)");
+	if ((rc = ctk_cmd_args_end(argc, argv, o->db, err)))
+		return rc;
 	if (!o->by)
 		return ctk_failf(err, CTK_EUSAGE, "no grouping given (use --by KEY, e.g. --by gpu)");
 	return parse_keys(o, err);

@@ -49,7 +49,7 @@ static int parse_opts(int argc, char **argv, struct eval_opts *o, struct ctk_err
 		{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
 	};
 	int64_t v;
-	int c;
+	int c, rc;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "hd:r:t:p:n:jc", longopts, NULL)) != -1) {
@@ -73,10 +73,8 @@ static int parse_opts(int argc, char **argv, struct eval_opts *o, struct ctk_err
 		default: usage(stderr); return ctk_failf(err, CTK_EUSAGE, "bad option");
 		}
 	}
-	if (optind < argc)
-		return ctk_failf(err, CTK_EUSAGE, "unexpected argument '%s'", argv[optind]);
-	if (!o->db)
-		return ctk_failf(err, CTK_EUSAGE, "no database given (use --db FILE)");
+	if ((rc = ctk_cmd_args_end(argc, argv, o->db, err)))
+		return rc;
 	return 0;
 }
 

@@ -130,10 +130,8 @@ static int parse_opts(int argc, char **argv, struct opts *o, struct ctk_error *e
 		default: usage(stderr); return ctk_failf(err, CTK_EUSAGE, "bad option");
 		}
 	}
-	if (optind < argc)
-		return ctk_failf(err, CTK_EUSAGE, "unexpected argument '%s'", argv[optind]);
-	if (!o->db)
-		return ctk_failf(err, CTK_EUSAGE, "no database given (use --db FILE)");
+	if ((rc = ctk_cmd_args_end(argc, argv, o->db, err)))
+		return rc;
 	if (!o->run)
 		return ctk_failf(err, CTK_EUSAGE, "no run given (use --run R)");
 	if (o->has_from != o->has_to)
