@@ -1,7 +1,8 @@
--- ctk store, schema version 1 (PRAGMA user_version = 1).
--- This file is the contract between collector, analyze and report: every
--- tool creates a new database from it and refuses a database whose
--- user_version is newer than the one it was built with.
+-- ctk store, schema version 1; version 2 adds schemas/migrate-2.sql.
+-- These files are the contract between collector, analyze and report: every
+-- tool creates a new database from this file plus each migrate-N.sql in
+-- order, upgrades an older store with the migrations it lacks, and refuses a
+-- database whose user_version is newer than the one it was built with.
 -- Conventions: every time is UTC Unix nanoseconds (*_ns); every quantity
 -- carries its unit in its name (_w, _j, _kwh, _g, _g_per_kwh, _s); a missing
 -- reading is NULL, never 0.

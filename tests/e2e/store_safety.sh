@@ -11,12 +11,12 @@ mkdir -p sys
 ctk import nvidia-smi "$TITAN" --db run.db >/dev/null 2>&1
 is "a ctk store to start from" "$(sql run.db 'SELECT count(*) FROM runs')" 1
 
-# newer: a ctk store (its application_id kept) from schema version 2, switched
+# newer: a ctk store (its application_id kept) from schema version 99, switched
 # back to the rollback journal as an older SQLite or another ctk would leave it
 cp run.db newer.db
 python3 -c "
 import sqlite3; c=sqlite3.connect('newer.db', isolation_level=None)
-c.execute('PRAGMA journal_mode=DELETE'); c.execute('PRAGMA user_version=2'); c.close()"
+c.execute('PRAGMA journal_mode=DELETE'); c.execute('PRAGMA user_version=99'); c.close()"
 is "newer store is in rollback-journal mode" "$(sql newer.db 'PRAGMA journal_mode')" delete
 # foreign: another application's SQLite file (its own application_id)
 python3 -c "
@@ -54,7 +54,7 @@ ctk analyze --db plain.db >out.txt 2>err.txt
 ok "plain: says it is not a ctk store" grep -q "'plain.db': not a ctk store" err.txt
 ctk import nvidia-smi "$TITAN" --db newer.db >out.txt 2>err.txt
 is "newer: exit 3" "$?" 3
-ok "newer: says so" grep -q "'newer.db': store has schema version 2, newer than this ctk" err.txt
+ok "newer: says so" grep -q "'newer.db': store has schema version 99, newer than this ctk" err.txt
 
 # corruption: overwrite the root page of `runs` (a leaf: one run) with a
 # byte pattern that is no b-tree page; page size and root page from SQLite
