@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 extern const char ctk_schema_sql[];
 extern const char ctk_migrate2_sql[];
@@ -346,4 +347,21 @@ int64_t ctk_db_count(sqlite3 *db, const char *table)
 		n = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
 	return n;
+}
+
+int ctk_db_missing(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) != 0 && errno == ENOENT;
+}
+
+void ctk_db_discard(const char *path)
+{
+	static const char *const tails[] = {"", "-wal", "-shm", "-journal"};
+	char name[4096];
+
+	for (size_t i = 0; i < sizeof tails / sizeof *tails; i++)
+		if ((size_t)snprintf(name, sizeof name, "%s%s", path, tails[i]) < sizeof name)
+			unlink(name);
 }

@@ -24,6 +24,11 @@ enum ctk_db_flags {
  * (close with ctk_db_close). */
 int ctk_db_open(const char *path, int flags, sqlite3 **out, struct ctk_error *err);
 void ctk_db_close(sqlite3 *db);
+/* A command that may create its store asks ctk_db_missing(path) before
+ * ctk_db_open and, when it fails, calls ctk_db_discard(path) after closing
+ * if the file was missing: a failed first import leaves no empty store. */
+int ctk_db_missing(const char *path);
+void ctk_db_discard(const char *path);
 
 /* CTK_EDB with a message when SQLite reported corruption (SQLITE_CORRUPT,
  * SQLITE_NOTADB) anywhere in this process since the first ctk_db_open, else

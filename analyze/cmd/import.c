@@ -235,7 +235,7 @@ int ctk_cmd_import(int argc, char **argv, struct ctk_error *err)
 	struct ctk_import_opts o = {.warn = print_warning};
 	sqlite3 *db = NULL;
 	struct lines out = {0};
-	int c, rc;
+	int c, rc, made;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "hd:z:l:r:g:RS", longopts, NULL)) != -1) {
@@ -267,6 +267,7 @@ int ctk_cmd_import(int argc, char **argv, struct ctk_error *err)
 	if ((rc = ctk_tz_parse(tzspec, &tz, err)))
 		return rc;
 	o.tz = &tz;
+	made = ctk_db_missing(dbpath);
 	if ((rc = ctk_db_open(dbpath, CTK_DB_CREATE, &db, err)))
 		return rc;
 	if (run) {
@@ -287,5 +288,7 @@ out:
 	ctk_input_release_all();
 	free(out.buf);
 	ctk_db_close(db);
+	if (rc && made)
+		ctk_db_discard(dbpath);
 	return rc;
 }

@@ -51,7 +51,7 @@ static int store_default(const char *dbpath, const char *zone, const struct ctk_
 	struct ctk_ci_sink k;
 	sqlite3 *db = NULL;
 	char where[160];
-	int rc;
+	int rc, made = ctk_db_missing(dbpath);
 
 	if ((rc = ctk_db_open(dbpath, CTK_DB_CREATE, &db, err)))
 		return rc;
@@ -74,6 +74,8 @@ static int store_default(const char *dbpath, const char *zone, const struct ctk_
 		ctk_db_rollback(db);
 out:
 	ctk_db_close(db);
+	if (rc && made)
+		ctk_db_discard(dbpath);
 	return rc;
 }
 

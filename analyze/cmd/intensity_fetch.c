@@ -62,7 +62,7 @@ static int run(int argc, char **argv, struct ctk_error *err)
 	struct args a = {0};
 	struct ctk_fetch_result res = {0};
 	sqlite3 *db = NULL;
-	int first, rc;
+	int first, rc, made;
 
 	if ((rc = ctk_intensity_opts(&ctk_intensity_fetch, argc, argv, on_opt, &a, &first, err)))
 		return rc;
@@ -80,6 +80,7 @@ static int run(int argc, char **argv, struct ctk_error *err)
 	}
 	if (o.to_ns <= o.from_ns)
 		return ctk_failf(err, CTK_EUSAGE, "--to must be after --from");
+	made = ctk_db_missing(a.db);
 	if ((rc = ctk_db_open(a.db, CTK_DB_CREATE, &db, err)))
 		return rc;
 	if ((rc = ctk_db_begin(db, err)))
@@ -94,6 +95,8 @@ static int run(int argc, char **argv, struct ctk_error *err)
 		       res.retries, res.retries == 1 ? "y" : "ies", (long long)res.points);
 out:
 	ctk_db_close(db);
+	if (rc && made)
+		ctk_db_discard(a.db);
 	return rc;
 }
 

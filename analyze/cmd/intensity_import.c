@@ -69,7 +69,7 @@ static int run(int argc, char **argv, struct ctk_error *err)
 	const struct ctk_ci_format *f = NULL;
 	struct ctk_tz tz;
 	sqlite3 *db = NULL;
-	int first, rc;
+	int first, rc, made;
 
 	if ((rc = ctk_intensity_opts(&ctk_intensity_import, argc, argv, on_opt, &a, &first, err)))
 		return rc;
@@ -88,6 +88,7 @@ static int run(int argc, char **argv, struct ctk_error *err)
 	FILE *out = open_memstream(&said, &said_len);
 	if (!out)
 		return ctk_failf(err, CTK_ENOMEM, "out of memory");
+	made = ctk_db_missing(a.db);
 	if ((rc = ctk_db_open(a.db, CTK_DB_CREATE, &db, err)))
 		goto done;
 	if (!(rc = ctk_db_begin(db, err))) {
@@ -106,6 +107,8 @@ done:
 	free(said);
 	ctk_input_release_all();
 	ctk_db_close(db);
+	if (rc && made)
+		ctk_db_discard(a.db);
 	return rc;
 }
 
