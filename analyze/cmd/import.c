@@ -236,22 +236,26 @@ static int import_all(sqlite3 *db, const char *format, char **paths, int npaths,
 /* The options of `ctk import prometheus` (only there): --from/--to parsed
  * into o, and either --url or --file/PATH, never both. */
 static int prom_args(const char *format, struct ctk_import_opts *o, const char *from, const char *to,
-		     const char *file, int npaths, struct ctk_error *err)
+		     const char *step, const char *file, int npaths, struct ctk_error *err)
 {
 	int prom = format && !strcmp(format, "prometheus");
 	int rc;
 
-	if (!prom && (o->prom_url || o->prom_query || from || to || o->prom_step_ns || file || o->prom_unit))
+	if (!prom && (o->prom_url || o->prom_query || from || to || step || file || o->prom_unit))
 		return ctk_failf(err, CTK_EUSAGE, "--url, --query, --from, --to, --step, --file and --unit are for "
 				 "'ctk import prometheus' only");
 	if (!prom)
 		return 0;
 	if ((o->prom_url != NULL) + (file != NULL) + (npaths > 0) > 1)
 		return ctk_failf(err, CTK_EUSAGE, "prometheus: give one of --url URL, --file F or a PATH");
-	if (!o->prom_url && (from || to || o->prom_step_ns))
+	if (!o->prom_url && (from || to || step))
 		return ctk_failf(err, CTK_EUSAGE, "--from, --to and --step go with --url (a saved response holds its range)");
 	if (!from != !to)
 		return ctk_failf(err, CTK_EUSAGE, "--from and --to go together");
+	if (step && (rc = ctk_duration_parse(step, &o->prom_step_ns, err)))
+		return ctk_error_prefix(err, "--step: ");
+	if (step && o->prom_step_ns <= 0)
+		return ctk_failf(err, CTK_EUSAGE, "--step '%s': must be more than 0", step);
 	if (from) {
 		struct ctk_tz utc;
 		if ((rc = ctk_tz_parse("UTC", &utc, err)) ||
@@ -279,7 +283,8 @@ int ctk_cmd_import(int argc, char **argv, struct ctk_error *err)
 		{"unit", required_argument, NULL, 'u'},
 		{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
 	};
-	const char *dbpath = NULL, *run = NULL, *tzspec = NULL, *from = NULL, *to = NULL, *file = NULL;
+	const char *dbpath = NULL, *run = NULL, *tzspec = NULL, *from = NULL, *to = NULL, *file = NULL,
+		   *step = NULL;
 	struct ctk_tz tz;
 	struct ctk_import_opts o = {.warn = print_warning};
 	sqlite3 *db = NULL;
@@ -309,12 +314,7 @@ int ctk_cmd_import(int argc, char **argv, struct ctk_error *err)
 		case 'T': to = optarg; break;
 		case 'f': file = optarg; break;
 		case 'u': o.prom_unit = optarg; break;
-		case 'P':
-			if ((rc = ctk_duration_parse(optarg, &o.prom_step_ns, err)))
-				return ctk_error_prefix(err, "--step: ");
-			if (o.prom_step_ns <= 0)
-				return ctk_failf(err, CTK_EUSAGE, "--step '%s': must be more than 0", optarg);
-			break;
+		case 'P': step = optarg; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return ctk_failf(err, CTK_EUSAGE, "bad option");
 		}
@@ -322,7 +322,7 @@ int ctk_cmd_import(int argc, char **argv, struct ctk_error *err)
 	char *file_path[1] = {(char *)file};
 	char **paths = argv + optind + 1;
 	int npaths = argc - optind - 1;
-	if ((rc = prom_args(argc - optind > 0 ? argv[optind] : NULL, &o, from, to, file, npaths, err)))
+	if ((rc = prom_args(argc - optind > 0 ? argv[optind] : NULL, &o, from, to, step, file, npaths, err)))
 		return rc;
 	if (file || o.prom_url) {
 		paths = file_path;

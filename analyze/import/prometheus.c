@@ -1,5 +1,5 @@
 /* `ctk import prometheus`: readings from a Prometheus range query, either
- * fetched from the HTTP API (GET /api/v1/query_range, through analyze/http.h)
+ * fetched from the HTTP API (GET /api/v1/query_range, through common/http.h)
  * or read from a saved response (--file / PATH). The unit of a series comes
  * from its metric name (table below: DCGM exporter's energy counter and
  * power, ctk's own --metrics-file names) or from --unit; devices are keyed
@@ -14,7 +14,7 @@
 #include <cjson/cJSON.h>
 #include <curl/curl.h>
 
-#include "analyze/http.h"
+#include "common/http.h"
 #include "analyze/import/importers.h"
 #include "analyze/import/util.h"
 #include "common/store.h"

@@ -6,7 +6,7 @@
  * stored by the same code. The Electricity Maps token comes from the
  * environment only and is sent as a header, and only to the source's own
  * host: never in a URL, message or row. --base-url is checked, and pages
- * are downloaded, by analyze/http.h (shared with `ctk import prometheus`). */
+ * are downloaded, by common/http.h (shared with `ctk import prometheus`). */
 #include "analyze/intensity/fetch.h"
 
 #include <curl/curl.h>
@@ -17,7 +17,7 @@
 #include <strings.h>
 #include <time.h>
 
-#include "analyze/http.h"
+#include "common/http.h"
 #include "analyze/intensity/formats.h"
 
 #define MAX_BODY (64u << 20) /* a page larger than this is not an intensity response */

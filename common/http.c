@@ -3,7 +3,7 @@
  * with exponential backoff (Retry-After honoured up to 60 s). Moved here
  * from `ctk intensity fetch` so that `ctk import prometheus` uses the same
  * rules. */
-#include "analyze/http.h"
+#include "common/http.h"
 
 #include <stdarg.h>
 #include <stdio.h>

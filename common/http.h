@@ -1,12 +1,13 @@
-/* HTTP GET for the commands of ctk-analyze that download (the only tool
- * that links libcurl): `ctk intensity fetch` and `ctk import prometheus`.
+/* HTTP GET for the commands that download, `ctk intensity fetch` and
+ * `ctk import prometheus` (only ctk-analyze uses it, so only it links
+ * libcurl: libctk.a's other users never pull this member in).
  * One URL check (https only, plain http only to loopback with the tests'
  * explicit CTK_TEST_HTTP_LOOPBACK=1, no user name or password, no query),
  * one configured easy handle (no redirects, timeouts, TLS verified) and one
  * GET with bounded body and retries of 429/5xx/transport errors. Library
  * code: never prints (warnings through the callback). */
-#ifndef CTK_ANALYZE_HTTP_H
-#define CTK_ANALYZE_HTTP_H
+#ifndef CTK_COMMON_HTTP_H
+#define CTK_COMMON_HTTP_H
 
 #include <stddef.h>
 
