@@ -72,7 +72,7 @@ is "--unit with another format: usage error" "$?" 1
 
 # --url: a local server answering query_range with the same response
 cat > srv.py <<'PY'
-import http.server, sys, urllib.parse
+import http.server, json, sys, urllib.parse
 body = open(sys.argv[1], "rb").read()
 class H(http.server.BaseHTTPRequestHandler):
     def do_GET(self):
@@ -83,6 +83,18 @@ class H(http.server.BaseHTTPRequestHandler):
             b, code = b'{"status":"error","errorType":"bad_data","error":"1:5: parse error"}', 400
         elif u.path == "/api/v1/query_range":
             b, code = body, 200
+        elif u.path == "/gen/api/v1/query_range":
+            # a 100 W device: ctk_energy_joules_total = 100 J per s since 1700000000
+            q = dict(urllib.parse.parse_qsl(u.query))
+            a, e, st = float(q["start"]), float(q["end"]), float(q["step"])
+            vals, t = [], a
+            while t <= e:
+                vals.append([t, "%g" % ((t - 1700000000) * 100)])
+                t += st
+            b = json.dumps({"status": "success", "data": {"resultType": "matrix", "result": [{"metric":
+                {"__name__": "ctk_energy_joules_total", "host": "h", "device": "0", "uuid": "GPU-g", "kind": "gpu"},
+                "values": vals}]}}).encode()
+            code = 200
         else:
             b, code = b"not found", 404
         self.send_response(code)
@@ -114,6 +126,20 @@ is "--url: the request (query escaped, Unix seconds, step)" "$(tail -n 1 request
 	"/api/v1/query_range?query=DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION%7BHostname%3D%22node01%22%7D&start=1700000000.000&end=1700000060.000&step=15.000"
 is "--url: same energy as the file" "$(sql url.db 'select count(*) from devices')" 2
 is "--url: source path is the endpoint, not the query" "$(sql url.db 'select source_path from runs')" "$U/api/v1/query_range"
+# --step 1s over 20000 s, 20001 steps: two pages (the API answers at most 11000 points
+# a series), no step asked twice, none left out: 20000 s at 100 W = 2 MJ
+: > requests.log
+ctk import prometheus --db gen.db --url "$U/gen" --query ctk_energy_joules_total --from 1700000000 --to 1700020000 --step 1s >/dev/null 2>&1
+is "paged: exit 0" "$?" 0
+is "paged: two requests, back to back" "$(sed 's/.*start=\([0-9.]*\)&end=\([0-9.]*\)&step=\(.*\)/\1-\2@\3/' requests.log | tr '\n' ' ')" \
+	"1700000000.000-1700010999.000@1.000 1700011000.000-1700020000.000@1.000 "
+is "paged: every step once (20001 readings)" "$(sql gen.db "select sum(n) from sample_chunks")" 20001
+ctk analyze --db gen.db --json > gen.json
+is "paged: energy 2 MJ" "$(python3 -c "import json,sys; print('%.3f' % json.load(open(sys.argv[1]))['runs'][0]['energy_j'])" gen.json)" 2000000.000
+# without --step: coarser steps (2 s) so that one request holds the range
+: > requests.log
+ctk import prometheus --db gen2.db --url "$U/gen" --query ctk_energy_joules_total --from 1700000000 --to 1700020000 >/dev/null 2>&1
+is "default step: one request with step 2 s" "$(grep -c 'step=2.000$' requests.log) $(wc -l < requests.log)" "1 1"
 ctk import prometheus --db url.db --url "$U/bad" --query 'sum(' --from 1700000000 --to 1700000060 >/dev/null 2>err.txt
 is "--url: API error: exit 2" "$?" 2
 ok "--url: API error text shown" grep -q "bad_data.*parse error" err.txt
