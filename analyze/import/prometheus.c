@@ -426,12 +426,12 @@ static int set_unit(struct prom *p, const struct ctk_import_opts *o, struct ctk_
 	return 0;
 }
 
-/* "1700000000.250": Unix seconds with milliseconds, as the API takes them. */
+/* "1700000000.250": Unix seconds with milliseconds, as the API takes them
+ * (t_ns >= 0: fetch() refuses earlier times). */
 static void unix_s(int64_t t_ns, char *buf, size_t size)
 {
-	int64_t ms = t_ns >= 0 ? t_ns / 1000000 : -((-t_ns + 999999) / 1000000);
-	snprintf(buf, size, "%lld.%03lld", (long long)(ms / 1000 - (ms % 1000 < 0)),
-		 (long long)((ms % 1000 + 1000) % 1000));
+	int64_t ms = t_ns / 1000000;
+	snprintf(buf, size, "%lld.%03lld", (long long)(ms / 1000), (long long)(ms % 1000));
 }
 
 /* --url: GET query_range page by page (at most PROM_MAX_POINTS steps each). */
@@ -449,8 +449,8 @@ static int fetch(sqlite3 *db, const struct ctk_import_opts *o, struct prom *p, s
 
 	if (!o->prom_query || !*o->prom_query || !o->prom_has_range)
 		return ctk_failf(err, CTK_EUSAGE, "--url needs --query Q, --from T and --to T");
-	if (o->prom_to_ns <= o->prom_from_ns)
-		return ctk_failf(err, CTK_EUSAGE, "--from must be before --to");
+	if (o->prom_to_ns <= o->prom_from_ns || o->prom_from_ns < 0)
+		return ctk_failf(err, CTK_EUSAGE, "--from must be before --to, and not before 1970");
 	if (step <= 0) { /* default: 1 s, or more so that one page holds the range */
 		step = CTK_NS_PER_S;
 		while ((o->prom_to_ns - o->prom_from_ns) / step >= PROM_MAX_POINTS)
