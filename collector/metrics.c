@@ -21,7 +21,7 @@
  * ("-1.2345678901234567e-308"); an int64 at most 20. */
 #define NUM_MAX 32
 /* Each metric line's fixed text (name, label names, quotes, braces) is
- * under this many bytes; HELP and TYPE lines of all six metrics under HEAD_MAX. */
+ * under this many bytes; HELP and TYPE lines of all seven metrics under HEAD_MAX. */
 #define LINE_FIXED 96
 #define HEAD_MAX 1536
 
@@ -49,7 +49,8 @@ size_t ctk_metrics_escape(const char *s, char *out, size_t size)
 
 size_t ctk_metrics_bound(const struct ctk_metrics_run *run, const struct ctk_metrics_dev *dev, int ndev)
 {
-	size_t host = 2 * strlen(run->host), total = HEAD_MAX + 4 * (LINE_FIXED + host + 2 * NUM_MAX);
+	/* five run lines (epoch, epochs, start, running, simulated), two per device */
+	size_t host = 2 * strlen(run->host), total = HEAD_MAX + 5 * (LINE_FIXED + host + 2 * NUM_MAX);
 
 	for (int i = 0; i < ndev; i++)
 		total += 2 * (LINE_FIXED + host + 2 * strlen(dev[i].uuid) + 2 * strlen(dev[i].kind) + 2 * NUM_MAX);
@@ -173,6 +174,10 @@ size_t ctk_metrics_format(char *buf, size_t size, const struct ctk_metrics_run *
 	head(&o, "ctk_collect_running", "gauge", "1 while ctk collect samples, 0 after the run ended.");
 	run_labels(&o, "ctk_collect_running", run);
 	put(&o, " %d\n", run->running ? 1 : 0);
+	/* simulated runs are marked in every output, this one too */
+	head(&o, "ctk_run_simulated", "gauge", "1 when the devices are a test fake (simulated), not real hardware.");
+	run_labels(&o, "ctk_run_simulated", run);
+	put(&o, " %d\n", run->simulated ? 1 : 0);
 	if (o.full) {
 		if (size)
 			buf[0] = '\0';
@@ -279,7 +284,7 @@ static void fill(struct collector *c, struct ctk_metrics_run *run, int final)
 	*run = (struct ctk_metrics_run){.host = c->metrics_host, .run_id = c->run_id,
 		.started_ns = c->has_first ? c->first_ns : 0, .epoch = c->marks.epoch_idx,
 		.epoch_open = c->marks.epoch_open && !final, .epochs_done = c->marks.epochs_closed,
-		.running = !final};
+		.running = !final, .simulated = c->simulated};
 }
 
 int ctk_coll_metrics_open(struct collector *c, struct ctk_error *err)

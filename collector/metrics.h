@@ -31,6 +31,7 @@ struct ctk_metrics_run {
 	int epoch_open;
 	int64_t epochs_done;  /* epoch windows closed so far */
 	int running;          /* 1 while sampling, 0 in the file written at the end */
+	int simulated;        /* 1: the devices are a test fake (runs.simulated) */
 };
 
 /* Bytes that the text for ndev devices with these labels can take at most

@@ -79,6 +79,7 @@ is "during the run: running 1" "$(awk '$1 == "ctk_collect_running" {print $3}' d
 is "during the run: epoch 1 in progress" "$(awk '$1 == "ctk_epoch" {print $3}' during.txt)" 1
 is "at the end: running 0" "$(awk '$1 == "ctk_collect_running" {print $3}' final.txt)" 0
 is "at the end: no epoch in progress" "$(awk '$1 == "ctk_epoch"' final.txt)" ""
+is "the fake NVML is marked simulated" "$(awk '$1 == "ctk_run_simulated" {print $3}' final.txt)" 1
 is "at the end: 2 epochs completed" "$(awk '$1 == "ctk_epochs_completed_total" {print $3}' final.txt)" 2
 ctk analyze --db run.db --json > an.json
 python3 - an.json final.txt run.db > cmp.txt <<'PY'

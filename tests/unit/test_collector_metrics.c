@@ -50,7 +50,10 @@ static const char want_text[] =
 	"ctk_run_start_time_seconds{host=\"n\\\"1\\\\\\n\",run=\"7\"} 1700000000.5\n"
 	"# HELP ctk_collect_running 1 while ctk collect samples, 0 after the run ended.\n"
 	"# TYPE ctk_collect_running gauge\n"
-	"ctk_collect_running{host=\"n\\\"1\\\\\\n\",run=\"7\"} 1\n";
+	"ctk_collect_running{host=\"n\\\"1\\\\\\n\",run=\"7\"} 1\n"
+	"# HELP ctk_run_simulated 1 when the devices are a test fake (simulated), not real hardware.\n"
+	"# TYPE ctk_run_simulated gauge\n"
+	"ctk_run_simulated{host=\"n\\\"1\\\\\\n\",run=\"7\"} 1\n";
 
 /* host n"1\<newline>; a GPU with power, a CPU counter without (left out);
  * a third device with no reading yet (no sample at all) */
@@ -60,7 +63,8 @@ static const struct ctk_metrics_dev devs[] = {
 	{.kind = "gpu", .uuid = "GPU-b", .idx = 2},
 };
 static const struct ctk_metrics_run run = {.host = "n\"1\\\n", .run_id = 7, .started_ns = INT64_C(1700000000500000000),
-					   .epoch = 3, .epoch_open = 1, .epochs_done = 2, .running = 1};
+					   .epoch = 3, .epoch_open = 1, .epochs_done = 2, .running = 1,
+					   .simulated = 1};
 
 static void whole_text(void **state)
 {
@@ -107,7 +111,7 @@ static void bound_holds(void **state)
 		 .has_power = 1},
 	};
 	struct ctk_metrics_run r = {.host = host, .run_id = INT64_MIN, .started_ns = INT64_MAX, .epoch = INT64_MIN,
-				    .epoch_open = 1, .epochs_done = INT64_MAX, .running = 1};
+				    .epoch_open = 1, .epochs_done = INT64_MAX, .running = 1, .simulated = 1};
 	size_t size = ctk_metrics_bound(&r, d, 2);
 	char *buf = malloc(size);
 	assert_non_null(buf);
