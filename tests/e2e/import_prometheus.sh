@@ -27,6 +27,8 @@ is "energy per GPU from the counters (15000 J, 9.5 J)" "$got" "0:15000.000000 1:
 
 ctk import prometheus --db p.db --file "$J" >out2.txt 2>&1
 ok "the same response again is skipped" grep -q "already imported" out2.txt
+ctk import auto "$J" --db auto.db >/dev/null 2>err.txt
+ok "auto: a saved response is recognised" grep -q "format prometheus" err.txt
 
 # NaN in a power-only series is a gap: 100 W at 0,10,_,30,40 s gives
 # 100*10 + 100*10 = 2000 J (were NaN 0 W, the trapezoid would give 3000 J)
