@@ -123,7 +123,11 @@ while read -r uuid idx store got first last; do
 	near "GPU $idx: imported = last - first scraped value" "$got" "$(python3 -c "print($last - $first)")" 1e-9
 	# the tolerance (header): 2 s at the curve's top power for this GPU
 	miss=$(python3 -c "print($store - $got)")
-	ok "GPU $idx: imported within the scrape resolution of the store (missed $miss J of $store J, at most $(( (400 + 10 * idx) * 2 )) J)" \
-		python3 -c "import sys; sys.exit(0 if 0 <= $miss <= (400 + 10 * $idx) * 2 else 1)"
+	if timing; then
+		ok "GPU $idx: imported within the scrape resolution of the store (missed $miss J of $store J, at most $(( (400 + 10 * idx) * 2 )) J)" \
+			python3 -c "import sys; sys.exit(0 if 0 <= $miss <= (400 + 10 * $idx) * 2 else 1)"
+	else
+		skip "GPU $idx: imported within the scrape resolution of the store" "flush times under valgrind"
+	fi
 done < cmp.txt
 done_testing
