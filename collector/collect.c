@@ -447,7 +447,8 @@ static int coll_open(struct collector *c, struct ctk_error *err)
 	int rc;
 
 	if ((rc = ctk_collect_db_path(c->o->db_spec, c->dbpath, sizeof c->dbpath, err)) ||
-	    (rc = open_regex(c, err)) || (rc = open_sources(c, err)) || (rc = open_live(c, err)))
+	    (rc = open_regex(c, err)) || (rc = open_sources(c, err)) || (rc = open_live(c, err)) ||
+	    (rc = ctk_coll_metrics_open(c, err)))
 		return rc;
 	if (count_devices(c, 1) == 0)
 		ctk_coll_warnf(c, "no device can be measured: the run is recorded without readings");
@@ -583,6 +584,7 @@ static void coll_free(struct collector *c)
 	ctk_marks_release(&c->marks);
 	ctk_kept_release(&c->kept);
 	ctk_epoch_energy_free(&c->ee);
+	ctk_metrics_release(&c->metrics);
 	ctk_live_free(&c->live);
 	cJSON_Delete(c->budget_event);
 	ctk_sample_writer_free(c->w);

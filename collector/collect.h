@@ -24,6 +24,7 @@ struct ctk_collect_opts {
 	const char *sources;       /* --sources nvml,rapl,hwmon (NULL: all) */
 	const char *epoch_regex;   /* --epoch-regex */
 	const char *socket_path;   /* --socket (NULL: a private temp dir) */
+	const char *metrics_file;  /* --metrics-file: Prometheus textfile (metrics.h), or NULL */
 	int attach;                /* --attach: no command, until SIGINT/SIGTERM */
 	int stats;                 /* --stats: cost summary on stderr */
 	int quiet;                 /* --quiet: no summary line */

@@ -19,6 +19,7 @@
 #include "collector/kept.h"
 #include "collector/live.h"
 #include "collector/markers.h"
+#include "collector/metrics.h"
 #include "collector/sources.h"
 #include "collector/tee.h"
 #include "common/samples.h"
@@ -87,6 +88,11 @@ struct collector {
 	int64_t budget_stop_mono;
 	const char *budget_key;  /* config_json key of budget_event */
 	cJSON *budget_event;
+	/* --metrics-file (metrics.c) */
+	struct ctk_metrics metrics;
+	int has_metrics;
+	int64_t metrics_failures; /* writes failed in a row */
+	char metrics_host[256];
 };
 
 enum loop_until { UNTIL_TIME, UNTIL_CHILD, UNTIL_SIGNAL };
@@ -109,6 +115,11 @@ void ctk_coll_marker_round(struct collector *c);
 int ctk_coll_flush(struct collector *c, int final, struct ctk_error *err);
 /* Sample until the condition holds. The first round is immediate. */
 void ctk_coll_loop(struct collector *c, enum loop_until until, int64_t until_mono);
+
+/* metrics.c: --metrics-file opened (after the energy tracker), rewritten at
+ * every flush (final: the file written at the end says running 0). */
+int ctk_coll_metrics_open(struct collector *c, struct ctk_error *err);
+void ctk_coll_metrics_flush(struct collector *c, int final);
 
 /* child.c */
 /* Ignore SIGXFSZ (a full disk is the store's error, not our death). */

@@ -166,6 +166,7 @@ int ctk_coll_flush(struct collector *c, int final, struct ctk_error *err)
 	char *cfg = NULL;
 	int64_t t0 = ctk_coll_mono_ns();
 
+	ctk_coll_metrics_flush(c, final); /* --metrics-file, whatever the store does */
 	if ((rc = ctk_kept_begin(c->db, &c->kept, err)))
 		goto fail;
 	/* readings and windows stay buffered until the commit: a failed flush loses none */

@@ -42,6 +42,8 @@ static void usage_collect(FILE *out)
 		"  --socket PATH      marker socket (default: a private temporary directory)\n"
 		"  --attach           no CMD: sample until SIGINT or SIGTERM\n"
 		"  --flush T          store interval (default 1s)   --stats  cost summary on stderr\n"
+		"  --metrics-file F   rewrite F (Prometheus text format) at every flush: energy per\n"
+		"                     device, power, epoch; for node_exporter's textfile collector\n"
 		"  --quiet            no summary line and no prediction lines\n\n"
 		"Live prediction and budgets (need --epochs N; the default predictor of `ctk analyze`):\n"
 		"  --predict-after K  print the predicted totals (time, kWh, g CO2, km by car) on\n"
@@ -174,6 +176,7 @@ static int collect_opt(int c, const char *arg, struct ctk_collect_opts *o, struc
 	case 'S': o->sources = arg; return 0;
 	case 'r': o->epoch_regex = arg; return 0;
 	case 's': o->socket_path = arg; return 0;
+	case 'M': o->metrics_file = arg; return 0;
 	case 'a': o->attach = 1; return 0;
 	case 'T': o->stats = 1; return 0;
 	case 'q': o->quiet = 1; return 0;
@@ -238,7 +241,8 @@ static int cmd_collect(int argc, char **argv, int *status, struct ctk_error *err
 		{"help", no_argument, NULL, 'h'}, {"predict-after", required_argument, NULL, 'K'},
 		{"intensity", required_argument, NULL, 'I'}, {"budget-kwh", required_argument, NULL, 'B'},
 		{"budget-g", required_argument, NULL, 'G'}, {"on-budget", required_argument, NULL, 'O'},
-		{"grace", required_argument, NULL, 'W'}, {NULL, 0, NULL, 0},
+		{"grace", required_argument, NULL, 'W'}, {"metrics-file", required_argument, NULL, 'M'},
+		{NULL, 0, NULL, 0},
 	};
 	struct ctk_collect_opts o = {.interval_ns = 100 * 1000000LL, .flush_ns = CTK_NS_PER_S};
 	struct ctk_collect_result res;

@@ -35,7 +35,8 @@ for f in "$root"/fuzz/fuzz_*.c; do
 		printf 'Date,CPU Utilization,Total Power,CPU Power,GPU Power\n 2024- 12- 3  12: 8: 3. 126,0.1,2.5,1.5,1.0\n' > "$corpus/pj-ada.csv"
 		# issue 14, rest: powermetrics text, eit data.json, non-UTF-8 text, a long
 		# multibyte name, a NUL byte, 1e16 W, a hex float, eco2AI epochs with gaps
-		for s in "$root"/tests/data/powermetrics/*.txt "$root"/tests/data/eit/impacttracker/data.json; do
+		for s in "$root"/tests/data/powermetrics/*.txt "$root"/tests/data/eit/impacttracker/data.json \
+			"$root"/tests/data/prometheus/*.json; do
 			[ -f "$s" ] && head -c 4096 "$s" > "$corpus/$(basename "$s")"
 		done
 		printf 'timestamp,project_name,run_id,duration,emissions,energy_consumed,cpu_power,cpu_energy,cpu_model\n2024-05-31T10:39:13,p,r1,10,0.001,0.0001,4.5,0.0001,Intel\256 Xeon\n' > "$corpus/cc-cp1252.csv"

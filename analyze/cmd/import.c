@@ -15,6 +15,7 @@
 #include "common/db.h"
 #include "common/input.h"
 #include "common/text.h"
+#include "common/time.h"
 #include "common/util.h"
 
 static void print_warning(void *ctx, const char *msg)
@@ -26,7 +27,9 @@ static void print_warning(void *ctx, const char *msg)
 static void usage(FILE *out)
 {
 	fprintf(out, "usage: ctk import FORMAT PATH… --db DB [--tz ZONE] [--label L] [--run R]\n"
-		     "                  [--gpus N] [--replace] [--simulated] [--bridge-gaps]\n\nformats:\n");
+		     "                  [--gpus N] [--replace] [--simulated] [--bridge-gaps]\n"
+		     "       ctk import prometheus --db DB --url URL --query Q --from T --to T [--step S] [--unit U]\n"
+		     "       ctk import prometheus --db DB --file RESPONSE.json [--unit U]\n\nformats:\n");
 	for (int i = 0; ctk_importers[i]; i++)
 		fprintf(out, "  %-12s %s\n", ctk_importers[i]->name, ctk_importers[i]->summary);
 	fprintf(out, "  %-12s sniff each file and say which format was chosen\n", "auto");
@@ -38,6 +41,15 @@ static void usage(FILE *out)
 		     "--simulated mark the run as measured on a simulated device (shown in every output)\n"
 		     "--bridge-gaps  window tools (zeus): integrate across the unmeasured time between\n"
 		     "            windows instead of leaving it out (recorded in the run's config)\n"
+		     "--url URL   prometheus: the server (https://; no user:password@ in it)\n"
+		     "--query Q   a PromQL selector of per-device series: DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION\n"
+		     "            (mJ counter), DCGM_FI_DEV_POWER_USAGE (W), ctk_energy_joules_total, ctk_power_watts\n"
+		     "--from T --to T  ISO 8601 or Unix seconds   --step S  default 1s (coarser to stay\n"
+		     "            within 11000 points a series per request)\n"
+		     "--file F    a saved /api/v1/query_range response (offline)\n"
+		     "--unit U    J|mJ|kJ|Wh|kWh (a counter) or W|mW|kW (power), for other metric names\n"
+		     "            (devices are keyed by the labels Hostname/host/instance, UUID/uuid and\n"
+		     "            gpu/device; NaN values are gaps, never 0)\n"
 		     "All files are imported in one transaction: on any error nothing is stored.\n"
 		     "exit status: 0 ok, 1 usage, 2 bad input, 3 I/O or database\n");
 }
@@ -200,7 +212,8 @@ static int import_all(sqlite3 *db, const char *format, char **paths, int npaths,
 	if (strcmp(format, "auto") && !ctk_importer_find(format))
 		return ctk_failf(err, CTK_EUSAGE, "unknown format '%s' (see ctk import --help)", format);
 	for (int i = 0; i < npaths; i++) {
-		int rc = ctk_input_prepare(paths[i], err); /* a pipe read once; a device refused */
+		/* a pipe read once; a device refused (not for a --url: nothing to read here) */
+		int rc = o->prom_url ? 0 : ctk_input_prepare(paths[i], err);
 		if (rc)
 			return rc;
 		const struct ctk_importer *imp = strcmp(format, "auto") ? ctk_importer_find(format) : sniff(paths[i]);
@@ -221,6 +234,43 @@ static int import_all(sqlite3 *db, const char *format, char **paths, int npaths,
 	return 0;
 }
 
+/* The options of `ctk import prometheus` (only there): --from/--to parsed
+ * into o, and either --url or --file/PATH, never both. */
+static int prom_args(const char *format, struct ctk_import_opts *o, const char *from, const char *to,
+		     const char *step, const char *file, int npaths, struct ctk_error *err)
+{
+	int prom = format && !strcmp(format, "prometheus");
+	int rc;
+
+	if (!prom && (o->prom_url || o->prom_query || from || to || step || file || o->prom_unit))
+		return ctk_failf(err, CTK_EUSAGE, "--url, --query, --from, --to, --step, --file and --unit are for "
+				 "'ctk import prometheus' only");
+	if (!prom)
+		return 0;
+	if ((o->prom_url != NULL) + (file != NULL) + (npaths > 0) > 1)
+		return ctk_failf(err, CTK_EUSAGE, "prometheus: give one of --url URL, --file F or a PATH");
+	if (!o->prom_url && (from || to || step))
+		return ctk_failf(err, CTK_EUSAGE, "--from, --to and --step go with --url (a saved response holds its range)");
+	if (!from != !to)
+		return ctk_failf(err, CTK_EUSAGE, "--from and --to go together");
+	if (step && (rc = ctk_duration_parse(step, &o->prom_step_ns, err)))
+		return ctk_error_prefix(err, "--step: ");
+	if (step && o->prom_step_ns <= 0)
+		return ctk_failf(err, CTK_EUSAGE, "--step '%s': must be more than 0", step);
+	if (from) {
+		struct ctk_tz utc;
+		if ((rc = ctk_tz_parse("UTC", &utc, err)) ||
+		    (rc = ctk_time_parse_any(from, CTK_TU_S, &utc, &o->prom_from_ns, err)) ||
+		    (rc = ctk_time_parse_any(to, CTK_TU_S, &utc, &o->prom_to_ns, err))) {
+			if (rc == CTK_EINPUT)
+				err->code = CTK_EUSAGE; /* a bad option, not bad input */
+			return ctk_error_prefix(err, "--from/--to: ");
+		}
+		o->prom_has_range = 1;
+	}
+	return 0;
+}
+
 int ctk_cmd_import(int argc, char **argv, struct ctk_error *err)
 {
 	static const struct option longopts[] = {
@@ -228,9 +278,14 @@ int ctk_cmd_import(int argc, char **argv, struct ctk_error *err)
 		{"label", required_argument, NULL, 'l'}, {"run", required_argument, NULL, 'r'},
 		{"gpus", required_argument, NULL, 'g'}, {"replace", no_argument, NULL, 'R'},
 		{"simulated", no_argument, NULL, 'S'}, {"bridge-gaps", no_argument, NULL, 'B'},
+		{"url", required_argument, NULL, 'U'}, {"query", required_argument, NULL, 'Q'},
+		{"from", required_argument, NULL, 'F'}, {"to", required_argument, NULL, 'T'},
+		{"step", required_argument, NULL, 'P'}, {"file", required_argument, NULL, 'f'},
+		{"unit", required_argument, NULL, 'u'},
 		{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
 	};
-	const char *dbpath = NULL, *run = NULL, *tzspec = NULL;
+	const char *dbpath = NULL, *run = NULL, *tzspec = NULL, *from = NULL, *to = NULL, *file = NULL,
+		   *step = NULL;
 	struct ctk_tz tz;
 	struct ctk_import_opts o = {.warn = print_warning};
 	sqlite3 *db = NULL;
@@ -254,11 +309,28 @@ int ctk_cmd_import(int argc, char **argv, struct ctk_error *err)
 		case 'R': o.replace = 1; break;
 		case 'S': o.simulated = 1; break;
 		case 'B': o.bridge_gaps = 1; break;
+		case 'U': o.prom_url = optarg; break;
+		case 'Q': o.prom_query = optarg; break;
+		case 'F': from = optarg; break;
+		case 'T': to = optarg; break;
+		case 'f': file = optarg; break;
+		case 'u': o.prom_unit = optarg; break;
+		case 'P': step = optarg; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return ctk_failf(err, CTK_EUSAGE, "bad option");
 		}
 	}
-	if (argc - optind < 2) {
+	char *file_path[1] = {(char *)file};
+	char **paths = argv + optind + 1;
+	int npaths = argc - optind - 1;
+	if ((rc = prom_args(argc - optind > 0 ? argv[optind] : NULL, &o, from, to, step, file, npaths, err)))
+		return rc;
+	if (file || o.prom_url) {
+		paths = file_path;
+		file_path[0] = (char *)(file ? file : o.prom_url);
+		npaths = 1;
+	}
+	if (argc - optind < 1 || npaths < 1) {
 		usage(stderr);
 		return ctk_failf(err, CTK_EUSAGE, "need a FORMAT and at least one PATH");
 	}
@@ -277,7 +349,7 @@ int ctk_cmd_import(int argc, char **argv, struct ctk_error *err)
 	}
 	if ((rc = ctk_db_begin(db, err)))
 		goto out;
-	rc = import_all(db, argv[optind], argv + optind + 1, argc - optind - 1, &o, &out, err);
+	rc = import_all(db, argv[optind], paths, npaths, &o, &out, err);
 	if (rc == 0)
 		rc = ctk_db_commit(db, err);
 	if (rc)

@@ -16,6 +16,7 @@ const struct ctk_importer *const ctk_importers[] = {
 	&ctk_importer_eit,
 	&ctk_importer_powerjoular,
 	&ctk_importer_powermetrics,
+	&ctk_importer_prometheus,
 	NULL,
 };
 

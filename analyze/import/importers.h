@@ -25,6 +25,11 @@ struct ctk_import_opts {
 	int simulated;         /* --simulated: the data came from a simulated device */
 	int bridge_gaps;       /* --bridge-gaps: integrate across the time between a window tool's
 				* windows (default: that time is "not measured") */
+	/* prometheus: --url (fetch; else PATH is a saved response), --query,
+	 * --from/--to (prom_has_range), --step (0: default), --unit */
+	const char *prom_url, *prom_query, *prom_unit;
+	int64_t prom_from_ns, prom_to_ns, prom_step_ns;
+	int prom_has_range;
 	/* warn(ctx, msg): a one-line warning for the user (printed by main) */
 	void (*warn)(void *ctx, const char *msg);
 	void *warn_ctx;
@@ -55,6 +60,7 @@ extern const struct ctk_importer ctk_importer_eco2ai;
 extern const struct ctk_importer ctk_importer_eit;
 extern const struct ctk_importer ctk_importer_powerjoular;
 extern const struct ctk_importer ctk_importer_powermetrics;
+extern const struct ctk_importer ctk_importer_prometheus;
 
 /* NULL-terminated. */
 extern const struct ctk_importer *const ctk_importers[];

@@ -5,8 +5,8 @@
  * parser of `ctk intensity import`, so fetched and imported series are
  * stored by the same code. The Electricity Maps token comes from the
  * environment only and is sent as a header, and only to the source's own
- * host: never in a URL, message or row. --base-url is parsed by libcurl's URL
- * API (no user name or password, https only) before anything is sent. */
+ * host: never in a URL, message or row. --base-url is checked, and pages
+ * are downloaded, by common/http.h (shared with `ctk import prometheus`). */
 #include "analyze/intensity/fetch.h"
 
 #include <curl/curl.h>
@@ -17,6 +17,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "common/http.h"
 #include "analyze/intensity/formats.h"
 
 #define MAX_BODY (64u << 20) /* a page larger than this is not an intensity response */
@@ -37,111 +38,12 @@ static const struct source sources[] = {
 	{NULL, NULL, 0, NULL},
 };
 
-struct body {
-	char *p;
-	size_t n;
-	int too_big;
-};
-
-static size_t on_data(char *ptr, size_t size, size_t nmemb, void *ud)
-{
-	struct body *b = ud;
-	size_t add = size * nmemb;
-	char *np;
-
-	if (b->n + add > MAX_BODY) {
-		b->too_big = 1;
-		return 0;
-	}
-	if (!(np = realloc(b->p, b->n + add + 1)))
-		return 0;
-	b->p = np;
-	memcpy(b->p + b->n, ptr, add);
-	b->n += add;
-	b->p[b->n] = '\0';
-	return add;
-}
-
 /* "2023-03-14T00:30Z" (UK, minutes) or "2023-03-14T00:30:00Z" (EM). */
 static void iso(int64_t t_ns, int seconds, char *buf, size_t size)
 {
 	char full[40];
 	ctk_time_format(t_ns, full, sizeof full); /* 2023-03-14T00:30:00.000Z */
 	snprintf(buf, size, "%.*sZ", seconds ? 19 : 16, full);
-}
-
-/* Is this host (as CURLUPART_HOST gives it) the loopback interface? */
-static int loopback_host(const char *h)
-{
-	return !strcmp(h, "127.0.0.1") || !strcmp(h, "localhost") || !strcmp(h, "[::1]") || !strcmp(h, "::1");
-}
-
-/* Plain http to loopback is for the tests' local server only, and only when
- * they ask for it explicitly with CTK_TEST_HTTP_LOOPBACK=1. */
-static int http_loopback_allowed(void)
-{
-	const char *s = getenv("CTK_TEST_HTTP_LOOPBACK");
-	return s && !strcmp(s, "1");
-}
-
-/* Parse base with libcurl's URL API and write the URL requests are built
- * from into clean (scheme://host[:port][/path], no trailing slash): https
- * only (http to loopback with the test flag), no user name or password, no
- * query or fragment; *local tells whether it is the loopback test server.
- * The rejected URL is never repeated in a message (it may hold a secret). */
-static int check_url(const char *base, char *clean, size_t size, int *local, char *host, size_t hsize,
-		     struct ctk_error *err)
-{
-	char *scheme = NULL, *h = NULL, *user = NULL, *pass = NULL, *opts = NULL, *query = NULL, *frag = NULL,
-	     *full = NULL;
-	CURLU *u = curl_url();
-	int rc = 0;
-	size_t n;
-
-	if (!u)
-		return ctk_failf(err, CTK_ENOMEM, "out of memory");
-	if (curl_url_set(u, CURLUPART_URL, base, CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK) {
-		rc = ctk_failf(err, CTK_EUSAGE, "--base-url: not a URL (scheme://host[:port][/path])");
-		goto out;
-	}
-	curl_url_get(u, CURLUPART_SCHEME, &scheme, 0);
-	curl_url_get(u, CURLUPART_HOST, &h, 0);
-	curl_url_get(u, CURLUPART_USER, &user, 0);
-	curl_url_get(u, CURLUPART_PASSWORD, &pass, 0);
-	curl_url_get(u, CURLUPART_OPTIONS, &opts, 0);
-	curl_url_get(u, CURLUPART_QUERY, &query, 0);
-	curl_url_get(u, CURLUPART_FRAGMENT, &frag, 0);
-	*local = h && loopback_host(h);
-	if (!scheme || !h || !*h) {
-		rc = ctk_failf(err, CTK_EUSAGE, "--base-url: not a URL (scheme://host[:port][/path])");
-	} else if (user || pass || opts) {
-		rc = ctk_failf(err, CTK_EUSAGE, "--base-url: a user name or password in the URL is refused "
-			       "(the host is the part after '@'; nothing was sent)");
-	} else if (query || frag) {
-		rc = ctk_failf(err, CTK_EUSAGE, "--base-url: a base URL has no query ('?') or fragment ('#')");
-	} else if (strcmp(scheme, "https") &&
-		   !(!strcmp(scheme, "http") && *local && http_loopback_allowed())) {
-		rc = ctk_failf(err, CTK_EUSAGE, "--base-url '%s://%s': only https:// (plain http only to "
-			       "127.0.0.1 for the tests, with CTK_TEST_HTTP_LOOPBACK=1)", scheme, h);
-	} else if (curl_url_get(u, CURLUPART_URL, &full, 0) != CURLUE_OK || (n = strlen(full)) >= size) {
-		rc = ctk_failf(err, CTK_EUSAGE, "--base-url: too long");
-	} else {
-		while (n > 0 && full[n - 1] == '/')
-			n--;
-		snprintf(clean, size, "%.*s", (int)n, full);
-		snprintf(host, hsize, "%s", h);
-	}
-out:
-	curl_free(scheme);
-	curl_free(h);
-	curl_free(user);
-	curl_free(pass);
-	curl_free(opts);
-	curl_free(query);
-	curl_free(frag);
-	curl_free(full);
-	curl_url_cleanup(u);
-	return rc;
 }
 
 static int page_url(const struct source *src, const struct ctk_fetch_opts *o, const char *base, int64_t a,
@@ -186,85 +88,6 @@ static int page_url(const struct source *src, const struct ctk_fetch_opts *o, co
 	return 0;
 }
 
-static void sleep_s(double s)
-{
-	struct timespec ts;
-	if (s <= 0)
-		return;
-	ts.tv_sec = (time_t)s;
-	ts.tv_nsec = (long)((s - (double)ts.tv_sec) * 1e9);
-	nanosleep(&ts, NULL);
-}
-
-static int transient(CURLcode cc)
-{
-	return cc == CURLE_OPERATION_TIMEDOUT || cc == CURLE_COULDNT_CONNECT || cc == CURLE_PARTIAL_FILE ||
-	       cc == CURLE_RECV_ERROR || cc == CURLE_SEND_ERROR || cc == CURLE_GOT_NOTHING ||
-	       cc == CURLE_COULDNT_RESOLVE_HOST || cc == CURLE_SSL_CONNECT_ERROR;
-}
-
-static void warn(const struct ctk_fetch_opts *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void warn(const struct ctk_fetch_opts *o, const char *fmt, ...)
-{
-	char msg[1024];
-	va_list ap;
-
-	if (!o->warn)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	o->warn(o->warn_ctx, msg);
-}
-
-/* GET url into b with retries; 0 only for HTTP 200 with a body. */
-static int get(CURL *c, const struct ctk_fetch_opts *o, const char *url, struct body *b,
-	       struct ctk_fetch_result *res, struct ctk_error *err)
-{
-	int tries = o->max_tries > 0 ? o->max_tries : 4;
-	double delay = o->backoff_s > 0 ? o->backoff_s : 1.0;
-
-	for (int i = 1;; i++) {
-		char why[160];
-		long status = 0;
-		curl_off_t retry_after = -1;
-		CURLcode cc;
-
-		free(b->p);
-		memset(b, 0, sizeof(*b));
-		curl_easy_setopt(c, CURLOPT_URL, url);
-		curl_easy_setopt(c, CURLOPT_WRITEDATA, b);
-		cc = curl_easy_perform(c);
-		if (cc == CURLE_OK) {
-			curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-			if (status == 200 && b->n > 0)
-				return 0;
-			if (status == 200)
-				return ctk_failf(err, CTK_EINPUT, "'%s': empty response", url);
-			if (status != 429 && status < 500)
-				return ctk_failf(err, CTK_EDB, "'%s': HTTP %ld%s", url, status,
-						 status == 401 || status == 403 ? " (check ELECTRICITYMAPS_TOKEN)" : "");
-			curl_easy_getinfo(c, CURLINFO_RETRY_AFTER, &retry_after);
-			snprintf(why, sizeof why, "HTTP %ld", status);
-		} else if (b->too_big) {
-			return ctk_failf(err, CTK_EINPUT, "'%s': response larger than %u MiB", url, MAX_BODY >> 20);
-		} else if (transient(cc)) {
-			snprintf(why, sizeof why, "%s", curl_easy_strerror(cc));
-		} else {
-			return ctk_failf(err, CTK_EDB, "'%s': %s", url, curl_easy_strerror(cc));
-		}
-		if (i >= tries)
-			return ctk_failf(err, CTK_EDB, "'%s': %s (gave up after %d tr%s)", url, why, i, i == 1 ? "y" : "ies");
-		double wait = retry_after > 0 && retry_after <= 60 ? (double)retry_after : delay;
-		warn(o, "'%s': %s; retrying in %.1f s (try %d of %d)", url, why, wait, i + 1, tries);
-		res->retries++;
-		sleep_s(wait);
-		delay *= 2;
-		if (delay > 30)
-			delay = 30;
-	}
-}
-
 int ctk_ci_fetch(sqlite3 *db, const struct ctk_fetch_opts *o, struct ctk_fetch_result *res,
 		 struct ctk_error *err)
 {
@@ -272,7 +95,9 @@ int ctk_ci_fetch(sqlite3 *db, const struct ctk_fetch_opts *o, struct ctk_fetch_r
 	struct ctk_ci_opts co = {.signal = o->signal, .warn = o->warn, .warn_ctx = o->warn_ctx};
 	struct curl_slist *hdr = NULL;
 	struct ctk_ci_sink k;
-	struct body b = {0};
+	struct ctk_http_body b = {0};
+	struct ctk_http_retry retry = {.max_tries = o->max_tries, .backoff_s = o->backoff_s,
+				       .auth_hint = " (check ELECTRICITYMAPS_TOKEN)", .warn = o->warn, .warn_ctx = o->warn_ctx};
 	char url[2048], header[1024], zone[64], source[64], base[1024], host[256];
 	CURL *c = NULL;
 	int rc = 0, sink_ok = 0, local = 0;
@@ -285,8 +110,8 @@ int ctk_ci_fetch(sqlite3 *db, const struct ctk_fetch_opts *o, struct ctk_fetch_r
 		return ctk_failf(err, CTK_EUSAGE, "--source '%s': not uk, uk-regional, electricitymaps or eds", o->source);
 	if (!o->zone || !*o->zone || strlen(o->zone) > 40)
 		return ctk_failf(err, CTK_EUSAGE, "--zone: missing or too long");
-	if ((rc = check_url(o->base_url ? o->base_url : src->base, base, sizeof base, &local, host, sizeof host,
-			    err)))
+	if ((rc = ctk_http_check_url(o->base_url ? o->base_url : src->base, "--base-url", base, sizeof base, &local,
+				     host, sizeof host, err)))
 		return rc;
 	if (!strcmp(src->name, "electricitymaps") && !local && strcmp(host, "api.electricitymap.org"))
 		return ctk_failf(err, CTK_EUSAGE, "--base-url: the Electricity Maps token is sent only to "
@@ -313,7 +138,7 @@ int ctk_ci_fetch(sqlite3 *db, const struct ctk_fetch_opts *o, struct ctk_fetch_r
 	co.source = source;
 	if (curl_global_init(CURL_GLOBAL_DEFAULT))
 		return ctk_failf(err, CTK_EDB, "cannot initialise libcurl");
-	if (!(c = curl_easy_init())) {
+	if (!(c = ctk_http_easy(local, o->timeout_s, "ctk-intensity/1", &b, MAX_BODY))) {
 		rc = ctk_failf(err, CTK_ENOMEM, "cannot start libcurl");
 		goto out;
 	}
@@ -333,17 +158,6 @@ int ctk_ci_fetch(sqlite3 *db, const struct ctk_fetch_opts *o, struct ctk_fetch_r
 	}
 	hdr = curl_slist_append(hdr, "Accept: application/json");
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdr);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
-	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, local && http_loopback_allowed() ? "http,https" : "https");
-	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)((o->timeout_s > 0 ? o->timeout_s : 60.0) * 1000));
-	curl_easy_setopt(c, CURLOPT_USERAGENT, "ctk-intensity/1");
-	curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
-	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
-	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
-
 	page_url(src, o, base, o->from_ns, o->to_ns, url, sizeof url, err); /* the series path: the whole range */
 	sink_ok = 1;
 	if ((rc = ctk_ci_sink_init(&k, db, &co, src->format->name, url, err)))
@@ -352,7 +166,7 @@ int ctk_ci_fetch(sqlite3 *db, const struct ctk_fetch_opts *o, struct ctk_fetch_r
 	for (int64_t a = o->from_ns; a < o->to_ns; a += src->page_ns) {
 		int64_t e = a + src->page_ns < o->to_ns ? a + src->page_ns : o->to_ns;
 		if ((rc = page_url(src, o, base, a, e, url, sizeof url, err)) ||
-		    (rc = get(c, o, url, &b, res, err)))
+		    (rc = ctk_http_get(c, &retry, url, &b, NULL, &res->retries, err)))
 			break;
 		k.name = url;
 		if ((rc = src->format->parse(&k, b.p, b.n, err)))

@@ -54,7 +54,7 @@ _ctk() {
 	fi
 	cmd=${COMP_WORDS[1]}
 	case $prev in
-	--db | --out | --socket | --base-url)
+	--db | --out | --socket | --base-url | --metrics-file | --file)
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return ;;
 	--run | --runs)
@@ -74,6 +74,9 @@ _ctk() {
 		return ;;
 	--on-budget)
 		COMPREPLY=($(compgen -W "warn stop ask" -- "$cur"))
+		return ;;
+	--unit)
+		COMPREPLY=($(compgen -W "J mJ kJ Wh kWh W mW kW" -- "$cur"))
 		return ;;
 	esac
 	if [[ $cur == -* ]]; then

@@ -36,7 +36,7 @@ comp() { # WORD… (last = word being completed): the candidates, sorted, one li
 }
 is "bash: commands" "$(comp ctk '')" "$(printf '%s\n' $cmds --help | sort | tr '\n' ' ')"
 got=$(comp ctk import '')
-for f in nvidia-smi epochs carbontracker codecarbon zeus zeus-summary eco2ai eit powerjoular auto; do
+for f in nvidia-smi epochs carbontracker codecarbon zeus zeus-summary eco2ai eit powerjoular prometheus auto; do
 	case " $got " in *" $f "*) ;; *) got="MISSING $f in: $got"; break ;; esac
 done
 ok "bash: import formats listed ($got)" sh -c 'case "$0" in MISSING*) exit 1;; esac' "$got"
@@ -48,6 +48,7 @@ is "bash: run ids for config" "$(comp ctk config --db c.db '')" "1 2 "
 is "bash: no --db, no run ids" "$(comp ctk analyze --run '')" ""
 is "bash: options of runs" "$(comp ctk runs --)" "--csv --db --json "
 is "bash: mark verbs" "$(comp ctk mark st)" "status "
+is "bash: prometheus --unit" "$(comp ctk import prometheus --unit k)" "kJ kW kWh "
 if command -v zsh >/dev/null 2>&1; then
 	ok "zsh: _ctk parses" zsh -n "$CTK_ROOT/contrib/completion/_ctk"
 	# zsh's completion system is stood in for: compadd/_files print the candidates

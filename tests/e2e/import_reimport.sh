@@ -34,6 +34,7 @@ check eco2ai "$T/eco2ai/emission.csv"
 check eit "$T/eit/impacttracker/data.json"
 check powerjoular "$T/powerjoular/powerjoular.csv"
 check powermetrics "$T/powermetrics/powermetrics.txt"
+check prometheus "$T/prometheus/dcgm-query_range.json"
 
 check carbontracker "$CTK_DATA/carbontracker-logs/1gpu"
 

@@ -3,7 +3,8 @@
 # order, in one directory holding the inputs they name (a train.py that
 # marks epochs, the sample nvidia-smi trace, real carbontracker logs and
 # Electricity Maps data), and must exit 0. The fake NVML stands in for the
-# GPU; only lines that need the network are skipped, and said so.
+# GPU; only lines that need the network are skipped, and said so (a saved
+# Prometheus response is the DCGM fixture of tests/data/prometheus).
 . "$CTK_ROOT/tests/e2e/lib.sh"
 export CTK_NVML_LIB="$CTK_BUILD/fakenvml/libnvidia-ml.so.1" CTK_SYSFS_ROOT="$PWD/sys" CTK_FAKENVML_DEVICES=2
 export PYTHONPATH="$CTK_ROOT/contrib/python"
@@ -35,7 +36,11 @@ i=0
 while IFS= read -r line; do
 	i=$((i + 1))
 	case "$line" in
-	*"intensity fetch"*) skip "README $i: $line" "needs the network"; continue ;;
+	*"intensity fetch"* | *"import prometheus"*"--url "*) skip "README $i: $line" "needs the network"; continue ;;
+	*"import prometheus"*"--file saved-query_range.json"*)
+		cp "$CTK_ROOT/tests/data/prometheus/dcgm-query_range.json" saved-query_range.json
+		sh -c "$line" </dev/null >out.$i 2>err.$i
+		rc=$? ;;
 	"MARKS "*)
 		marks=${line#MARKS }
 		ctk collect --db marks.db --quiet -- sh -c "$marks" </dev/null >out.$i 2>err.$i
