@@ -42,12 +42,13 @@ is "NaN power is a gap, not 0 W (2000 J)" "$(python3 -c "import json,sys; print(
 # errors: one line naming the file, exit 2, nothing stored
 bad() { # NAME FILE WANT-IN-MESSAGE [OPTIONS]
 	name=$1 f=$2 want=$3; shift 3
+	rm -f bad.db
 	ctk import prometheus --db bad.db --file "$f" "$@" >/dev/null 2>err.txt
 	is "$name: exit 2" "$?" 2
 	case "$(cat err.txt)" in *"'$f'"*"$want"*) r=ok ;; *) r="$(cat err.txt)" ;; esac
 	is "$name: message names the file and the cause" "$r" ok
 	is "$name: one line" "$(wc -l < err.txt)" 1
-	is "$name: nothing stored" "$(sql bad.db 'select count(*) from runs')" 0
+	ok "$name: nothing stored (no store file left)" test ! -e bad.db
 }
 printf '{"status":"error","errorType":"bad_data","error":"invalid parameter \\"query\\": parse error"}\n' > err.json
 bad "status error" err.json "bad_data"
