@@ -38,5 +38,5 @@ sed 's/^ANE Power: 500 mW/ANE Power: 20000000 mW/' "$f" > kw.txt
 ctk import powermetrics kw.txt --db bad.db > out.txt 2> err.txt
 is "20 kW ANE: exit 2" "$?" 2
 ok "names the line and the bound" grep -q "'kw.txt' line 45: field 'ANE Power:': 20000 W is more than 10000 W" err.txt
-is "nothing stored" "$(sql bad.db 'select count(*) from runs')" 0
+ok "nothing stored (no store file left)" test ! -e bad.db
 done_testing
