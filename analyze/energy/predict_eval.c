@@ -415,11 +415,11 @@ int ctk_predict_store(sqlite3 *db, const struct ctk_run_predictions *p, struct c
 		ctk_bind_double_or_null(ins, 7, w->est.hi, iv);
 		ctk_bind_double_or_null(ins, 8, w->actual, w->has_actual);
 		ctk_bind_double_or_null(ins, 9, re, has_re);
-		ctk_bind_double_or_null(ins, 10, p->coverage, iv);
+		int cal = w->target == CTK_PT_ENERGY && w->cal.valid && w->cal.has_interval;
+		ctk_bind_double_or_null(ins, 10, p->coverage, iv || cal);
 		sqlite3_bind_int(ins, 11, p->planned);
 		sqlite3_bind_int(ins, 12, w->used);
 		ctk_bind_double_or_null(ins, 13, w->observed, w->target == CTK_PT_ENERGY && w->est.valid);
-		int cal = w->target == CTK_PT_ENERGY && w->cal.valid && w->cal.has_interval;
 		ctk_bind_double_or_null(ins, 14, w->cal.lo, cal);
 		ctk_bind_double_or_null(ins, 15, w->cal.hi, cal);
 		if (sqlite3_step(ins) != SQLITE_DONE)
