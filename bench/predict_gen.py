@@ -5,7 +5,10 @@ enter the store through the CLI like any import.
 
 A run is a timeline of constant-power segments, each inside an epoch or
 outside every epoch (start-up, gaps, validation, the tail). Durations are
-whole seconds, so epoch edges fall on samples. Scenarios (each seeded):
+whole seconds, so epoch edges fall on samples; an epoch's last sample is
+repeated at its end (the step to what follows lies in the next second,
+outside it), so the trapezoid measures each epoch's energy exactly up to
+nvidia-smi's 0.01 W rounding. Scenarios (each seeded):
   steady      noise only (epoch energy CV 0.5-3 %), 1-2 s idle gaps
   warmup      1-3 warm-up epochs, 1.1-1.6x slower at 0.6-0.9x power
               (cuDNN autotuning, compilation, cold caches)
@@ -44,13 +47,19 @@ def write_run(outdir, name, segments, t0):
     eps = os.path.join(outdir, fname + "_epochs.csv")
     rows, windows = [], {}
     t = t0
-    for secs, watts, ep in segments:
+    for j, (secs, watts, ep) in enumerate(segments):
         for i in range(secs):
             rows.append((t + i, watts))
         if ep is not None:
             a, _ = windows.get(ep, (t, t))
             windows[ep] = (a, t + secs)
         t += secs
+        if ep is not None and j + 1 < len(segments) and segments[j + 1][2] != ep:
+            # the edge sample: the epoch's power up to its end, so the
+            # trapezoid gives the epoch its energy; the step to the next
+            # segment's power falls in the second after it (outside)
+            rows.append((t, watts))
+            t += 1
     rows.append((t, segments[-1][1]))   # the closing sample
     with open(trace, "w") as f:
         f.write("timestamp, index, name, pci.bus_id, power.draw [W]\n")
