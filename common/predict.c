@@ -1,9 +1,10 @@
 /* This file contains the predictors of common/predict.h: each estimates the
  * sum of the epochs still to come from the epochs observed so far, with a
  * prediction interval, and ctk_predict() turns that into totals of energy,
- * duration and CO2. Intervals assume the remaining epochs are independent
- * draws around the estimate (Student t); `ctk evaluate` measures how far
- * real runs are from that, so the nominal coverage is a claim under test. */
+ * duration and CO2, and of the whole run's energy (outside epochs too).
+ * The t intervals assume independent epochs; the calibrated ones
+ * (ctk_predict_calib, split conformal on the bench corpus) do not, and
+ * `ctk evaluate` measures the achieved coverage of both. */
 #include "common/predict.h"
 
 #include <math.h>
@@ -328,8 +329,10 @@ static void calibrate(struct ctk_estimate *cal, const struct ctk_estimate *e, do
 	if (!e->valid)
 		return;
 	if (rest <= 0) {
+		/* nothing left to predict: exact for the epochs; for the whole
+		 * run a tail predicted as 0 is not known to be 0 */
 		cal->lo = cal->hi = e->value;
-		cal->has_interval = 1;
+		cal->has_interval = scope == CTK_SCOPE_EPOCHS;
 		return;
 	}
 	if (!ctk_predict_calib_q(p, scope, n, coverage, &q))
