@@ -1,43 +1,59 @@
 #!/bin/sh
-# Prediction accuracy of every predictor (common/predict.h) after N epochs,
-# on the two real carbontracker runs with known per-epoch energies and on
-# seeded synthetic warm-up/drift runs (bench/predict_gen.py), all brought in
-# through the CLI: import → analyze (stores predictions) → evaluate.
-# Usage: bench/predict_eval.sh [BUILD] [N_SYNTH] [SEED]; prints Markdown.
+# Prediction accuracy and interval coverage of every predictor
+# (common/predict.h) on the evaluation corpus of bench/predict_gen.py: seeded
+# scenarios (steady, warm-up, lr-change, validation, thermal, stalls, mixed)
+# plus the two real carbontracker runs with exact per-epoch energies, all
+# brought in through the CLI: import -> analyze (stores predictions) ->
+# evaluate. Two corpora, so nothing is calibrated and graded on the same runs:
+#   calibration  CAL_SEED, synthetic only -> bench/predict_calibrate.py
+#                (the table ctk_predict_calib of common/predict.c; checked
+#                against the one compiled in)
+#   evaluation   SEED, synthetic + real -> ctk evaluate, bench/predict_summary.py
+# Usage: bench/predict_eval.sh [BUILD] [RUNS_PER_SCENARIO] [SEED] [CAL_SEED]
+# (defaults 40, 7, 101); prints Markdown.
 set -e
 build=${1:-build}
-nsynth=${2:-100}
+nrun=${2:-40}
 seed=${3:-7}
+calseed=${4:-101}
 root=$(cd "$(dirname "$0")/.." && pwd)
 ctk="$root/$build/bin/ctk"
 data=${CTK_DATA:-$root/../shared/data}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-python3 "$root/bench/predict_gen.py" "$tmp/runs" "$data" "$nsynth" "$seed" > "$tmp/list"
-i=0
-while read -r trace eps name; do
-	i=$((i + 1))
-	"$ctk" import nvidia-smi "$trace" --db "$tmp/p.db" --tz UTC --label "$name" >/dev/null
-	"$ctk" import epochs "$eps" --db "$tmp/p.db" --run "$i" >/dev/null
-done < "$tmp/list"
-"$ctk" analyze --db "$tmp/p.db" >/dev/null
-echo "### prediction: energy error after N epochs ($i runs: 2 carbontracker truth + $nsynth synthetic, seed $seed)"
+
+# corpus DIR SEED RUNS [--no-real]: generate, import and analyze into DIR/p.db
+corpus() {
+	python3 "$root/bench/predict_gen.py" "$1/runs" "$data" "$3" "$2" $4 > "$1/list"
+	i=0
+	while read -r trace eps name; do
+		i=$((i + 1))
+		"$ctk" import nvidia-smi "$trace" --db "$1/p.db" --tz UTC --label "$name" >/dev/null
+		"$ctk" import epochs "$eps" --db "$1/p.db" --run "$i" >/dev/null
+	done < "$1/list"
+	"$ctk" analyze --db "$1/p.db" >/dev/null
+}
+
+mkdir -p "$tmp/cal" "$tmp/ev"
+corpus "$tmp/cal" "$calseed" "$nrun" --no-real
+corpus "$tmp/ev" "$seed" "$nrun"
+def=$(sed -n 's/^#define CTK_PREDICT_DEFAULT "\(.*\)"/\1/p' "$root/common/predict.h")
+ncal=$(wc -l < "$tmp/cal/list")
+nev=$(wc -l < "$tmp/ev/list")
+echo "### prediction: calibration ($ncal synthetic runs, seed $calseed, $nrun per scenario)"
 echo
 echo '```'
-"$ctk" evaluate --db "$tmp/p.db" --target energy --max-n 5
+python3 "$root/bench/predict_calibrate.py" "$tmp/cal/p.db"
+python3 "$root/bench/predict_calibrate.py" "$tmp/cal/p.db" --check "$root/common/predict.c" || true
 echo '```'
 echo
-echo "all runs: MAPE (%) averaged over N, pooled over (run, N), worst, bias, coverage:"
+echo "### prediction: evaluation ($nev runs: $nrun per scenario, seed $seed, and 2 real carbontracker runs)"
+echo
 echo '```'
-"$ctk" evaluate --db "$tmp/p.db" --csv | python3 "$root/bench/predict_summary.py"
+python3 "$root/bench/predict_summary.py" "$tmp/ev/p.db" "$def"
 echo '```'
 echo
-echo "carbontracker truth runs only (runs 1-2, 12 epochs each), energy:"
+echo "ctk evaluate, whole run, N <= 3:"
 echo '```'
-"$ctk" evaluate --db "$tmp/p.db" --runs 1,2 --target energy --csv | python3 "$root/bench/predict_summary.py" | sed -n 2,8p
-echo '```'
-echo
-echo "duration, all runs, N <= 3:"
-echo '```'
-"$ctk" evaluate --db "$tmp/p.db" --target duration --max-n 3
+"$ctk" evaluate --db "$tmp/ev/p.db" --scope run --max-n 3
 echo '```'

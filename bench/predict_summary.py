@@ -1,27 +1,82 @@
 #!/usr/bin/env python3
-"""Summarise `ctk evaluate --csv` (stdin) per target and predictor: MAPE
-averaged over N = 1..5 and N = 1..10 (each N weighted equally), the pooled
-row (every (run, N) weighted equally), worst case, bias and interval
-coverage; then the score that picks the default predictor: the mean of the
-energy and duration MAPE over N = 1..5."""
-import csv
+"""Summarise the predictions `ctk analyze` stored for the evaluation corpus
+(bench/predict_eval.sh): per scenario (the part of a run's label before
+'/'), the default predictor's mean absolute error after 1, 2 and 3 epochs
+(whole run and epochs only, energy) and the achieved coverage of its 95 %
+intervals (calibrated and t, pooled over N = 1 .. 10); then every
+predictor's score, which picks the default: the mean over scenarios (each
+weighted equally) of the whole-run energy MAPE and the epochs' duration
+MAPE, each averaged over N = 1 .. 5.
+Usage: predict_summary.py DB DEFAULT_PREDICTOR"""
+import sqlite3
 import sys
 
-rows = list(csv.DictReader(sys.stdin))
+db = sqlite3.connect(sys.argv[1])
+default = sys.argv[2]
+ROWS = """
+SELECT substr(r.label, 1, instr(r.label, '/') - 1) AS sc, 'epochs' AS scope, p.predictor, p.target, p.after_n,
+       p.rel_err, p.actual, p.lo, p.hi, p.cal_lo, p.cal_hi
+  FROM predictions p JOIN runs r USING (run_id) WHERE p.rel_err IS NOT NULL
+UNION ALL
+SELECT substr(r.label, 1, instr(r.label, '/') - 1), 'run', p.predictor, p.target, p.after_n,
+       p.rel_err, p.actual, p.t_lo, p.t_hi, p.lo, p.hi
+  FROM run_predictions p JOIN runs r USING (run_id) WHERE p.rel_err IS NOT NULL
+"""
+rows = db.execute(ROWS).fetchall()
+scen = sorted({r[0] for r in rows}, key=lambda s: (s == "real-ct", s))
+
+
+def sel(sc=None, scope=None, pred=None, target="energy", n=None, nmax=None):
+    return [r for r in rows if (sc is None or r[0] == sc) and (scope is None or r[1] == scope)
+            and (pred is None or r[2] == pred) and r[3] == target and (n is None or r[4] == n)
+            and (nmax is None or r[4] <= nmax)]
+
+
+def mape(rs):
+    return 100 * sum(abs(r[5]) for r in rs) / len(rs) if rs else float("nan")
+
+
+def cover(rs, cal):
+    i, j = (9, 10) if cal else (7, 8)
+    w = [r for r in rs if r[i] is not None]
+    if not w:
+        return "-"
+    return f"{sum(r[i] <= r[6] <= r[j] for r in w) / len(w):.3f} ({len(w)})"
+
+
+print(f"default predictor `{default}`: energy MAPE (%) after N epochs, whole run | epochs only;")
+print("achieved coverage of the 95 % intervals over N = 1..10 (predictions with one), calibrated | t:")
+print()
+print(f"  {'scenario':11s} {'runs':>4s}  {'run N=1':>8s} {'N=2':>6s} {'N=3':>6s}  {'ep N=1':>7s} {'N=2':>6s} {'N=3':>6s}"
+      f"  {'run cal':>13s} {'run t':>13s}  {'ep cal':>13s} {'ep t':>13s}")
+for sc in scen + [None]:
+    nruns = len({(r[0], r) for r in []})
+    runs = db.execute("SELECT count(*) FROM runs WHERE label LIKE ? || '/%'", (sc or "",)).fetchone()[0] if sc else \
+        db.execute("SELECT count(*) FROM runs").fetchone()[0]
+    line = f"  {sc or 'all':11s} {runs:4d}  "
+    line += " ".join(f"{mape(sel(sc, 'run', default, n=n)):{w}.2f}" for n, w in ((1, 8), (2, 6), (3, 6)))
+    line += "  " + " ".join(f"{mape(sel(sc, 'epochs', default, n=n)):{w}.2f}" for n, w in ((1, 7), (2, 6), (3, 6)))
+    for scope in ("run", "epochs"):
+        rs = sel(sc, scope, default, nmax=10)
+        line += f"  {cover(rs, True):>13s} {cover(rs, False):>13s}"
+    print(line)
+print()
+print("calibrated coverage of the default predictor's 95 % intervals per N (all scenarios), whole run | epochs:")
+print("  " + "  ".join(f"N={n}: {cover(sel(None, 'run', default, n=n), True).split()[0]}"
+                       f" | {cover(sel(None, 'epochs', default, n=n), True).split()[0]}" for n in range(1, 11)))
+print()
+print("score (mean over scenarios of whole-run energy MAPE and epochs' duration MAPE, N <= 5; lower is better):")
+preds = sorted({r[2] for r in rows})
 score = {}
-for t in ("energy", "duration"):
-    print(f"  {t}")
-    print(f"  {'predictor':12s} {'MAPE N<=5':>10s} {'MAPE N<=10':>11s} {'pooled MAPE':>12s} {'worst':>8s} "
-          f"{'bias':>8s} {'coverage':>9s} {'nominal':>8s}")
-    for p in sorted({r["predictor"] for r in rows if r["target"] == t}):
-        sel = [r for r in rows if r["predictor"] == p and r["target"] == t]
-        per = {int(r["after_n"]): float(r["mape_pct"]) for r in sel if r["after_n"]}
-        e5 = [v for n, v in per.items() if n <= 5]
-        e10 = [v for n, v in per.items() if n <= 10]
-        a = [r for r in sel if not r["after_n"]][0]
-        score[p] = score.get(p, 0) + sum(e5) / len(e5) / 2
-        print(f"  {p:12s} {sum(e5)/len(e5):10.3f} {sum(e10)/len(e10):11.3f} {float(a['mape_pct']):12.3f} "
-              f"{float(a['worst_pct']):8.3f} {float(a['bias_pct']):+8.3f} {a['coverage']:>9s} {a['coverage_nominal']:>8s}")
-print("  score (mean of energy and duration MAPE over N <= 5, lower is better):")
-for p, s in sorted(score.items(), key=lambda x: x[1]):
-    print(f"    {p:12s} {s:7.3f}")
+for p in preds:
+    per = []
+    for sc in scen:
+        e = sum(mape(sel(sc, "run", p, n=n)) for n in range(1, 6)) / 5
+        d = sum(mape(sel(sc, "epochs", p, "duration", n=n)) for n in range(1, 6)) / 5
+        per.append((e, d))
+    score[p] = (sum(e for e, _ in per) / len(per), sum(d for _, d in per) / len(per))
+print(f"  {'predictor':12s} {'score':>7s} {'run energy':>11s} {'duration':>9s}  run-energy MAPE N<=5 per scenario")
+print(f"  {'':12s} {'':7s} {'':11s} {'':9s}  " + " ".join(f"{s:>10s}" for s in scen))
+for p, (e, d) in sorted(score.items(), key=lambda x: sum(x[1])):
+    per = " ".join(f"{sum(mape(sel(sc, 'run', p, n=n)) for n in range(1, 6)) / 5:10.2f}" for sc in scen)
+    print(f"  {p:12s} {(e + d) / 2:7.3f} {e:11.3f} {d:9.3f}  {per}")

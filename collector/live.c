@@ -122,6 +122,9 @@ int ctk_live_epoch(struct ctk_live *l, const struct ctk_ee_result *r, double use
 	else if (!l->o.has_intensity && l->n == l->o.predict_after)
 		ctk_appendf(out->line, sizeof out->line,
 		       "; CO2 needs an intensity (--intensity G, or --zone Z with a series in the store)");
+	/* the live prediction is of the epochs; `ctk analyze` adds the whole
+	 * run (run_predictions), what lies outside epochs included */
+	ctk_appendf(out->line, sizeof out->line, "; epochs only (not what lies outside them)");
 	if (l->incomplete)
 		ctk_appendf(out->line, sizeof out->line, "; no energy: an epoch lacks a device's readings");
 	if (l->o.planned < l->n)

@@ -61,6 +61,19 @@ struct ctk_predict_intensity {
 	int64_t now_ns;
 };
 
+/* What lies outside the epochs, for the whole-run prediction (optional;
+ * valid 0: epochs only). before_j: the run's energy before the first epoch
+ * (start-up); gap_j[0..ngap): energy between consecutive observed epochs
+ * (validation, checkpoints, data loading), ngap = n - 1 normally (fewer
+ * when epochs repeat). The rest of the run holds m more gaps and a tail
+ * after the last epoch, each expected like the observed gaps. */
+struct ctk_predict_outside {
+	double before_j;
+	const double *gap_j;
+	int ngap;
+	int valid;
+};
+
 struct ctk_predict_input {
 	const double *energy_j;    /* n per-epoch energies (devices summed), J */
 	const double *duration_s;  /* n per-epoch durations, s (may be NULL) */
@@ -68,6 +81,7 @@ struct ctk_predict_input {
 	int planned;               /* epochs planned in all, >= n */
 	double coverage;           /* nominal interval coverage; 0 = CTK_PREDICT_COVERAGE */
 	struct ctk_predict_intensity ci;
+	struct ctk_predict_outside outside; /* optional: the whole run (outside epochs) */
 };
 
 struct ctk_prediction {
@@ -79,7 +93,20 @@ struct ctk_prediction {
 	int used_duration;               /* epochs the duration estimate rests on */
 	int co2_forecast;                /* 1: the rest used the forecast, 0: persistence */
 	double rest_g_per_kwh;           /* intensity assumed for the rest (when co2 valid) */
+	/* Calibrated intervals (ctk_predict_calibrate): energy_cal is energy_j
+	 * with the split-conformal interval (value ± q·rest, when the predictor,
+	 * N and coverage have a constant), run_energy_j the whole run's energy
+	 * (observed so far + epochs to come + outside to come) with the
+	 * conformal interval in lo/hi and the t interval (rest's and outside's
+	 * half-widths combined in quadrature) in run_t. */
+	struct ctk_estimate energy_cal;
+	struct ctk_estimate run_energy_j, run_t;
+	double run_observed_j;           /* whole run up to the end of epoch n, J */
+	double run_epochs_rest_j;        /* epochs to come, J (value) */
+	double run_outside_rest_j;       /* outside to come: m gaps + the tail, J */
+	int run_outside_known;           /* 0: no gap observed yet (n = 1), outside to come taken as 0 */
 };
+
 
 /* Estimate the sum of the next m epochs from x[0..n) (n >= 1, m >= 1) with
  * an interval of nominal coverage `coverage`; *used = epochs the estimate
@@ -92,6 +119,23 @@ struct ctk_predictor {
 	const char *description;
 	ctk_predict_fn fn;
 };
+
+/* Split-conformal calibration (common/predict.c, ctk_predict_calib[]):
+ * for predictor p, scope (0 epochs, 1 whole run) and N observed epochs,
+ * the factor q such that [value − q·rest, value + q·rest] covered the
+ * measured total in a share `coverage` of the calibration corpus (rest =
+ * the predicted part still to come). Returns 1 and *q, or 0 when there is
+ * none (another coverage, an unknown predictor). N beyond the table uses
+ * its last N. */
+#define CTK_CALIB_N 10
+enum { CTK_SCOPE_EPOCHS, CTK_SCOPE_RUN };
+struct ctk_predict_calib {
+	const char *predictor;
+	double q[2][CTK_CALIB_N];   /* [scope][N - 1] */
+};
+extern const struct ctk_predict_calib ctk_predict_calib[];
+extern const double ctk_predict_calib_coverage;
+int ctk_predict_calib_q(const struct ctk_predictor *p, int scope, int n, double coverage, double *q);
 
 /* The NULL-terminated table of predictors (first: carbontracker's rule). */
 extern const struct ctk_predictor ctk_predictors[];

@@ -174,13 +174,16 @@ static int run_settings(sqlite3 *db, int64_t run_id, const struct opts *o, struc
 
 /* CO2 pricing of one run around its integration; the energy is stored. */
 static int analyze_energy(sqlite3 *db, int64_t run_id, const struct ctk_co2_opts *co, struct ctk_run_result *r,
-			  struct ctk_co2_result *co2, struct ctk_error *err)
+			  struct ctk_co2_result *co2, struct ctk_outside_acc *oa, struct ctk_error *err)
 {
 	int rc;
 
+	/* the pieces go to the CO2 join through the outside-epochs tally
+	 * (whole-run predictions, analyze/energy/predict_eval.h) */
 	if ((rc = ctk_analysis_load(db, run_id, r, err)) ||
 	    (rc = ctk_co2_begin(db, run_id, r->nwin, co, co2, err)) ||
-	    (rc = ctk_analysis_integrate(db, r, co2->have ? ctk_co2_piece : NULL, co2, err)) ||
+	    (rc = ctk_outside_init(oa, r, co2->have ? ctk_co2_piece : NULL, co2, err)) ||
+	    (rc = ctk_analysis_integrate(db, r, ctk_outside_piece, oa, err)) ||
 	    (rc = ctk_co2_finish(db, co2, co, err)) || (rc = ctk_analysis_store(db, r, err)))
 		return rc;
 	return ctk_co2_store(db, run_id, r->win, co2, co, err);
@@ -204,6 +207,7 @@ static int analyze_one(sqlite3 *db, int64_t run_id, const struct opts *o, cJSON 
 	struct ctk_run_predictions pred = {0};
 	struct ctk_co2_result co2 = {0};
 	struct ctk_ct_compare ct = {0};
+	struct ctk_outside_acc oa = {0};
 	struct ctk_settings s;
 	struct ctk_co2_opts co;
 	struct ctk_analyze_view v = {.r = &r, .pred = &pred, .co2 = &co2, .settings = &s};
@@ -214,11 +218,14 @@ static int analyze_one(sqlite3 *db, int64_t run_id, const struct opts *o, cJSON 
 	v.pue = s.pue.value;
 	v.pue_source = s.pue.source;
 	if (!rc)
-		rc = analyze_energy(db, run_id, &co, &r, &co2, err);
+		rc = analyze_energy(db, run_id, &co, &r, &co2, &oa, err);
 	if (!rc && ctk_run_time_check(&r, warning, sizeof warning))
 		fprintf(stderr, "ctk analyze: warning: %s\n", warning);
-	if (!rc)
-		rc = ctk_predict_run(&r, &co2, &o->pred, &pred, err);
+	if (!rc) {
+		struct ctk_predict_opts po = o->pred;
+		po.outside = &oa;
+		rc = ctk_predict_run(&r, &co2, &po, &pred, err);
+	}
 	if (!rc)
 		rc = ctk_predict_store(db, &pred, err);
 	if (!rc)
@@ -231,6 +238,7 @@ static int analyze_one(sqlite3 *db, int64_t run_id, const struct opts *o, cJSON 
 	if (have_ct)
 		ctk_ct_compare_release(&ct);
 	ctk_co2_release(&co2);
+	ctk_outside_release(&oa);
 	ctk_run_predictions_free(&pred);
 	ctk_run_result_free(&r);
 	return rc;

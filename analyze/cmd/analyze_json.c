@@ -204,5 +204,6 @@ cJSON *ctk_analyze_json(const struct ctk_analyze_view *v)
 		cJSON_AddItemToArray(eps, epoch_json(r, v->co2, &bl, has_bl, k));
 	cJSON_AddItemToObject(j, "epochs", eps);
 	cJSON_AddItemToObject(j, "predictions", ctk_predictions_json(v->pred));
+	cJSON_AddItemToObject(j, "run_predictions", ctk_run_predictions_json(v->pred));
 	return j;
 }

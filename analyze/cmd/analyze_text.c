@@ -81,6 +81,37 @@ static void print_predictions(const struct ctk_run_predictions *p)
 	}
 }
 
+/* The default predictor's whole-run energy (epochs + outside them) after
+ * 1..5, every 10th and the last epoch, with the calibrated interval. */
+static void print_run_predictions(const struct ctk_run_predictions *p)
+{
+	const struct ctk_predictor *def = ctk_predictor_default();
+	int last = 0;
+
+	for (int i = 0; i < p->nrun; i++)
+		if (p->run_rows[i].after_n > last)
+			last = p->run_rows[i].after_n;
+	if (!last)
+		return;
+	printf("  whole run (epochs and what lies outside them), predictor %s, %.0f%% calibrated interval:\n",
+	       def->name, 100 * p->coverage);
+	printf("    %-7s %-38s %14s %14s %14s %9s\n", "after_n", "energy_j [lo, hi]", "observed_j", "epochs_rest_j",
+	       "outside_rest_j", "error");
+	for (int i = 0; i < p->nrun; i++) {
+		const struct ctk_run_pred_row *w = &p->run_rows[i];
+		char eb[96], os[32] = "NULL", re_s[32] = "-";
+		int n = w->after_n;
+		if (w->predictor != def || !(n <= 5 || n == last || n % 10 == 0))
+			continue;
+		fmt_est(eb, sizeof eb, &w->est, 1);
+		if (w->est.valid && w->outside_known)
+			snprintf(os, sizeof os, "%.1f", w->outside_rest_j);
+		if (w->est.valid && w->has_actual && w->actual != 0)
+			snprintf(re_s, sizeof re_s, "%+.2f%%", 100 * (w->est.value - w->actual) / w->actual);
+		printf("    %-7d %-38s %14.1f %14.1f %14s %9s\n", n, eb, w->observed_j, w->epochs_rest_j, os, re_s);
+	}
+}
+
 static void print_epochs(const struct ctk_run_result *r, const struct ctk_co2_result *co2)
 {
 	char lab[32], start[40];
@@ -200,5 +231,6 @@ void ctk_analyze_print(const struct ctk_analyze_view *v)
 		printf("  CO2 in epochs: %.3f g; outside epochs: %.3f g (together the run's %.3f g)\n", v->co2->epochs_g,
 		       v->co2->outside_g, v->co2->co2_g);
 	print_predictions(v->pred);
+	print_run_predictions(v->pred);
 	printf("\n");
 }

@@ -39,6 +39,47 @@ int ctk_predict_parse_range(const char *s, int *from_n, int *to_n, struct ctk_er
 	return 0;
 }
 
+/* ---- energy outside epochs ------------------------------------------------------ */
+
+int ctk_outside_init(struct ctk_outside_acc *a, const struct ctk_run_result *r, ctk_piece_fn next, void *next_ctx,
+		     struct ctk_error *err)
+{
+	memset(a, 0, sizeof(*a));
+	a->win = r->win;
+	a->nwin = r->nwin;
+	a->next = next;
+	a->next_ctx = next_ctx;
+	if (!(a->gap_j = calloc((size_t)r->nwin + 1, sizeof(*a->gap_j))))
+		return ctk_failf(err, CTK_ENOMEM, "out of memory");
+	return 0;
+}
+
+/* An outside piece (k < 0) lies between two windows (the integrator cuts
+ * pieces at window edges): its gap is the number of windows that end at or
+ * before its start (windows do not overlap, so their ends are sorted). */
+int ctk_outside_piece(void *ctx, int k, int64_t start_ns, int64_t end_ns, double energy_j, struct ctk_error *err)
+{
+	struct ctk_outside_acc *a = ctx;
+	if (k < 0) {
+		int lo = 0, hi = a->nwin;
+		while (lo < hi) {
+			int mid = (lo + hi) / 2;
+			if (a->win[mid].end_ns <= start_ns)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		a->gap_j[lo] += energy_j;
+	}
+	return a->next ? a->next(a->next_ctx, k, start_ns, end_ns, energy_j, err) : 0;
+}
+
+void ctk_outside_release(struct ctk_outside_acc *a)
+{
+	free(a->gap_j);
+	memset(a, 0, sizeof(*a));
+}
+
 /* ---- predictions ------------------------------------------------------------ */
 
 static int add_row(struct ctk_run_predictions *p, int *cap, const struct ctk_pred_row *row)
@@ -52,6 +93,20 @@ static int add_row(struct ctk_run_predictions *p, int *cap, const struct ctk_pre
 		*cap = ncap;
 	}
 	p->rows[p->nrows++] = *row;
+	return 0;
+}
+
+static int add_run_row(struct ctk_run_predictions *p, int *cap, const struct ctk_run_pred_row *row)
+{
+	if (p->nrun == *cap) {
+		int ncap = *cap ? *cap * 2 : 32;
+		struct ctk_run_pred_row *r = realloc(p->run_rows, (size_t)ncap * sizeof(*r));
+		if (!r)
+			return CTK_ENOMEM;
+		p->run_rows = r;
+		*cap = ncap;
+	}
+	p->run_rows[p->nrun++] = *row;
 	return 0;
 }
 
@@ -114,15 +169,40 @@ static int complete_prefix(const struct ctk_run_result *r, const int *ix, int nw
 	return ok;
 }
 
-static int predict_after(const int64_t *end_ns, struct ctk_run_predictions *out, int *cap, int n,
+/* What the whole run adds after n counted epochs ending at end_ns: the
+ * energy before the first window and the gaps between the windows that
+ * ended by then (every attempt: a repeated epoch's gaps count too). */
+static void outside_after(const struct ctk_outside_acc *a, int64_t end_ns, struct ctk_predict_outside *o)
+{
+	int c = 0;
+	while (c < a->nwin && a->win[c].end_ns <= end_ns)
+		c++;
+	o->valid = 1;
+	o->before_j = a->gap_j[0];
+	o->gap_j = a->gap_j + 1;
+	o->ngap = c > 0 ? c - 1 : 0;
+}
+
+struct run_actual {
+	double energy_j;
+	int known;
+};
+
+static int predict_after(const int64_t *end_ns, struct ctk_run_predictions *out, int *cap, int *run_cap, int n,
 			 const double *e, const double *d, const double *eco2, int co2_n, int complete_n,
 			 struct ctk_co2_result *c, const double actual[CTK_PT_COUNT],
-			 const int has_actual[CTK_PT_COUNT], double coverage, struct ctk_error *err)
+			 const int has_actual[CTK_PT_COUNT], double coverage, const struct ctk_outside_acc *oa,
+			 const struct run_actual *ra, struct ctk_error *err)
 {
 	struct ctk_predict_input in = {.energy_j = e, .duration_s = d, .n = n, .planned = out->planned,
 				       .coverage = coverage};
-	double co2 = 0, e_obs = 0;
+	double co2 = 0, e_obs = 0, obs_e = 0;
 	int rc;
+
+	for (int k = 0; k < n; k++)
+		obs_e += e[k];
+	if (oa)
+		outside_after(oa, end_ns[n - 1], &in.outside);
 
 	if (n <= co2_n) {
 		/* the observed epochs' CO2 as the join priced it (PUE applied), and
@@ -149,11 +229,26 @@ static int predict_after(const int64_t *end_ns, struct ctk_run_predictions *out,
 			struct ctk_pred_row row = {.after_n = n, .predictor = &ctk_predictors[i], .target = t,
 						   .est = *est[t], .actual = actual[t], .has_actual = has_actual[t],
 						   .used = t == CTK_PT_DURATION ? p.used_duration : p.used_energy};
+			if (t == CTK_PT_ENERGY) {
+				row.cal = p.energy_cal;
+				row.observed = obs_e;
+			}
 			if (t != CTK_PT_DURATION && n > complete_n)
-				row.est.valid = 0;   /* an observed epoch lacks a device's energy */
+				row.est.valid = row.cal.valid = 0;   /* an observed epoch lacks a device's energy */
 			if ((rc = add_row(out, cap, &row)))
 				return ctk_failf(err, rc, "out of memory");
 		}
+		if (!oa)
+			continue;
+		struct ctk_run_pred_row rr = {.after_n = n, .used = p.used_energy, .predictor = &ctk_predictors[i],
+					      .est = p.run_energy_j, .t = p.run_t, .observed_j = p.run_observed_j,
+					      .epochs_rest_j = p.run_epochs_rest_j, .outside_rest_j = p.run_outside_rest_j,
+					      .outside_known = p.run_outside_known, .actual = ra->energy_j,
+					      .has_actual = ra->known};
+		if (n > complete_n)
+			rr.est.valid = rr.t.valid = 0;
+		if ((rc = add_run_row(out, run_cap, &rr)))
+			return ctk_failf(err, rc, "out of memory");
 	}
 	return 0;
 }
@@ -162,7 +257,8 @@ int ctk_predict_run(const struct ctk_run_result *r, struct ctk_co2_result *co2, 
 		    struct ctk_run_predictions *out, struct ctk_error *err)
 {
 	double *e = NULL, *d = NULL, *eco2 = NULL, actual[CTK_PT_COUNT] = {0};
-	int has_actual[CTK_PT_COUNT] = {0}, cap = 0, co2_n, rc = 0, nw;
+	int has_actual[CTK_PT_COUNT] = {0}, cap = 0, run_cap = 0, co2_n, rc = 0, nw;
+	struct run_actual ra = {0};
 	int *ix = NULL;
 	int64_t *end_ns = NULL;
 
@@ -202,10 +298,13 @@ int ctk_predict_run(const struct ctk_run_result *r, struct ctk_co2_result *co2, 
 		has_actual[CTK_PT_ENERGY] = complete_n == nw;
 		has_actual[CTK_PT_DURATION] = 1;
 		has_actual[CTK_PT_CO2] = co2_n == nw && complete_n == nw;
+		/* the whole run's measured total: every device, first to last reading */
+		ra.energy_j = ctk_run_energy_j(r);
+		ra.known = complete_n == nw;
 	}
 	for (int n = from; n <= to && !rc; n++)
-		rc = predict_after(end_ns, out, &cap, n, e, d, eco2, co2_n, complete_n, co2, actual, has_actual,
-				   out->coverage, err);
+		rc = predict_after(end_ns, out, &cap, &run_cap, n, e, d, eco2, co2_n, complete_n, co2, actual, has_actual,
+				   out->coverage, o->outside, &ra, err);
 out:
 	free(ix);
 	free(end_ns);
@@ -218,6 +317,7 @@ out:
 void ctk_run_predictions_free(struct ctk_run_predictions *p)
 {
 	free(p->rows);
+	free(p->run_rows);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -229,6 +329,62 @@ static int rel_err(const struct ctk_pred_row *w, double *re)
 	return 1;
 }
 
+static int run_rel_err(const struct ctk_run_pred_row *w, double *re)
+{
+	if (!w->est.valid || !w->has_actual || w->actual == 0)
+		return 0;
+	*re = (w->est.value - w->actual) / w->actual;
+	return 1;
+}
+
+/* The whole-run rows (run_predictions; the predictions rows' delete trigger
+ * has emptied the run's). */
+static int store_run_rows(sqlite3 *db, const struct ctk_run_predictions *p, struct ctk_error *err)
+{
+	sqlite3_stmt *del = NULL, *ins = NULL;
+	int rc = 0;
+
+	if (ctk_db_prepare(db, "DELETE FROM run_predictions WHERE run_id = ?", &del, err) ||
+	    ctk_db_prepare(db, "INSERT INTO run_predictions(run_id, after_n, predictor, target, value, lo, hi, t_lo, "
+			   "t_hi, actual, rel_err, coverage_nominal, planned_epochs, used_epochs, observed_j, "
+			   "epochs_rest_j, outside_rest_j) VALUES (?,?,?,'energy',?,?,?,?,?,?,?,?,?,?,?,?,?)",
+			   &ins, err)) {
+		sqlite3_finalize(del);
+		return CTK_EDB;
+	}
+	sqlite3_bind_int64(del, 1, p->run_id);
+	if (sqlite3_step(del) != SQLITE_DONE)
+		rc = ctk_db_fail(db, err, "store predictions");
+	for (int i = 0; i < p->nrun && !rc; i++) {
+		const struct ctk_run_pred_row *w = &p->run_rows[i];
+		double re = 0;
+		int has_re = run_rel_err(w, &re), v = w->est.valid, iv = v && w->est.has_interval,
+		    tv = w->t.valid && w->t.has_interval;
+		sqlite3_reset(ins);
+		sqlite3_bind_int64(ins, 1, p->run_id);
+		sqlite3_bind_int(ins, 2, w->after_n);
+		sqlite3_bind_text(ins, 3, w->predictor->name, -1, SQLITE_STATIC);
+		ctk_bind_double_or_null(ins, 4, w->est.value, v);
+		ctk_bind_double_or_null(ins, 5, w->est.lo, iv);
+		ctk_bind_double_or_null(ins, 6, w->est.hi, iv);
+		ctk_bind_double_or_null(ins, 7, w->t.lo, tv);
+		ctk_bind_double_or_null(ins, 8, w->t.hi, tv);
+		ctk_bind_double_or_null(ins, 9, w->actual, w->has_actual);
+		ctk_bind_double_or_null(ins, 10, re, has_re);
+		ctk_bind_double_or_null(ins, 11, p->coverage, iv || tv);
+		sqlite3_bind_int(ins, 12, p->planned);
+		sqlite3_bind_int(ins, 13, w->used);
+		ctk_bind_double_or_null(ins, 14, w->observed_j, v);
+		ctk_bind_double_or_null(ins, 15, w->epochs_rest_j, v);
+		ctk_bind_double_or_null(ins, 16, w->outside_rest_j, v && w->outside_known);
+		if (sqlite3_step(ins) != SQLITE_DONE)
+			rc = ctk_db_fail(db, err, "store predictions");
+	}
+	sqlite3_finalize(del);
+	sqlite3_finalize(ins);
+	return rc;
+}
+
 int ctk_predict_store(sqlite3 *db, const struct ctk_run_predictions *p, struct ctk_error *err)
 {
 	sqlite3_stmt *del = NULL, *ins = NULL;
@@ -236,7 +392,8 @@ int ctk_predict_store(sqlite3 *db, const struct ctk_run_predictions *p, struct c
 
 	if (ctk_db_prepare(db, "DELETE FROM predictions WHERE run_id = ?", &del, err) ||
 	    ctk_db_prepare(db, "INSERT INTO predictions(run_id, after_n, predictor, target, value, lo, hi, actual, "
-			   "rel_err, coverage_nominal, planned_epochs, used_epochs) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+			   "rel_err, coverage_nominal, planned_epochs, used_epochs, observed, cal_lo, cal_hi) "
+			   "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 			   &ins, err)) {
 		sqlite3_finalize(del);
 		return CTK_EDB;
@@ -258,14 +415,20 @@ int ctk_predict_store(sqlite3 *db, const struct ctk_run_predictions *p, struct c
 		ctk_bind_double_or_null(ins, 7, w->est.hi, iv);
 		ctk_bind_double_or_null(ins, 8, w->actual, w->has_actual);
 		ctk_bind_double_or_null(ins, 9, re, has_re);
-		ctk_bind_double_or_null(ins, 10, p->coverage, iv);
+		int cal = w->target == CTK_PT_ENERGY && w->cal.valid && w->cal.has_interval;
+		ctk_bind_double_or_null(ins, 10, p->coverage, iv || cal);
 		sqlite3_bind_int(ins, 11, p->planned);
 		sqlite3_bind_int(ins, 12, w->used);
+		ctk_bind_double_or_null(ins, 13, w->observed, w->target == CTK_PT_ENERGY && w->est.valid);
+		ctk_bind_double_or_null(ins, 14, w->cal.lo, cal);
+		ctk_bind_double_or_null(ins, 15, w->cal.hi, cal);
 		if (sqlite3_step(ins) != SQLITE_DONE)
 			rc = ctk_db_fail(db, err, "store predictions");
 	}
 	sqlite3_finalize(del);
 	sqlite3_finalize(ins);
+	if (!rc)
+		rc = store_run_rows(db, p, err);
 	return rc;
 }
 
@@ -294,6 +457,41 @@ cJSON *ctk_predictions_json(const struct ctk_run_predictions *p)
 		num_or_null(j, "lo", w->est.lo, iv);
 		num_or_null(j, "hi", w->est.hi, iv);
 		num_or_null(j, "coverage_nominal", p->coverage, iv);
+		num_or_null(j, "actual", w->actual, w->has_actual);
+		num_or_null(j, "rel_err", re, has_re);
+		if (w->target == CTK_PT_ENERGY) {
+			int cal = w->cal.valid && w->cal.has_interval;
+			num_or_null(j, "cal_lo", w->cal.lo, cal);
+			num_or_null(j, "cal_hi", w->cal.hi, cal);
+		}
+		cJSON_AddItemToArray(a, j);
+	}
+	return a;
+}
+
+cJSON *ctk_run_predictions_json(const struct ctk_run_predictions *p)
+{
+	cJSON *a = cJSON_CreateArray();
+
+	for (int i = 0; i < p->nrun; i++) {
+		const struct ctk_run_pred_row *w = &p->run_rows[i];
+		cJSON *j = cJSON_CreateObject();
+		double re = 0;
+		int has_re = run_rel_err(w, &re), v = w->est.valid, iv = v && w->est.has_interval,
+		    tv = w->t.valid && w->t.has_interval;
+		cJSON_AddNumberToObject(j, "after_n", w->after_n);
+		cJSON_AddStringToObject(j, "predictor", w->predictor->name);
+		cJSON_AddStringToObject(j, "target", "energy");
+		cJSON_AddNumberToObject(j, "planned_epochs", p->planned);
+		num_or_null(j, "value", w->est.value, v);
+		num_or_null(j, "lo", w->est.lo, iv);
+		num_or_null(j, "hi", w->est.hi, iv);
+		num_or_null(j, "t_lo", w->t.lo, tv);
+		num_or_null(j, "t_hi", w->t.hi, tv);
+		num_or_null(j, "coverage_nominal", p->coverage, iv || tv);
+		num_or_null(j, "observed_j", w->observed_j, v);
+		num_or_null(j, "epochs_rest_j", w->epochs_rest_j, v);
+		num_or_null(j, "outside_rest_j", w->outside_rest_j, v && w->outside_known);
 		num_or_null(j, "actual", w->actual, w->has_actual);
 		num_or_null(j, "rel_err", re, has_re);
 		cJSON_AddItemToArray(a, j);

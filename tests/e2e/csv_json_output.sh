@@ -87,8 +87,8 @@ c.commit()
 PY
 is "a hostile prediction row is in the store" "$(sql c.db "select count(*) from predictions where predictor like '=x%'")" 1
 ctk evaluate --db c.db --csv > ev.csv
-is "evaluate --csv: every row 10 fields, hostile predictor read back" "$(python3 check.py evaluate-csv ev.csv '=x,"y"
-')" "widths [10] hostile"
+is "evaluate --csv: every row 13 fields, hostile predictor read back" "$(python3 check.py evaluate-csv ev.csv '=x,"y"
+')" "widths [13] hostile"
 ctk evaluate --db c.db --json > ev.json
 is "evaluate --json: hostile predictor read back" "$(python3 -c "
 import json; print(sum(r['predictor'] == '=x,\"y\"\n' for r in json.load(open('ev.json'))['rows']) > 0)")" True

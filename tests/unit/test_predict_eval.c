@@ -166,9 +166,22 @@ static void test_rows_and_store(void **state)
 	assert_near(q1(db, "SELECT rel_err FROM predictions WHERE after_n=2 AND predictor='trend' AND target='duration'"), 0, 1e-12);
 	assert_near(q1(db, "SELECT rel_err FROM predictions WHERE after_n=1 AND predictor='ct-mean' AND target='co2'"),
 		    (0.5 - 0.88 / 3.6) / (0.88 / 3.6), 1e-9);
-	/* no interval from one epoch; from two, with its nominal coverage */
+	/* no t interval from one epoch (the calibrated one has its nominal
+	 * coverage: value ± q·rest, rest = 7200 − 1800 = 5400, lo >= 1800);
+	 * from two, with its nominal coverage */
 	assert_true(isnan(q1(db, "SELECT lo FROM predictions WHERE after_n=1 AND predictor='ct-mean' AND target='energy'")));
-	assert_true(isnan(q1(db, "SELECT coverage_nominal FROM predictions WHERE after_n=1 AND predictor='ct-mean' AND target='energy'")));
+	assert_true(isnan(q1(db, "SELECT coverage_nominal FROM predictions WHERE after_n=1 AND predictor='ct-mean' AND target='duration'")));
+	assert_near(q1(db, "SELECT coverage_nominal FROM predictions WHERE after_n=1 AND predictor='ct-mean' AND target='energy'"), 0.95, 1e-12);
+	{
+		double q = 0;
+		assert_true(ctk_predict_calib_q(ctk_predictor_find("ct-mean"), CTK_SCOPE_EPOCHS, 1, 0.95, &q));
+		assert_near(q1(db, "SELECT cal_hi FROM predictions WHERE after_n=1 AND predictor='ct-mean' AND target='energy'"),
+			    7200 + 5400 * q, 1e-9);
+		assert_near(q1(db, "SELECT cal_lo FROM predictions WHERE after_n=1 AND predictor='ct-mean' AND target='energy'"),
+			    fmax(1800, 7200 - 5400 * q), 1e-9);
+		assert_near(q1(db, "SELECT observed FROM predictions WHERE after_n=1 AND predictor='ct-mean' AND target='energy'"),
+			    1800, 1e-9);
+	}
 	assert_near(q1(db, "SELECT coverage_nominal FROM predictions WHERE after_n=2 AND predictor='ct-mean' AND target='energy'"), 0.95, 1e-12);
 	assert_near(q1(db, "SELECT planned_epochs FROM predictions LIMIT 1"), 4, 0);
 	ctk_run_predictions_free(&p);

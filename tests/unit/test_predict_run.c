@@ -1,0 +1,175 @@
+/* Tests for the whole-run prediction and the calibrated intervals of
+ * common/predict.c against numbers worked out by hand (comments show the
+ * arithmetic; t quantiles as in test_stats.c): observed so far, epochs to
+ * come, outside to come, the t interval combined in quadrature, the
+ * split-conformal interval value ± q·rest with lo at least the observed,
+ * and the lookup of q (N past the table, another coverage, no predictor). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <math.h>
+#include <string.h>
+
+#include "common/predict.h"
+
+static void assert_near(double got, double want, double tol)
+{
+	if (fabs(got - want) > tol * fmax(1.0, fabs(want)))
+		fail_msg("got %.12f, want %.12f", got, want);
+}
+
+static const double E[] = {10, 12, 11, 13};
+static const double GAP[] = {2, 4, 3};
+
+static struct ctk_prediction run(const char *name, int n, int ngap, int planned, double coverage)
+{
+	struct ctk_predict_input in = {.energy_j = E, .n = n, .planned = planned, .coverage = coverage,
+				       .outside = {.before_j = 5, .gap_j = GAP, .ngap = ngap, .valid = 1}};
+	struct ctk_prediction p;
+	struct ctk_error err = {0};
+	assert_int_equal(ctk_predict(ctk_predictor_find(name), &in, &p, &err), 0);
+	return p;
+}
+
+static double q_of(const char *name, int scope, int n)
+{
+	double q = 0;
+	assert_true(ctk_predict_calib_q(ctk_predictor_find(name), scope, n, 0.95, &q));
+	assert_true(q > 0);
+	return q;
+}
+
+/* ct-mean after 4 of 10, start-up 5 J, gaps 2, 4, 3 J:
+ *   observed = 5 + (10 + 12 + 11 + 13) + (2 + 4 + 3) = 60
+ *   epochs to come = 6 · 11.5 = 69, t half 3.182446305·sqrt(5/3)·sqrt(6 + 36/4) = 15.912231525
+ *   outside to come = 7 gaps (6 after epochs 4..9 and the tail) · mean 3 = 21,
+ *     t half = t(.975, 2)·s·sqrt(7 + 49/3) = 4.30265273·1·4.830458915 = 20.783787239
+ *   value = 60 + 69 + 21 = 150; t half = sqrt(15.912231525² + 20.783787239²) = 26.175655180
+ *   calibrated: rest 90, [max(60, 150 − 90q), 150 + 90q] */
+static void test_whole_run(void **state)
+{
+	(void)state;
+	struct ctk_prediction p = run("ct-mean", 4, 3, 10, 0);
+	assert_near(p.run_observed_j, 60, 1e-12);
+	assert_near(p.run_epochs_rest_j, 69, 1e-12);
+	assert_near(p.run_outside_rest_j, 21, 1e-12);
+	assert_true(p.run_outside_known);
+	assert_true(p.run_t.valid && p.run_t.has_interval);
+	assert_near(p.run_t.value, 150, 1e-12);
+	assert_near(p.run_t.hi, 150 + 26.175655180, 1e-9);
+	assert_near(p.run_t.lo, 150 - 26.175655180, 1e-9);
+	double q = q_of("ct-mean", CTK_SCOPE_RUN, 4);
+	assert_true(p.run_energy_j.valid && p.run_energy_j.has_interval);
+	assert_near(p.run_energy_j.value, 150, 1e-12);
+	assert_near(p.run_energy_j.hi, 150 + 90 * q, 1e-12);
+	assert_near(p.run_energy_j.lo, fmax(60, 150 - 90 * q), 1e-12);
+	/* the epochs-only prediction is unchanged: 46 + 69 = 115, and its
+	 * calibrated interval is 115 ± 69·q_epochs(4) */
+	assert_near(p.energy_j.value, 115, 1e-12);
+	double qe = q_of("ct-mean", CTK_SCOPE_EPOCHS, 4);
+	assert_true(p.energy_cal.has_interval);
+	assert_near(p.energy_cal.hi, 115 + 69 * qe, 1e-12);
+	assert_near(p.energy_cal.lo, fmax(46, 115 - 69 * qe), 1e-12);
+	assert_near(p.energy_cal.value, 115, 1e-12);
+}
+
+/* After one epoch no gap has been seen: outside to come is 0 (flagged),
+ * observed = 5 + 10, epochs to come = 9 · 10 = 90, value 105; no t
+ * interval (one epoch has no spread), the calibrated one rests on rest 90. */
+static void test_after_one_epoch(void **state)
+{
+	(void)state;
+	struct ctk_prediction p = run("ct-mean", 1, 0, 10, 0);
+	assert_near(p.run_observed_j, 15, 1e-12);
+	assert_near(p.run_epochs_rest_j, 90, 1e-12);
+	assert_near(p.run_outside_rest_j, 0, 0);
+	assert_false(p.run_outside_known);
+	assert_false(p.run_t.has_interval);
+	double q = q_of("ct-mean", CTK_SCOPE_RUN, 1);
+	assert_near(p.run_energy_j.value, 105, 1e-12);
+	assert_near(p.run_energy_j.hi, 105 + 90 * q, 1e-12);
+	assert_near(p.run_energy_j.lo, fmax(15, 105 - 90 * q), 1e-12);
+}
+
+/* Every epoch seen (4 of 4): only the tail is left, one gap's worth:
+ * observed 60, tail 3, value 63; t half 4.30265273·1·sqrt(1 + 1/3) = 4.968275424;
+ * calibrated 63 ± 3q; the epochs' total is exact (46 with lo = hi). */
+static void test_all_epochs_seen(void **state)
+{
+	(void)state;
+	struct ctk_prediction p = run("ct-mean", 4, 3, 4, 0);
+	assert_near(p.run_epochs_rest_j, 0, 0);
+	assert_near(p.run_outside_rest_j, 3, 1e-12);
+	assert_near(p.run_t.value, 63, 1e-12);
+	assert_near(p.run_t.hi, 63 + 4.968275424, 1e-9);
+	double q = q_of("ct-mean", CTK_SCOPE_RUN, 4);
+	assert_near(p.run_energy_j.hi, 63 + 3 * q, 1e-12);
+	assert_near(p.energy_cal.lo, 46, 0);
+	assert_near(p.energy_cal.hi, 46, 0);
+}
+
+/* recent on the gaps too: after 4, the gaps' later half {4, 3} (mean 3.5)
+ * × 7 = 24.5, the epochs' later half {11, 13} (12) × 6 = 72:
+ * 60 + 72 + 24.5 = 156.5. */
+static void test_recent_gaps(void **state)
+{
+	(void)state;
+	struct ctk_prediction p = run("recent", 4, 3, 10, 0);
+	assert_near(p.run_outside_rest_j, 24.5, 1e-12);
+	assert_near(p.run_epochs_rest_j, 72, 1e-12);
+	assert_near(p.run_energy_j.value, 156.5, 1e-12);
+}
+
+/* The table's lookup: N past the table uses its last column; another
+ * coverage or an unknown predictor has no constant (then no calibrated
+ * interval, never a zero-width one); without outside data no whole run. */
+static void test_calib_lookup(void **state)
+{
+	(void)state;
+	double q10 = q_of("recent", CTK_SCOPE_RUN, CTK_CALIB_N), q = 0;
+	assert_true(ctk_predict_calib_q(ctk_predictor_find("recent"), CTK_SCOPE_RUN, 40, 0.95, &q));
+	assert_near(q, q10, 0);
+	assert_false(ctk_predict_calib_q(ctk_predictor_find("recent"), CTK_SCOPE_RUN, 3, 0.9, &q));
+	assert_false(ctk_predict_calib_q(NULL, CTK_SCOPE_RUN, 3, 0.95, &q));
+	for (int i = 0; ctk_predictors[i].name; i++)
+		for (int s = 0; s < 2; s++)
+			for (int n = 1; n <= CTK_CALIB_N; n++)
+				assert_true(ctk_predict_calib_q(&ctk_predictors[i], s, n, 0.95, &q));
+	struct ctk_prediction p = run("ct-mean", 4, 3, 10, 0.9);
+	assert_true(p.run_t.has_interval);
+	assert_false(p.run_energy_j.has_interval);
+	assert_false(p.energy_cal.has_interval);
+
+	struct ctk_predict_input in = {.energy_j = E, .n = 2, .planned = 4};
+	struct ctk_error err = {0};
+	assert_int_equal(ctk_predict(ctk_predictor_find("ct-mean"), &in, &p, &err), 0);
+	assert_false(p.run_energy_j.valid);
+}
+
+static void test_bad_outside(void **state)
+{
+	(void)state;
+	const double bad[] = {1, NAN};
+	struct ctk_predict_input in = {.energy_j = E, .n = 3, .planned = 4,
+				       .outside = {.gap_j = bad, .ngap = 2, .valid = 1}};
+	struct ctk_prediction p;
+	struct ctk_error err = {0};
+	assert_int_equal(ctk_predict(ctk_predictor_find("ct-mean"), &in, &p, &err), CTK_EINPUT);
+	in.outside.gap_j = NULL;
+	assert_int_equal(ctk_predict(ctk_predictor_find("ct-mean"), &in, &p, &err), CTK_EINPUT);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_whole_run),
+		cmocka_unit_test(test_after_one_epoch),
+		cmocka_unit_test(test_all_epochs_seen),
+		cmocka_unit_test(test_recent_gaps),
+		cmocka_unit_test(test_calib_lookup),
+		cmocka_unit_test(test_bad_outside),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
