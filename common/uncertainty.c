@@ -3,6 +3,9 @@
  * bound. One rule for every tool: analyze stores it, report reads it. */
 #include "uncertainty.h"
 
+#include <math.h>
+#include <stdio.h>
+
 /* 1e-6 kWh in uJ: the last digit of a counter written in kWh with six
  * decimals (3.6e12 uJ per kWh); larger apparent steps come from few readings. */
 #define COUNTER_STEP_CAP_UJ 3.6e6
@@ -51,4 +54,21 @@ void ctk_energy_uncert(const struct ctk_energy *e, const struct ctk_resolution *
 double ctk_co2_u_g(double co2_g, double energy_j, double u_j)
 {
 	return energy_j != 0 ? co2_g * u_j / (energy_j < 0 ? -energy_j : energy_j) : 0;
+}
+
+char *ctk_fmt_pm(char *buf, size_t size, double v, double u, const char *unit, int fallback_decimals)
+{
+	int d = fallback_decimals;
+	double ur = u;
+
+	if (u > 0 && isfinite(u)) {
+		d = (int)-floor(log10(u));
+		d = d < 0 ? 0 : d > 9 ? 9 : d;
+		double scale = pow(10.0, d);
+		ur = ceil(u * scale * (1 - 1e-12)) / scale; /* rounded up: still a bound */
+		snprintf(buf, size, "%.*f \xc2\xb1 %.*f%s%s", d, v, d, ur, unit ? " " : "", unit ? unit : "");
+	} else {
+		snprintf(buf, size, "%.*f \xc2\xb1 0%s%s", d, v, unit ? " " : "", unit ? unit : "");
+	}
+	return buf;
 }

@@ -8,6 +8,7 @@
 #ifndef CTK_UNCERTAINTY_H
 #define CTK_UNCERTAINTY_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "energy.h"
@@ -59,5 +60,10 @@ extern const char CTK_UNCERT_CO2_NOTE[];
 /* A CO2 bound from its energy's bound: the same relative bound (co2_g x
  * u_j / energy_j); 0 when the energy is 0. */
 double ctk_co2_u_g(double co2_g, double energy_j, double u_j);
+
+/* "v ± u unit" ("0.0169 ± 0.0002 kWh"): u rounded up to its first
+ * significant digit (still a bound), v to the same decimal place; u = 0
+ * prints v with fallback_decimals. unit may be NULL. Returns buf. */
+char *ctk_fmt_pm(char *buf, size_t size, double v, double u, const char *unit, int fallback_decimals);
 
 #endif
