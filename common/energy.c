@@ -64,10 +64,14 @@ static void uncert_terms(struct ctk_integrator *in, struct ctk_energy *e, const 
 		/* an edge inside the segment: the counter there lies between the
 		 * two readings, the interpolated value too */
 		double fx = (double)(x - r0->t_ns) / dt, fy = (double)(y - r0->t_ns) / dt, b = 0;
-		if (x > r0->t_ns)
+		if (x > r0->t_ns) {
 			b += (fx > 0.5 ? fx : 1 - fx) * de;
-		if (y < r1->t_ns)
+			e->u_interp_ns += (double)(fx < 0.5 ? x - r0->t_ns : r1->t_ns - x);
+		}
+		if (y < r1->t_ns) {
 			b += (fy > 0.5 ? fy : 1 - fy) * de;
+			e->u_interp_ns += (double)(fy < 0.5 ? y - r0->t_ns : r1->t_ns - y);
+		}
 		e->u_interp_j += b < de ? b : de;
 		return;
 	}

@@ -34,7 +34,8 @@ struct ctk_energy {
 	 * joules once the device's resolutions are known). */
 	double u_var_j;      /* power: sum of dt*|P1-P0|/2 (whole segments), (y-x)*|P1-P0| (parts) */
 	double u_power_s;    /* time integrated over power (x the power field's resolution) */
-	double u_interp_j;   /* counter edges interpolated inside a segment */
+	double u_interp_j;   /* counter edges inside a segment: max(f, 1-f) x its difference */
+	double u_interp_ns;  /* the same edges' distance to the nearer reading (x the power bound) */
 	double u_gap_ns;     /* power segments longer than 2 periods (x the power bound) */
 	int u_counter_ends;  /* counter differences: one resolution step each */
 	int64_t u_chain;     /* the integrator's counter chain last counted here (0: none) */

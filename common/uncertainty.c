@@ -14,7 +14,8 @@
 
 const char CTK_UNCERT_MEANING[] =
 	"a worst-case bound (the true energy lies within +- u of the figure), not a standard deviation: "
-	"counter resolution at both ends of each difference, counter interpolation at edges between readings, "
+	"counter resolution at both ends of each difference, counter interpolated at an edge between readings "
+	"(distance to the nearer reading x the power bound), "
 	"sampled power dt*|P1-P0|/2 per segment (assumes power moves monotonically between readings: changes "
 	"faster than the sampling are not seen) plus the power field's resolution, averaged power's lag shift "
 	"(window taken as 1 s +- 50 %), and gaps (time without readings at most 2 periods apart) x the "
@@ -42,7 +43,12 @@ void ctk_energy_uncert(const struct ctk_energy *e, const struct ctk_resolution *
 	if (unseen_ns < 0 || end_ns <= start_ns)
 		unseen_ns = 0;
 	u->counter_j = e->u_counter_ends * res->counter_j;
-	u->interp_j = e->u_interp_j;
+	/* an edge at distance d from the nearer reading: the counter there is
+	 * off by at most bound_w x d, and by at most max(f, 1-f) x the segment's
+	 * difference (it lies between the two readings); the smaller sum */
+	u->interp_j = e->u_interp_ns * 1e-9 * res->bound_w;
+	if (e->u_interp_j < u->interp_j)
+		u->interp_j = e->u_interp_j;
 	u->sampling_j = e->u_var_j;
 	u->resolution_j = e->u_power_s * res->power_w;
 	u->lag_j = e->u_has_edge ? e->u_lag_s * (dp < 0 ? -dp : dp) : 0;

@@ -41,8 +41,9 @@ static struct ctk_reading pw(int64_t t_ns, int64_t mw)
  * 1..4 s: their gcd is 1 mJ). Window [1 s, 4 s] begins and ends on readings:
  * the bound is one step, 0.001 J, nothing else; the whole run too. Window
  * [1.5 s, 3 s]: its start is interpolated halfway into a 100.002 J segment,
- * so the counter there is known only to max(0.5, 0.5) x 100.002 = 50.001 J,
- * plus the step: 50.002 J. */
+ * so the counter there is known only to max(0.5, 0.5) x 100.002 = 50.001 J
+ * (the highest power seen, 150.004 W, x 0.5 s is more), plus the step:
+ * 50.002 J. */
 static void counter_resolution_only(void **state)
 {
 	struct ctk_span win[2] = {{1, 1 * S, 4 * S, 1, 1}, {2, 1 * S + S / 2, 3 * S, 1, 1}};
@@ -79,6 +80,11 @@ static void counter_resolution_only(void **state)
 	ctk_energy_uncert(&per[1], &res, win[1].start_ns, win[1].end_ns, &u);
 	assert_float_equal(u.interp_j, 50.001, 1e-9);
 	assert_float_equal(u.u_j, 50.002, 1e-9);
+	/* with a 60 W power limit the edge, 0.5 s from the nearer reading, is
+	 * off by at most 60 W x 0.5 s = 30 J: 30.001 J */
+	ctk_resolution_of(&in, 60, 1, &res);
+	ctk_energy_uncert(&per[1], &res, win[1].start_ns, win[1].end_ns, &u);
+	assert_float_equal(u.u_j, 30.001, 1e-9);
 }
 
 /* A RAPL-like counter in uJ (odd values): one step is 1 uJ. */
