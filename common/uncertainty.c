@@ -62,19 +62,16 @@ double ctk_co2_u_g(double co2_g, double energy_j, double u_j)
 	return energy_j != 0 ? co2_g * u_j / (energy_j < 0 ? -energy_j : energy_j) : 0;
 }
 
-char *ctk_fmt_pm(char *buf, size_t size, double v, double u, const char *unit, int fallback_decimals)
+char *ctk_fmt_pm(char *buf, size_t size, double v, double u, const char *unit, int decimals)
 {
-	int d = fallback_decimals;
-	double ur = u;
+	int d = decimals;
 
-	if (u > 0 && isfinite(u)) {
-		d = (int)-floor(log10(u));
-		d = d < 0 ? 0 : d > 9 ? 9 : d;
-		double scale = pow(10.0, d);
-		ur = ceil(u * scale * (1 - 1e-12)) / scale; /* rounded up: still a bound */
-		snprintf(buf, size, "%.*f \xc2\xb1 %.*f%s%s", d, v, d, ur, unit ? " " : "", unit ? unit : "");
-	} else {
-		snprintf(buf, size, "%.*f \xc2\xb1 0%s%s", d, v, unit ? " " : "", unit ? unit : "");
+	if (d < 0) {
+		d = u > 0 && isfinite(u) ? (int)-floor(log10(u)) : 3;
+		d = d < 0 ? 0 : d;
 	}
+	d = d > 9 ? 9 : d;
+	double scale = pow(10.0, d), ur = u > 0 && isfinite(u) ? ceil(u * scale * (1 - 1e-12)) / scale : u;
+	snprintf(buf, size, "%.*f \xc2\xb1 %.*f%s%s", d, v, d, ur, unit ? " " : "", unit ? unit : "");
 	return buf;
 }

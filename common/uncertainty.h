@@ -61,9 +61,10 @@ extern const char CTK_UNCERT_CO2_NOTE[];
  * u_j / energy_j); 0 when the energy is 0. */
 double ctk_co2_u_g(double co2_g, double energy_j, double u_j);
 
-/* "v ± u unit" ("0.0169 ± 0.0002 kWh"): u rounded up to its first
- * significant digit (still a bound), v to the same decimal place; u = 0
- * prints v with fallback_decimals. unit may be NULL. Returns buf. */
-char *ctk_fmt_pm(char *buf, size_t size, double v, double u, const char *unit, int fallback_decimals);
+/* "v ± u unit": with decimals >= 0 both at that many decimals ("0.016900 ±
+ * 0.000100 kWh"), else u to its first significant digit and v to the same
+ * place ("0.0169 ± 0.0001 kWh"). u is rounded up (it stays a bound); unit
+ * may be NULL. Returns buf. */
+char *ctk_fmt_pm(char *buf, size_t size, double v, double u, const char *unit, int decimals);
 
 #endif

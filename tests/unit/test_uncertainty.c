@@ -257,6 +257,20 @@ static void lag_term(void **state)
 	assert_float_equal(u.lag_j, 50.0, 1e-9);
 }
 
+/* "v ± u unit": u rounded up (a bound stays a bound), v to u's place or to
+ * the given decimals. */
+static void format_pm(void **state)
+{
+	char buf[96];
+
+	(void)state;
+	assert_string_equal(ctk_fmt_pm(buf, sizeof buf, 0.016912, 0.00012, "kWh", -1), "0.0169 \xc2\xb1 0.0002 kWh");
+	assert_string_equal(ctk_fmt_pm(buf, sizeof buf, 0.0169, 0.0001, "kWh", -1), "0.0169 \xc2\xb1 0.0001 kWh");
+	assert_string_equal(ctk_fmt_pm(buf, sizeof buf, 91970.99667, 4349.38152, "J", 3),
+			    "91970.997 \xc2\xb1 4349.382 J");
+	assert_string_equal(ctk_fmt_pm(buf, sizeof buf, 12.5, 0, NULL, 1), "12.5 \xc2\xb1 0.0");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -266,6 +280,7 @@ int main(void)
 		cmocka_unit_test(square_wave_by_hand),
 		cmocka_unit_test(gap_counted),
 		cmocka_unit_test(lag_term),
+		cmocka_unit_test(format_pm),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
