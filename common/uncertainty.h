@@ -24,9 +24,12 @@ struct ctk_resolution {
 /* The resolutions of the readings an integrator has seen: the greatest
  * common divisor of the stored counter values (uJ) and power values (mW),
  * i.e. the step of the numbers as read (NVML's total energy counts mJ, so
- * its values are multiples of 1000 uJ; RAPL's energy_uj and hwmon's
- * energy*_input count uJ; a log's numbers step by their last written
- * digit). Few or equal readings can share a larger divisor than the true
+ * its values are multiples of 1000 uJ: NVML reference,
+ * nvmlDeviceGetTotalEnergyConsumption, "in millijoules (mJ)"; RAPL's
+ * energy_uj (Linux powercap sysfs ABI) and hwmon's energy*_input (Linux
+ * hwmon sysfs-interface, "microJoule") count uJ; NVML power counts mW,
+ * nvmlDeviceGetPowerUsage "in milliwatts"; a log's numbers step by their
+ * last written digit). Few or equal readings can share a larger divisor than the true
  * step; the step is capped at 3.6 J for a counter (1e-6 kWh, the last digit
  * of a counter written in kWh with six decimals) and 1 W for power (power
  * written in whole watts). power_limit_w (has_limit) bounds power in gaps,

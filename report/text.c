@@ -332,8 +332,9 @@ static void bound_words(struct emit *e, const struct ctk_run_facts *f)
 		return;
 	put(e, "The energy is stated \u00b1 a worst-case bound (%s kWh for the whole run), not a standard deviation: "
 	       "the true energy lies within it when the assumptions below hold. It adds, per device, the energy "
-	       "counter's resolution at both ends of each difference (NVML's counter counts millijoules, RAPL and "
-	       "hwmon microjoules, a log the last digit written); where an epoch edge falls between two counter "
+	       "counter's resolution at both ends of each difference (NVML's counter counts millijoules by NVIDIA's "
+	       "NVML reference, RAPL and hwmon microjoules by the Linux sysfs documentation, a log the last digit "
+	       "written); where an epoch edge falls between two counter "
 	       "readings, the power bound times the distance to the nearer reading; for sampled power, half the "
 	       "sampling interval times the change of power between two readings (which bounds the trapezoid's "
 	       "error when power moves monotonically between readings: changes faster than the sampling are not "
