@@ -49,7 +49,7 @@ static int columns(struct ctk_table *t)
 	static const unsigned view[NCOL] = {
 		[C_LABEL] = CTK_VIEW_BOTH, [C_HW] = CTK_VIEW_BOTH, [C_HOURS] = CTK_VIEW_BOTH, [C_EKWH] = CTK_VIEW_BOTH,
 		[C_IN] = CTK_VIEW_WIDE, [C_OUT] = CTK_VIEW_WIDE, [C_PUE] = CTK_VIEW_BOTH,
-		[C_CI] = CTK_VIEW_BOTH, [C_CO2] = CTK_VIEW_BOTH, [C_EU_KWH] = CTK_VIEW_BOTH, [C_CO2U] = CTK_VIEW_BOTH};
+		[C_CI] = CTK_VIEW_BOTH, [C_CO2] = CTK_VIEW_BOTH, [C_EU_KWH] = CTK_VIEW_WIDE, [C_CO2U] = CTK_VIEW_MD};
 	for (int i = 0; i < NCOL; i++) {
 		int text = i == C_LABEL || i == C_SOURCE || i == C_START || i == C_ZONE || i == C_HW || i == C_CISRC;
 		if (ctk_table_column(t, i, name[i], label[i], !text))
