@@ -185,14 +185,19 @@ static cJSON *ct_json(const struct ctk_ct_compare *c)
 static void predictions_u(const struct ctk_analyze_view *v, cJSON *rows)
 {
 	cJSON *row;
+	double seen[2] = {0, 0}, u[2] = {0, 0}; /* per target (energy, co2): the last actual and its bound */
+	int has[2] = {0, 0}, known[2] = {0, 0};
 
 	cJSON_ArrayForEach(row, rows) {
 		const cJSON *t = cJSON_GetObjectItem(row, "target"), *a = cJSON_GetObjectItem(row, "actual");
-		double u = 0;
 		int co2 = cJSON_IsString(t) && !strcmp(t->valuestring, "co2");
-		int has = cJSON_IsNumber(a) && cJSON_IsString(t) && (co2 || !strcmp(t->valuestring, "energy")) &&
-			  ctk_actual_u(v->r, v->co2, co2, a->valuedouble, &u);
-		add_num_or_null(row, "actual_u", u, has);
+		int ok = cJSON_IsNumber(a) && cJSON_IsString(t) && (co2 || !strcmp(t->valuestring, "energy"));
+		if (ok && !(known[co2] && seen[co2] == a->valuedouble)) { /* every row of a target has one actual */
+			has[co2] = ctk_actual_u(v->r, v->co2, co2, a->valuedouble, &u[co2]);
+			seen[co2] = a->valuedouble;
+			known[co2] = 1;
+		}
+		add_num_or_null(row, "actual_u", ok ? u[co2] : 0, ok && has[co2]);
 	}
 }
 
@@ -237,7 +242,7 @@ cJSON *ctk_analyze_json(const struct ctk_analyze_view *v)
 	add_num_or_null(j, "epochs_energy_j", in, r->nwin > 0);
 	add_num_or_null(j, "epochs_energy_u_j", uin, r->nwin > 0);
 	add_num_or_null(j, "outside_epochs_j", total - in, r->nwin > 0);
-	add_num_or_null(j, "outside_epochs_u_j", u + uin, r->nwin > 0);
+	add_num_or_null(j, "outside_epochs_u_j", ctk_run_outside_u_j(r), r->nwin > 0);
 	cJSON_AddNumberToObject(j, "coverage", ctk_run_coverage(r));
 	add_num_or_null(j, "co2_g", v->co2->co2_g, v->co2->have && v->co2->known);
 	add_num_or_null(j, "co2_u_g", cu.co2_g, v->co2->have && v->co2->known);
