@@ -35,6 +35,62 @@ void ctk_integrator_init(struct ctk_integrator *in, const struct ctk_span *win, 
 	in->nwin = nwin;
 	in->per = per;
 	in->max_gap_ns = period_s > 0 ? 2.0 * period_s * 1e9 : 0;
+	in->u_chain = 1;
+}
+
+/* Shift uncertainty (s) of averaged power (common/uncertainty.h): NVML says
+ * only "averaged over 1 sec", so the window w = 1 s is taken as known to
+ * +-50 %: the removed lag w/2 is uncertain by w/4 = 0.25 s; not shifted
+ * (unknown generation): it may lag by the whole w/2 = 0.5 s. */
+static double lag_u_s(int lag)
+{
+	return lag == CTK_LAG_REMOVED ? 0.25 : lag == CTK_LAG_UNKNOWN ? 0.5 : 0;
+}
+
+/* The uncertainty terms of the piece [x, y] of the segment r0 -> r1 (see
+ * common/uncertainty.h for what they mean and how they add). */
+static void uncert_terms(struct ctk_integrator *in, struct ctk_energy *e, const struct ctk_reading *r0,
+			 const struct ctk_reading *r1, int counter, int64_t x, int64_t y, int covered, int lag)
+{
+	double dt = (double)(r1->t_ns - r0->t_ns);
+	int whole = x == r0->t_ns && y == r1->t_ns;
+
+	if (counter) {
+		double de = (double)(r1->energy_uj - r0->energy_uj) * 1e-6;
+		if (e->u_chain != in->u_chain) { /* a new difference of two readings */
+			e->u_counter_ends++;
+			e->u_chain = in->u_chain;
+		}
+		/* an edge inside the segment: the counter there lies between the
+		 * two readings, the interpolated value too */
+		double fx = (double)(x - r0->t_ns) / dt, fy = (double)(y - r0->t_ns) / dt, b = 0;
+		if (x > r0->t_ns) {
+			b += (fx > 0.5 ? fx : 1 - fx) * de;
+			e->u_interp_ns += (double)(fx < 0.5 ? x - r0->t_ns : r1->t_ns - x);
+		}
+		if (y < r1->t_ns) {
+			b += (fy > 0.5 ? fy : 1 - fy) * de;
+			e->u_interp_ns += (double)(fy < 0.5 ? y - r0->t_ns : r1->t_ns - y);
+		}
+		e->u_interp_j += b < de ? b : de;
+		return;
+	}
+	double p0 = (double)r0->power_mw * 1e-3, p1 = (double)r1->power_mw * 1e-3, dp = p1 > p0 ? p1 - p0 : p0 - p1;
+	double len = (double)(y - x);
+	e->u_power_s += len * 1e-9;
+	if (!covered)
+		e->u_gap_ns += len;
+	else
+		e->u_var_j += (whole ? 0.5 : 1.0) * dp * len * 1e-9;
+	if (lag != CTK_LAG_NONE) {
+		double py = p0 + (p1 - p0) * (double)(y - r0->t_ns) / dt;
+		if (!e->u_has_edge)
+			e->u_edge0_w = p0 + (p1 - p0) * (double)(x - r0->t_ns) / dt;
+		e->u_edge1_w = py;
+		e->u_has_edge = 1;
+		if (lag_u_s(lag) > e->u_lag_s)
+			e->u_lag_s = lag_u_s(lag);
+	}
 }
 
 static void account(struct ctk_energy *e, double joules, double ns, int covered, int counter, int lag)
@@ -73,10 +129,17 @@ static void segment(struct ctk_integrator *in, const struct ctk_reading *r0, con
 	int64_t t0 = r0->t_ns, t1 = r1->t_ns;
 	int counter, covered;
 
-	if (!ctk_segment_kind(r0, r1, &counter))
+	if (!ctk_segment_kind(r0, r1, &counter)) {
+		in->u_chain++;
 		return; /* no time, or nothing to integrate: the gap shows in coverage */
+	}
 	covered = in->max_gap_ns <= 0 || (double)(t1 - t0) <= in->max_gap_ns;
+	if (!counter)
+		in->u_chain++; /* a counter difference after this one is a new one */
+	else if ((double)(r1->energy_uj - r0->energy_uj) / (double)(t1 - t0) * 1e3 > in->max_power_w)
+		in->max_power_w = (double)(r1->energy_uj - r0->energy_uj) / (double)(t1 - t0) * 1e3;
 	account(&in->total, ctk_segment_energy_j(r0, r1, counter, t0, t1), (double)(t1 - t0), covered, counter, lag);
+	uncert_terms(in, &in->total, r0, r1, counter, t0, t1, covered, lag);
 	while (in->lo < in->nwin && in->win[in->lo].end_ns <= t0)
 		in->lo++;
 	int64_t cur = t0; /* start of the part not yet handed to on_piece */
@@ -87,6 +150,7 @@ static void segment(struct ctk_integrator *in, const struct ctk_reading *r0, con
 			continue;
 		double e = ctk_segment_energy_j(r0, r1, counter, x, y);
 		account(&in->per[k], e, (double)(y - x), covered, counter, lag);
+		uncert_terms(in, &in->per[k], r0, r1, counter, x, y, covered, lag);
 		if (x > cur)
 			piece(in, -1, r0, r1, counter, cur, x);
 		piece_energy(in, k, x, y, e);
@@ -167,10 +231,26 @@ int64_t ctk_power_window_ns(const char *signal, const char *device_name, enum ct
 	}
 }
 
+static uint64_t gcd_u64(uint64_t a, uint64_t b)
+{
+	while (b) {
+		uint64_t t = a % b;
+		a = b;
+		b = t;
+	}
+	return a;
+}
+
 static void add_reading(struct ctk_integrator *in, const struct ctk_reading *r, int lag)
 {
 	if (in->also)
 		add_reading(in->also, r, lag);
+	if (r->has_energy && r->energy_uj > 0)
+		in->gcd_uj = gcd_u64(in->gcd_uj, (uint64_t)r->energy_uj);
+	if (r->has_power && r->power_mw != 0)
+		in->gcd_mw = gcd_u64(in->gcd_mw, (uint64_t)(r->power_mw < 0 ? -r->power_mw : r->power_mw));
+	if (r->has_power && (double)r->power_mw * 1e-3 > in->max_power_w)
+		in->max_power_w = (double)r->power_mw * 1e-3;
 	if (in->has_prev)
 		segment(in, &in->prev, r, lag != CTK_LAG_NONE ? lag : in->prev_lag);
 	if (in->readings == 0)

@@ -30,6 +30,18 @@ struct ctk_energy {
 	int used_counter, used_power;
 	int lag_removed;     /* some power was an average whose lag was removed */
 	int lag_unknown;     /* some power may be an average of unknown window: not shifted */
+	/* Terms of the uncertainty bound (common/uncertainty.h turns them into
+	 * joules once the device's resolutions are known). */
+	double u_var_j;      /* power: sum of dt*|P1-P0|/2 (whole segments), (y-x)*|P1-P0| (parts) */
+	double u_power_s;    /* time integrated over power (x the power field's resolution) */
+	double u_interp_j;   /* counter edges inside a segment: max(f, 1-f) x its difference */
+	double u_interp_ns;  /* the same edges' distance to the nearer reading (x the power bound) */
+	double u_gap_ns;     /* power segments longer than 2 periods (x the power bound) */
+	int u_counter_ends;  /* counter differences: one resolution step each */
+	int64_t u_chain;     /* the integrator's counter chain last counted here (0: none) */
+	double u_lag_s;      /* shift uncertainty of averaged power: 0.25 s removed, 0.5 s unknown */
+	double u_edge0_w, u_edge1_w; /* lagged power at the first and last piece (first order) */
+	int u_has_edge;
 };
 
 /* The segment rule, the single place that decides how two consecutive
@@ -64,6 +76,9 @@ struct ctk_integrator {
 	int prev_lag;            /* CTK_LAG_* of prev */
 	const char *device_name; /* optional: tells power.draw's kind (ctk_power_window_ns) */
 	int64_t readings, first_ns, last_ns;
+	int64_t u_chain;         /* counter chain: a new one after any non-counter segment */
+	uint64_t gcd_uj, gcd_mw; /* gcd of the counter / power values seen: their resolution */
+	double max_power_w;      /* highest power seen (readings, or counter differences) */
 	struct ctk_energy total;  /* first to last reading */
 	struct ctk_energy *per;   /* nwin entries, caller-owned */
 };

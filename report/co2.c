@@ -14,6 +14,26 @@ static void col_text(sqlite3_stmt *st, int i, char *buf, size_t size)
 	snprintf(buf, size, "%s", s ? (const char *)s : "");
 }
 
+/* The bounds stored beside the CO2 figures (schemas/migrate-2.sql). */
+static int co2_bounds(sqlite3 *db, int64_t run_id, struct ctk_run_co2 *out, struct ctk_error *err)
+{
+	sqlite3_stmt *st = NULL;
+
+	if (ctk_db_prepare(db, "SELECT co2_u_g, epochs_co2_u_g, outside_co2_u_g FROM run_co2 WHERE run_id = ?", &st, err))
+		return CTK_EDB;
+	sqlite3_bind_int64(st, 1, run_id);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		out->has_co2_u = out->has_co2 && sqlite3_column_type(st, 0) != SQLITE_NULL;
+		out->co2_u_g = sqlite3_column_double(st, 0);
+		out->has_epochs_co2_u = out->has_epochs_co2 && sqlite3_column_type(st, 1) != SQLITE_NULL;
+		out->epochs_co2_u_g = sqlite3_column_double(st, 1);
+		out->has_outside_co2_u = out->has_outside_co2 && sqlite3_column_type(st, 2) != SQLITE_NULL;
+		out->outside_co2_u_g = sqlite3_column_double(st, 2);
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
 int ctk_run_co2_get(sqlite3 *db, int64_t run_id, struct ctk_run_co2 *out, struct ctk_error *err)
 {
 	sqlite3_stmt *st = NULL;
@@ -52,7 +72,7 @@ int ctk_run_co2_get(sqlite3 *db, int64_t run_id, struct ctk_run_co2 *out, struct
 		col_text(st, 14, out->note, sizeof out->note);
 	}
 	sqlite3_finalize(st);
-	return 0;
+	return out->valid ? co2_bounds(db, run_id, out, err) : 0;
 }
 
 int ctk_run_intensity_series(sqlite3 *db, int64_t run_id, int64_t t0_ns, int64_t t1_ns,

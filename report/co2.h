@@ -25,6 +25,8 @@ struct ctk_run_co2 {
 	int has_epochs_co2, has_outside_co2, has_default;
 	char fill[16];             /* fill policy the CO2 was computed with */
 	char note[320];            /* why co2_g is NULL (in words), or what was filled */
+	double co2_u_g, epochs_co2_u_g, outside_co2_u_g; /* their bounds (common/uncertainty.h) */
+	int has_co2_u, has_epochs_co2_u, has_outside_co2_u;
 };
 
 /* Read run_id's stored CO2; out->valid = 0 when there is none (not an error).

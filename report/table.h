@@ -21,8 +21,9 @@ struct ctk_cell {
 
 /* Which LaTeX/Markdown views show a column (CSV shows every column):
  * COLUMN = the \columnwidth table (<name>.tex), WIDE = the table* variant
- * (<name>-wide.tex), Markdown and report.pdf. Default: both. */
-enum { CTK_VIEW_COLUMN = 1, CTK_VIEW_WIDE = 2, CTK_VIEW_BOTH = 3 };
+ * (<name>-wide.tex), Markdown and report.pdf. Default: both. MD: Markdown
+ * too, for a column no LaTeX page has room for. */
+enum { CTK_VIEW_COLUMN = 1, CTK_VIEW_WIDE = 2, CTK_VIEW_BOTH = 3, CTK_VIEW_MD = 4 };
 
 struct ctk_table {
 	char *title;     /* caption: a sentence (owned) */

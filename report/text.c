@@ -44,6 +44,32 @@ static const char *signal_words(const char *s)
 	return s;
 }
 
+/* The stored bounds of the run's energy and CO2 (device_energy, run_co2):
+ * summed over devices, as the tables print them. */
+static int bound_facts(sqlite3 *db, int64_t run_id, struct ctk_run_facts *f, struct ctk_error *err)
+{
+	sqlite3_stmt *st = NULL;
+
+	if (ctk_db_prepare(db, "SELECT sum(energy_u_j), sum(in_epochs_u_j), sum(outside_epochs_u_j), max(gap_s), "
+			   "max(CASE WHEN gap_s > 0 AND d.power_limit_w IS NOT NULL THEN 1 ELSE 0 END) "
+			   "FROM device_energy e JOIN devices d USING (device_id) WHERE e.run_id = ?", &st, err))
+		return CTK_EDB;
+	sqlite3_bind_int64(st, 1, run_id);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
+		f->has_energy_u = 1;
+		f->energy_u_j = sqlite3_column_double(st, 0);
+		f->in_epochs_u_j = sqlite3_column_double(st, 1);
+		f->outside_epochs_u_j = sqlite3_column_double(st, 2);
+		f->gap_s = sqlite3_column_double(st, 3);
+		f->gap_at_limit = sqlite3_column_int(st, 4);
+		ctk_format_sig(f->energy_u_j / 3.6e6, SIG, f->energy_u_kwh, sizeof f->energy_u_kwh);
+	}
+	sqlite3_finalize(st);
+	if (f->co2.has_co2_u)
+		ctk_format_sig(f->co2.co2_u_g / 1000.0, SIG, f->co2_u_kg, sizeof f->co2_u_kg);
+	return 0;
+}
+
 int ctk_run_facts_get(sqlite3 *db, int64_t run_id, struct ctk_run_facts *f, struct ctk_error *err)
 {
 	sqlite3_stmt *st = NULL;
@@ -105,6 +131,8 @@ int ctk_run_facts_get(sqlite3 *db, int64_t run_id, struct ctk_run_facts *f, stru
 	if (sqlite3_step(st) == SQLITE_ROW)
 		col_text(st, 0, f->gaps, sizeof f->gaps);
 	sqlite3_finalize(st);
+	if ((rc = bound_facts(db, run_id, f, err)))
+		return rc;
 	if (f->has_energy)
 		ctk_format_sig(f->energy_j / 3.6e6, SIG, f->energy_kwh, sizeof f->energy_kwh);
 	if (f->co2.has_co2)
@@ -297,6 +325,30 @@ static void prose_time(int64_t t_ns, char *buf, size_t size)
 
 /* One run's methods paragraph, in a paper's voice: what was measured and
  * how, PUE, intensity, result, what was not measured, ctk's version. */
+/* What the energy's bound is and how it was computed (common/uncertainty.h). */
+static void bound_words(struct emit *e, const struct ctk_run_facts *f)
+{
+	if (!f->has_energy_u)
+		return;
+	put(e, "The energy is stated \u00b1 a worst-case bound (%s kWh for the whole run), not a standard deviation: "
+	       "the true energy lies within it when the assumptions below hold. It adds, per device, the energy "
+	       "counter's resolution at both ends of each difference (NVML's counter counts millijoules by NVIDIA's "
+	       "NVML reference, RAPL and hwmon microjoules by the Linux sysfs documentation, a log the last digit "
+	       "written); where an epoch edge falls between two counter "
+	       "readings, the power bound times the distance to the nearer reading; for sampled power, half the "
+	       "sampling interval times the change of power between two readings (which bounds the trapezoid's "
+	       "error when power moves monotonically between readings: changes faster than the sampling are not "
+	       "seen), and the power field's resolution times the time; for averaged power, a quarter second (the "
+	       "1 s window known to \u00b150 %%) times the change of power across the interval, half a second where "
+	       "the window is unknown; and for gaps (time without readings at most two sampling periods apart), "
+	       "their length times the device's power limit, else the highest power seen. Bounds add over devices "
+	       "and epochs", f->energy_u_kwh);
+	if (f->gap_s > 0)
+		put(e, ". This run has gaps of up to %.3g s, counted at %s", f->gap_s,
+		    f->gap_at_limit ? "the devices' power limits" : "the highest power seen");
+	put(e, ". ");
+}
+
 static void paragraph(struct emit *e, const struct ctk_run_facts *f)
 {
 	char t0[40], t1[40], dur[32], buf[64], key[64];
@@ -364,6 +416,7 @@ static void paragraph(struct emit *e, const struct ctk_run_facts *f)
 			put(e, ", %s kWh in %d epoch%s and %s kWh outside them", a, f->ri.nepochs, f->ri.nepochs == 1 ? "" : "s", b);
 		}
 		put(e, ". ");
+		bound_words(e, f);
 	} else {
 		put(e, "The run has not been analysed, so no energy is given. ");
 	}
@@ -415,6 +468,9 @@ static void paragraph(struct emit *e, const struct ctk_run_facts *f)
 			ctk_format_sig(f->co2.outside_co2_g / 1000.0, 3, b, sizeof b);
 			put(e, " (%s kg in the epochs, %s kg outside them)", a, b);
 		}
+		if (f->co2.has_co2_u)
+			put(e, " (\u00b1 %s kg: the energy's relative bound; the carbon intensity's own uncertainty is not "
+			       "included, as the source gives none)", f->co2_u_kg);
 		if (f->co2.has_share && f->co2.no_intensity_share > 0)
 			put(e, "; %.1f %% of the energy had no intensity value and is not included", 100 * f->co2.no_intensity_share);
 		ctk_format_sig(CTK_CAR_KM(f->co2.co2_g), 3, buf, sizeof buf);
@@ -570,8 +626,8 @@ static int write_model_card(struct ctk_report *r, FILE *f, struct ctk_error *err
 {
 	const struct ctk_run_facts *facts;
 	char hw[512] = "", zones[256] = "", sources[512] = "", buf[64];
-	double co2 = 0;
-	int all_co2 = 1, rc = 0, sim = 0;
+	double co2 = 0, co2_u = 0;
+	int all_co2 = 1, rc = 0, sim = 0, all_u = 1;
 
 	/* the report's runs only (--run): failed runs and ablations stay out unless selected */
 	for (int i = 0; i < r->nruns && !rc; i++) {
@@ -583,6 +639,8 @@ static int write_model_card(struct ctk_report *r, FILE *f, struct ctk_error *err
 			co2 += facts->co2.co2_g;
 		else
 			all_co2 = 0;
+		co2_u += facts->co2.co2_u_g; /* bounds add */
+		all_u &= facts->co2.has_co2_u;
 		const char *zone = facts->co2.zone[0] ? facts->co2.zone : facts->has_series ? facts->si.zone : facts->ri.zone;
 		char zw[160];
 		ctk_zone_words(zone, zw, sizeof zw); /* "Germany (DE)" */
@@ -607,6 +665,11 @@ static int write_model_card(struct ctk_report *r, FILE *f, struct ctk_error *err
 		} else if (all_co2) {
 			ctk_format_sig(co2, SIG, buf, sizeof buf);
 			fprintf(f, "  emissions: %s\n", buf);
+			if (all_u) {
+				ctk_format_sig(co2_u, SIG, buf, sizeof buf);
+				fprintf(f, "  # emissions bound: \u00b1 %s g (worst case from the energy's signal, see methods.md; "
+					"the carbon intensity's own uncertainty is not included)\n", buf);
+			}
 		} else {
 			/* unknown is left out, never written as 0 */
 			fputs("  # emissions: left out: the CO2 of some run is not known (see methods.md; ctk analyze --zone Z)\n", f);

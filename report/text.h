@@ -29,6 +29,10 @@ struct ctk_run_facts {
 	int has_energy, has_epochs_energy, ndev;
 	char gaps[32];         /* a window tool's gaps: "not measured", "bridged" or "" (config_json.gaps) */
 	char energy_kwh[32], co2_kg[32], pue[32]; /* as printed in the tables ("" = missing) */
+	/* bounds (common/uncertainty.h), summed over devices; gap_s the longest gap */
+	double energy_u_j, in_epochs_u_j, outside_epochs_u_j, gap_s;
+	int has_energy_u, gap_at_limit;
+	char energy_u_kwh[32], co2_u_kg[32];   /* as printed in the tables ("" = missing) */
 };
 
 int ctk_run_facts_get(sqlite3 *db, int64_t run_id, struct ctk_run_facts *f, struct ctk_error *err);

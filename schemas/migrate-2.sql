@@ -50,3 +50,23 @@ CREATE TABLE run_predictions (
 CREATE TRIGGER predictions_del_run AFTER DELETE ON predictions BEGIN
   DELETE FROM run_predictions WHERE run_id = OLD.run_id;
 END;
+-- uncertainty (issue 15): a worst-case bound beside every energy and CO2
+-- figure (common/uncertainty.h: counter resolution, interpolation at edges,
+-- sampling x power variability, power resolution, lag shift, gaps x power
+-- bound); the true value lies within +- the bound; sums add their bounds, so
+-- a run's energy bound is the sum of its devices' device_energy.energy_u_j.
+-- CO2 bounds are the energy's relative bound; the carbon intensity's own
+-- uncertainty is not included. gap_s: time without readings at most 2
+-- sampling periods apart, counted in the bound. NULL where the figure is NULL.
+ALTER TABLE epoch_energy ADD COLUMN energy_u_j REAL;
+ALTER TABLE epoch_energy ADD COLUMN gap_s REAL;
+ALTER TABLE device_energy ADD COLUMN energy_u_j REAL;
+ALTER TABLE device_energy ADD COLUMN in_epochs_u_j REAL;
+ALTER TABLE device_energy ADD COLUMN outside_epochs_u_j REAL;
+ALTER TABLE device_energy ADD COLUMN gap_s REAL;
+ALTER TABLE run_co2 ADD COLUMN co2_u_g REAL;
+ALTER TABLE run_co2 ADD COLUMN priced_co2_u_g REAL;
+ALTER TABLE run_co2 ADD COLUMN epochs_co2_u_g REAL;
+ALTER TABLE run_co2 ADD COLUMN outside_co2_u_g REAL;
+ALTER TABLE epoch_co2 ADD COLUMN co2_u_g REAL;
+ALTER TABLE predictions ADD COLUMN actual_u REAL;  -- bound of actual (its unit: J or g), energy and co2 targets

@@ -16,6 +16,7 @@
 #include "analyze/commands.h"
 #include "analyze/cmd/analyze_out.h"
 #include "analyze/energy/predict_eval.h"
+#include "analyze/energy/uncert.h"
 #include "common/db.h"
 #include "common/intensity.h"
 #include "common/settings.h"
@@ -228,6 +229,8 @@ static int analyze_one(sqlite3 *db, int64_t run_id, const struct opts *o, cJSON 
 	}
 	if (!rc)
 		rc = ctk_predict_store(db, &pred, err);
+	if (!rc)
+		rc = ctk_uncert_store(db, &r, &co2, err);
 	if (!rc)
 		rc = analyze_ct(db, &r, v.pue, &ct, &have_ct, err);
 	v.ct = have_ct ? &ct : NULL;

@@ -3,8 +3,10 @@
  * not measured, and keys only ever added, never renamed. */
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "analyze/cmd/analyze_out.h"
+#include "analyze/energy/uncert.h"
 
 
 /* int64 nanoseconds as exact JSON integers (cJSON numbers are doubles). */
@@ -31,10 +33,13 @@ static void add_str_or_null(cJSON *o, const char *key, const char *s)
 		cJSON_AddNullToObject(o, key);
 }
 
-static cJSON *device_json(const struct ctk_dev_result *d)
+static cJSON *device_json(const struct ctk_run_result *r, int i)
 {
 	cJSON *j = cJSON_CreateObject();
+	const struct ctk_dev_result *d = &r->dev[i];
 	const struct ctk_integrator *in = &d->in;
+	double gap;
+	double u = ctk_dev_energy_u_j(r, i, -1, &gap);
 	int any = in->total.used_counter || in->total.used_power;
 
 	cJSON_AddNumberToObject(j, "device_id", (double)d->device_id);
@@ -46,6 +51,8 @@ static cJSON *device_json(const struct ctk_dev_result *d)
 	cJSON_AddNumberToObject(j, "readings", (double)in->readings);
 	add_num_or_null(j, "period_s", d->period_s, d->period_s > 0);
 	add_num_or_null(j, "energy_j", in->total.energy_j, any);
+	add_num_or_null(j, "energy_u_j", u, any);
+	add_num_or_null(j, "gap_s", gap, any);
 	cJSON_AddStringToObject(j, "method", ctk_energy_method(&in->total));
 	add_str_or_null(j, "power_lag", ctk_energy_lag(&in->total));
 	cJSON_AddNumberToObject(j, "coverage", in->readings > 1 ? ctk_energy_coverage(&in->total, in->first_ns, in->last_ns) : 0);
@@ -57,7 +64,9 @@ static cJSON *epoch_json(const struct ctk_run_result *r, const struct ctk_co2_re
 {
 	cJSON *j = cJSON_CreateObject(), *devs = cJSON_CreateArray();
 	int complete;
-	double e = ctk_epoch_energy_j(r, k, &complete);
+	double e = ctk_epoch_energy_j(r, k, &complete), gap, u = ctk_epoch_energy_u_j(r, k, &gap);
+	double dur_s = (double)(r->win[k].end_ns - r->win[k].start_ns) / 1e9;
+	struct ctk_baseline_u bu = {0};
 
 	cJSON_AddNumberToObject(j, "idx", (double)r->win[k].idx);
 	cJSON_AddNumberToObject(j, "attempt", r->win[k].attempt);
@@ -65,12 +74,20 @@ static cJSON *epoch_json(const struct ctk_run_result *r, const struct ctk_co2_re
 	add_ns(j, "end_ns", r->win[k].end_ns);
 	cJSON_AddNumberToObject(j, "duration_s", (double)(r->win[k].end_ns - r->win[k].start_ns) / 1e9);
 	add_num_or_null(j, "energy_j", e, complete);
+	add_num_or_null(j, "energy_u_j", u, complete);
+	add_num_or_null(j, "gap_s", gap, complete);
 	add_num_or_null(j, "items", (double)r->items[k], r->items[k] >= 0);
 	cJSON_AddNumberToObject(j, "coverage", ctk_epoch_coverage(r, k));
 	add_num_or_null(j, "net_energy_j", has_bl && complete ? e - bl->idle_w * (double)(r->win[k].end_ns - r->win[k].start_ns) / 1e9 : 0,
 			has_bl && complete);
+	if (has_bl)
+		ctk_run_baseline_u(r, bl, &bu);
+	add_num_or_null(j, "net_energy_u_j", u + bu.idle_w * dur_s, has_bl && complete);
 	add_num_or_null(j, "co2_g", co2->have ? co2->epoch_g[k] : 0, co2->have && co2->epoch_missing_j[k] == 0);
+	add_num_or_null(j, "co2_u_g", ctk_epoch_co2_u_g(r, co2, k), co2->have && co2->epoch_missing_j[k] == 0);
 	add_num_or_null(j, "no_intensity_j", co2->have ? co2->epoch_missing_j[k] : 0, co2->have);
+	/* the unpriced part of the epoch's energy: at most the epoch's bound */
+	add_num_or_null(j, "no_intensity_u_j", co2->have && co2->epoch_missing_j[k] > 0 ? u : 0, co2->have);
 	for (int i = 0; i < r->ndev; i++) {
 		const struct ctk_energy *p = &r->dev[i].per[k];
 		cJSON *d = cJSON_CreateObject();
@@ -78,6 +95,8 @@ static cJSON *epoch_json(const struct ctk_run_result *r, const struct ctk_co2_re
 		add_str_or_null(d, "uuid", r->dev[i].uuid);
 		add_str_or_null(d, "name", r->dev[i].name);
 		add_num_or_null(d, "energy_j", p->energy_j, p->used_counter || p->used_power);
+		add_num_or_null(d, "energy_u_j", ctk_dev_energy_u_j(r, i, k, &gap), p->used_counter || p->used_power);
+		add_num_or_null(d, "gap_s", gap, p->used_counter || p->used_power);
 		cJSON_AddStringToObject(d, "method", ctk_energy_method(p));
 		add_str_or_null(d, "power_lag", ctk_energy_lag(p));
 		cJSON_AddNumberToObject(d, "coverage", ctk_energy_coverage(p, r->win[k].start_ns, r->win[k].end_ns));
@@ -91,21 +110,29 @@ static cJSON *co2_json(const struct ctk_analyze_view *v)
 {
 	const struct ctk_co2_result *c = v->co2;
 	cJSON *j = cJSON_CreateObject();
+	struct ctk_co2_u u;
 
 	if (!c->have) {
 		cJSON_AddNullToObject(j, "co2_g");
+		cJSON_AddNullToObject(j, "co2_u_g");
 		cJSON_AddStringToObject(j, "note", c->note);
 		return j;
 	}
+	ctk_run_co2_u(v->r, c, &u);
 	add_num_or_null(j, "co2_g", c->co2_g, c->known);
+	add_num_or_null(j, "co2_u_g", u.co2_g, c->known);
 	if (c->note[0])
 		cJSON_AddStringToObject(j, "note", c->note);
 	cJSON_AddNumberToObject(j, "priced_co2_g", c->priced_g);
+	cJSON_AddNumberToObject(j, "priced_co2_u_g", u.priced_g);
 	int epochs_known = c->nwin > 0;
 	for (int k = 0; k < c->nwin; k++)
 		epochs_known &= c->epoch_missing_j[k] == 0;
 	add_num_or_null(j, "epochs_co2_g", c->epochs_g, epochs_known);
+	add_num_or_null(j, "epochs_co2_u_g", u.epochs_g, epochs_known);
 	add_num_or_null(j, "outside_co2_g", c->outside_g, c->known && c->nwin > 0);
+	add_num_or_null(j, "outside_co2_u_g", u.outside_g, c->known && c->nwin > 0);
+	cJSON_AddStringToObject(j, "uncertainty_note", CTK_UNCERT_CO2_NOTE);
 	cJSON_AddNumberToObject(j, "pue", v->pue);
 	add_str_or_null(j, "pue_source", v->pue_source);
 	cJSON_AddStringToObject(j, "zone", c->zone);
@@ -154,11 +181,44 @@ static cJSON *ct_json(const struct ctk_ct_compare *c)
 	return j;
 }
 
+/* actual_u beside each prediction row's measured actual (energy, CO2). */
+static void predictions_u(const struct ctk_analyze_view *v, cJSON *rows)
+{
+	cJSON *row;
+	double seen[2] = {0, 0}, u[2] = {0, 0}; /* per target (energy, co2): the last actual and its bound */
+	int has[2] = {0, 0}, known[2] = {0, 0};
+
+	cJSON_ArrayForEach(row, rows) {
+		const cJSON *t = cJSON_GetObjectItem(row, "target"), *a = cJSON_GetObjectItem(row, "actual");
+		int co2 = cJSON_IsString(t) && !strcmp(t->valuestring, "co2");
+		int ok = cJSON_IsNumber(a) && cJSON_IsString(t) && (co2 || !strcmp(t->valuestring, "energy"));
+		if (ok && !(known[co2] && seen[co2] == a->valuedouble)) { /* every row of a target has one actual */
+			has[co2] = ctk_actual_u(v->r, v->co2, co2, a->valuedouble, &u[co2]);
+			seen[co2] = a->valuedouble;
+			known[co2] = 1;
+		}
+		add_num_or_null(row, "actual_u", ok ? u[co2] : 0, ok && has[co2]);
+	}
+}
+
+/* What the bounds mean, in words, once per run. */
+static cJSON *uncertainty_json(void)
+{
+	cJSON *j = cJSON_CreateObject();
+	cJSON_AddStringToObject(j, "meaning", CTK_UNCERT_MEANING);
+	cJSON_AddStringToObject(j, "co2", CTK_UNCERT_CO2_NOTE);
+	return j;
+}
+
 cJSON *ctk_analyze_json(const struct ctk_analyze_view *v)
 {
 	const struct ctk_run_result *r = v->r;
 	cJSON *j = cJSON_CreateObject(), *devs = cJSON_CreateArray(), *eps = cJSON_CreateArray();
-	double total = ctk_run_energy_j(r), in = ctk_run_epochs_energy_j(r);
+	double total = ctk_run_energy_j(r), in = ctk_run_epochs_energy_j(r), gap;
+	double u = ctk_run_energy_u_j(r, &gap), uin = ctk_run_epochs_energy_u_j(r);
+	struct ctk_co2_u cu;
+
+	ctk_run_co2_u(r, v->co2, &cu);
 
 	cJSON_AddNumberToObject(j, "run_id", (double)r->run_id);
 	add_str_or_null(j, "label", r->label);
@@ -172,19 +232,27 @@ cJSON *ctk_analyze_json(const struct ctk_analyze_view *v)
 		cJSON_AddNullToObject(j, "ended_ns");
 	}
 	cJSON_AddNumberToObject(j, "energy_j", total);
+	cJSON_AddNumberToObject(j, "energy_u_j", u);
 	cJSON_AddNumberToObject(j, "energy_kwh", total / 3.6e6);
+	cJSON_AddNumberToObject(j, "energy_u_kwh", u / 3.6e6);
+	cJSON_AddNumberToObject(j, "gap_s", gap);
 	cJSON_AddNumberToObject(j, "pue", v->pue);
 	cJSON_AddNumberToObject(j, "facility_energy_j", total * v->pue);
+	cJSON_AddNumberToObject(j, "facility_energy_u_j", u * v->pue);
 	add_num_or_null(j, "epochs_energy_j", in, r->nwin > 0);
+	add_num_or_null(j, "epochs_energy_u_j", uin, r->nwin > 0);
 	add_num_or_null(j, "outside_epochs_j", total - in, r->nwin > 0);
+	add_num_or_null(j, "outside_epochs_u_j", ctk_run_outside_u_j(r), r->nwin > 0);
 	cJSON_AddNumberToObject(j, "coverage", ctk_run_coverage(r));
 	add_num_or_null(j, "co2_g", v->co2->co2_g, v->co2->have && v->co2->known);
+	add_num_or_null(j, "co2_u_g", cu.co2_g, v->co2->have && v->co2->known);
+	cJSON_AddItemToObject(j, "uncertainty", uncertainty_json());
 	cJSON_AddItemToObject(j, "co2", co2_json(v));
 	cJSON_AddItemToObject(j, "settings", settings_json(v));
 	if (v->ct)
 		cJSON_AddItemToObject(j, "carbontracker", ct_json(v->ct));
 	for (int i = 0; i < r->ndev; i++)
-		cJSON_AddItemToArray(devs, device_json(&r->dev[i]));
+		cJSON_AddItemToArray(devs, device_json(r, i));
 	cJSON_AddItemToObject(j, "devices", devs);
 	struct ctk_baseline bl;
 	int has_bl = ctk_run_baseline(r, &bl);
@@ -196,6 +264,12 @@ cJSON *ctk_analyze_json(const struct ctk_analyze_view *v)
 		cJSON_AddNumberToObject(b, "gross_j", bl.gross_j);
 		cJSON_AddNumberToObject(b, "idle_j", bl.idle_j);
 		cJSON_AddNumberToObject(b, "net_j", bl.net_j);
+		struct ctk_baseline_u bu;
+		ctk_run_baseline_u(r, &bl, &bu);
+		cJSON_AddNumberToObject(b, "idle_u_w", bu.idle_w);
+		cJSON_AddNumberToObject(b, "gross_u_j", bu.gross_j);
+		cJSON_AddNumberToObject(b, "idle_u_j", bu.idle_j);
+		cJSON_AddNumberToObject(b, "net_u_j", bu.net_j);
 		cJSON_AddItemToObject(j, "baseline", b);
 	} else {
 		cJSON_AddNullToObject(j, "baseline");
@@ -203,7 +277,9 @@ cJSON *ctk_analyze_json(const struct ctk_analyze_view *v)
 	for (int k = 0; k < r->nwin; k++)
 		cJSON_AddItemToArray(eps, epoch_json(r, v->co2, &bl, has_bl, k));
 	cJSON_AddItemToObject(j, "epochs", eps);
-	cJSON_AddItemToObject(j, "predictions", ctk_predictions_json(v->pred));
+	cJSON *pred = ctk_predictions_json(v->pred);
+	predictions_u(v, pred);
+	cJSON_AddItemToObject(j, "predictions", pred);
 	cJSON_AddItemToObject(j, "run_predictions", ctk_run_predictions_json(v->pred));
 	return j;
 }

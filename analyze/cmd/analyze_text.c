@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "analyze/cmd/analyze_out.h"
+#include "analyze/energy/uncert.h"
 #include "common/time.h"
 
 
@@ -19,14 +20,15 @@ static void print_devices(const struct ctk_run_result *r)
 {
 	char lab[32];
 
-	printf("  %-8s %-28s %9s %9s %14s %12s %-9s %8s\n", "device", "name", "readings", "period_s",
-	       "energy_j", "energy_kwh", "method", "coverage");
+	printf("  %-8s %-28s %9s %9s %14s %12s %12s %-9s %8s\n", "device", "name", "readings", "period_s",
+	       "energy_j", "\xc2\xb1" "energy_j", "energy_kwh", "method", "coverage");
 	for (int i = 0; i < r->ndev; i++) {
 		const struct ctk_dev_result *d = &r->dev[i];
 		device_label(d, lab, sizeof lab);
-		printf("  %-8s %-28.28s %9lld %9.3f %14.3f %12.6f %-9s %7.1f%%\n", lab,
+		printf("  %-8s %-28.28s %9lld %9.3f %14.3f %12.3g %12.6f %-9s %7.1f%%\n", lab,
 		       *d->name ? d->name : "-", (long long)d->in.readings, d->period_s,
-		       d->in.total.energy_j, d->in.total.energy_j / 3.6e6, ctk_energy_method(&d->in.total),
+		       d->in.total.energy_j, ctk_dev_energy_u_j(r, i, -1, NULL), d->in.total.energy_j / 3.6e6,
+		       ctk_energy_method(&d->in.total),
 		       100.0 * (d->in.readings > 1 ? ctk_energy_coverage(&d->in.total, d->in.first_ns, d->in.last_ns) : 0));
 	}
 }
@@ -122,7 +124,8 @@ static void print_epochs(const struct ctk_run_result *r, const struct ctk_co2_re
 		device_label(&r->dev[i], lab, sizeof lab);
 		printf(" %10s_j", lab);
 	}
-	printf(" %14s %12s %8s%s\n", "total_j", "total_kwh", "coverage", co2->have ? "       co2_g" : "");
+	printf(" %14s %12s %12s %8s%s\n", "total_j", "\xc2\xb1" "total_j", "total_kwh", "coverage",
+	       co2->have ? "       co2_g     \xc2\xb1" "co2_g" : "");
 	/* an epoch with energy the join could not price has no CO2: NULL */
 	for (int k = 0; k < r->nwin; k++) {
 		int complete;
@@ -138,13 +141,14 @@ static void print_epochs(const struct ctk_run_result *r, const struct ctk_co2_re
 				printf(" %12s", "NULL");
 		}
 		if (complete) /* else unknown, as in the JSON: never a partial sum or 0 */
-			printf(" %14.3f %12.6f %7.1f%%", e, e / 3.6e6, 100.0 * ctk_epoch_coverage(r, k));
+			printf(" %14.3f %12.3g %12.6f %7.1f%%", e, ctk_epoch_energy_u_j(r, k, NULL), e / 3.6e6,
+			       100.0 * ctk_epoch_coverage(r, k));
 		else
-			printf(" %14s %12s %7.1f%%", "NULL", "NULL", 100.0 * ctk_epoch_coverage(r, k));
+			printf(" %14s %12s %12s %7.1f%%", "NULL", "NULL", "NULL", 100.0 * ctk_epoch_coverage(r, k));
 		if (co2->have && co2->epoch_missing_j[k] == 0)
-			printf(" %11.3f", co2->epoch_g[k]);
+			printf(" %11.3f %10.3g", co2->epoch_g[k], ctk_epoch_co2_u_g(r, co2, k));
 		else if (co2->have)
-			printf(" %11s", "NULL");
+			printf(" %11s %10s", "NULL", "NULL");
 		printf("%s%s\n", complete ? "" : "  (some device has no readings)",
 		       r->win[k].first ? "" : "  (epoch seen again)");
 	}
@@ -174,9 +178,13 @@ static void print_co2(const struct ctk_analyze_view *v)
 		snprintf(tmean, sizeof tmean, "%.1f g/kWh", c->res.mean_g_per_kwh_time);
 	else
 		snprintf(tmean, sizeof tmean, "n/a (no hourly series)");
-	printf("  CO2: %.3f g at PUE %.2f (zone %s, %s signal%s%s); intensity %.1f g/kWh energy-weighted, "
-	       "time mean %s\n", c->co2_g, v->pue, c->zone, c->res.signal, c->source[0] ? ", " : "",
-	       c->source, c->res.mean_g_per_kwh_energy, tmean);
+	struct ctk_co2_u cu;
+	char pm[96];
+	ctk_run_co2_u(v->r, c, &cu);
+	printf("  CO2: %s at PUE %.2f (zone %s, %s signal%s%s); intensity %.1f g/kWh energy-weighted, "
+	       "time mean %s\n", ctk_fmt_pm(pm, sizeof pm, c->co2_g, cu.co2_g, "g", 3), v->pue, c->zone,
+	       c->res.signal, c->source[0] ? ", " : "", c->source, c->res.mean_g_per_kwh_energy, tmean);
+	printf("  (\xc2\xb1 CO2: %s)\n", CTK_UNCERT_CO2_NOTE);
 	if (c->res.missing_share > 0)
 		printf("  %.1f%% of the energy had no intensity value and is not priced (--fill previous; or the "
 		       "bundled yearly value: ctk intensity default --zone %s --store --db DB, then --fill default)\n",
@@ -191,8 +199,9 @@ static void print_co2(const struct ctk_analyze_view *v)
 void ctk_analyze_print(const struct ctk_analyze_view *v)
 {
 	const struct ctk_run_result *r = v->r;
-	char a[40], b[40], ct[4096];
-	double total = ctk_run_energy_j(r), in = ctk_run_epochs_energy_j(r);
+	char a[40], b[40], ct[4096], pj[96], pk[96];
+	double total = ctk_run_energy_j(r), in = ctk_run_epochs_energy_j(r), gap;
+	double u = ctk_run_energy_u_j(r, &gap), uin = ctk_run_epochs_energy_u_j(r);
 
 	printf("run %lld  %s  (%s)%s\n", (long long)r->run_id, r->label, r->source,
 	       r->simulated ? "  [simulated device]" : "");
@@ -203,8 +212,15 @@ void ctk_analyze_print(const struct ctk_analyze_view *v)
 		       r->ndev, *r->tz ? "  times read in " : "", r->tz);
 	}
 	print_devices(r);
-	printf("  whole run: %.3f J = %.6f kWh (devices summed, first to last reading), coverage %.1f%%\n",
-	       total, total / 3.6e6, 100.0 * ctk_run_coverage(r));
+	printf("  whole run: %s = %s (devices summed, first to last reading), coverage %.1f%%\n",
+	       ctk_fmt_pm(pj, sizeof pj, total, u, "J", 3), ctk_fmt_pm(pk, sizeof pk, total / 3.6e6, u / 3.6e6, "kWh", 6),
+	       100.0 * ctk_run_coverage(r));
+	printf("  \xc2\xb1: worst-case bound from the signal (counter resolution; sampling interval x power change;\n"
+	       "  averaged power's lag; gaps x power bound); sums add their bounds%s\n",
+	       gap > 0 ? "" : "; no gaps");
+	if (gap > 0)
+		printf("  gap: %.1f s without readings at most 2 periods apart (a device's longest), its energy bounded\n"
+		       "  by the power limit or the highest power seen\n", gap);
 	if (v->pue != 1.0)
 		printf("  facility energy at PUE %.2f: %.3f J = %.6f kWh (%s)\n", v->pue, total * v->pue,
 		       total * v->pue / 3.6e6, v->pue_source);
@@ -225,11 +241,17 @@ void ctk_analyze_print(const struct ctk_analyze_view *v)
 		return;
 	}
 	print_epochs(r, v->co2);
-	printf("  in %d epoch(s): %.3f J = %.6f kWh; outside epochs: %.3f J (%.1f%% of the run)\n", r->nwin, in,
-	       in / 3.6e6, total - in, total > 0 ? 100.0 * (total - in) / total : 0.0);
-	if (v->co2->known)
-		printf("  CO2 in epochs: %.3f g; outside epochs: %.3f g (together the run's %.3f g)\n", v->co2->epochs_g,
-		       v->co2->outside_g, v->co2->co2_g);
+	char po[96];
+	printf("  in %d epoch(s): %s = %s; outside epochs: %s (%.1f%% of the run)\n", r->nwin,
+	       ctk_fmt_pm(pj, sizeof pj, in, uin, "J", 3), ctk_fmt_pm(pk, sizeof pk, in / 3.6e6, uin / 3.6e6, "kWh", 6),
+	       ctk_fmt_pm(po, sizeof po, total - in, ctk_run_outside_u_j(r), "J", 3), total > 0 ? 100.0 * (total - in) / total : 0.0);
+	if (v->co2->known) {
+		struct ctk_co2_u cu;
+		ctk_run_co2_u(r, v->co2, &cu);
+		printf("  CO2 in epochs: %s; outside epochs: %s (together the run's %.3f g)\n",
+		       ctk_fmt_pm(pj, sizeof pj, v->co2->epochs_g, cu.epochs_g, "g", 3),
+		       ctk_fmt_pm(po, sizeof po, v->co2->outside_g, cu.outside_g, "g", 3), v->co2->co2_g);
+	}
 	print_predictions(v->pred);
 	print_run_predictions(v->pred);
 	printf("\n");

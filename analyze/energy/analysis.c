@@ -123,7 +123,7 @@ static int load_devices(sqlite3 *db, struct ctk_run_result *r, struct ctk_error 
 	sqlite3_stmt *st = NULL;
 	int cap = 0;
 
-	if (ctk_db_prepare(db, "SELECT device_id, kind, name, uuid, bus_id, idx, flags FROM devices "
+	if (ctk_db_prepare(db, "SELECT device_id, kind, name, uuid, bus_id, idx, flags, power_limit_w FROM devices "
 			   "WHERE run_id = ? ORDER BY kind DESC, idx, device_id", &st, err))
 		return CTK_EDB;
 	sqlite3_bind_int64(st, 1, r->run_id);
@@ -147,6 +147,8 @@ static int load_devices(sqlite3 *db, struct ctk_run_result *r, struct ctk_error 
 		d->has_idx = sqlite3_column_type(st, 5) != SQLITE_NULL;
 		d->idx = sqlite3_column_int(st, 5);
 		copy_col(d->flags, sizeof d->flags, st, 6);
+		d->has_power_limit = sqlite3_column_type(st, 7) != SQLITE_NULL;
+		d->power_limit_w = sqlite3_column_double(st, 7);
 		r->ndev++;
 	}
 	sqlite3_finalize(st);
@@ -182,6 +184,7 @@ int ctk_analysis_integrate(sqlite3 *db, struct ctk_run_result *r, ctk_piece_fn f
 		if ((rc = ctk_integrate_device(db, d->device_id, r->win, r->nwin, &d->in, d->per, err)))
 			return rc;
 		d->period_s = d->in.max_gap_ns / 2e9;
+		ctk_resolution_of(&d->in, d->power_limit_w, d->has_power_limit, &d->res);
 	}
 	return 0;
 }

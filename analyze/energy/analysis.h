@@ -11,12 +11,16 @@
 
 #include "analyze/energy/integrate.h"
 #include "common/err.h"
+#include "common/uncertainty.h"
 
 struct ctk_dev_result {
 	int64_t device_id;
 	char kind[16], name[128], uuid[128], bus_id[64], flags[64];
 	int idx, has_idx;
 	double period_s;
+	double power_limit_w;         /* valid when has_power_limit: bounds power in gaps */
+	int has_power_limit;
+	struct ctk_resolution res;    /* its readings' resolution (set by ctk_analysis_integrate) */
 	struct ctk_integrator in;     /* in.total: first to last reading */
 	struct ctk_energy *per;       /* one per epoch */
 	struct ctk_integrator bin;    /* baseline windows */

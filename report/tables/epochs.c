@@ -86,8 +86,15 @@ static int columns(struct ctk_table *t, const struct devcols *dc, int nruns)
 	if (ctk_table_column(t, base, "total_energy_j", "Total (J)", 1) ||
 	    ctk_table_column(t, base + 1, "total_energy_kwh", "Total (kWh)", 1) ||
 	    ctk_table_column(t, base + 2, "coverage_pct", "Coverage (%)", 1) ||
-	    ctk_table_column(t, base + 3, "co2_g", "CO2e (g)", 1))
+	    ctk_table_column(t, base + 3, "co2_g", "CO2e (g)", 1) ||
+	    ctk_table_column(t, base + 4, "total_energy_u_j", "Energy \u00b1 (J)", 1) ||
+	    ctk_table_column(t, base + 5, "total_energy_u_kwh", "Energy \u00b1 (kWh)", 1) ||
+	    ctk_table_column(t, base + 6, "co2_u_g", "CO2e \u00b1 (g)", 1))
 		return -1;
+	ctk_table_view(t, base + 4, 0);
+	/* a LaTeX page has no room for them (one-column article): Markdown, CSV */
+	ctk_table_view(t, base + 5, CTK_VIEW_MD);
+	ctk_table_view(t, base + 6, CTK_VIEW_MD);
 	ctk_table_view(t, C_RUN, 0);
 	ctk_table_view(t, C_LABEL, nruns > 1 ? CTK_VIEW_BOTH : 0);
 	ctk_table_view(t, C_START, CTK_VIEW_WIDE);
@@ -98,13 +105,25 @@ static int columns(struct ctk_table *t, const struct devcols *dc, int nruns)
 	return 0;
 }
 
+/* An epoch's totals over its devices: energy, its bound (bounds add),
+ * coverage; unknown (NaN) when a device had no readings. */
+static void epoch_totals(struct ctk_table *t, int row, int base, int complete, double total, double total_u,
+			 double cov)
+{
+	ctk_table_set_num(t, row, base, complete ? total : NAN, 4);
+	ctk_table_set_num(t, row, base + 1, complete ? total / 3.6e6 : NAN, 4);
+	ctk_table_set_num(t, row, base + 2, 100.0 * cov, 3);
+	ctk_table_set_num(t, row, base + 4, complete ? total_u : NAN, 4);
+	ctk_table_set_num(t, row, base + 5, complete ? total_u / 3.6e6 : NAN, 3);
+}
+
 static int add_run(sqlite3 *db, struct ctk_table *t, const struct devcols *dc, int64_t run_id,
 		   struct ctk_error *err)
 {
 	sqlite3_stmt *st = NULL;
 	int base = C_DEV0 + dc->n, row = -1, rc;
 	int64_t cur_idx = 0, cur_attempt = 0;
-	double total = 0, cov = 1;
+	double total = 0, cov = 1, total_u = 0;
 	int complete = 1;
 	char start[40], lab[24];
 
@@ -112,8 +131,9 @@ static int add_run(sqlite3 *db, struct ctk_table *t, const struct devcols *dc, i
 		return rc;
 	if (ctk_db_prepare(db,
 		"SELECT w.idx, w.start_ns, w.end_ns, d.kind, d.idx, d.device_id, e.energy_j, e.coverage, r.label, w.attempt, "
-		"(SELECT c.co2_g FROM epoch_co2 c WHERE c.run_id = w.run_id AND c.idx = w.idx AND c.attempt = w.attempt) "
-		"FROM windows w JOIN runs r ON r.run_id = w.run_id "
+		"(SELECT c.co2_g FROM epoch_co2 c WHERE c.run_id = w.run_id AND c.idx = w.idx AND c.attempt = w.attempt), "
+		"e.energy_u_j, (SELECT c.co2_u_g FROM epoch_co2 c WHERE c.run_id = w.run_id AND c.idx = w.idx AND "
+		"c.attempt = w.attempt) FROM windows w JOIN runs r ON r.run_id = w.run_id "
 		"JOIN epoch_energy e ON e.run_id = w.run_id AND e.idx = w.idx AND e.attempt = w.attempt "
 		"JOIN devices d ON d.device_id = e.device_id "
 		"WHERE w.run_id = ? AND w.kind = 'epoch' ORDER BY w.start_ns, w.idx, w.attempt, d.kind DESC, d.idx, d.device_id", &st, err))
@@ -122,16 +142,13 @@ static int add_run(sqlite3 *db, struct ctk_table *t, const struct devcols *dc, i
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		int64_t idx = sqlite3_column_int64(st, 0), attempt = sqlite3_column_int64(st, 9);
 		if (row < 0 || idx != cur_idx || attempt != cur_attempt) { /* an epoch run again is its own row */
-			if (row >= 0) {
-				ctk_table_set_num(t, row, base, complete ? total : NAN, 4);
-				ctk_table_set_num(t, row, base + 1, complete ? total / 3.6e6 : NAN, 4);
-				ctk_table_set_num(t, row, base + 2, 100.0 * cov, 3);
-			}
+			if (row >= 0)
+				epoch_totals(t, row, base, complete, total, total_u, cov);
 			if ((row = ctk_table_add_row(t)) < 0)
 				break;
 			cur_idx = idx;
 			cur_attempt = attempt;
-			total = 0;
+			total = total_u = 0;
 			cov = 1;
 			complete = 1;
 			ctk_table_set_num(t, row, C_RUN, (double)run_id, 0);
@@ -142,6 +159,8 @@ static int add_run(sqlite3 *db, struct ctk_table *t, const struct devcols *dc, i
 			ctk_table_set_num(t, row, C_DUR, (double)(sqlite3_column_int64(st, 2) - sqlite3_column_int64(st, 1)) / 1e9, 4);
 			if (sqlite3_column_type(st, 10) != SQLITE_NULL)
 				ctk_table_set_num(t, row, base + 3, sqlite3_column_double(st, 10), 3);
+			if (sqlite3_column_type(st, 10) != SQLITE_NULL && sqlite3_column_type(st, 12) != SQLITE_NULL)
+				ctk_table_set_num(t, row, base + 6, sqlite3_column_double(st, 12), 3);
 		}
 		dev_label(st, 3, 4, 5, lab, sizeof lab);
 		int c = find_col(dc, lab);
@@ -149,17 +168,15 @@ static int add_run(sqlite3 *db, struct ctk_table *t, const struct devcols *dc, i
 			complete = 0;
 		} else {
 			total += sqlite3_column_double(st, 6);
+			total_u += sqlite3_column_double(st, 11); /* bounds add */
 			if (c >= 0)
 				ctk_table_set_num(t, row, C_DEV0 + c, sqlite3_column_double(st, 6), 4);
 		}
 		if (sqlite3_column_double(st, 7) < cov)
 			cov = sqlite3_column_double(st, 7);
 	}
-	if (row >= 0) {
-		ctk_table_set_num(t, row, base, complete ? total : NAN, 4);
-		ctk_table_set_num(t, row, base + 1, complete ? total / 3.6e6 : NAN, 4);
-		ctk_table_set_num(t, row, base + 2, 100.0 * cov, 3);
-	}
+	if (row >= 0)
+		epoch_totals(t, row, base, complete, total, total_u, cov);
 	sqlite3_finalize(st);
 	return 0;
 }
@@ -200,7 +217,7 @@ int ctk_build_epochs(const struct ctk_report *r, struct ctk_table **out, struct 
 	if ((rc = collect_devices(db, runs, nruns, dc, err)))
 		goto out;
 	t = ctk_table_new("Energy and CO2e of each epoch: energy of the measured devices, summed, "
-			  "over the epoch's time; a dash marks what is not known.", C_DEV0 + dc->n + 4);
+			  "over the epoch's time; a dash marks what is not known.", C_DEV0 + dc->n + 7);
 	if (!t || columns(t, dc, nruns)) {
 		rc = ctk_failf(err, CTK_ENOMEM, "out of memory");
 		goto out;

@@ -32,7 +32,7 @@ int ctk_require_analysis(sqlite3 *db, int64_t run_id, struct ctk_error *err)
 
 /* in the order of the paper's columns; the CSV has them all in this order */
 enum { C_RUN, C_LABEL, C_SOURCE, C_HW, C_START, C_DUR, C_HOURS, C_DEV, C_EJ, C_EKWH, C_IN, C_OUT, C_COV, C_PUE,
-       C_CI, C_CO2, C_CISRC, C_ZONE, NCOL };
+       C_CI, C_CO2, C_CISRC, C_ZONE, C_EU_J, C_EU_KWH, C_CO2U, NCOL };
 
 /* Paper views: the \columnwidth table is label, hardware, time, energy,
  * PUE, intensity, CO2e; the wide one adds in/outside epochs, coverage and
@@ -41,14 +41,15 @@ static int columns(struct ctk_table *t)
 {
 	static const char *const name[NCOL] = {"run_id", "label", "source", "hardware", "started_utc", "duration_s",
 		"duration_h", "devices", "energy_j", "energy_kwh", "in_epochs_kwh", "outside_epochs_kwh", "coverage_pct",
-		"pue", "intensity_g_per_kwh", "co2_kg", "intensity_source", "zone"};
+		"pue", "intensity_g_per_kwh", "co2_kg", "intensity_source", "zone", "energy_u_j", "energy_u_kwh", "co2_u_kg"};
 	static const char *const label[NCOL] = {"Run", "Run", "Source", "Hardware", "Start (UTC)", "Duration (s)",
 		"Time (h)", "Devices", "Energy (J)", "Energy (kWh)", "In epochs (kWh)", "Outside (kWh)", "Coverage (%)",
-		"PUE", "Intensity (g/kWh)", "CO2e (kg)", "Intensity source", "Zone"};
+		"PUE", "Intensity (g/kWh)", "CO2e (kg)", "Intensity source", "Zone", "Energy \u00b1 (J)", "Energy \u00b1 (kWh)",
+		"CO2e \u00b1 (kg)"};
 	static const unsigned view[NCOL] = {
 		[C_LABEL] = CTK_VIEW_BOTH, [C_HW] = CTK_VIEW_BOTH, [C_HOURS] = CTK_VIEW_BOTH, [C_EKWH] = CTK_VIEW_BOTH,
 		[C_IN] = CTK_VIEW_WIDE, [C_OUT] = CTK_VIEW_WIDE, [C_PUE] = CTK_VIEW_BOTH,
-		[C_CI] = CTK_VIEW_BOTH, [C_CO2] = CTK_VIEW_BOTH};
+		[C_CI] = CTK_VIEW_BOTH, [C_CO2] = CTK_VIEW_BOTH, [C_EU_KWH] = CTK_VIEW_WIDE, [C_CO2U] = CTK_VIEW_MD};
 	for (int i = 0; i < NCOL; i++) {
 		int text = i == C_LABEL || i == C_SOURCE || i == C_START || i == C_ZONE || i == C_HW || i == C_CISRC;
 		if (ctk_table_column(t, i, name[i], label[i], !text))
@@ -76,6 +77,22 @@ static int hardware(sqlite3 *db, int64_t run_id, char *buf, size_t size, struct 
 		if (!strncmp(n, "NVIDIA ", 7))
 			n += 7;
 		snprintf(buf + len, size - len, "%s%d \u00d7 %s", len ? ", " : "", sqlite3_column_int(st, 1), n);
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+/* The whole-run energy's bound: the devices' bounds summed (bounds add). */
+static int energy_bound(sqlite3 *db, struct ctk_table *t, int row, int64_t run_id, struct ctk_error *err)
+{
+	sqlite3_stmt *st = NULL;
+
+	if (ctk_db_prepare(db, "SELECT sum(energy_u_j) FROM device_energy WHERE run_id = ?", &st, err))
+		return CTK_EDB;
+	sqlite3_bind_int64(st, 1, run_id);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
+		ctk_table_set_num(t, row, C_EU_J, sqlite3_column_double(st, 0), 4);
+		ctk_table_set_num(t, row, C_EU_KWH, sqlite3_column_double(st, 0) / 3.6e6, 3);
 	}
 	sqlite3_finalize(st);
 	return 0;
@@ -132,6 +149,10 @@ static int add_run(sqlite3 *db, struct ctk_table *t, int64_t run_id, struct ctk_
 		ctk_table_set_num(t, row, C_PUE, co2.pue, 3);
 	if (co2.has_co2)
 		ctk_table_set_num(t, row, C_CO2, co2.co2_g / 1000.0, 3);
+	if (co2.has_co2_u)
+		ctk_table_set_num(t, row, C_CO2U, co2.co2_u_g / 1000.0, 3);
+	if ((rc = energy_bound(db, t, row, run_id, err)))
+		return rc;
 	if (co2.zone[0])
 		ctk_table_set_text(t, row, C_ZONE, co2.zone);
 	/* the intensity the run was priced at: its energy-weighted mean,
@@ -198,7 +219,8 @@ int ctk_build_summary(const struct ctk_report *r, struct ctk_table **out, struct
 	int nruns = r->nruns;
 	struct ctk_table *t = ctk_table_new("Energy and carbon footprint of each run: energy of the measured devices, summed, from "
 		"the first to the last reading; CO2e is that energy times the PUE times the carbon intensity of the grid "
-		"at the time (the intensity shown is its energy-weighted mean); a dash marks what is not known.", NCOL);
+		"at the time (the intensity shown is its energy-weighted mean); \u00b1 is a worst-case bound from the "
+		"signal (see methods), without the intensity's own uncertainty; a dash marks what is not known.", NCOL);
 	int rc = 0;
 
 	*out = NULL;

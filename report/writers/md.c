@@ -52,7 +52,7 @@ static int md_write(FILE *f, const struct ctk_table *full, int first, struct ctk
 	ctk_md_text(f, t->title);
 	fputs("**\n\n|", f);
 	for (int i = 0; i < t->ncols; i++) {
-		if (!(t->view[i] & CTK_VIEW_WIDE))
+		if (!(t->view[i] & (CTK_VIEW_WIDE | CTK_VIEW_MD)))
 			continue;
 		fputc(' ', f);
 		ctk_md_text(f, t->label[i]);
@@ -60,13 +60,13 @@ static int md_write(FILE *f, const struct ctk_table *full, int first, struct ctk
 	}
 	fputs("\n|", f);
 	for (int i = 0; i < t->ncols; i++)
-		if (t->view[i] & CTK_VIEW_WIDE)
+		if (t->view[i] & (CTK_VIEW_WIDE | CTK_VIEW_MD))
 			fputs(t->numeric[i] ? "---:|" : ":---|", f);
 	fputc('\n', f);
 	for (int r = 0; r < t->nrows; r++) {
 		fputc('|', f);
 		for (int i = 0; i < t->ncols; i++) {
-			if (!(t->view[i] & CTK_VIEW_WIDE))
+			if (!(t->view[i] & (CTK_VIEW_WIDE | CTK_VIEW_MD)))
 				continue;
 			fputc(' ', f);
 			md_cell(f, &t->cells[r * t->ncols + i]);

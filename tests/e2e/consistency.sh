@@ -65,7 +65,14 @@ near "epoch 3 CO2 = independent" "$(j a2.json "r['epochs'][2]['co2_g']")" "$5" 1
 co2=$(j a2.json "r['co2_g']")
 near "CO2: first analyze (flags) = second (no flags)" "$(j a1.json "r['co2_g']")" "$co2" 1e-12
 near "CO2: run_co2" "$(sql r.db 'select co2_g from run_co2')" "$co2" 1e-12
-near "CO2: analyze text" "$(sed -n 's/^  CO2: \([0-9.]*\) g at PUE.*/\1/p' a2.txt)" "$co2" 1e-3
+# "v ± u": v to u's last digit, u rounded up to one significant digit
+pm() { python3 -c "
+import sys; v, u, want, want_u = sys.argv[1], sys.argv[2], float(sys.argv[3]), float(sys.argv[4])
+unit = 10.0 ** -(len(u.split('.')[1]) if '.' in u else 0)
+ok = abs(float(v) - want) <= unit / 2 + 1e-12 and want_u <= float(u) + 1e-12 and float(u) - want_u < unit + 1e-12
+sys.exit(not ok)" "$@"; }
+set -- $(sed -n 's/^  CO2: \([0-9.]*\) ± \([0-9.]*\) g at PUE.*/\1 \2/p' a2.txt)
+ok "CO2 ± bound: analyze text ($1 ± $2 g) = JSON" pm "$1" "$2" "$co2" "$(j a2.json "r['co2_u_g']")"
 near "CO2: summary.csv" "$(python3 -c "import csv; print(float(next(csv.DictReader(open('rep/summary.csv')))['co2_kg']) * 1000)")" "$co2" 1e-9
 # people's outputs show 3 significant digits: within half a unit of the third (5e-3 relative)
 near "CO2: summary.md (3 digits)" "$(python3 -c "
@@ -99,11 +106,49 @@ near "energy: report.pdf (kWh, 3 digits)" "$(tr -s ' \n' '  ' < rep.txt | sed -n
 near "energy: predictions' measured total = epochs' energy" "$(sql r.db "select min(actual) from predictions where target='energy'")" \
 	"$(j a2.json "r['epochs_energy_j']")" 1e-12
 
+# one bound (issue 15): each energy and CO2 figure's uncertainty is the same
+# number in every output that shows it
+U=$(j a2.json "r['energy_u_j']") CU=$(j a2.json "r['co2_u_g']")
+ok "energy bound is a number > 0 ($U J)" python3 -c "import sys; sys.exit(not $U > 0)"
+near "energy bound: first analyze = second" "$(j a1.json "r['energy_u_j']")" "$U" 1e-12
+near "energy bound: device_energy (bounds add)" "$(sql r.db 'select sum(energy_u_j) from device_energy')" "$U" 1e-12
+near "energy bound: summary.csv" "$(python3 -c "import csv; print(next(csv.DictReader(open('rep/summary.csv')))['energy_u_j'])")" "$U" 1e-9
+near "energy bound: summary.md (kWh, 3 digits)" "$(python3 -c "
+lines=open('rep/summary.md').read().splitlines(); i=[k for k, x in enumerate(lines) if x.startswith('| Run ')][0]
+h=[x.strip() for x in lines[i].split('|')]; c=[x.strip() for x in lines[i + 2].split('|')]; print(float(c[h.index('Energy ± (kWh)')]) * 3.6e6)")" "$U" 5e-3
+near "energy bound: methods.md (kWh, 3 digits)" "$(sed -n 's/.*worst-case bound (\([0-9.e-]*\) kWh for the whole run).*/\1/p' rep/methods.md | head -1 | awk '{print $1 * 3.6e6}')" "$U" 5e-3
+set -- $(sed -n 's/^  whole run: \([0-9.]*\) ± \([0-9.]*\) J = .*/\1 \2/p' a2.txt)
+ok "energy ± bound: analyze text ($1 ± $2 J) = JSON" pm "$1" "$2" "$E" "$U"
+near "CO2 bound: first analyze = second" "$(j a1.json "r['co2_u_g']")" "$CU" 1e-12
+near "CO2 bound: run_co2" "$(sql r.db 'select co2_u_g from run_co2')" "$CU" 1e-12
+near "CO2 bound: JSON co2 object" "$(j a2.json "r['co2']['co2_u_g']")" "$CU" 1e-12
+near "CO2 bound: summary.csv" "$(python3 -c "import csv; print(float(next(csv.DictReader(open('rep/summary.csv')))['co2_u_kg']) * 1000)")" "$CU" 1e-9
+near "CO2 bound: methods.md (3 digits)" "$(sed -n 's/.*(± \([0-9.e-]*\) kg: the energy.s relative bound.*/\1/p' rep/methods.md | head -1 | awk '{print $1 * 1000}')" "$CU" 5e-3
+near "CO2 bound: model card (g, 3 digits)" "$(sed -n 's/^  # emissions bound: ± \([0-9.e-]*\) g .*/\1/p' rep/model-card.yaml)" "$CU" 5e-3
+near "CO2 bound = the energy's relative bound" "$CU" "$(j a2.json "r['co2_g'] * r['energy_u_j'] / r['energy_j']")" 1e-9
+for k in 0 1 2; do
+	near "epoch $((k + 1)) energy bound: epochs.csv = JSON" \
+		"$(python3 -c "import csv; print(list(csv.DictReader(open('rep/epochs.csv')))[$k]['total_energy_u_j'])")" \
+		"$(j a2.json "r['epochs'][$k]['energy_u_j']")" 1e-9
+	near "epoch $((k + 1)) energy bound: epoch_energy (devices add)" \
+		"$(sql r.db "select sum(e.energy_u_j) from epoch_energy e join windows w on w.run_id = e.run_id and w.idx = e.idx and w.kind = 'epoch' where w.idx = $((k + 1))")" \
+		"$(j a2.json "r['epochs'][$k]['energy_u_j']")" 1e-12
+	near "epoch $((k + 1)) CO2 bound: epochs.csv = epoch_co2 = JSON" \
+		"$(python3 -c "import csv; print(list(csv.DictReader(open('rep/epochs.csv')))[$k]['co2_u_g'])")" \
+		"$(sql r.db "select co2_u_g from epoch_co2 where idx = $((k + 1))")" 1e-9
+	near "… JSON" "$(sql r.db "select co2_u_g from epoch_co2 where idx = $((k + 1))")" "$(j a2.json "r['epochs'][$k]['co2_u_g']")" 1e-12
+done
+near "epochs' bound = sum of the epochs' (JSON)" "$(j a2.json "r['epochs_energy_u_j']")" "$(j a2.json "sum(e['energy_u_j'] for e in r['epochs'])")" 1e-12
+near "predictions' measured energy carries the epochs' bound" "$(sql r.db "select min(actual_u) from predictions where target='energy'")" \
+	"$(j a2.json "r['epochs_energy_u_j']")" 1e-12
+near "predictions' measured CO2 carries the epochs' CO2 bound" "$(sql r.db "select max(actual_u) from predictions where target='co2'")" \
+	"$(j a2.json "r['co2']['epochs_co2_u_g']")" 1e-12
+
 # one PUE (given once, with the second analyze without flags)
 is "PUE: second analyze's settings" "$(j a2.json "r['settings']['pue']")" "1.3"
 is "PUE: run_co2" "$(sql r.db 'select pue from run_co2')" "1.3"
 is "PUE: summary.csv" "$(python3 -c "import csv; print(next(csv.DictReader(open('rep/summary.csv')))['pue'])")" "1.3"
-ok "PUE: analyze text" grep -q 'CO2: [0-9.]* g at PUE 1.30' a2.txt
+ok "PUE: analyze text" grep -q 'CO2: [0-9.]* ± [0-9.]* g at PUE 1.30' a2.txt
 ok "PUE: methods.md (in words, no CLI flag)" grep -q 'PUE) of 1.30, as given by the authors' rep/methods.md
 ok "PUE: report.pdf" grep -q 'PUE 1.30 (given with --pue)' rep.txt
 is "PUE: ctk config" "$(ctk config --db r.db 1 | grep '^pue=')" "pue=1.3"
