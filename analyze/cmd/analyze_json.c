@@ -181,6 +181,7 @@ cJSON *ctk_analyze_json(const struct ctk_analyze_view *v)
 	add_num_or_null(j, "co2_g", v->co2->co2_g, v->co2->have && v->co2->known);
 	cJSON_AddItemToObject(j, "co2", co2_json(v));
 	cJSON_AddItemToObject(j, "settings", settings_json(v));
+	ctk_analyze_json_footprint(j, v->fp);
 	if (v->ct)
 		cJSON_AddItemToObject(j, "carbontracker", ct_json(v->ct));
 	for (int i = 0; i < r->ndev; i++)
