@@ -68,6 +68,12 @@ ok "chien2023hotcarbon without lifetime: not estimated" sh -c "ctk analyze --db 
 ok "chien2023hotcarbon with lifetime and use" sh -c "ctk analyze --db e.db --run 1 --lifetime 5 --utilisation 0.5 --json > c.json"
 near "chien2023hotcarbon: 2 x 318 kg x 2 h / (5 y x 8760 h x 0.5)" "$(j c.json 0 "r['embodied']['co2_g']")" 58.08219 1e-5
 
+# ctk config shows and sets them (the same checks as the flags)
+ok "ctk config shows the stored WUE" sh -c "ctk config --db e.db 2 | grep -qx 'wue=1.8'"
+ok "ctk config clears it" ctk config --db e.db 2 wue=
+is "cleared: NULL in the store" "$(sql e.db "select wue_l_per_kwh is null from analysis_settings where run_id = 2")" 1
+ctk config --db e.db 2 utilisation=2 2>/dev/null; is "ctk config utilisation=2: exit 2" "$?" 2
+
 # bad values: usage errors naming the option
 ctk analyze --db e.db --utilisation 1.5 2> u.err; is "--utilisation 1.5: exit 1" "$?" 1
 ok "--utilisation 1.5: message names the option" grep -q "ctk analyze: --utilisation '1.5': not a share in (0, 1]" u.err
