@@ -11,6 +11,7 @@
 
 #include "common/units.h"
 #include "report/co2.h"
+#include "report/footprint.h"
 #include "report/report.h"
 
 /* The car equivalence (CTK_CAR_G_PER_MILE, US EPA 2023) is in common/units.h. */
@@ -29,6 +30,7 @@ struct ctk_run_facts {
 	int has_energy, has_epochs_energy, ndev;
 	char gaps[32];         /* a window tool's gaps: "not measured", "bridged" or "" (config_json.gaps) */
 	char energy_kwh[32], co2_kg[32], pue[32]; /* as printed in the tables ("" = missing) */
+	struct ctk_run_footprint fp; /* embodied and water, as analyze stored them (footprint.h) */
 };
 
 int ctk_run_facts_get(sqlite3 *db, int64_t run_id, struct ctk_run_facts *f, struct ctk_error *err);
