@@ -84,4 +84,24 @@ ctk analyze --db e.db --wue -2 2>/dev/null; is "--wue -2: exit 1" "$?" 1
 mkdir nodata
 ok "analyze without the bundled table" sh -c "CTK_DATA_DIR=\$PWD/nodata ctk analyze --db e.db --run 1 --embodied-source luccioni2023bloom > m.txt"
 ok "without the table: not estimated, said so" grep -q "embodied CO2: not estimated: the bundled embodied table 'embodied.csv' was not found" m.txt
+# the report: totals by scope on the summary page, methods, ctk.bib
+ok "ctk config clears the H100's overrides" ctk config --db e.db 2 embodied_kg= lifetime= utilisation= water_intensity=
+ok "ctk config clears the A100's (back to the table's first row)" ctk config --db e.db 1 embodied_source= lifetime= utilisation=
+ok "analyze again" ctk analyze --db e.db
+ok "report" ctk report --db e.db --out rep --formats pdf,tex,md
+pdftotext -layout rep/report.pdf rep.txt 2>/dev/null
+ok "report.pdf: A100 totals by scope with the embodied CO2 in kg" grep -q "Totals by scope *operational CO2 not known, embodied CO2 0.0134 kg CO2e, water not" rep.txt
+ok "report.pdf: H100 embodied not estimated, in words" grep -q "Totals by scope *operational CO2 not known, embodied CO2 not estimated, water not estimated" rep.txt
+ok "report.pdf: the H100's reason" grep -q "not estimated: no sourced footprint for 'NVIDIA H100 80GB HBM3'" rep.txt
+ok "methods: the A100's embodied CO2 with BLOOM's values and citation" grep -q "0.0134 kg CO2e over 4.00 GPU-hours, from 150 kg CO2e per GPU covering GPU board.*a lifetime of 6 years at 85 % use \\[@luccioni2023bloom\\]" rep/methods.md
+ok "methods: the H100 not estimated" grep -q "Embodied emissions were not estimated: no sourced footprint for 'NVIDIA H100 80GB HBM3'" rep/methods.md
+ok "methods.tex cites the source" grep -q "cite{luccioni2023bloom}" rep/methods.tex
+for k in $(python3 -c "import csv; print(' '.join(sorted({r['source'] for r in csv.DictReader(open('$CTK_ROOT/data/embodied.csv'))})))") li2023thirsty; do
+	ok "ctk.bib has the table's source '$k'" grep -q "{$k," rep/ctk.bib
+done
+if command -v pdflatex >/dev/null 2>&1; then
+	ok "LaTeX compiles with the new citations" sh "$CTK_ROOT/tests/latex/compile.sh" rep
+else
+	skip "LaTeX compiles with the new citations" "pdflatex not installed"
+fi
 done_testing
