@@ -31,6 +31,7 @@ static const struct ctk_builder builders[] = {
 	{"epochs", ctk_build_epochs, 0, NULL},
 	{"predictions", ctk_build_predictions, 1, "no predictions are stored for the selected runs"},
 	{"comparison", ctk_build_compare, 1, "the selected runs form fewer than two groups (--by) with analysed epochs"},
+	{"whatif", ctk_build_whatif, 1, "no intensity series is stored, so no what-if over start times and zones"},
 	{NULL, NULL, 0, NULL},
 };
 
