@@ -9,7 +9,7 @@
 
 #include "common/time.h"
 #include "report/builders.h"
-#include "report/whatif.h"
+#include "report/whatif_zones.h"
 
 enum { C_RUN, C_LABEL, C_ZONE, C_SIGNAL, C_STARTS, C_MIN, C_P10, C_MED, C_P90, C_MAX, C_ACT, C_BEST, C_SAVE,
        C_W24, C_NOTE, NCOL };

@@ -1,6 +1,6 @@
-/* The report's what-if numbers (see whatif.h): settings, zones and the
+/* The report's what-if numbers (see whatif_zones.h): settings, zones and the
  * window as `ctk whatif` takes them by default, then the common engine. */
-#include "report/whatif.h"
+#include "report/whatif_zones.h"
 
 #include <stdio.h>
 #include <string.h>

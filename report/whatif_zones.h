@@ -4,8 +4,8 @@
  * stored (non-yearly) series, a start every hour over each series, the
  * run's stored PUE and signal — so the report's numbers equal
  * `ctk whatif --json`'s. The report never includes analyze/. */
-#ifndef CTK_REPORT_WHATIF_H
-#define CTK_REPORT_WHATIF_H
+#ifndef CTK_REPORT_WHATIF_ZONES_H
+#define CTK_REPORT_WHATIF_ZONES_H
 
 #include <sqlite3.h>
 #include <stdint.h>
