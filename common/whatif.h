@@ -1,9 +1,8 @@
 /* The what-if engine shared by `ctk whatif` and the report's what-if page:
- * a run's measured energy profile (every piece of every device, through the
- * energy kernel) priced at every start time of a window in one zone with
- * the one rule of common/intensity.h (ctk_steps_*, prefix sums); the
- * distribution over starts, the best start, the actual and the best start
- * within a deadline. Library code: no printing. */
+ * a run's measured energy profile (every piece of every device) priced at
+ * every start of a window in one zone by the one rule of common/intensity.h
+ * (ctk_steps_*, prefix sums): the distribution over starts, the best start,
+ * the actual and the best start within a deadline. No printing. */
 #ifndef CTK_COMMON_WHATIF_H
 #define CTK_COMMON_WHATIF_H
 

@@ -1,8 +1,7 @@
 /* The what-if numbers of a run for the report (table "whatif", charts
- * "whatif_distribution" and "whatif_heatmap"): the common/ engine of
- * `ctk whatif` (common/whatif.h) with the same defaults — every zone with a
- * stored (non-yearly) series, a start every hour over each series, the
- * run's stored PUE and signal — so the report's numbers equal
+ * "whatif_*"): the engine of `ctk whatif` (common/whatif.h) with its
+ * defaults — every zone with a stored (non-yearly) series, a start every
+ * hour, the run's stored PUE and signal — so the numbers equal
  * `ctk whatif --json`'s. The report never includes analyze/. */
 #ifndef CTK_REPORT_WHATIF_ZONES_H
 #define CTK_REPORT_WHATIF_ZONES_H

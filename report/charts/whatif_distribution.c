@@ -1,9 +1,8 @@
 /* Chart "whatif_distribution": per zone with a stored intensity series, the
- * distribution over hourly start times of the CO2 the run's measured energy
- * profile would have caused (common/whatif.h, as `ctk whatif`): a bar from
- * p10 to p90, whiskers to min and max, the median as a line and the actual
- * start as a dot. Quantile bars rather than violins: five numbers a zone,
- * the same ones the what-if table prints. */
+ * CO2 of the run's energy profile over hourly start times (common/whatif.h,
+ * as `ctk whatif`): a bar p10..p90, whiskers to min and max, the median as a
+ * line, the actual start as a dot. Quantile bars rather than violins: the
+ * five numbers the what-if table prints. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>

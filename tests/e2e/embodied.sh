@@ -1,9 +1,8 @@
-# Embodied emissions and water in `ctk analyze` (issue 17): a 2-hour run on
-# two A100s (the bundled BLOOM value: 150 kg CO2e, 6 years, 85 % use) and a
-# 1.5-hour run on an H100 (no sourced value: "not estimated", never 0) —
-# known answers computed here by hand (device-hours x factor / lifetime), the
-# overrides, water (on-site WUE x IT energy, off-site intensity x IT x PUE),
-# text, JSON (schema), store, and bad values refused.
+# Embodied emissions and water (issue 17): two A100s for 2 h (BLOOM's 150 kg
+# CO2e, 6 years, 85 % use) and an H100 for 1.5 h (no sourced value: "not
+# estimated", never 0); known answers by hand (device-hours x factor /
+# lifetime), overrides, water (WUE x IT, intensity x IT x PUE), text, JSON,
+# store, bad values, ctk config, and the report (summary, methods, ctk.bib).
 . "$CTK_ROOT/tests/e2e/lib.sh"
 
 python3 - <<'PY'
