@@ -22,9 +22,8 @@ static int columns(struct ctk_table *t)
 		"Median (g)", "p90 (g)", "Max (g)", "Actual (g)", "Best start (UTC)", "Saving (g)", "Best within 24 h (g)",
 		"Note"};
 	static const unsigned view[NCOL] = {[C_LABEL] = CTK_VIEW_BOTH, [C_ZONE] = CTK_VIEW_BOTH,
-		[C_STARTS] = CTK_VIEW_WIDE, [C_MIN] = CTK_VIEW_BOTH, [C_P10] = CTK_VIEW_WIDE, [C_MED] = CTK_VIEW_BOTH,
-		[C_P90] = CTK_VIEW_WIDE, [C_MAX] = CTK_VIEW_BOTH, [C_ACT] = CTK_VIEW_BOTH, [C_SAVE] = CTK_VIEW_WIDE,
-		[C_W24] = CTK_VIEW_WIDE};
+		[C_MIN] = CTK_VIEW_BOTH, [C_P10] = CTK_VIEW_WIDE, [C_MED] = CTK_VIEW_BOTH,
+		[C_P90] = CTK_VIEW_WIDE, [C_MAX] = CTK_VIEW_BOTH, [C_ACT] = CTK_VIEW_WIDE, [C_SAVE] = CTK_VIEW_WIDE};
 	for (int i = 0; i < NCOL; i++) {
 		int text = i == C_LABEL || i == C_ZONE || i == C_SIGNAL || i == C_BEST || i == C_NOTE;
 		if (ctk_table_column(t, i, name[i], label[i], !text))
