@@ -318,11 +318,15 @@ static void footprint_sentences(struct emit *e, const struct ctk_run_footprint *
 		for (int i = 0; i < fp->nsources; i++)
 			cite(e, fp->sources[i]);
 		put(e, "%s%s. ", fp->embodied_note[0] ? "; " : "", fp->embodied_note);
-	} else if (!strncmp(fp->embodied_note, "not estimated: ", 15)) {
-		put(e, "Embodied emissions were not estimated: %s. ", fp->embodied_note + 15);
 	} else {
-		put(e, "Embodied emissions were not estimated: %s. ",
-		    fp->embodied_note[0] ? fp->embodied_note : "no sourced footprint");
+		/* the stored note without its command-line hint: prose names no flags */
+		char why[512];
+		const char *n = !strncmp(fp->embodied_note, "not estimated: ", 15) ? fp->embodied_note + 15 : fp->embodied_note;
+		snprintf(why, sizeof why, "%s", *n ? n : "no sourced footprint");
+		char *hint = strstr(why, " (give");
+		if (hint)
+			*hint = '\0';
+		put(e, "Embodied emissions were not estimated: %s. ", why);
 	}
 	if (fp->has_onsite || fp->has_offsite) {
 		put(e, "Water, following Li et al.");
@@ -340,7 +344,8 @@ static void footprint_sentences(struct emit *e, const struct ctk_run_footprint *
 			ctk_format_sig(fp->water_l, SIG, a, sizeof a);
 			put(e, ", %s L in all. ", a);
 		} else {
-			put(e, "; %s. ", fp->water_note);
+			put(e, "; %s water was not estimated (no %s was given). ", fp->has_onsite ? "off-site" : "on-site",
+			    fp->has_onsite ? "water intensity of electricity" : "water usage effectiveness");
 		}
 	} else {
 		put(e, "Water was not estimated: no water usage effectiveness and no water intensity of electricity were given. ");

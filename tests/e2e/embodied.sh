@@ -93,7 +93,12 @@ ok "report.pdf: A100 totals by scope with the embodied CO2 in kg" grep -q "Total
 ok "report.pdf: H100 embodied not estimated, in words" grep -q "Totals by scope *operational CO2 not known, embodied CO2 not estimated, water not estimated" rep.txt
 ok "report.pdf: the H100's reason" grep -q "not estimated: no sourced footprint for 'NVIDIA H100 80GB HBM3'" rep.txt
 ok "methods: the A100's embodied CO2 with BLOOM's values and citation" grep -q "0.0134 kg CO2e over 4.00 GPU-hours, from 150 kg CO2e per GPU covering GPU board.*a lifetime of 6 years at 85 % use \\[@luccioni2023bloom\\]" rep/methods.md
-ok "methods: the H100 not estimated" grep -q "Embodied emissions were not estimated: no sourced footprint for 'NVIDIA H100 80GB HBM3'" rep/methods.md
+ok "methods: the H100 not estimated" grep -q "Embodied emissions were not estimated: no sourced footprint for 'NVIDIA H100 80GB HBM3'\. " rep/methods.md
+ok "methods: no command-line flag in the embodied and water prose" python3 -c "
+import re, sys
+t = open('rep/methods.md').read()
+s = re.findall(r'(?:Embodied emissions|Water)[^.]*\\.', t)
+sys.exit(0 if len(s) == 4 and not any('--' in x for x in s) else 1)"
 ok "methods.tex cites the source" grep -q "cite{luccioni2023bloom}" rep/methods.tex
 for k in $(python3 -c "import csv; print(' '.join(sorted({r['source'] for r in csv.DictReader(open('$CTK_ROOT/data/embodied.csv'))})))") li2023thirsty; do
 	ok "ctk.bib has the table's source '$k'" grep -q "{$k," rep/ctk.bib
