@@ -69,6 +69,7 @@ near "chien2023hotcarbon: 2 x 318 kg x 2 h / (5 y x 8760 h x 0.5)" "$(j c.json 0
 
 # ctk config shows and sets them (the same checks as the flags)
 ok "ctk config shows the stored WUE" sh -c "ctk config --db e.db 2 | grep -qx 'wue=1.8'"
+ok "ctk config --json: the stored WUE, and null for what is not set" sh -c "ctk config --db e.db 2 --json > cfg.json && python3 '$CTK_ROOT/tests/e2e/jsonschema.py' '$CTK_ROOT/schemas/config.schema.json' cfg.json && python3 -c \"import json; s=json.load(open('cfg.json'))['settings']; assert s['wue_l_per_kwh'] == 1.8 and s['embodied_source'] is None\""
 ok "ctk config clears it" ctk config --db e.db 2 wue=
 is "cleared: NULL in the store" "$(sql e.db "select wue_l_per_kwh is null from analysis_settings where run_id = 2")" 1
 ctk config --db e.db 2 utilisation=2 2>/dev/null; is "ctk config utilisation=2: exit 2" "$?" 2
