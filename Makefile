@@ -196,7 +196,7 @@ install: all $(MANSTAMP)
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 755 $(BINS) $(DESTDIR)$(PREFIX)/bin/
 	install -d $(DESTDIR)$(PREFIX)/share/ctk
-	install -m 644 data/intensity-yearly.csv data/zone-names.csv data/ATTRIBUTION.md $(DESTDIR)$(PREFIX)/share/ctk/
+	install -m 644 data/intensity-yearly.csv data/zone-names.csv data/embodied.csv data/ATTRIBUTION.md $(DESTDIR)$(PREFIX)/share/ctk/
 	install -d $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 644 $(BUILD)/man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 	install -d $(DESTDIR)$(PREFIX)/share/bash-completion/completions $(DESTDIR)$(PREFIX)/share/zsh/site-functions

@@ -19,6 +19,11 @@ static void col_text(sqlite3_stmt *st, int i, char *buf, size_t size, int *has)
 	snprintf(buf, size, "%s", s && *s ? (const char *)s : "");
 }
 
+/* the embodied and water columns (below) */
+static int fp_get(sqlite3 *db, int64_t run_id, struct ctk_footprint_settings *f, struct ctk_error *err);
+static int fp_put(sqlite3 *db, int64_t run_id, const struct ctk_footprint_settings *f, struct ctk_error *err);
+static void fp_merge(struct ctk_footprint_settings *m, const struct ctk_footprint_settings *over);
+
 int ctk_settings_get(sqlite3 *db, int64_t run_id, struct ctk_settings *s, struct ctk_error *err)
 {
 	sqlite3_stmt *st = NULL;
@@ -48,7 +53,7 @@ int ctk_settings_get(sqlite3 *db, int64_t run_id, struct ctk_settings *s, struct
 		}
 	}
 	sqlite3_finalize(st);
-	return 0;
+	return fp_get(db, run_id, &s->fp, err);
 }
 
 int ctk_settings_put(sqlite3 *db, int64_t run_id, const struct ctk_settings *s, struct ctk_error *err)
@@ -66,6 +71,8 @@ int ctk_settings_put(sqlite3 *db, int64_t run_id, const struct ctk_settings *s, 
 		if (rc != SQLITE_DONE)
 			return ctk_db_fail(db, err, "store the zone");
 	}
+	if ((rc = fp_put(db, run_id, &s->fp, err)))
+		return rc;
 	if (!s->has_signal && !s->has_pue && !s->has_fill && !s->has_default)
 		return 0;
 	/* an upsert that keeps the fields not given (?N IS NULL → keep) */
@@ -112,12 +119,156 @@ void ctk_settings_merge(struct ctk_settings *out, const struct ctk_settings *bas
 		m.default_g_per_kwh = over->default_g_per_kwh;
 		m.has_default = 1;
 	}
+	fp_merge(&m.fp, &over->fp);
 	*out = m;
 }
 
 static int clear_col(sqlite3 *db, int64_t run_id, const char *sql, struct ctk_error *err)
 {
 	return ctk_db_exec_id(db, sql, run_id, err);
+}
+
+/* ---- embodied and water (issue 17): own columns, own statements -------- */
+
+static void fp_col(sqlite3_stmt *st, int i, double *v, int *has)
+{
+	*has = sqlite3_column_type(st, i) != SQLITE_NULL;
+	*v = *has ? sqlite3_column_double(st, i) : 0;
+}
+
+static int fp_get(sqlite3 *db, int64_t run_id, struct ctk_footprint_settings *f, struct ctk_error *err)
+{
+	sqlite3_stmt *st = NULL;
+
+	if (ctk_db_prepare(db, "SELECT embodied_kg, embodied_source, lifetime_years, utilisation, wue_l_per_kwh, "
+			   "water_l_per_kwh FROM analysis_settings WHERE run_id = ?", &st, err))
+		return CTK_EDB;
+	sqlite3_bind_int64(st, 1, run_id);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		fp_col(st, 0, &f->embodied_kg, &f->has_embodied_kg);
+		col_text(st, 1, f->embodied_source, sizeof f->embodied_source, &f->has_embodied_source);
+		fp_col(st, 2, &f->lifetime_years, &f->has_lifetime);
+		fp_col(st, 3, &f->utilisation, &f->has_utilisation);
+		fp_col(st, 4, &f->wue_l_per_kwh, &f->has_wue);
+		fp_col(st, 5, &f->water_l_per_kwh, &f->has_water);
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+static int fp_any(const struct ctk_footprint_settings *f)
+{
+	return f->has_embodied_kg || f->has_embodied_source || f->has_lifetime || f->has_utilisation || f->has_wue ||
+	       f->has_water;
+}
+
+static int fp_put(sqlite3 *db, int64_t run_id, const struct ctk_footprint_settings *f, struct ctk_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (!fp_any(f))
+		return 0;
+	if (ctk_db_prepare(db,
+		"INSERT INTO analysis_settings(run_id, embodied_kg, embodied_source, lifetime_years, utilisation, "
+		"wue_l_per_kwh, water_l_per_kwh, updated_ns) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
+		"ON CONFLICT(run_id) DO UPDATE SET embodied_kg = coalesce(?2, embodied_kg), "
+		"embodied_source = coalesce(?3, embodied_source), lifetime_years = coalesce(?4, lifetime_years), "
+		"utilisation = coalesce(?5, utilisation), wue_l_per_kwh = coalesce(?6, wue_l_per_kwh), "
+		"water_l_per_kwh = coalesce(?7, water_l_per_kwh), updated_ns = ?8", &st, err))
+		return CTK_EDB;
+	sqlite3_bind_int64(st, 1, run_id);
+	ctk_bind_double_or_null(st, 2, f->embodied_kg, f->has_embodied_kg);
+	ctk_bind_text_or_null(st, 3, f->has_embodied_source ? f->embodied_source : NULL);
+	ctk_bind_double_or_null(st, 4, f->lifetime_years, f->has_lifetime);
+	ctk_bind_double_or_null(st, 5, f->utilisation, f->has_utilisation);
+	ctk_bind_double_or_null(st, 6, f->wue_l_per_kwh, f->has_wue);
+	ctk_bind_double_or_null(st, 7, f->water_l_per_kwh, f->has_water);
+	sqlite3_bind_int64(st, 8, ctk_now_ns());
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : ctk_db_fail(db, err, "store the embodied and water settings");
+}
+
+static void fp_merge(struct ctk_footprint_settings *m, const struct ctk_footprint_settings *over)
+{
+#define FP_TAKE(has, field) do { if (over->has) { m->field = over->field; m->has = 1; } } while (0)
+	FP_TAKE(has_embodied_kg, embodied_kg);
+	if (over->has_embodied_source) {
+		memcpy(m->embodied_source, over->embodied_source, sizeof m->embodied_source);
+		m->has_embodied_source = 1;
+	}
+	FP_TAKE(has_lifetime, lifetime_years);
+	FP_TAKE(has_utilisation, utilisation);
+	FP_TAKE(has_wue, wue_l_per_kwh);
+	FP_TAKE(has_water, water_l_per_kwh);
+#undef FP_TAKE
+}
+
+int ctk_footprint_setting_parse(const char *key, const char *value, struct ctk_footprint_settings *f,
+				struct ctk_error *err)
+{
+	double v;
+	int non_neg = !strcmp(key, "embodied_kg") || !strcmp(key, "wue") || !strcmp(key, "water_intensity");
+
+	if (!strcmp(key, "embodied_source")) {
+		if (!*value || strlen(value) >= sizeof f->embodied_source)
+			return ctk_failf(err, CTK_EINPUT, "embodied_source '%s': not a source key", value);
+		snprintf(f->embodied_source, sizeof f->embodied_source, "%s", value);
+		f->has_embodied_source = 1;
+		return 1;
+	}
+	if (!non_neg && strcmp(key, "lifetime") && strcmp(key, "utilisation"))
+		return 0;
+	if (ctk_parse_double(value, &v) || !isfinite(v) || v < 0 || (!non_neg && !(v > 0)) ||
+	    (!strcmp(key, "utilisation") && v > 1) || (!strcmp(key, "lifetime") && v > 100))
+		return ctk_failf(err, CTK_EINPUT, "%s '%s': not %s", key, value,
+				 !strcmp(key, "embodied_kg") ? "kg CO2e (>= 0)" : !strcmp(key, "lifetime")
+				 ? "a lifetime in years (0 < y <= 100)" : !strcmp(key, "utilisation")
+				 ? "a share in (0, 1]" : "L/kWh (>= 0)");
+	if (!strcmp(key, "embodied_kg")) {
+		f->embodied_kg = v;
+		f->has_embodied_kg = 1;
+	} else if (!strcmp(key, "lifetime")) {
+		f->lifetime_years = v;
+		f->has_lifetime = 1;
+	} else if (!strcmp(key, "utilisation")) {
+		f->utilisation = v;
+		f->has_utilisation = 1;
+	} else if (!strcmp(key, "wue")) {
+		f->wue_l_per_kwh = v;
+		f->has_wue = 1;
+	} else {
+		f->water_l_per_kwh = v;
+		f->has_water = 1;
+	}
+	return 1;
+}
+
+static const char *const FP_COLS[][2] = {
+	{"embodied_kg", "embodied_kg"}, {"embodied_source", "embodied_source"}, {"lifetime", "lifetime_years"},
+	{"utilisation", "utilisation"}, {"wue", "wue_l_per_kwh"}, {"water_intensity", "water_l_per_kwh"},
+};
+
+/* `ctk config R key=value` for the embodied and water keys (as ctk_settings_set_key) */
+static int fp_set_key(sqlite3 *db, int64_t run_id, const char *key, const char *value, struct ctk_error *err)
+{
+	struct ctk_footprint_settings f = {0};
+	char sql[160];
+	int rc;
+
+	for (size_t i = 0; i < sizeof FP_COLS / sizeof FP_COLS[0]; i++) {
+		if (strcmp(key, FP_COLS[i][0]))
+			continue;
+		if (!*value) {
+			snprintf(sql, sizeof sql, "UPDATE analysis_settings SET %s = NULL WHERE run_id = ?", FP_COLS[i][1]);
+			return (rc = clear_col(db, run_id, sql, err)) ? rc : 1;
+		}
+		if ((rc = ctk_footprint_setting_parse(key, value, &f, err)) <= 0)
+			return rc;
+		return (rc = fp_put(db, run_id, &f, err)) ? rc : 1;
+	}
+	return 0;
 }
 
 int ctk_settings_set_key(sqlite3 *db, int64_t run_id, const char *key, const char *value, struct ctk_error *err)
@@ -164,7 +315,7 @@ int ctk_settings_set_key(sqlite3 *db, int64_t run_id, const char *key, const cha
 			return ctk_failf(err, CTK_EINPUT, "default_intensity '%s': not g/kWh", value);
 		s.has_default = 1;
 	} else {
-		return 0;
+		return fp_set_key(db, run_id, key, value, err);
 	}
 	return (rc = ctk_settings_put(db, run_id, &s, err)) ? rc : 1;
 }

@@ -13,6 +13,24 @@
 #include "common/err.h"
 #include "common/intensity.h"
 
+/* Embodied emissions and water (common/embodied.h): overrides of the
+ * bundled footprint table and the water factors, stored in
+ * analysis_settings (schemas/migrate-2.sql). */
+struct ctk_footprint_settings {
+	double embodied_kg;           /* footprint per GPU, kg CO2e (overrides the table) */
+	int has_embodied_kg;
+	char embodied_source[48];     /* use the table's row of this source key */
+	int has_embodied_source;
+	double lifetime_years;
+	int has_lifetime;
+	double utilisation;           /* 0..1 */
+	int has_utilisation;
+	double wue_l_per_kwh;         /* on-site water per kWh of IT energy */
+	int has_wue;
+	double water_l_per_kwh;       /* water intensity of electricity (off-site) */
+	int has_water;
+};
+
 /* Each field is set only when its has_* flag is (missing is never 0). */
 struct ctk_settings {
 	char zone[64];
@@ -25,6 +43,7 @@ struct ctk_settings {
 	int has_fill;
 	double default_g_per_kwh;
 	int has_default;
+	struct ctk_footprint_settings fp; /* embodied and water (issue 17), each with its has_* */
 };
 
 /* Read run_id's stored settings (fields not stored stay unset). */
@@ -42,6 +61,13 @@ void ctk_settings_merge(struct ctk_settings *out, const struct ctk_settings *bas
  * default_intensity: 1 when key is one of them (set or, with an empty
  * value, cleared), 0 when it is not, a negative ctk_err on a bad value. */
 int ctk_settings_set_key(sqlite3 *db, int64_t run_id, const char *key, const char *value, struct ctk_error *err);
+
+/* One embodied/water setting from its `ctk config` key (embodied_kg,
+ * embodied_source, lifetime, utilisation, wue, water_intensity) into f: 1
+ * when key is one of them, 0 when not, CTK_EINPUT on a bad value. Used by
+ * `ctk config` and by analyze's flags, so both check values alike. */
+int ctk_footprint_setting_parse(const char *key, const char *value, struct ctk_footprint_settings *f,
+				struct ctk_error *err);
 
 /* Words for a report or a listing: "zone DE, lifecycle signal, PUE 1.2
  * (given with --pue), fill none" (unset fields say "default …"). */

@@ -29,6 +29,7 @@ int ctk_build_summary(const struct ctk_report *r, struct ctk_table **out, struct
 
 int ctk_build_predictions(const struct ctk_report *r, struct ctk_table **out, struct ctk_error *err);
 int ctk_build_compare(const struct ctk_report *r, struct ctk_table **out, struct ctk_error *err);
+int ctk_build_whatif(const struct ctk_report *r, struct ctk_table **out, struct ctk_error *err);
 
 /* Fails unless every device of run_id has stored analysis results. */
 int ctk_require_analysis(sqlite3 *db, int64_t run_id, struct ctk_error *err);

@@ -17,6 +17,8 @@ const struct ctk_chart ctk_charts[] = {
 	{"prediction_error", "Prediction error after N epochs", 1, ctk_chart_prediction},
 	{"hardware_comparison", "Hardware comparison", 0, ctk_chart_compare},
 	{"intensity", "Carbon intensity during the run", 1, ctk_chart_intensity},
+	{"whatif_distribution", "What if: CO2 over start times, per zone", 1, ctk_chart_whatif_distribution},
+	{"whatif_heatmap", "What if: CO2 by start hour and day in the run's zone", 1, ctk_chart_whatif_heatmap},
 	{NULL, NULL, 0, NULL},
 };
 

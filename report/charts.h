@@ -52,6 +52,11 @@ int ctk_chart_compare(struct ctk_report *r, int64_t run_id, struct ctk_plot *p, 
 int ctk_chart_intensity(struct ctk_report *r, int64_t run_id, struct ctk_plot *p, cairo_t *cr, char *text,
 			size_t text_size, struct ctk_error *err);
 
+int ctk_chart_whatif_distribution(struct ctk_report *r, int64_t run_id, struct ctk_plot *p, cairo_t *cr, char *text,
+				  size_t text_size, struct ctk_error *err);
+int ctk_chart_whatif_heatmap(struct ctk_report *r, int64_t run_id, struct ctk_plot *p, cairo_t *cr, char *text,
+			     size_t text_size, struct ctk_error *err);
+
 /* A chart drawn: its recording (owned) and texts, kept for report.pdf. */
 struct ctk_figure {
 	char file[96];        /* file stem */

@@ -31,6 +31,7 @@ static const struct ctk_builder builders[] = {
 	{"epochs", ctk_build_epochs, 0, NULL},
 	{"predictions", ctk_build_predictions, 1, "no predictions are stored for the selected runs"},
 	{"comparison", ctk_build_compare, 1, "the selected runs form fewer than two groups (--by) with analysed epochs"},
+	{"whatif", ctk_build_whatif, 1, "no intensity series is stored, so no what-if over start times and zones"},
 	{NULL, NULL, 0, NULL},
 };
 
@@ -59,10 +60,13 @@ static void usage(FILE *out)
 		"Writes, for the analysed runs of DB (all, or those given with --run):\n"
 		"  DIR/report.pdf              summary page, every chart and table, methods (pdf)\n"
 		"  DIR/<chart>.{pdf,png}       power, epoch_energy, prediction_error, hardware_comparison (--by),\n"
-		"                              intensity: vector PDF and PNG at 300 dpi (--dpi), 3.3 in wide\n"
+		"                              intensity, whatif_distribution, whatif_heatmap: vector PDF and\n"
+		"                              PNG at 300 dpi (--dpi), 3.3 in wide\n"
 		"  DIR/summary.{csv,md,tex}    energy per run, in and outside epochs, coverage, PUE, CO2\n"
 		"  DIR/epochs.{csv,md,tex}     per-epoch duration, energy per device and total (J, kWh)\n"
 		"  DIR/predictions.*, comparison.*  when the store has predictions / two hardware setups\n"
+		"  DIR/whatif.{csv,md,tex}     CO2 at every hourly start of each stored intensity series, per\n"
+		"                              zone (as ctk whatif); the summary page adds embodied CO2 and water\n"
 		"  DIR/methods.{md,tex}, ctk.bib, model-card.yaml  methods paragraph, BibTeX, Hugging Face\n"
 		"                              co2_eq_emissions block (md: .md + .yaml; tex: .tex + .bib)\n"
 		"Sections without data are left out with a note on the summary page (and their files from an\n"

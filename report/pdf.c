@@ -135,6 +135,12 @@ static int summary_page(struct pdfw *w, struct ctk_report *r, const struct ctk_t
 		else
 			snprintf(buf, sizeof buf, "not available: no stored CO2 result for this run (intensity join not run)");
 		kv(w, "CO2", buf);
+		ctk_footprint_scope_words(&f->fp, f->co2.has_co2 ? f->co2_kg : NULL, buf, sizeof buf);
+		kv(w, "Totals by scope", buf);
+		ctk_footprint_embodied_words(&f->fp, buf, sizeof buf);
+		kv(w, "Embodied CO2", buf);
+		ctk_footprint_water_words(&f->fp, buf, sizeof buf);
+		kv(w, "Water", buf);
 		if (f->ri.has_span) {
 			double s = (double)(f->ri.ended_ns - f->ri.started_ns) / 1e9;
 			ctk_time_format(f->ri.started_ns, t0, sizeof t0);

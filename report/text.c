@@ -13,6 +13,7 @@
 #include "common/util.h"
 #include "common/version.h"
 #include "common/db.h"
+#include "common/embodied.h"
 #include "common/time.h"
 #include "report/reported.h"
 #include "report/zones.h"
@@ -77,7 +78,8 @@ int ctk_run_facts_get(sqlite3 *db, int64_t run_id, struct ctk_run_facts *f, stru
 	int rc;
 
 	memset(f, 0, sizeof(*f));
-	if ((rc = ctk_run_info_get(db, run_id, &f->ri, err)) || (rc = ctk_run_co2_get(db, run_id, &f->co2, err)))
+	if ((rc = ctk_run_info_get(db, run_id, &f->ri, err)) || (rc = ctk_run_co2_get(db, run_id, &f->co2, err)) ||
+	    (rc = ctk_run_footprint_get(db, run_id, &f->fp, err)))
 		return rc;
 	/* devices */
 	if (ctk_db_prepare(db, "SELECT coalesce(name, kind), kind, count(*) FROM devices WHERE run_id = ? "
@@ -323,8 +325,6 @@ static void prose_time(int64_t t_ns, char *buf, size_t size)
 	snprintf(buf, size, "%s", iso);
 }
 
-/* One run's methods paragraph, in a paper's voice: what was measured and
- * how, PUE, intensity, result, what was not measured, ctk's version. */
 /* What the energy's bound is and how it was computed (common/uncertainty.h). */
 static void bound_words(struct emit *e, const struct ctk_run_facts *f)
 {
@@ -349,6 +349,61 @@ static void bound_words(struct emit *e, const struct ctk_run_facts *f)
 	put(e, ". ");
 }
 
+/* Embodied emissions and water (issue 17): what analyze stored, with the
+ * sources of the values (common/embodied.c, data/embodied.csv), or why
+ * they were not estimated. */
+static void footprint_sentences(struct emit *e, const struct ctk_run_footprint *fp)
+{
+	char a[32], b[32];
+
+	if (!fp->valid)
+		return;
+	if (fp->has_embodied) {
+		ctk_format_sig(fp->embodied_g / 1000.0, SIG, a, sizeof a);
+		ctk_format_sig(fp->gpu_hours, SIG, b, sizeof b);
+		put(e, "Embodied emissions: we attributed to the run a share of each GPU's manufacturing footprint, "
+		       "footprint × device-hours / (lifetime × utilisation), %s kg CO2e over %s GPU-hours", a, b);
+		if (fp->what[0])
+			put(e, ", from %s", fp->what);
+		for (int i = 0; i < fp->nsources; i++)
+			cite(e, fp->sources[i]);
+		put(e, "%s%s. ", fp->embodied_note[0] ? "; " : "", fp->embodied_note);
+	} else {
+		/* the stored note without its command-line hint: prose names no flags */
+		char why[512];
+		const char *n = !strncmp(fp->embodied_note, "not estimated: ", 15) ? fp->embodied_note + 15 : fp->embodied_note;
+		snprintf(why, sizeof why, "%s", *n ? n : "no sourced footprint");
+		char *hint = strstr(why, " (give");
+		if (hint)
+			*hint = '\0';
+		put(e, "Embodied emissions were not estimated: %s. ", why);
+	}
+	if (fp->has_onsite || fp->has_offsite) {
+		put(e, "Water, following Li et al.");
+		cite(e, "li2023thirsty");
+		if (fp->has_onsite) {
+			ctk_format_sig(fp->onsite_l, SIG, a, sizeof a);
+			put(e, ": on-site %s L (a WUE of %.3g L per kWh of IT energy)", a, fp->wue_l_per_kwh);
+		}
+		if (fp->has_offsite) {
+			ctk_format_sig(fp->offsite_l, SIG, b, sizeof b);
+			put(e, "%s off-site %s L (%.3g L per kWh of facility energy)", fp->has_onsite ? "," : ":", b,
+			    fp->water_l_per_kwh);
+		}
+		if (fp->has_water) {
+			ctk_format_sig(fp->water_l, SIG, a, sizeof a);
+			put(e, ", %s L in all. ", a);
+		} else {
+			put(e, "; %s water was not estimated (no %s was given). ", fp->has_onsite ? "off-site" : "on-site",
+			    fp->has_onsite ? "water intensity of electricity" : "water usage effectiveness");
+		}
+	} else {
+		put(e, "Water was not estimated: no water usage effectiveness and no water intensity of electricity were given. ");
+	}
+}
+
+/* One run's methods paragraph, in a paper's voice: what was measured and
+ * how, PUE, intensity, result, what was not measured, ctk's version. */
 static void paragraph(struct emit *e, const struct ctk_run_facts *f)
 {
 	char t0[40], t1[40], dur[32], buf[64], key[64];
@@ -494,7 +549,9 @@ static void paragraph(struct emit *e, const struct ctk_run_facts *f)
 			put(e, "%s%s", first ? "" : ", ", scope[i].words);
 			first = 0;
 		}
-	put(e, "%snetwork, storage, cooling beyond the PUE, and the embodied emissions of the hardware. ", first ? "" : ", ");
+	put(e, "%snetwork, storage, cooling beyond the PUE%s. ", first ? "" : ", ",
+	    f->fp.has_embodied ? "" : ", and the embodied emissions of the hardware");
+	footprint_sentences(e, &f->fp);
 	put(e, "Figures and tables were produced with ctk version %s", ctk_version);
 	cite(e, "ctk");
 	put(e, ".\n\n");
@@ -614,6 +671,9 @@ static int write_bib(struct ctk_report *r, FILE *f, struct ctk_error *err)
 		else
 			bib_source(f, key, name, facts->has_series && facts->si.has_year, facts->si.year);
 	}
+	/* the sources of the embodied table and of the water rule (common/embodied.c) */
+	for (const struct ctk_embodied_source *es = ctk_embodied_sources; es->key; es++)
+		fprintf(f, "%s\n", es->bibtex);
 	if (car)
 		fputs("@misc{epa2023vehicle,\n  author = {{U.S. Environmental Protection Agency}},\n"
 		      "  title = {Greenhouse Gas Emissions from a Typical Passenger Vehicle},\n"

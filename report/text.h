@@ -11,6 +11,7 @@
 
 #include "common/units.h"
 #include "report/co2.h"
+#include "report/footprint.h"
 #include "report/report.h"
 
 /* The car equivalence (CTK_CAR_G_PER_MILE, US EPA 2023) is in common/units.h. */
@@ -33,6 +34,7 @@ struct ctk_run_facts {
 	double energy_u_j, in_epochs_u_j, outside_epochs_u_j, gap_s;
 	int has_energy_u, gap_at_limit;
 	char energy_u_kwh[32], co2_u_kg[32];   /* as printed in the tables ("" = missing) */
+	struct ctk_run_footprint fp; /* embodied and water, as analyze stored them (footprint.h) */
 };
 
 int ctk_run_facts_get(sqlite3 *db, int64_t run_id, struct ctk_run_facts *f, struct ctk_error *err);

@@ -70,3 +70,61 @@ ALTER TABLE run_co2 ADD COLUMN epochs_co2_u_g REAL;
 ALTER TABLE run_co2 ADD COLUMN outside_co2_u_g REAL;
 ALTER TABLE epoch_co2 ADD COLUMN co2_u_g REAL;
 ALTER TABLE predictions ADD COLUMN actual_u REAL;  -- bound of actual (its unit: J or g), energy and co2 targets
+-- embodied emissions and water (issue 17; rule in common/embodied.c, table
+-- data/embodied.csv, written by ctk analyze in analyze/energy/footprint.c).
+-- Settings: overrides of the bundled footprint table and the water factors,
+-- NULL = not given (the table's sourced value, or water not estimated).
+ALTER TABLE analysis_settings ADD COLUMN embodied_kg REAL CHECK (embodied_kg >= 0);      -- kg CO2e per GPU
+ALTER TABLE analysis_settings ADD COLUMN embodied_source TEXT;                            -- a source key of data/embodied.csv
+ALTER TABLE analysis_settings ADD COLUMN lifetime_years REAL CHECK (lifetime_years > 0);
+ALTER TABLE analysis_settings ADD COLUMN utilisation REAL CHECK (utilisation > 0 AND utilisation <= 1);
+ALTER TABLE analysis_settings ADD COLUMN wue_l_per_kwh REAL CHECK (wue_l_per_kwh >= 0);  -- on-site, per kWh of IT energy
+ALTER TABLE analysis_settings ADD COLUMN water_l_per_kwh REAL CHECK (water_l_per_kwh >= 0); -- water intensity of electricity
+-- A run's share of each GPU's manufacturing footprint: footprint_kg x hours /
+-- (lifetime_years x 8760 h x utilisation), in g CO2e; co2_g NULL = not
+-- estimated (note says why: no sourced value for the device).
+CREATE TABLE device_embodied (
+  device_id       INTEGER PRIMARY KEY REFERENCES devices(device_id) ON DELETE CASCADE,
+  run_id          INTEGER NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,
+  hours           REAL NOT NULL,     -- first to last reading of the device
+  footprint_kg    REAL,              -- kg CO2e, as the source states it
+  lifetime_years  REAL,
+  utilisation     REAL,
+  co2_g           REAL,              -- the run's share, g CO2e
+  source          TEXT,              -- source key (ctk.bib) or 'user'
+  covers          TEXT,              -- what the footprint covers
+  year            INTEGER,           -- year of the source
+  note            TEXT
+);
+CREATE INDEX device_embodied_run ON device_embodied(run_id);
+-- A run's totals by scope next to run_co2: embodied CO2 (sum over the GPUs;
+-- NULL when a GPU has no value) and water (Li et al. 2023): on-site = WUE x
+-- IT energy, off-site = water intensity x IT energy x PUE; NULL = not
+-- estimated, the notes say why in words.
+CREATE TABLE run_footprint (
+  run_id            INTEGER PRIMARY KEY REFERENCES runs(run_id) ON DELETE CASCADE,
+  embodied_co2_g    REAL,
+  gpu_hours         REAL,
+  embodied_note     TEXT,
+  it_energy_kwh     REAL,
+  pue               REAL,
+  wue_l_per_kwh     REAL,
+  water_l_per_kwh   REAL,
+  water_onsite_l    REAL,
+  water_offsite_l   REAL,
+  water_l           REAL,              -- on-site + off-site, when both are known
+  water_note        TEXT
+);
+-- Never stale: dropped with the run's CO2 (whose triggers follow every
+-- input) and when an embodied or water setting changes.
+CREATE TRIGGER run_co2_del_footprint AFTER DELETE ON run_co2 BEGIN
+  DELETE FROM run_footprint WHERE run_id = OLD.run_id;
+  DELETE FROM device_embodied WHERE run_id = OLD.run_id;
+END;
+CREATE TRIGGER settings_upd_footprint AFTER UPDATE ON analysis_settings
+  WHEN OLD.embodied_kg IS NOT NEW.embodied_kg OR OLD.embodied_source IS NOT NEW.embodied_source
+    OR OLD.lifetime_years IS NOT NEW.lifetime_years OR OLD.utilisation IS NOT NEW.utilisation
+    OR OLD.wue_l_per_kwh IS NOT NEW.wue_l_per_kwh OR OLD.water_l_per_kwh IS NOT NEW.water_l_per_kwh BEGIN
+  DELETE FROM run_footprint WHERE run_id = NEW.run_id;
+  DELETE FROM device_embodied WHERE run_id = NEW.run_id;
+END;

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "analyze/energy/analysis.h"
+#include "analyze/energy/footprint.h"
 #include "analyze/commands.h"
 #include "analyze/cmd/analyze_out.h"
 #include "analyze/energy/predict_eval.h"
@@ -28,6 +29,7 @@ struct opts {
 	int json;
 	struct ctk_predict_opts pred;
 	struct ctk_settings flags;    /* the settings given now (has_*), stored with each run */
+	struct ctk_footprint_ctx *fp; /* the embodied table, loaded once */
 };
 
 /* The PUE when none is given or stored: own hardware, no facility overhead. */
@@ -39,7 +41,9 @@ static void usage(FILE *out)
 		"usage: ctk analyze --db DB [--run R] [--json] [--pue P|carbontracker]\n"
 		"                   [--predict-after K|A..B] [--epochs N]\n"
 		"                   [--zone Z] [--signal S] [--fill none|previous|default]\n"
-		"                   [--default-intensity G]\n\n"
+		"                   [--default-intensity G]\n"
+		"                   [--embodied-kg KG] [--embodied-source KEY] [--lifetime Y]\n"
+		"                   [--utilisation U] [--wue L] [--water-intensity L]\n\n"
 		"Energy per epoch and device (counter difference where the device has an energy\n"
 		"counter, else the trapezoid over power), whole-run energy (first to last reading),\n"
 		"energy outside epochs and coverage (share of time with readings at most two\n"
@@ -61,6 +65,18 @@ static void usage(FILE *out)
 		"  --fill F    energy without an intensity value: none (default: reported as\n"
 		"              unpriced), previous (last value before the gap), default (the\n"
 		"              zone's yearly value, or --default-intensity G g/kWh)\n"
+		"  --embodied-kg KG  manufacturing footprint per GPU, kg CO2e (default: the\n"
+		"              sourced value of data/embodied.csv for the GPU's name; a GPU\n"
+		"              without one is 'not estimated', never 0)\n"
+		"  --embodied-source KEY  use the table's value of that source (e.g.\n"
+		"              chien2023hotcarbon; default: the first row for the GPU)\n"
+		"  --lifetime Y, --utilisation U  lifetime in years and share (0..1] of it in\n"
+		"              use (default: as the source states them); a run's share =\n"
+		"              footprint x device-hours / (Y x 8760 h x U)\n"
+		"  --wue L     on-site water, L per kWh of IT energy (Li et al. 2023)\n"
+		"  --water-intensity L  off-site water of electricity, L/kWh, times IT energy\n"
+		"              x PUE (without them water is 'not estimated')\n"
+		"  these six are stored with the run too\n"
 		"exit status: 0 ok, 1 usage, 2 bad input, 3 I/O or database\n");
 }
 
@@ -72,8 +88,13 @@ static int parse_opts(int argc, char **argv, struct opts *o, struct ctk_error *e
 		{"predict-after", required_argument, NULL, 'P'}, {"epochs", required_argument, NULL, 'E'},
 		{"zone", required_argument, NULL, 'z'}, {"signal", required_argument, NULL, 's'},
 		{"fill", required_argument, NULL, 'f'}, {"default-intensity", required_argument, NULL, 'g'},
+		{"embodied-kg", required_argument, NULL, 1000}, {"embodied-source", required_argument, NULL, 1001},
+		{"lifetime", required_argument, NULL, 1002}, {"utilisation", required_argument, NULL, 1003},
+		{"wue", required_argument, NULL, 1004}, {"water-intensity", required_argument, NULL, 1005},
 		{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
 	};
+	static const char *const fp_keys[] = {"embodied_kg", "embodied_source", "lifetime", "utilisation", "wue",
+					      "water_intensity"};
 	int64_t v;
 	int c, rc;
 
@@ -126,6 +147,14 @@ static int parse_opts(int argc, char **argv, struct opts *o, struct ctk_error *e
 			if (ctk_parse_double(optarg, &o->flags.default_g_per_kwh) || !(o->flags.default_g_per_kwh >= 0))
 				return ctk_failf(err, CTK_EUSAGE, "--default-intensity '%s': not g/kWh", optarg);
 			o->flags.has_default = 1;
+			break;
+		case 1000: case 1001: case 1002: case 1003: case 1004: case 1005:
+			if (ctk_footprint_setting_parse(fp_keys[c - 1000], optarg, &o->flags.fp, err) < 0) {
+				const char *why = strstr(err->msg, "': ");
+				char m[200];
+				snprintf(m, sizeof m, "%s", why ? why + 3 : "bad value");
+				return ctk_failf(err, CTK_EUSAGE, "--%s '%s': %s", longopts[c - 1000 + 10].name, optarg, m);
+			}
 			break;
 		case 'h': usage(stdout); return 1;
 		default: usage(stderr); return ctk_failf(err, CTK_EUSAGE, "bad option");
@@ -211,7 +240,8 @@ static int analyze_one(sqlite3 *db, int64_t run_id, const struct opts *o, cJSON 
 	struct ctk_outside_acc oa = {0};
 	struct ctk_settings s;
 	struct ctk_co2_opts co;
-	struct ctk_analyze_view v = {.r = &r, .pred = &pred, .co2 = &co2, .settings = &s};
+	struct ctk_footprint fp = {0};
+	struct ctk_analyze_view v = {.r = &r, .pred = &pred, .co2 = &co2, .settings = &s, .fp = &fp};
 	int have_ct = 0;
 	char warning[600];
 	int rc = run_settings(db, run_id, o, &s, &co, err);
@@ -220,6 +250,10 @@ static int analyze_one(sqlite3 *db, int64_t run_id, const struct opts *o, cJSON 
 	v.pue_source = s.pue.source;
 	if (!rc)
 		rc = analyze_energy(db, run_id, &co, &r, &co2, &oa, err);
+	if (!rc)
+		rc = ctk_footprint_compute(o->fp, &r, &s, v.pue, &fp, err);
+	if (!rc)
+		rc = ctk_footprint_store(db, run_id, &fp, err);
 	if (!rc && ctk_run_time_check(&r, warning, sizeof warning))
 		fprintf(stderr, "ctk analyze: warning: %s\n", warning);
 	if (!rc) {
@@ -240,6 +274,7 @@ static int analyze_one(sqlite3 *db, int64_t run_id, const struct opts *o, cJSON 
 		ctk_analyze_print(&v);
 	if (have_ct)
 		ctk_ct_compare_release(&ct);
+	ctk_footprint_release(&fp);
 	ctk_co2_release(&co2);
 	ctk_outside_release(&oa);
 	ctk_run_predictions_free(&pred);
@@ -260,7 +295,8 @@ static int analyze_runs(sqlite3 *db, const int64_t *ids, int n, const struct opt
 
 int ctk_cmd_analyze(int argc, char **argv, struct ctk_error *err)
 {
-	struct opts o = {0};
+	struct ctk_footprint_ctx fpctx = {0};
+	struct opts o = {.fp = &fpctx};
 	sqlite3 *db = NULL;
 	int64_t *ids = NULL;
 	int n = 0, rc;
@@ -308,6 +344,7 @@ int ctk_cmd_analyze(int argc, char **argv, struct ctk_error *err)
 		printf("no runs in '%s' (import some: ctk import nvidia-smi FILE --db %s)\n", o.db, o.db);
 	}
 out:
+	ctk_footprint_ctx_release(&fpctx);
 	cJSON_Delete(root);
 	free(ids);
 	ctk_db_close(db);

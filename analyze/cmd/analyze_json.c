@@ -249,6 +249,7 @@ cJSON *ctk_analyze_json(const struct ctk_analyze_view *v)
 	cJSON_AddItemToObject(j, "uncertainty", uncertainty_json());
 	cJSON_AddItemToObject(j, "co2", co2_json(v));
 	cJSON_AddItemToObject(j, "settings", settings_json(v));
+	ctk_analyze_json_footprint(j, v->fp);
 	if (v->ct)
 		cJSON_AddItemToObject(j, "carbontracker", ct_json(v->ct));
 	for (int i = 0; i < r->ndev; i++)

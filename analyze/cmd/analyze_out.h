@@ -11,6 +11,7 @@
 #include "analyze/energy/analysis.h"
 #include "analyze/energy/co2.h"
 #include "analyze/energy/ct_compare.h"
+#include "analyze/energy/footprint.h"
 #include "analyze/energy/predict_eval.h"
 #include "common/settings.h"
 
@@ -20,11 +21,15 @@ struct ctk_analyze_view {
 	const struct ctk_co2_result *co2;     /* have = 0: note says why */
 	const struct ctk_ct_compare *ct;      /* NULL unless imported from carbontracker */
 	const struct ctk_settings *settings;  /* what the numbers came from (stored + flags) */
+	const struct ctk_footprint *fp;       /* embodied and water (analyze_footprint.c) */
 	double pue;
 	const char *pue_source;
 };
 
 void ctk_analyze_print(const struct ctk_analyze_view *v);
+/* The embodied and water lines / JSON objects (analyze_footprint.c). */
+void ctk_analyze_print_footprint(const struct ctk_footprint *f);
+void ctk_analyze_json_footprint(cJSON *run, const struct ctk_footprint *f);
 cJSON *ctk_analyze_json(const struct ctk_analyze_view *v);
 
 #endif

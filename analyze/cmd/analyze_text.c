@@ -232,6 +232,7 @@ void ctk_analyze_print(const struct ctk_analyze_view *v)
 	else if (r->nbase)
 		printf("  baseline window present but not every device has readings in it: no idle figure\n");
 	print_co2(v);
+	ctk_analyze_print_footprint(v->fp);
 	if (v->ct) {
 		ctk_ct_compare_format(v->ct, ct, sizeof ct);
 		printf("%s\n", ct);

@@ -28,6 +28,8 @@ static void usage(FILE *out)
 		"  analysis settings, reused by every ctk analyze until a flag overrides them:\n"
 		"  zone=ZONE   signal=lifecycle|direct|marginal   pue=P|carbontracker\n"
 		"  fill=none|previous|default   default_intensity=G (g/kWh, with fill=default)\n"
+		"  embodied_kg=KG  embodied_source=KEY  lifetime=Y  utilisation=U  wue=L\n"
+		"  water_intensity=L (embodied emissions and water, as ctk analyze's flags)\n"
 		"  KEY=VALUE    any other key is stored in the run's config_json, e.g.\n"
 		"               gpu=A100 precision=fp16 batch=256 (numbers stay numbers)\n"
 		"  KEY=         removes KEY\n"
@@ -141,6 +143,19 @@ static int show(sqlite3 *db, int64_t run_id, struct ctk_error *err)
 		printf("default_intensity=%.6g\n", s.default_g_per_kwh);
 	else
 		printf("default_intensity=\n");
+	/* embodied and water settings: shown when set */
+	if (s.fp.has_embodied_kg)
+		printf("embodied_kg=%.6g\n", s.fp.embodied_kg);
+	if (s.fp.has_embodied_source)
+		printf("embodied_source=%s\n", s.fp.embodied_source);
+	if (s.fp.has_lifetime)
+		printf("lifetime=%.6g\n", s.fp.lifetime_years);
+	if (s.fp.has_utilisation)
+		printf("utilisation=%.6g\n", s.fp.utilisation);
+	if (s.fp.has_wue)
+		printf("wue=%.6g\n", s.fp.wue_l_per_kwh);
+	if (s.fp.has_water)
+		printf("water_intensity=%.6g\n", s.fp.water_l_per_kwh);
 	if (ctk_db_prepare(db, "SELECT j.key, CASE j.type WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' ELSE j.value END FROM runs, json_each(coalesce(runs.config_json, '{}')) j "
 			   "WHERE run_id = ? ORDER BY j.key", &st, err))
 		return CTK_EDB;

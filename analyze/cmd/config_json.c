@@ -17,6 +17,27 @@ static void add_text_or_null(cJSON *o, const char *key, sqlite3_stmt *st, int co
 		cJSON_AddStringToObject(o, key, (const char *)sqlite3_column_text(st, col));
 }
 
+/* embodied and water settings (issue 17); null: not set */
+static void footprint_json(cJSON *o, const struct ctk_footprint_settings *f)
+{
+	const struct {
+		const char *key;
+		double v;
+		int has;
+	} num[] = {{"embodied_kg", f->embodied_kg, f->has_embodied_kg}, {"lifetime_years", f->lifetime_years, f->has_lifetime},
+		   {"utilisation", f->utilisation, f->has_utilisation}, {"wue_l_per_kwh", f->wue_l_per_kwh, f->has_wue},
+		   {"water_intensity_l_per_kwh", f->water_l_per_kwh, f->has_water}};
+	for (size_t i = 0; i < sizeof num / sizeof num[0]; i++)
+		if (num[i].has)
+			cJSON_AddNumberToObject(o, num[i].key, num[i].v);
+		else
+			cJSON_AddNullToObject(o, num[i].key);
+	if (f->has_embodied_source)
+		cJSON_AddStringToObject(o, "embodied_source", f->embodied_source);
+	else
+		cJSON_AddNullToObject(o, "embodied_source");
+}
+
 cJSON *ctk_settings_json(const struct ctk_settings *s)
 {
 	cJSON *o = cJSON_CreateObject();
@@ -42,6 +63,7 @@ cJSON *ctk_settings_json(const struct ctk_settings *s)
 		cJSON_AddNumberToObject(o, "default_g_per_kwh", s->default_g_per_kwh);
 	else
 		cJSON_AddNullToObject(o, "default_g_per_kwh");
+	footprint_json(o, &s->fp);
 	return o;
 }
 

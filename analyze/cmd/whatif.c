@@ -14,7 +14,6 @@
 #include <time.h>
 
 #include "analyze/commands.h"
-#include "analyze/energy/analysis.h"
 #include "analyze/intensity/defaults.h"
 #include "common/csvwrite.h"
 #include "common/db.h"
@@ -22,6 +21,7 @@
 #include "common/settings.h"
 #include "common/time.h"
 #include "common/util.h"
+#include "common/whatif.h"
 
 #define HOUR_NS (3600 * CTK_NS_PER_S)
 #define J_PER_KWH 3.6e6
@@ -29,9 +29,6 @@
 
 enum fmt { FMT_TEXT, FMT_JSON, FMT_CSV };
 
-/* carbon-aware scheduling with a deadline: the delays of the issue (0, 6, 24, 72 h) */
-static const int delays_h[] = {0, 6, 24, 72};
-#define NDELAY ((int)(sizeof delays_h / sizeof delays_h[0]))
 
 struct opts {
 	const char *db, *run, *zones, *signal;
@@ -43,17 +40,7 @@ struct opts {
 };
 
 struct zone_result {
-	char zone[64], signal[16], note[256];
-	int64_t nstarts, not_covered;
-	int64_t first_start, last_start;
-	double min_g, p10_g, median_g, p90_g, max_g;
-	int64_t best_start;
-	int has_actual;
-	int64_t actual_start;        /* where the actual was priced (maybe another year) */
-	double actual_g;
-	int has_within[NDELAY];
-	int64_t within_start[NDELAY];
-	double within_g[NDELAY];
+	struct ctk_whatif_zone w;    /* by start time (common/whatif.h) */
 	int has_yearly;              /* the bundled yearly table has the zone (or its country) */
 	struct ctk_ci_default yearly;
 	double yearly_co2_g;         /* the whole run at that yearly average, PUE applied */
@@ -141,189 +128,25 @@ static int parse_opts(int argc, char **argv, struct opts *o, struct ctk_error *e
 	return 0;
 }
 
-/* Every piece of the run's energy (every device, inside epochs or not)
- * goes straight into the cumulative profile. */
-static int on_piece(void *ctx, int k, int64_t start_ns, int64_t end_ns, double energy_j, struct ctk_error *err)
-{
-	(void)k;
-	return ctk_profile_add(ctx, start_ns, end_ns, energy_j, err);
-}
-
-static int load_profile(sqlite3 *db, int64_t run_id, struct ctk_profile *prof, struct ctk_error *err)
-{
-	struct ctk_run_result r;
-	int rc;
-
-	memset(&r, 0, sizeof(r));
-	if (!(rc = ctk_analysis_load(db, run_id, &r, err)) && !(rc = ctk_analysis_integrate(db, &r, on_piece, prof, err)))
-		rc = ctk_profile_finish(prof, err);
-	ctk_run_result_free(&r);
-	if (!rc && (!prof->n || !(prof->energy_j > 0)))
-		rc = ctk_failf(err, CTK_EINPUT, "no measured energy (nothing to shift)");
-	return rc;
-}
-
-static int year_of(int64_t t_ns)
-{
-	time_t t = (time_t)(t_ns / CTK_NS_PER_S - (t_ns % CTK_NS_PER_S < 0));
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	return tm.tm_year + 1900;
-}
-
-/* The same month, day and time of day in year y (29 February becomes
- * 1 March in a common year). */
-static int64_t same_time_in_year(int64_t t_ns, int y)
-{
-	int64_t s = t_ns / CTK_NS_PER_S - (t_ns % CTK_NS_PER_S < 0), sub = t_ns - s * CTK_NS_PER_S;
-	time_t t = (time_t)s;
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	int64_t days = ctk_days_from_civil(y, tm.tm_mon + 1, tm.tm_mday);
-	return (days * 86400 + tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec) * CTK_NS_PER_S + sub;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
-/* Quantile q of sorted v[0..n) with linear interpolation between closest
- * ranks (Hyndman & Fan 1996, definition 7; numpy's and R's default). */
-static double quantile(const double *v, int64_t n, double q)
-{
-	double h = (double)(n - 1) * q;
-	int64_t i = (int64_t)floor(h);
-	if (i + 1 >= n)
-		return v[n - 1];
-	return v[i] + (h - (double)i) * (v[i + 1] - v[i]);
-}
-
-/* CO2 (g, PUE applied) of the run started at start_ns; 0 when not wholly priced. */
-static int price_at(const struct ctk_steps *st, const struct ctk_profile *p, int64_t start_ns, double pue, double *g)
-{
-	double co2, missing;
-	ctk_steps_price(st, p, start_ns - p->start_ns, &co2, &missing);
-	if (missing > 0)
-		return 0;
-	*g = ctk_pue_apply(co2, pue);
-	return 1;
-}
-
 static int do_zone(sqlite3 *db, const struct opts *o, const char *zone, const struct ctk_settings *set,
 		   const struct ctk_profile *p, double pue, struct zone_result *z, struct ctk_error *err)
 {
-	struct ctk_join_opts jo = {.zone = zone, .signal = o->signal ? o->signal : set->has_signal ? set->signal : NULL};
-	struct ctk_steps st;
-	int64_t dur = p->end_ns - p->start_ns, from, to, cap;
-	double *v = NULL;
+	struct ctk_whatif_opts wo = {.signal = o->signal ? o->signal : set->has_signal ? set->signal : NULL,
+				     .has_window = o->has_from, .from_ns = o->from_ns, .to_ns = o->to_ns,
+				     .step_ns = o->step_ns};
 	int rc;
 
 	memset(z, 0, sizeof(*z));
-	snprintf(z->zone, sizeof z->zone, "%s", zone);
 	{ /* location only: the bundled yearly average of the zone (its country), the run's year */
 		struct ctk_error yerr = {0};
-		if (!ctk_ci_default_lookup(zone, year_of(p->start_ns), &z->yearly, &yerr)) {
+		if (!ctk_ci_default_lookup(zone, ctk_whatif_year_of(p->start_ns), &z->yearly, &yerr)) {
 			z->has_yearly = 1;
 			z->yearly_co2_g = ctk_pue_apply(p->energy_j / J_PER_KWH * z->yearly.g_per_kwh, pue);
 		}
 	}
-	rc = ctk_steps_load(db, &jo, INT64_MIN, INT64_MAX, &st, err);
-	if (rc == CTK_EINPUT || (rc == CTK_EUSAGE && !jo.signal)) {
-		/* a zone without a series (or only a marginal one, not asked
-		 * for): not estimated, said in words */
-		snprintf(z->signal, sizeof z->signal, "%s", jo.signal ? jo.signal : rc == CTK_EINPUT ? "lifecycle" : "marginal");
-		if (rc == CTK_EINPUT)
-			snprintf(z->note, sizeof z->note, "no stored %s series", z->signal);
-		else
-			snprintf(z->note, sizeof z->note, "%s", err->msg);
-		z->min_g = z->p10_g = z->median_g = z->p90_g = z->max_g = NAN;
-		memset(err, 0, sizeof(*err));
-		return 0;
-	}
-	if (rc)
-		return rc;
-	snprintf(z->signal, sizeof z->signal, "%s", st.signal);
-	if (!st.has_span) {
-		snprintf(z->note, sizeof z->note, "no stored %s series", st.signal);
-		ctk_steps_release(&st);
-		return 0;
-	}
-	from = st.series_first_ns;
-	to = st.series_last_ns - dur;
-	if (o->has_from) {
-		from = o->from_ns;
-		to = o->to_ns;
-		int ys = year_of(st.series_first_ns);
-		if (year_of(from) != ys && (from >= st.series_last_ns || o->to_ns <= st.series_first_ns)) {
-			snprintf(z->note, sizeof z->note, "series of %d: the same hours of %d used", ys, ys);
-			from = same_time_in_year(from, ys);
-			to = same_time_in_year(o->to_ns, ys);
-		}
-	}
-	z->min_g = z->p10_g = z->median_g = z->p90_g = z->max_g = NAN;
-	cap = to >= from ? (to - from) / o->step_ns + 1 : 0;
-	if (cap > 10 * 1000 * 1000) { /* ~19 years of minutes: a window or step that is surely a typo */
-		ctk_steps_release(&st);
-		return ctk_failf(err, CTK_EUSAGE, "zone '%s': %lld start times; give a shorter window or a longer --step",
-				 zone, (long long)cap);
-	}
-	if (cap > 0 && !(v = malloc((size_t)cap * sizeof(*v)))) {
-		ctk_steps_release(&st);
-		return ctk_failf(err, CTK_ENOMEM, "out of memory");
-	}
-	for (int64_t k = 0; k < cap; k++) {
-		int64_t s = from + k * o->step_ns;
-		double g;
-		if (!price_at(&st, p, s, pue, &g)) {
-			z->not_covered++;
-			continue;
-		}
-		if (!z->nstarts || g < z->min_g) {
-			z->min_g = g;
-			z->best_start = s;
-		}
-		if (!z->nstarts)
-			z->first_start = s;
-		z->last_start = s;
-		v[z->nstarts++] = g;
-	}
-	if (z->nstarts) {
-		qsort(v, (size_t)z->nstarts, sizeof(*v), cmp_double);
-		z->p10_g = quantile(v, z->nstarts, 0.10);
-		z->median_g = quantile(v, z->nstarts, 0.50);
-		z->p90_g = quantile(v, z->nstarts, 0.90);
-		z->max_g = v[z->nstarts - 1];
-	} else if (!z->note[0]) {
-		snprintf(z->note, sizeof z->note, "no start in the window has the whole run covered by the series");
-	}
-	free(v);
-	/* the actual: the run's own zone; its own time, else the same hour of the series' year */
-	if (set->has_zone && !strcmp(set->zone, zone)) {
-		int64_t a = p->start_ns;
-		if (a + dur > st.series_last_ns || a < st.series_first_ns) {
-			int ys = year_of(st.series_first_ns);
-			a = same_time_in_year(a, ys);
-			size_t len = strlen(z->note);
-			snprintf(z->note + len, sizeof z->note - len, "%sseries of %d, the run of %d: the actual is the same "
-				 "hour of %d", len ? "; " : "", ys, year_of(p->start_ns), ys);
-		}
-		z->actual_start = a;
-		z->has_actual = price_at(&st, p, a, pue, &z->actual_g);
-		for (int d = 0; d < NDELAY && z->has_actual; d++) {
-			for (int64_t s = a; s <= a + delays_h[d] * HOUR_NS; s += o->step_ns) {
-				double g;
-				if (price_at(&st, p, s, pue, &g) && (!z->has_within[d] || g < z->within_g[d])) {
-					z->has_within[d] = 1;
-					z->within_g[d] = g;
-					z->within_start[d] = s;
-				}
-			}
-		}
-	}
-	ctk_steps_release(&st);
-	return 0;
+	rc = ctk_whatif_zone_price(db, &wo, zone, set->has_zone ? set->zone : NULL, p, pue, &z->w, err);
+	ctk_whatif_zone_release(&z->w);
+	return rc;
 }
 
 /* Every zone with a stored (non-yearly) series, or those of --zones. */
@@ -404,32 +227,32 @@ static int print_json(int64_t run_id, const struct ctk_profile *p, double pue, c
 		if (!zj)
 			break;
 		cJSON_AddItemToArray(arr, zj);
-		cJSON_AddStringToObject(zj, "zone", z->zone);
-		cJSON_AddStringToObject(zj, "signal", z->signal);
-		cJSON_AddNumberToObject(zj, "starts", (double)z->nstarts);
-		cJSON_AddNumberToObject(zj, "starts_not_covered", (double)z->not_covered);
-		json_time(zj, "first_start", z->first_start, z->nstarts > 0);
-		json_time(zj, "last_start", z->last_start, z->nstarts > 0);
-		json_num(zj, "actual_g", z->actual_g, z->has_actual);
-		json_time(zj, "actual_start", z->actual_start, z->has_actual);
-		json_num(zj, "min_g", z->min_g, z->nstarts > 0);
-		json_num(zj, "p10_g", z->p10_g, z->nstarts > 0);
-		json_num(zj, "median_g", z->median_g, z->nstarts > 0);
-		json_num(zj, "p90_g", z->p90_g, z->nstarts > 0);
-		json_num(zj, "max_g", z->max_g, z->nstarts > 0);
-		json_time(zj, "best_start", z->best_start, z->nstarts > 0);
-		json_num(zj, "saving_g", z->actual_g - z->min_g, z->has_actual && z->nstarts > 0);
-		json_num(zj, "saving_pct", 100 * (z->actual_g - z->min_g) / z->actual_g,
-			 z->has_actual && z->nstarts > 0 && z->actual_g > 0);
+		cJSON_AddStringToObject(zj, "zone", z->w.zone);
+		cJSON_AddStringToObject(zj, "signal", z->w.signal);
+		cJSON_AddNumberToObject(zj, "starts", (double)z->w.nstarts);
+		cJSON_AddNumberToObject(zj, "starts_not_covered", (double)z->w.not_covered);
+		json_time(zj, "first_start", z->w.first_start, z->w.nstarts > 0);
+		json_time(zj, "last_start", z->w.last_start, z->w.nstarts > 0);
+		json_num(zj, "actual_g", z->w.actual_g, z->w.has_actual);
+		json_time(zj, "actual_start", z->w.actual_start, z->w.has_actual);
+		json_num(zj, "min_g", z->w.min_g, z->w.nstarts > 0);
+		json_num(zj, "p10_g", z->w.p10_g, z->w.nstarts > 0);
+		json_num(zj, "median_g", z->w.median_g, z->w.nstarts > 0);
+		json_num(zj, "p90_g", z->w.p90_g, z->w.nstarts > 0);
+		json_num(zj, "max_g", z->w.max_g, z->w.nstarts > 0);
+		json_time(zj, "best_start", z->w.best_start, z->w.nstarts > 0);
+		json_num(zj, "saving_g", z->w.actual_g - z->w.min_g, z->w.has_actual && z->w.nstarts > 0);
+		json_num(zj, "saving_pct", 100 * (z->w.actual_g - z->w.min_g) / z->w.actual_g,
+			 z->w.has_actual && z->w.nstarts > 0 && z->w.actual_g > 0);
 		w = cJSON_AddArrayToObject(zj, "within");
-		for (int d = 0; w && d < NDELAY && z->has_actual; d++) {
+		for (int d = 0; w && d < CTK_WHATIF_NDELAY && z->w.has_actual; d++) {
 			cJSON *e = cJSON_CreateObject();
 			if (!e)
 				break;
 			cJSON_AddItemToArray(w, e);
-			cJSON_AddNumberToObject(e, "delay_h", delays_h[d]);
-			json_time(e, "start", z->within_start[d], z->has_within[d]);
-			json_num(e, "co2_g", z->within_g[d], z->has_within[d]);
+			cJSON_AddNumberToObject(e, "delay_h", ctk_whatif_delays_h[d]);
+			json_time(e, "start", z->w.within_start[d], z->w.has_within[d]);
+			json_num(e, "co2_g", z->w.within_g[d], z->w.has_within[d]);
 		}
 		if (z->has_yearly) {
 			cJSON *y = cJSON_AddObjectToObject(zj, "yearly");
@@ -443,8 +266,8 @@ static int print_json(int64_t run_id, const struct ctk_profile *p, double pue, c
 		} else {
 			cJSON_AddNullToObject(zj, "yearly");
 		}
-		if (z->note[0])
-			cJSON_AddStringToObject(zj, "note", z->note);
+		if (z->w.note[0])
+			cJSON_AddStringToObject(zj, "note", z->w.note);
 		else
 			cJSON_AddNullToObject(zj, "note");
 	}
@@ -485,22 +308,22 @@ static void print_csv(const struct zone_result *zs, int nz)
 	ctk_csv_row(stdout, head, (int)(sizeof head / sizeof head[0]));
 	for (int i = 0; i < nz; i++) {
 		const struct zone_result *z = &zs[i];
-		int has = z->nstarts > 0;
-		ctk_csv_field(stdout, z->zone);
+		int has = z->w.nstarts > 0;
+		ctk_csv_field(stdout, z->w.zone);
 		printf(",");
-		ctk_csv_field(stdout, z->signal);
-		printf(",%lld,%lld", (long long)z->nstarts, (long long)z->not_covered);
-		csv_num(z->actual_g, z->has_actual);
-		csv_time(z->actual_start, z->has_actual);
-		csv_num(z->min_g, has);
-		csv_num(z->p10_g, has);
-		csv_num(z->median_g, has);
-		csv_num(z->p90_g, has);
-		csv_num(z->max_g, has);
-		csv_time(z->best_start, has);
-		csv_num(z->actual_g - z->min_g, has && z->has_actual);
-		for (int d = 0; d < NDELAY; d++)
-			csv_num(z->within_g[d], z->has_actual && z->has_within[d]);
+		ctk_csv_field(stdout, z->w.signal);
+		printf(",%lld,%lld", (long long)z->w.nstarts, (long long)z->w.not_covered);
+		csv_num(z->w.actual_g, z->w.has_actual);
+		csv_time(z->w.actual_start, z->w.has_actual);
+		csv_num(z->w.min_g, has);
+		csv_num(z->w.p10_g, has);
+		csv_num(z->w.median_g, has);
+		csv_num(z->w.p90_g, has);
+		csv_num(z->w.max_g, has);
+		csv_time(z->w.best_start, has);
+		csv_num(z->w.actual_g - z->w.min_g, has && z->w.has_actual);
+		for (int d = 0; d < CTK_WHATIF_NDELAY; d++)
+			csv_num(z->w.within_g[d], z->w.has_actual && z->w.has_within[d]);
 		printf(",");
 		if (z->has_yearly)
 			ctk_csv_field(stdout, z->yearly.zone);
@@ -508,7 +331,7 @@ static void print_csv(const struct zone_result *zs, int nz)
 		csv_num(z->yearly.g_per_kwh, z->has_yearly);
 		csv_num(z->yearly_co2_g, z->has_yearly);
 		printf(",");
-		ctk_csv_field(stdout, z->note);
+		ctk_csv_field(stdout, z->w.note);
 		printf("\n");
 	}
 }
@@ -534,40 +357,40 @@ static void print_text(int64_t run_id, const struct ctk_profile *p, double pue, 
 	for (int i = 0; i < nz; i++) {
 		const struct zone_result *z = &zs[i];
 		char b2[40];
-		printf("\nzone %s (%s):", z->zone, z->signal);
-		if (!z->nstarts) {
-			printf(" not estimated by start time (%s)\n", z->note);
+		printf("\nzone %s (%s):", z->w.zone, z->w.signal);
+		if (!z->w.nstarts) {
+			printf(" not estimated by start time (%s)\n", z->w.note);
 			print_yearly(z);
 			continue;
 		}
-		fmt_time(z->first_start, b, sizeof b);
-		fmt_time(z->last_start, b2, sizeof b2);
-		printf(" %lld start(s) %s to %s", (long long)z->nstarts, b, b2);
-		if (z->not_covered)
-			printf(", %lld left out (not wholly covered)", (long long)z->not_covered);
+		fmt_time(z->w.first_start, b, sizeof b);
+		fmt_time(z->w.last_start, b2, sizeof b2);
+		printf(" %lld start(s) %s to %s", (long long)z->w.nstarts, b, b2);
+		if (z->w.not_covered)
+			printf(", %lld left out (not wholly covered)", (long long)z->w.not_covered);
 		printf("\n");
-		if (z->note[0])
-			printf("  note: %s\n", z->note);
+		if (z->w.note[0])
+			printf("  note: %s\n", z->w.note);
 		print_yearly(z);
-		printf("  CO2 g: min %.6g, p10 %.6g, median %.6g, p90 %.6g, max %.6g\n", z->min_g, z->p10_g, z->median_g,
-		       z->p90_g, z->max_g);
-		fmt_time(z->best_start, b, sizeof b);
-		printf("  best start %s: %.6g g", b, z->min_g);
-		if (z->has_actual)
-			printf(" (saves %.6g g, %.3g%% of the actual)", z->actual_g - z->min_g,
-			       z->actual_g > 0 ? 100 * (z->actual_g - z->min_g) / z->actual_g : 0.0);
+		printf("  CO2 g: min %.6g, p10 %.6g, median %.6g, p90 %.6g, max %.6g\n", z->w.min_g, z->w.p10_g, z->w.median_g,
+		       z->w.p90_g, z->w.max_g);
+		fmt_time(z->w.best_start, b, sizeof b);
+		printf("  best start %s: %.6g g", b, z->w.min_g);
+		if (z->w.has_actual)
+			printf(" (saves %.6g g, %.3g%% of the actual)", z->w.actual_g - z->w.min_g,
+			       z->w.actual_g > 0 ? 100 * (z->w.actual_g - z->w.min_g) / z->w.actual_g : 0.0);
 		printf("\n");
-		if (!z->has_actual)
+		if (!z->w.has_actual)
 			continue;
-		fmt_time(z->actual_start, b, sizeof b);
-		printf("  actual (started %s): %.6g g\n", b, z->actual_g);
-		for (int d = 0; d < NDELAY; d++) {
-			if (!z->has_within[d]) {
-				printf("  best within %dh: not covered\n", delays_h[d]);
+		fmt_time(z->w.actual_start, b, sizeof b);
+		printf("  actual (started %s): %.6g g\n", b, z->w.actual_g);
+		for (int d = 0; d < CTK_WHATIF_NDELAY; d++) {
+			if (!z->w.has_within[d]) {
+				printf("  best within %dh: not covered\n", ctk_whatif_delays_h[d]);
 				continue;
 			}
-			fmt_time(z->within_start[d], b, sizeof b);
-			printf("  best within %dh: %s, %.6g g\n", delays_h[d], b, z->within_g[d]);
+			fmt_time(z->w.within_start[d], b, sizeof b);
+			printf("  best within %dh: %s, %.6g g\n", ctk_whatif_delays_h[d], b, z->w.within_g[d]);
 		}
 	}
 }
@@ -598,7 +421,7 @@ int ctk_cmd_whatif(int argc, char **argv, struct ctk_error *err)
 		pue = set.pue.value;
 		pue_source = set.pue.source;
 	}
-	if ((rc = load_profile(db, run_id, &prof, err))) {
+	if ((rc = ctk_whatif_profile_load(db, run_id, &prof, err))) {
 		ctk_error_prefix(err, "run '%s': ", o.run);
 		goto out;
 	}

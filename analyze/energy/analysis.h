@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "analyze/energy/integrate.h"
+#include "common/integrate.h"
 #include "common/err.h"
 #include "common/uncertainty.h"
 

@@ -12,7 +12,7 @@
 #include <sqlite3.h>
 #include <stdint.h>
 
-#include "analyze/energy/integrate.h"
+#include "common/integrate.h"
 #include "common/err.h"
 #include "common/intensity.h"
 

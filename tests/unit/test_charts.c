@@ -206,6 +206,12 @@ static void test_render_all(void **state)
 		char path[64];
 		int w, h;
 		assert_int_equal(ctk_chart_render(&r, &ctk_charts[c], ctk_charts[c].per_run ? runs[0] : -1, &fig, &err), 0);
+		if (!fig.rec && !strcmp(ctk_charts[c].name, "whatif_heatmap")) {
+			/* 10 minutes of series: no day to map (rendered in test_whatif_report.c) */
+			assert_non_null(strstr(r.notes[r.nnotes - 1], "span less than a day"));
+			r.nnotes--;
+			continue;
+		}
 		if (!fig.rec)
 			fail_msg("chart %s skipped: %s", ctk_charts[c].name, r.notes[0]);
 		snprintf(path, sizeof path, "%s.png", ctk_charts[c].name);

@@ -1,5 +1,5 @@
 /* Tests for the energy kernel (common/energy.c, reached through
- * analyze/energy/integrate.h) against exact integrals worked out by hand:
+ * common/integrate.h) against exact integrals worked out by hand:
  * the trapezoid over a piecewise-linear power trace sampled at its corners
  * is exact (1e-9 relative), a linear counter interpolated at window edges is
  * exact, gaps lower coverage, and a device with both signals says 'mixed'. */
@@ -11,7 +11,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "analyze/energy/integrate.h"
+#include "common/integrate.h"
 
 #define S INT64_C(1000000000)
 #define T0 INT64_C(1700000000000000000)

@@ -2,8 +2,8 @@
  * them one at a time (memory does not grow with run length) through the
  * shared kernel of common/energy.h, which holds the rule (counter difference,
  * else trapezoid; coverage and gaps). Also the device's sampling period. */
-#ifndef CTK_INTEGRATE_H
-#define CTK_INTEGRATE_H
+#ifndef CTK_COMMON_INTEGRATE_H
+#define CTK_COMMON_INTEGRATE_H
 
 #include <sqlite3.h>
 #include <stdint.h>

@@ -2,7 +2,7 @@
  * device's sampling period from its chunks, then every reading through the
  * shared integrator of common/energy.c, with the device's name and each
  * reading's signal (the lag of averaged power is removed there). */
-#include "analyze/energy/integrate.h"
+#include "common/integrate.h"
 
 #include <stdlib.h>
 #include <string.h>

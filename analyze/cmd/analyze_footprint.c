@@ -1,0 +1,100 @@
+/* The embodied-emissions and water part of `ctk analyze`'s output (see
+ * analyze_out.h): text lines and the "embodied" and "water" objects of
+ * schemas/analyze.schema.json. A value not estimated is said in words in
+ * text and is null with a note in JSON, never 0. */
+#include <stdio.h>
+
+#include "analyze/cmd/analyze_out.h"
+#include "common/embodied.h"
+
+static void num_or_null(cJSON *o, const char *key, double v, int valid)
+{
+	if (valid)
+		cJSON_AddNumberToObject(o, key, v);
+	else
+		cJSON_AddNullToObject(o, key);
+}
+
+static void str_or_null(cJSON *o, const char *key, const char *s)
+{
+	if (s && *s)
+		cJSON_AddStringToObject(o, key, s);
+	else
+		cJSON_AddNullToObject(o, key);
+}
+
+static const char *source_words(const char *key)
+{
+	const struct ctk_embodied_source *s = ctk_embodied_source(key);
+	return s ? s->words : key;
+}
+
+void ctk_analyze_print_footprint(const struct ctk_footprint *f)
+{
+	if (!f)
+		return;
+	if (f->embodied_known)
+		printf("  embodied CO2: %.3f g over %.3f GPU-hours%s%s\n", f->embodied_g, f->gpu_hours,
+		       *f->embodied_note ? "; " : "", f->embodied_note);
+	else
+		printf("  embodied CO2: %s\n", f->embodied_note);
+	for (int i = 0; i < f->ngpu; i++) {
+		const struct ctk_footprint_dev *g = &f->gpu[i];
+		if (!g->known)
+			continue;
+		printf("    %s: %.3f g = %g kg CO2e (%s) x %.3f h / (%g years x 8760 h x %g use), %s\n", g->name,
+		       g->co2_g, g->footprint_kg, g->covers, g->hours, g->lifetime_years, g->utilisation,
+		       source_words(g->source));
+	}
+	if (f->has_wue && f->has_water)
+		printf("  water: %.3f L = on-site %.3f L (WUE %g L/kWh x %.6f kWh IT) + off-site %.3f L (%g L/kWh x "
+		       "%.6f kWh x PUE %.2f), Li et al. 2023\n", f->water_l, f->onsite_l, f->wue_l_per_kwh, f->it_kwh,
+		       f->offsite_l, f->water_l_per_kwh, f->it_kwh, f->pue);
+	else if (f->has_wue)
+		printf("  water: on-site %.3f L (WUE %g L/kWh x %.6f kWh IT); %s\n", f->onsite_l, f->wue_l_per_kwh,
+		       f->it_kwh, f->water_note);
+	else if (f->has_water)
+		printf("  water: off-site %.3f L (%g L/kWh x %.6f kWh x PUE %.2f); %s\n", f->offsite_l,
+		       f->water_l_per_kwh, f->it_kwh, f->pue, f->water_note);
+	else
+		printf("  water: not estimated: %s\n", f->water_note);
+}
+
+void ctk_analyze_json_footprint(cJSON *run, const struct ctk_footprint *f)
+{
+	cJSON *e, *w, *devs;
+
+	if (!f)
+		return;
+	e = cJSON_AddObjectToObject(run, "embodied");
+	num_or_null(e, "co2_g", f->embodied_g, f->embodied_known);
+	cJSON_AddNumberToObject(e, "gpu_hours", f->gpu_hours);
+	str_or_null(e, "note", f->embodied_note);
+	devs = cJSON_AddArrayToObject(e, "devices");
+	for (int i = 0; i < f->ngpu; i++) {
+		const struct ctk_footprint_dev *g = &f->gpu[i];
+		cJSON *d = cJSON_CreateObject();
+		cJSON_AddNumberToObject(d, "device_id", (double)g->device_id);
+		cJSON_AddStringToObject(d, "name", g->name);
+		cJSON_AddNumberToObject(d, "hours", g->hours);
+		num_or_null(d, "footprint_kg", g->footprint_kg, g->has_footprint);
+		num_or_null(d, "lifetime_years", g->lifetime_years, g->has_lifetime);
+		num_or_null(d, "utilisation", g->utilisation, g->has_utilisation);
+		num_or_null(d, "co2_g", g->co2_g, g->known);
+		str_or_null(d, "source", g->source);
+		str_or_null(d, "covers", g->covers);
+		num_or_null(d, "year", g->year, g->year > 0);
+		str_or_null(d, "note", g->note);
+		cJSON_AddItemToArray(devs, d);
+	}
+	w = cJSON_AddObjectToObject(run, "water");
+	cJSON_AddNumberToObject(w, "it_energy_kwh", f->it_kwh);
+	cJSON_AddNumberToObject(w, "pue", f->pue);
+	num_or_null(w, "wue_l_per_kwh", f->wue_l_per_kwh, f->has_wue);
+	num_or_null(w, "water_intensity_l_per_kwh", f->water_l_per_kwh, f->has_water);
+	num_or_null(w, "onsite_l", f->onsite_l, f->has_wue);
+	num_or_null(w, "offsite_l", f->offsite_l, f->has_water);
+	num_or_null(w, "total_l", f->water_l, f->has_wue && f->has_water);
+	str_or_null(w, "note", f->water_note);
+	cJSON_AddStringToObject(w, "source", "li2023thirsty");
+}
