@@ -60,14 +60,31 @@ void ctk_analyze_print_footprint(const struct ctk_footprint *f)
 		printf("  water: not estimated: %s\n", f->water_note);
 }
 
+/* The run's relative energy bound (energy_u_kwh / energy_kwh, already in
+ * `run`), or -1 when there is none: water is linear in the energy, so its
+ * bounds are the same share (common/uncertainty.h: bounds scale). */
+static double energy_rel_bound(const cJSON *run)
+{
+	const cJSON *e = cJSON_GetObjectItemCaseSensitive(run, "energy_kwh");
+	const cJSON *u = cJSON_GetObjectItemCaseSensitive(run, "energy_u_kwh");
+
+	if (!cJSON_IsNumber(e) || !cJSON_IsNumber(u) || e->valuedouble <= 0)
+		return -1;
+	return u->valuedouble / e->valuedouble;
+}
+
 void ctk_analyze_json_footprint(cJSON *run, const struct ctk_footprint *f)
 {
 	cJSON *e, *w, *devs;
+	double rel;
 
 	if (!f)
 		return;
+	rel = energy_rel_bound(run);
 	e = cJSON_AddObjectToObject(run, "embodied");
 	num_or_null(e, "co2_g", f->embodied_g, f->embodied_known);
+	cJSON_AddNullToObject(e, "co2_u_g");
+	cJSON_AddStringToObject(e, "co2_u_note", "not estimated: the sources state no uncertainty for their footprints");
 	cJSON_AddNumberToObject(e, "gpu_hours", f->gpu_hours);
 	str_or_null(e, "note", f->embodied_note);
 	devs = cJSON_AddArrayToObject(e, "devices");
@@ -89,12 +106,16 @@ void ctk_analyze_json_footprint(cJSON *run, const struct ctk_footprint *f)
 	}
 	w = cJSON_AddObjectToObject(run, "water");
 	cJSON_AddNumberToObject(w, "it_energy_kwh", f->it_kwh);
+	num_or_null(w, "it_energy_u_kwh", rel * f->it_kwh, rel >= 0);
 	cJSON_AddNumberToObject(w, "pue", f->pue);
 	num_or_null(w, "wue_l_per_kwh", f->wue_l_per_kwh, f->has_wue);
 	num_or_null(w, "water_intensity_l_per_kwh", f->water_l_per_kwh, f->has_water);
 	num_or_null(w, "onsite_l", f->onsite_l, f->has_wue);
+	num_or_null(w, "onsite_u_l", rel * f->onsite_l, f->has_wue && rel >= 0);
 	num_or_null(w, "offsite_l", f->offsite_l, f->has_water);
+	num_or_null(w, "offsite_u_l", rel * f->offsite_l, f->has_water && rel >= 0);
 	num_or_null(w, "total_l", f->water_l, f->has_wue && f->has_water);
+	num_or_null(w, "total_u_l", rel * f->water_l, f->has_wue && f->has_water && rel >= 0);
 	str_or_null(w, "note", f->water_note);
 	cJSON_AddStringToObject(w, "source", "li2023thirsty");
 }

@@ -201,6 +201,23 @@ static void predictions_u(const struct ctk_analyze_view *v, cJSON *rows)
 	}
 }
 
+/* observed_u_j and actual_u beside each whole-run prediction's measured
+ * parts (the run's energy so far and its total). */
+static void run_predictions_u(const struct ctk_analyze_view *v, cJSON *rows)
+{
+	cJSON *row;
+
+	cJSON_ArrayForEach(row, rows) {
+		const cJSON *n = cJSON_GetObjectItem(row, "after_n"), *o = cJSON_GetObjectItem(row, "observed_j");
+		const cJSON *a = cJSON_GetObjectItem(row, "actual");
+		double u = 0;
+		int has = cJSON_IsNumber(a) && ctk_actual_u(v->r, v->co2, 0, a->valuedouble, &u);
+		add_num_or_null(row, "observed_u_j", cJSON_IsNumber(n) ? ctk_run_observed_u_j(v->r, n->valueint) : 0,
+				cJSON_IsNumber(o) && cJSON_IsNumber(n));
+		add_num_or_null(row, "actual_u", u, has);
+	}
+}
+
 /* What the bounds mean, in words, once per run. */
 static cJSON *uncertainty_json(void)
 {
@@ -281,6 +298,8 @@ cJSON *ctk_analyze_json(const struct ctk_analyze_view *v)
 	cJSON *pred = ctk_predictions_json(v->pred);
 	predictions_u(v, pred);
 	cJSON_AddItemToObject(j, "predictions", pred);
-	cJSON_AddItemToObject(j, "run_predictions", ctk_run_predictions_json(v->pred));
+	cJSON *run_pred = ctk_run_predictions_json(v->pred);
+	run_predictions_u(v, run_pred);
+	cJSON_AddItemToObject(j, "run_predictions", run_pred);
 	return j;
 }

@@ -53,6 +53,15 @@ double ctk_run_outside_u_j(const struct ctk_run_result *r)
 	return ctk_run_energy_u_j(r, NULL) + ctk_run_epochs_energy_u_j(r);
 }
 
+double ctk_run_observed_u_j(const struct ctk_run_result *r, int n)
+{
+	double u = ctk_run_outside_u_j(r);
+
+	for (int k = 0; k < n && k < r->nwin; k++)
+		u += ctk_epoch_energy_u_j(r, k, NULL);
+	return u;
+}
+
 double ctk_epoch_co2_u_g(const struct ctk_run_result *r, const struct ctk_co2_result *c, int k)
 {
 	if (!c->have || k >= c->nwin)

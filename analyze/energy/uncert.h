@@ -21,6 +21,11 @@ double ctk_epoch_energy_u_j(const struct ctk_run_result *r, int k, double *gap_s
 double ctk_run_energy_u_j(const struct ctk_run_result *r, double *gap_s);
 double ctk_run_epochs_energy_u_j(const struct ctk_run_result *r);
 double ctk_run_outside_u_j(const struct ctk_run_result *r);
+/* Bound of the whole run's energy up to the end of its n-th window (what a
+ * whole-run prediction after n epochs observed): the first n windows'
+ * bounds plus the bound of everything outside windows (a conservative cover
+ * of the outside pieces before that end). */
+double ctk_run_observed_u_j(const struct ctk_run_result *r, int n);
 
 /* CO2 bounds (g, PUE applied), valid where the CO2 itself is known: epoch k,
  * the whole run, the priced part, the epochs (their sum), the rest (the

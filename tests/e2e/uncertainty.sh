@@ -98,26 +98,30 @@ ok "import the Titan X trace" ctk import nvidia-smi trace.csv --db de.db --tz UT
 ok "its epochs" ctk import epochs tepochs.csv --db de.db --run 1
 ok "DE 2023 intensity" ctk intensity import "$CTK_DATA/electricitymaps/DE_2023_hourly.csv" --db de.db
 python3 -c "import sqlite3; c=sqlite3.connect('de.db'); c.execute(\"insert into windows(run_id, kind, name, start_ns, end_ns) values (1, 'baseline', 'baseline', 1685617031000000000, 1685617036000000000)\"); c.commit()"
-ctk analyze --db de.db --zone DE --json > de.json
+ctk analyze --db de.db --zone DE --wue 1.8 --water-intensity 3.1 --json > de.json
 is "analyze the priced run: exit 0" "$?" 0
 cat > walk.py <<'PY'
 import json, sys
 # a figure: a number whose key ends in an energy, CO2 or power unit; its
 # bound is the key with _u before the unit. Not figures: intensities
 # (g_per_kwh), other tools' own numbers (reported_*), the carbontracker
-# recomputation (its method, not a measurement), issue 17's estimates.
-UNITS = ("_j", "_kwh", "_g", "_w")
+# recomputation (its method, not a measurement), embodied CO2 (a source's
+# footprint share: its co2_u_g is null with a note, checked below). Water
+# litres (_l) carry the energy's relative bound. A whole-run prediction's
+# parts still to come (*_rest_j) are predictions: their uncertainty is the
+# row's interval (lo/hi, t_lo/t_hi), not a measurement bound.
+UNITS = ("_j", "_kwh", "_g", "_w", "_l")
 checked, missing = 0, []
-def figure(k):
+def figure(k, path):
     return (k.endswith(UNITS) and "_u_" not in k and "per_kwh" not in k and not k.startswith("reported_")
-            and "embodied" not in k and "water" not in k)
+            and not path.endswith(".embodied") and ".embodied." not in path and not k.endswith("_rest_j"))
 def walk(o, path):
     global checked
     if isinstance(o, dict):
         for k, v in o.items():
             if k == "carbontracker":
                 continue
-            if figure(k) and isinstance(v, (int, float)) and not isinstance(v, bool):
+            if figure(k, path) and isinstance(v, (int, float)) and not isinstance(v, bool):
                 i = k.rindex("_")
                 u = o.get(k[:i] + "_u" + k[i:])
                 checked += 1
@@ -145,6 +149,16 @@ assert r['co2_g'] and r['baseline'] and r['predictions'] and r['co2']['epochs_co
 near "CO2 bound = the energy's relative bound" "$(d "r['co2_u_g']")" "$(d "r['co2_g'] * r['energy_u_j'] / r['energy_j']")" 1e-9
 near "epochs' bounds add" "$(d "r['epochs_energy_u_j']")" "$(d "sum(e['energy_u_j'] for e in r['epochs'])")" 1e-12
 near "devices' bounds add" "$(d "r['energy_u_j']")" "$(d "sum(x['energy_u_j'] for x in r['devices'])")" 1e-12
+for k in it_energy_kwh onsite_l offsite_l total_l; do
+	u=$(echo $k | sed 's/_\([a-z]*\)$/_u_\1/')
+	near "water: $u = the energy's relative bound x $k" "$(d "r['water']['$u']")" "$(d "r['water']['$k'] * r['energy_u_j'] / r['energy_j']")" 1e-9
+done
+is "embodied CO2 has no bound, said in words" "$(d "r['embodied']['co2_u_g'], r['embodied']['co2_u_note'][:14]")" "None not estimated:"
+near "whole-run prediction after 1 epoch: observed bound = epoch 1's + the outside bound" \
+	"$(d "[x for x in r['run_predictions'] if x['after_n'] == 1][0]['observed_u_j']")" \
+	"$(d "r['epochs'][0]['energy_u_j'] + r['outside_epochs_u_j']")" 1e-9
+near "whole-run prediction: actual's bound = the run's" \
+	"$(d "r['run_predictions'][0]['actual_u']")" "$(d "r['energy_u_j']")" 1e-12
 ok "the CO2 says the intensity's own uncertainty is not included" sh -c "grep -q 'own uncertainty is not included' de.json"
 ok "JSON follows the schema" python3 "$CTK_ROOT/tests/e2e/jsonschema.py" "$CTK_ROOT/schemas/analyze.schema.json" de.json
 ok "JSON follows the schema (gap)" python3 "$CTK_ROOT/tests/e2e/jsonschema.py" "$CTK_ROOT/schemas/analyze.schema.json" gap.json
