@@ -62,7 +62,7 @@ int ctk_collect_db_path(const char *spec, char *out, size_t size, struct ctk_err
 			add = "%";
 			p++;
 		} else if (p[1] == 'h') {
-			ctk_hostname(host, sizeof host);
+			ctk_slurm_host(host, sizeof host); /* SLURMD_NODENAME in a job */
 			add = host;
 			p++;
 		} else if (p[1] == 'j') {
@@ -241,7 +241,7 @@ static int store_run(struct collector *c, struct ctk_error *err)
 	struct ctk_run r = {0};
 	int rc;
 
-	ctk_hostname(host, sizeof host);
+	ctk_slurm_host(host, sizeof host);
 	r.label = c->o->label;
 	r.host = host;
 	r.command = c->o->attach ? NULL : cmd;

@@ -30,7 +30,8 @@ static void usage_collect(FILE *out)
 		"Runs CMD, samples the energy of its machine's devices until it exits, and stores\n"
 		"the readings, the run and its epochs in DB. Exits with CMD's exit status\n"
 		"(128+signal when it was killed). SIGINT, SIGTERM and SIGHUP are passed on to CMD.\n\n"
-		"  --db DB            store (created if missing); %%h = host name, %%j = $SLURM_JOB_ID\n"
+		"  --db DB            store (created if missing); %%h = host name ($SLURMD_NODENAME in a\n"
+		"                     SLURM job), %%j = $SLURM_JOB_ID\n"
 		"  --label L          run label            --epochs N   planned number of epochs\n"
 		"  --zone Z           grid zone for the carbon-intensity join\n"
 		"  --interval T       sampling period (default 100ms; e.g. 10ms, 1s)\n"
@@ -243,7 +244,7 @@ static int not_sampling(const struct ctk_collect_opts *o, int *status, struct ct
 {
 	char host[256];
 
-	ctk_hostname(host, sizeof host);
+	ctk_slurm_host(host, sizeof host);
 	fprintf(stderr, "ctk collect: SLURM task %s (local rank %d) on '%s': not sampling; local rank 0 "
 		"measures this node%s\n", getenv("SLURM_PROCID") ? getenv("SLURM_PROCID") : "?",
 		ctk_slurm_local_rank(), host, o->attach ? "" : " (markers of this task are ignored)");

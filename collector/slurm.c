@@ -32,6 +32,14 @@ int ctk_slurm_in_job(void)
 	return env("SLURM_JOB_ID") != NULL;
 }
 
+void ctk_slurm_host(char *buf, size_t size)
+{
+	if (ctk_slurm_in_job() && env("SLURMD_NODENAME"))
+		snprintf(buf, size, "%s", env("SLURMD_NODENAME"));
+	else
+		ctk_hostname(buf, size);
+}
+
 int ctk_slurm_local_rank(void)
 {
 	const char *v = env("SLURM_LOCALID");
@@ -263,9 +271,7 @@ int ctk_slurm_hook_run(struct ctk_slurm_hook *h, struct ctk_error *err)
 
 	if (!job)
 		return ctk_failf(err, CTK_EUSAGE, "SLURM_JOB_ID is not set: run from slurm.conf's Prolog=/Epilog=");
-	ctk_hostname(host, sizeof host);
-	if (env("SLURMD_NODENAME"))
-		snprintf(host, sizeof host, "%s", env("SLURMD_NODENAME"));
+	ctk_slurm_host(host, sizeof host);
 	if ((rc = ctk_slurm_spool_path(h->spool, host, job, h->path, sizeof h->path, err)))
 		return rc;
 	if (mkdir(h->spool, 0755) && errno != EEXIST)

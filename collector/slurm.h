@@ -19,6 +19,11 @@
 /* 1 when this process runs inside a SLURM job (SLURM_JOB_ID set). */
 int ctk_slurm_in_job(void);
 
+/* The host name a run records: the node's name as SLURM knows it
+ * (SLURMD_NODENAME, set in a job's tasks and in Prolog/Epilog; it tells
+ * apart several slurmd "nodes" on one machine), else the host name. */
+void ctk_slurm_host(char *buf, size_t size);
+
 /* This task's local rank on its node (SLURM_LOCALID), -1 outside SLURM or
  * when it is not a number. Local rank 0 samples the node; the others do not. */
 int ctk_slurm_local_rank(void);
