@@ -3,6 +3,7 @@
  * not measured, and keys only ever added, never renamed. */
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "analyze/cmd/analyze_out.h"
 
@@ -39,6 +40,7 @@ static cJSON *device_json(const struct ctk_dev_result *d)
 
 	cJSON_AddNumberToObject(j, "device_id", (double)d->device_id);
 	cJSON_AddStringToObject(j, "kind", d->kind);
+	add_str_or_null(j, "host", d->host);
 	add_str_or_null(j, "name", d->name);
 	add_str_or_null(j, "uuid", d->uuid);
 	add_str_or_null(j, "bus_id", d->bus_id);
@@ -186,6 +188,21 @@ cJSON *ctk_analyze_json(const struct ctk_analyze_view *v)
 	for (int i = 0; i < r->ndev; i++)
 		cJSON_AddItemToArray(devs, device_json(&r->dev[i]));
 	cJSON_AddItemToObject(j, "devices", devs);
+	cJSON *nodes = cJSON_AddArrayToObject(j, "nodes"); /* energy per host (several after ctk merge) */
+	for (int i = 0; nodes && i < r->ndev; i++) {
+		int seen = 0, n = 0;
+		for (int k = 0; k < r->ndev; k++) {
+			seen |= k < i && !strcmp(r->dev[k].host, r->dev[i].host);
+			n += !strcmp(r->dev[k].host, r->dev[i].host);
+		}
+		if (seen)
+			continue;
+		cJSON *o = cJSON_CreateObject();
+		add_str_or_null(o, "host", r->dev[i].host);
+		cJSON_AddNumberToObject(o, "devices", n);
+		cJSON_AddNumberToObject(o, "energy_j", ctk_run_host_energy_j(r, r->dev[i].host));
+		cJSON_AddItemToArray(nodes, o);
+	}
 	struct ctk_baseline bl;
 	int has_bl = ctk_run_baseline(r, &bl);
 	if (has_bl) {
