@@ -238,6 +238,23 @@ static int load_windows(struct merge *m, sqlite3 *db, int in, struct ctk_error *
 	return step == SQLITE_DONE ? 0 : ctk_db_fail(db, err, "reading windows");
 }
 
+/* 0 when path starts with SQLite's header ("SQLite format 3", sqlite.org
+ * fileformat2.html), so a file of another kind is refused by name before
+ * SQLite reads it. */
+static int is_sqlite(const char *path, struct ctk_error *err)
+{
+	char head[16] = {0};
+	FILE *f = fopen(path, "rb");
+
+	if (!f)
+		return ctk_failf(err, CTK_EINPUT, "'%s': %s", path, strerror(errno));
+	size_t n = fread(head, 1, sizeof head, f);
+	fclose(f);
+	if (n != sizeof head || memcmp(head, "SQLite format 3", 16))
+		return ctk_failf(err, CTK_EINPUT, "'%s': not a ctk store (not an SQLite file)", path);
+	return 0;
+}
+
 /* Read one input store (checked by ctk_db_open: a ctk store of a version
  * this build knows); an error names the store. */
 static int load_input(struct merge *m, int in, struct ctk_error *err)
@@ -245,7 +262,7 @@ static int load_input(struct merge *m, int in, struct ctk_error *err)
 	sqlite3 *db = NULL;
 	int rc;
 
-	if ((rc = ctk_db_open(m->in[in], CTK_DB_READONLY, &db, err)))
+	if ((rc = is_sqlite(m->in[in], err)) || (rc = ctk_db_open(m->in[in], CTK_DB_READONLY, &db, err)))
 		return rc;
 	if ((rc = load_runs(m, db, in, err)) || (rc = load_devices(m, db, in, err)) ||
 	    (rc = load_windows(m, db, in, err))) {
