@@ -149,6 +149,10 @@ PY
 )
 got=$(python3 -c "import json; print(json.load(open('an.json'))['runs'][0]['energy_j'])")
 near "merged energy = the fake's exact integral (0.1 %)" "$got" "$want" 0.001
+echo "# merged energy $got J, exact integral $want J"
+
+ctk report --db merged.db --out rep >/dev/null 2>&1
+is "report: the epochs table has one column per GPU and node" "$(head -1 rep/epochs.csv | tr ',' '\n' | grep -c '^node[12]/gpu[0-3]_energy_j$')" 8
 
 # a node's store given twice: each GPU still once (never 8 per node), the duplicate reported
 ctk merge twice.db run-node1.db run-node2.db run-node1.db >twice.out 2>&1
