@@ -28,6 +28,7 @@ struct m_run {
 	int group;
 	int64_t offset_ns;       /* clock offset against the group's reference */
 	int has_offset, matched, ndev, ndrop;
+	int win_lo, win_hi;      /* its windows: wins[win_lo..win_hi) (loaded run by run) */
 };
 
 struct m_dev {
@@ -217,6 +218,9 @@ static int load_windows(struct merge *m, sqlite3 *db, int in, struct ctk_error *
 			return ctk_failf(err, CTK_ENOMEM, "out of memory");
 		}
 		m->wins = w;
+		if (m->runs[run].win_hi == 0)
+			m->runs[run].win_lo = m->nwins;
+		m->runs[run].win_hi = m->nwins + 1;
 		w = &m->wins[m->nwins++];
 		memset(w, 0, sizeof(*w));
 		w->run = run;
@@ -395,13 +399,11 @@ static int clock_offsets(struct merge *m, struct ctk_error *err)
 			r->has_offset = 1;
 			continue;
 		}
-		for (int a = 0; a < m->nwins; a++) {
+		for (int a = r->win_lo; a < r->win_hi; a++) {
 			const struct m_win *x = &m->wins[a];
-			if (x->run != i)
-				continue;
-			for (int b = 0; b < m->nwins; b++) {
+			for (int b = m->runs[ref].win_lo; b < m->runs[ref].win_hi; b++) {
 				const struct m_win *y = &m->wins[b];
-				if (y->run != ref || strcmp(x->kind, y->kind) || x->has_idx != y->has_idx || x->idx != y->idx ||
+				if (strcmp(x->kind, y->kind) || x->has_idx != y->has_idx || x->idx != y->idx ||
 				    !same(x->name, y->name) || x->attempt != y->attempt)
 					continue;
 				d[n++] = x->start_ns - y->start_ns;
