@@ -152,6 +152,7 @@ near "merged energy = the fake's exact integral (0.1 %)" "$got" "$want" 0.001
 echo "# merged energy $got J, exact integral $want J"
 
 ctk report --db merged.db --out rep >/dev/null 2>&1
+ok "report: the summary says 8 GPUs on 2 nodes" grep -q "8 × Simulated GPU (ctk fakenvml) on 2 nodes" rep/summary.csv
 is "report: the epochs table has one column per GPU and node" "$(head -1 rep/epochs.csv | tr ',' '\n' | grep -c '^node[12]/gpu[0-3]_energy_j$')" 8
 
 # a node's store given twice: each GPU still once (never 8 per node), the duplicate reported
