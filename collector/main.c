@@ -466,8 +466,10 @@ static void usage_slurm(FILE *out)
 		"  --spool DIR   spool directory (default " CTK_SLURM_SPOOL_DEFAULT ", created if missing)\n\n"
 		"slurm.conf:  Prolog=/usr/local/sbin/ctk-prolog.sh  Epilog=/usr/local/sbin/ctk-epilog.sh\n"
 		"(each a script running: exec ctk slurm prolog --spool DIR, resp. epilog).\n"
+		"A GPU or store error never fails the job: it is a warning on stderr (slurmd's log)\n"
+		"and exit 0, since a failing Prolog drains the node; only a usage error exits 1.\n"
 		"Environment: SLURM_JOB_ID, SLURMD_NODENAME, SLURM_JOB_USER, CTK_NVML_LIB.\n"
-		"exit status: 0 ok, 1 usage, 2 bad input, 3 I/O or database, 4 device\n");
+		"exit status: 0 ok (also when the job could not be measured: see above), 1 usage\n");
 }
 
 /* `ctk slurm prolog|epilog [--spool DIR]`: collector/slurm.c does the work. */
@@ -498,8 +500,14 @@ static int cmd_slurm(int argc, char **argv, struct ctk_error *err)
 		return ctk_failf(err, CTK_EUSAGE, "prolog or epilog?");
 	}
 	h.epilog = !strcmp(verb, "epilog");
-	if ((rc = ctk_slurm_hook_run(&h, err)))
-		return rc;
+	if ((rc = ctk_slurm_hook_run(&h, err))) {
+		if (rc == CTK_EUSAGE)
+			return rc;
+		/* SLURM drains a node whose Prolog fails: the job runs unmeasured instead */
+		fprintf(stderr, "ctk slurm: warning: %s: job %s not measured (%s)\n", verb,
+			getenv("SLURM_JOB_ID") ? getenv("SLURM_JOB_ID") : "?", err->msg[0] ? err->msg : ctk_strerror(rc));
+		return 0;
+	}
 	printf("ctk slurm %s: job %s, %d GPU(s)%s -> %s\n", verb, getenv("SLURM_JOB_ID"), h.gpus,
 	       h.simulated ? " [simulated]" : "", h.path);
 	return 0;
