@@ -103,6 +103,7 @@ static void run_slurm(struct m_run *r)
 	cJSON_Delete(j);
 }
 
+/* The runs of input in (its index), appended to m->runs. */
 static int load_runs(struct merge *m, sqlite3 *db, int in, struct ctk_error *err)
 {
 	sqlite3_stmt *st;
@@ -151,6 +152,7 @@ static int run_index(const struct merge *m, int in, int64_t id)
 	return -1;
 }
 
+/* Its devices, each with the first and last time of its readings. */
 static int load_devices(struct merge *m, sqlite3 *db, int in, struct ctk_error *err)
 {
 	sqlite3_stmt *st;
@@ -200,6 +202,7 @@ static int load_devices(struct merge *m, sqlite3 *db, int in, struct ctk_error *
 	return step == SQLITE_DONE ? 0 : ctk_db_fail(db, err, "reading devices");
 }
 
+/* Its windows (every kind), run by run in time order. */
 static int load_windows(struct merge *m, sqlite3 *db, int in, struct ctk_error *err)
 {
 	sqlite3_stmt *st;
@@ -482,6 +485,7 @@ static int write_run(struct merge *m, sqlite3 *db, int g, struct ctk_error *err)
 	return rc;
 }
 
+/* The kept devices into out, in the kept order (new_id set). */
 static int write_devices(struct merge *m, sqlite3 *db, struct ctk_error *err)
 {
 	int *order = malloc(sizeof(int) * ((size_t)m->ndevs + 1)), rc = 0;
@@ -490,14 +494,14 @@ static int write_devices(struct merge *m, sqlite3 *db, struct ctk_error *err)
 		return ctk_failf(err, CTK_ENOMEM, "out of memory");
 	dev_order(m, order);
 	for (int i = 0; i < m->ndevs && !rc; i++) {
-			struct m_dev *d = &m->devs[order[i]];
-			if (d->dup_of >= 0)
-				continue;
-			struct ctk_device x = {.run_id = m->new_run[m->runs[d->run].group], .host = d->host,
-					       .kind = d->kind, .vendor = d->vendor, .name = d->name, .uuid = d->uuid,
-					       .bus_id = d->bus_id, .flags = d->flags, .idx = d->idx, .has_idx = d->has_idx,
-					       .power_limit_w = d->plim_w, .has_power_limit = d->has_plim};
-			rc = ctk_device_insert(db, &x, &d->new_id, err);
+		struct m_dev *d = &m->devs[order[i]];
+		if (d->dup_of >= 0)
+			continue;
+		struct ctk_device x = {.run_id = m->new_run[m->runs[d->run].group], .host = d->host,
+				       .kind = d->kind, .vendor = d->vendor, .name = d->name, .uuid = d->uuid,
+				       .bus_id = d->bus_id, .flags = d->flags, .idx = d->idx, .has_idx = d->has_idx,
+				       .power_limit_w = d->plim_w, .has_power_limit = d->has_plim};
+		rc = ctk_device_insert(db, &x, &d->new_id, err);
 	}
 	free(order);
 	return rc;
@@ -546,6 +550,7 @@ out:
 	return rc;
 }
 
+/* The reference runs' windows are the merged runs' (attempts renumbered by store.c). */
 static int write_windows(struct merge *m, sqlite3 *db, struct ctk_error *err)
 {
 	sqlite3_stmt *st = NULL;
