@@ -203,6 +203,20 @@ cJSON *ctk_analyze_json(const struct ctk_analyze_view *v)
 		cJSON_AddNumberToObject(o, "energy_j", ctk_run_host_energy_j(r, r->dev[i].host));
 		cJSON_AddItemToArray(nodes, o);
 	}
+	if (v->has_cpu_share) { /* a SLURM job on a shared node: an estimate by cores */
+		double e = 0;
+		cJSON *c = cJSON_AddObjectToObject(j, "cpu_share");
+		for (int i = 0; i < r->ndev; i++)
+			if (!strcmp(r->dev[i].kind, "cpu") || !strcmp(r->dev[i].kind, "dram"))
+				e += r->dev[i].in.total.energy_j;
+		cJSON_AddNumberToObject(c, "share", v->cpu_share);
+		cJSON_AddNumberToObject(c, "cpu_dram_energy_j", e);
+		cJSON_AddNumberToObject(c, "job_energy_j", e * v->cpu_share);
+		cJSON_AddStringToObject(c, "note", "estimate: the job's share of the node's CPUs (SLURM_CPUS_ON_NODE); "
+					"the packages are not measured per core");
+	} else {
+		cJSON_AddNullToObject(j, "cpu_share");
+	}
 	struct ctk_baseline bl;
 	int has_bl = ctk_run_baseline(r, &bl);
 	if (has_bl) {

@@ -19,6 +19,29 @@ static void device_label(const struct ctk_run_result *r, const struct ctk_dev_re
 		snprintf(buf, size, "%.40s%s%s#%lld", h, sep, d->kind, (long long)d->device_id);
 }
 
+/* The CPU and DRAM energy of the run's devices (whole packages). */
+static double cpu_dram_j(const struct ctk_run_result *r)
+{
+	double e = 0;
+
+	for (int i = 0; i < r->ndev; i++)
+		if (!strcmp(r->dev[i].kind, "cpu") || !strcmp(r->dev[i].kind, "dram"))
+			e += r->dev[i].in.total.energy_j;
+	return e;
+}
+
+/* A SLURM job on a shared node: its CPU/DRAM share, an estimate. */
+static void print_cpu_share(const struct ctk_analyze_view *v)
+{
+	double e = cpu_dram_j(v->r);
+
+	if (!v->has_cpu_share)
+		return;
+	printf("  shared node: the job held %.3f of the node's CPUs; its CPU/DRAM share by cores is an estimate: "
+	       "%.3f J of the packages' %.3f J (the totals above count the whole packages)\n", v->cpu_share,
+	       e * v->cpu_share, e);
+}
+
 /* A merged multi-node run: the whole-run energy of each node. */
 static void print_nodes(const struct ctk_run_result *r)
 {
@@ -198,6 +221,7 @@ void ctk_analyze_print(const struct ctk_analyze_view *v)
 	}
 	print_devices(r);
 	print_nodes(r);
+	print_cpu_share(v);
 	printf("  whole run: %.3f J = %.6f kWh (devices summed, first to last reading), coverage %.1f%%\n",
 	       total, total / 3.6e6, 100.0 * ctk_run_coverage(r));
 	if (v->pue != 1.0)
