@@ -19,6 +19,7 @@ int ctk_cmd_evaluate(int argc, char **argv, struct ctk_error *err);
 int ctk_cmd_compare(int argc, char **argv, struct ctk_error *err);
 int ctk_cmd_config(int argc, char **argv, struct ctk_error *err);
 int ctk_cmd_whatif(int argc, char **argv, struct ctk_error *err);
+int ctk_cmd_merge(int argc, char **argv, struct ctk_error *err);
 
 /* After getopt: an argument left over, or no --db, is a usage error (0 if
  * neither). Shared by the subcommands' option parsers. */

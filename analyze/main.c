@@ -27,6 +27,7 @@ static const struct command commands[] = {
 	{"compare", ctk_cmd_compare, "compare --db DB --by KEY[,KEY] [--baseline V]: energy and time per group"},
 	{"config", ctk_cmd_config, "config --db DB R [key=value…]: show or set a run's config (label, zone, epochs, …)"},
 	{"whatif", ctk_cmd_whatif, "whatif --db DB --run R [--zones Z,…] [--json|--csv]: CO2 had the run started at other times or zones"},
+	{"merge", ctk_cmd_merge, "merge OUT.db IN.db|DIR… [--as-one]: the per-node stores of one job as one run"},
 	{NULL, NULL, NULL},
 };
 

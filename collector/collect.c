@@ -13,6 +13,7 @@
 #include <sys/resource.h>
 
 #include "collector/collect_int.h"
+#include "collector/slurm.h"
 #include "collector/status.h"
 #include "common/db.h"
 #include "common/intensity.h"
@@ -61,7 +62,7 @@ int ctk_collect_db_path(const char *spec, char *out, size_t size, struct ctk_err
 			add = "%";
 			p++;
 		} else if (p[1] == 'h') {
-			ctk_hostname(host, sizeof host);
+			ctk_slurm_host(host, sizeof host); /* SLURMD_NODENAME in a job */
 			add = host;
 			p++;
 		} else if (p[1] == 'j') {
@@ -153,10 +154,6 @@ char *ctk_coll_config_json(struct collector *c, int final)
 	const char *gpu_model = NULL;
 	int ngpu = 0, ncpu = 0;
 	char *s;
-	static const char *const slurm[][2] = {
-		{"SLURM_JOB_ID", "slurm_job_id"}, {"SLURM_STEP_ID", "slurm_step_id"},
-		{"SLURM_PROCID", "slurm_procid"}, {"SLURM_JOB_NAME", "slurm_job_name"},
-		{"SLURM_NODEID", "slurm_nodeid"}, {NULL, NULL}};
 
 	if (!j)
 		return NULL;
@@ -178,11 +175,9 @@ char *ctk_coll_config_json(struct collector *c, int final)
 	cJSON_AddNumberToObject(j, "gpus", ngpu);
 	cJSON_AddNumberToObject(j, "cpu_packages", ncpu);
 	cJSON_AddNumberToObject(j, "interval_ms", (double)c->o->interval_ns / 1e6);
-	for (int i = 0; slurm[i][0]; i++) {
-		const char *v = getenv(slurm[i][0]);
-		if (v && *v)
-			cJSON_AddStringToObject(j, slurm[i][1], v);
-	}
+	ctk_slurm_config(j); /* job, step, nodes, tasks, GPUs, CPU share (slurm.c) */
+	if (c->sel.from[0] && strcmp(c->sel.from, "default"))
+		cJSON_AddStringToObject(j, "gpus_from", c->sel.from);
 	if (c->simulated)
 		cJSON_AddStringToObject(j, "simulated", "simulated device (tests/fakenvml)");
 	if (c->budget_event)
@@ -246,7 +241,7 @@ static int store_run(struct collector *c, struct ctk_error *err)
 	struct ctk_run r = {0};
 	int rc;
 
-	ctk_hostname(host, sizeof host);
+	ctk_slurm_host(host, sizeof host);
 	r.label = c->o->label;
 	r.host = host;
 	r.command = c->o->attach ? NULL : cmd;
@@ -452,6 +447,14 @@ static int coll_open(struct collector *c, struct ctk_error *err)
 		return rc;
 	if (count_devices(c, 1) == 0)
 		ctk_coll_warnf(c, "no device can be measured: the run is recorded without readings");
+	double share;
+	long alloc, total;
+	if (ctk_slurm_cpu_share(&share, &alloc, &total)) {
+		char note[200];
+		snprintf(note, sizeof note, "shared node: the job holds %ld of %ld CPUs; its CPU/DRAM share (%.3f) is an "
+			 "estimate by cores (cpu_share in the run's config)", alloc, total, share);
+		ctk_coll_say(c, "", note);
+	}
 	if (c->simulated)
 		ctk_coll_warnf(c, "measuring a SIMULATED device (fake NVML, tests/fakenvml): the numbers are not real");
 	/* the socket next (not inherited by the helper; a bad --socket fails

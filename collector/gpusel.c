@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "collector/gpusel.h"
+#include "collector/slurm.h"
 #include "common/util.h"
 
 static int is_uuid_tail(const char *s)
@@ -107,13 +108,15 @@ int ctk_gpusel_parse(const char *spec, const char *from, struct ctk_gpusel *sel,
 
 int ctk_gpusel_resolve(const char *opt, struct ctk_gpusel *sel, struct ctk_error *err)
 {
-	const char *v;
+	const char *v, *from;
 	int rc;
 
 	if (opt) {
 		rc = ctk_gpusel_parse(opt, "--gpus", sel, err);
 		return rc ? (err ? (err->code = CTK_EUSAGE) : CTK_EUSAGE) : 0;
 	}
+	if ((v = ctk_slurm_gpus(&from))) /* the step's GPUs on this node (slurm.c) */
+		return ctk_gpusel_parse(v, from, sel, err);
 	if ((v = getenv("CUDA_VISIBLE_DEVICES")))
 		return ctk_gpusel_parse(v, "CUDA_VISIBLE_DEVICES", sel, err);
 	if ((v = getenv("NVIDIA_VISIBLE_DEVICES")))

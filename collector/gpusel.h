@@ -1,4 +1,5 @@
-/* Which NVIDIA GPUs to measure: --gpus, else CUDA_VISIBLE_DEVICES, else
+/* Which NVIDIA GPUs to measure: --gpus, else SLURM_STEP_GPUS, else
+ * SLURM_JOB_GPUS (what SLURM allocated), else CUDA_VISIBLE_DEVICES, else
  * NVIDIA_VISIBLE_DEVICES, else all. Items are indices, GPU-… UUIDs (a
  * unique prefix is enough, as for CUDA) or MIG-… UUIDs (measured through
  * their parent GPU, flagged 'mig-parent'). A value that does not parse is

@@ -1,17 +1,21 @@
 /* ctk-collect: `ctk collect [OPTIONS] -- CMD…` (or --attach) measures a
  * training run into a store; `ctk mark …` sends an epoch or phase marker to
- * the collector that runs the calling process (through $CTK_SOCKET). The
- * dispatcher passes "collect" or "mark" as argv[1]. Only this file prints. */
+ * the collector that runs the calling process (through $CTK_SOCKET); `ctk
+ * slurm prolog|epilog` reads a job's GPU counters (collector/slurm.c). The
+ * dispatcher passes "collect", "mark" or "slurm" as argv[1]. Only this file prints. */
+#include <errno.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cjson/cJSON.h>
 
 #include "collector/collect.h"
 #include "collector/markers.h"
+#include "collector/slurm.h"
 #include "collector/sources.h"
 #include "common/cli.h"
 #include "common/time.h"
@@ -26,7 +30,8 @@ static void usage_collect(FILE *out)
 		"Runs CMD, samples the energy of its machine's devices until it exits, and stores\n"
 		"the readings, the run and its epochs in DB. Exits with CMD's exit status\n"
 		"(128+signal when it was killed). SIGINT, SIGTERM and SIGHUP are passed on to CMD.\n\n"
-		"  --db DB            store (created if missing); %%h = host name, %%j = $SLURM_JOB_ID\n"
+		"  --db DB            store (created if missing); %%h = host name ($SLURMD_NODENAME in a\n"
+		"                     SLURM job), %%j = $SLURM_JOB_ID\n"
 		"  --label L          run label            --epochs N   planned number of epochs\n"
 		"  --zone Z           grid zone for the carbon-intensity join\n"
 		"  --interval T       sampling period (default 100ms; e.g. 10ms, 1s)\n"
@@ -57,7 +62,14 @@ static void usage_collect(FILE *out)
 		"  --grace T          after a budget stop, SIGKILL the command after T (default 30s)\n"
 		"  (--stats adds each prediction's full-precision values: prediction: energy_j=…)\n\n"
 		"Markers from CMD: ctk mark epoch-start [N] | epoch-end | begin NAME | end NAME\n"
-		"(CMD gets CTK_SOCKET). Environment: CTK_NVML_LIB (NVML library), CTK_SYSFS_ROOT (/sys).\n"
+		"(CMD gets CTK_SOCKET). Environment: CTK_NVML_LIB (NVML library), CTK_SYSFS_ROOT (/sys).\n\n"
+		"Under SLURM (srun ctk collect --db run-%%h.db -- CMD): one collector per node, the task\n"
+		"of local rank 0 (SLURM_LOCALID); the other tasks run CMD without sampling, say so in\n"
+		"one line, and their markers are ignored (CTK_SOCKET=none). The GPUs measured are the\n"
+		"step's (SLURM_STEP_GPUS, else SLURM_JOB_GPUS, before CUDA_VISIBLE_DEVICES); job, step,\n"
+		"node list, task counts and GPUs go into the run's config, and on a shared node the\n"
+		"job's CPU/DRAM share by allocated cores (cpu_share, an estimate). Merge the nodes'\n"
+		"stores with ctk merge.\n"
 		"exit status: CMD's (143 after a budget stop), else 1 usage, 2 bad input, 3 I/O or\n"
 		"database, 4 device\n");
 }
@@ -72,6 +84,7 @@ static void usage_mark(FILE *out)
 		"       ctk mark status [--json]\n\n"
 		"Tells the collector running this process (ctk collect, through $CTK_SOCKET) that an\n"
 		"epoch or a named phase starts or ends now. --items: samples/tokens processed.\n"
+		"CTK_SOCKET=none (a SLURM task that does not sample): markers are ignored, exit 0.\n"
 		"status asks it for its figures so far: energy per device and in total, epochs,\n"
 		"the latest prediction (--json: one object, schemas/status.schema.json).\n"
 		"exit status: 0 ok, 1 usage, 2 marker refused, 4 no collector\n");
@@ -228,6 +241,26 @@ static void print_summary(const struct ctk_collect_opts *o, const struct ctk_col
 			res->reads_us, res->own_us, res->clock_us, res->total_cpu_s, res->maxrss_kib);
 }
 
+/* A SLURM task of local rank > 0: local rank 0 samples the node. Say so in
+ * one line and become the command (its markers ignored: CTK_SOCKET=none). */
+static int not_sampling(const struct ctk_collect_opts *o, int *status, struct ctk_error *err)
+{
+	char host[256];
+
+	ctk_slurm_host(host, sizeof host);
+	fprintf(stderr, "ctk collect: SLURM task %s (local rank %d) on '%s': not sampling; local rank 0 "
+		"measures this node%s\n", getenv("SLURM_PROCID") ? getenv("SLURM_PROCID") : "?",
+		ctk_slurm_local_rank(), host, o->attach ? "" : " (markers of this task are ignored)");
+	if (o->attach)
+		return 0;
+	fflush(stderr);
+	if (setenv("CTK_SOCKET", "none", 1))
+		return ctk_failf(err, CTK_ENOMEM, "out of memory");
+	execvp(o->cmd[0], o->cmd);
+	*status = errno == ENOENT ? 127 : 126;
+	return ctk_failf(err, CTK_EUSAGE, "cannot run '%s': %s", o->cmd[0], strerror(errno));
+}
+
 static int cmd_collect(int argc, char **argv, int *status, struct ctk_error *err)
 {
 	static const struct option longopts[] = {
@@ -273,6 +306,8 @@ static int cmd_collect(int argc, char **argv, int *status, struct ctk_error *err
 	if ((rc = check_collect_opts(&o, optind < argc, live, err)))
 		return rc;
 	o.cmd = o.attach ? NULL : argv + optind;
+	if (ctk_slurm_local_rank() > 0)
+		return not_sampling(&o, status, err);
 	o.log = print_log;
 	o.ask = ask_tty;
 	o.no_predict = o.quiet;
@@ -413,10 +448,73 @@ static int cmd_mark(int argc, char **argv, struct ctk_error *err)
 	}
 	if (!sock || !*sock)
 		return ctk_failf(err, CTK_EUSAGE, "CTK_SOCKET is not set: run the command under 'ctk collect'");
+	if (!strcmp(sock, "none")) /* a SLURM task that does not sample: its node's collector has the markers */
+		return 0;
 	snprintf(line, sizeof line, "%s%s%s", args[0], n == 2 ? " " : "", n == 2 ? args[1] : "");
 	if (items >= 0)
 		snprintf(line + strlen(line), sizeof line - strlen(line), " items=%lld", (long long)items);
 	return ctk_mark_send(sock, line, 2000, reply, sizeof reply, err);
+}
+
+static void usage_slurm(FILE *out)
+{
+	fprintf(out,
+		"usage: ctk slurm prolog [--spool DIR]\n"
+		"       ctk slurm epilog [--spool DIR]\n\n"
+		"For slurm.conf's Prolog= and Epilog= (run by slurmd on each node of a job, as\n"
+		"root, without changing user code): read the energy counters of the job's own\n"
+		"GPUs (SLURM_JOB_GPUS, else CUDA_VISIBLE_DEVICES, else every GPU) at its start\n"
+		"and end. The prolog stores one run per job (host, job id, user, GPUs) in the\n"
+		"node's own store DIR/ctk-HOST-JOBID.db, the epilog adds the end readings. Never\n"
+		"one SQLite file for many nodes: gather a spool with ctk merge OUT.db DIR.\n\n"
+		"  --spool DIR   spool directory (default " CTK_SLURM_SPOOL_DEFAULT ", created if missing)\n\n"
+		"slurm.conf:  Prolog=/usr/local/sbin/ctk-prolog.sh  Epilog=/usr/local/sbin/ctk-epilog.sh\n"
+		"(each a script running: exec ctk slurm prolog --spool DIR, resp. epilog).\n"
+		"A GPU or store error never fails the job: it is a warning on stderr (slurmd's log)\n"
+		"and exit 0, since a failing Prolog drains the node; only a usage error exits 1.\n"
+		"Environment: SLURM_JOB_ID, SLURMD_NODENAME, SLURM_JOB_USER, CTK_NVML_LIB.\n"
+		"exit status: 0 ok (also when the job could not be measured: see above), 1 usage\n");
+}
+
+/* `ctk slurm prolog|epilog [--spool DIR]`: collector/slurm.c does the work. */
+static int cmd_slurm(int argc, char **argv, struct ctk_error *err)
+{
+	struct ctk_slurm_hook h = {.spool = CTK_SLURM_SPOOL_DEFAULT};
+	const char *verb = NULL;
+	int rc;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			usage_slurm(stdout);
+			return 0;
+		}
+		if (!strcmp(argv[i], "--spool")) {
+			if (i + 1 >= argc || !*argv[i + 1])
+				return ctk_failf(err, CTK_EUSAGE, "--spool needs a directory");
+			h.spool = argv[++i];
+		} else if (!verb && (!strcmp(argv[i], "prolog") || !strcmp(argv[i], "epilog"))) {
+			verb = argv[i];
+		} else {
+			usage_slurm(stderr);
+			return ctk_failf(err, CTK_EUSAGE, "unexpected argument '%s'", argv[i]);
+		}
+	}
+	if (!verb) {
+		usage_slurm(stderr);
+		return ctk_failf(err, CTK_EUSAGE, "prolog or epilog?");
+	}
+	h.epilog = !strcmp(verb, "epilog");
+	if ((rc = ctk_slurm_hook_run(&h, err))) {
+		if (rc == CTK_EUSAGE)
+			return rc;
+		/* SLURM drains a node whose Prolog fails: the job runs unmeasured instead */
+		fprintf(stderr, "ctk slurm: warning: %s: job %s not measured (%s)\n", verb,
+			getenv("SLURM_JOB_ID") ? getenv("SLURM_JOB_ID") : "?", err->msg[0] ? err->msg : ctk_strerror(rc));
+		return 0;
+	}
+	printf("ctk slurm %s: job %s, %d GPU(s)%s -> %s\n", verb, getenv("SLURM_JOB_ID"), h.gpus,
+	       h.simulated ? " [simulated]" : "", h.path);
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -429,6 +527,15 @@ int main(int argc, char **argv)
 		return 0;
 	}
 
+	if (argc >= 2 && !strcmp(argv[1], "slurm")) {
+		argv[1] = (char *)"ctk slurm";
+		rc = cmd_slurm(argc - 1, argv + 1, &err);
+		if (!rc && ctk_stdout_check(&err) < 0)
+			rc = CTK_EDB;
+		if (rc)
+			fprintf(stderr, "ctk slurm: %s\n", err.msg[0] ? err.msg : ctk_strerror(rc));
+		return rc ? ctk_exit_code(rc) : 0;
+	}
 	if (argc >= 2 && (!strcmp(argv[1], "collect") || !strcmp(argv[1], "mark"))) {
 		mark = !strcmp(argv[1], "mark");
 		argv++;

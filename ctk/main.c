@@ -30,6 +30,8 @@ static const struct dispatch commands[] = {
 	{"compare", "ctk-analyze", "energy and time per epoch across configurations"},
 	{"config", "ctk-analyze", "show or set a run's config (label, zone, epochs, gpu…)"},
 	{"whatif", "ctk-analyze", "CO2 had the run started at another hour or in another zone"},
+	{"merge", "ctk-analyze", "the per-node stores of one job as one run, each device once"},
+	{"slurm", "ctk-collect", "SLURM Prolog/Epilog: every job's GPU energy into a spool"},
 	{"report", "ctk-report", "tables (CSV, Markdown, LaTeX) for papers"},
 	{NULL, NULL, NULL},
 };

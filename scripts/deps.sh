@@ -47,6 +47,10 @@ tabularx	tex_has tabularx.sty	texlive-latex-base	texlive-tools	texlive-latex
 booktabs	tex_has booktabs.sty	texlive-latex-recommended	texlive-booktabs	texlive-latexrecommended
 times-font	tex_has ptmr8t.tfm	texlive-fonts-recommended	texlive-times	texlive-fontsrecommended
 prometheus	has prometheus	prometheus	golang-github-prometheus	prometheus
+munge	test -x /usr/sbin/munged	munge	munge	munge
+slurmctld	test -x /usr/sbin/slurmctld	slurmctld	slurm-slurmctld	slurm-llnl
+slurmd	test -x /usr/sbin/slurmd	slurmd	slurm-slurmd	slurm-llnl
+slurm-client	has srun	slurm-client	slurm	slurm-llnl
 LIST
 	case "${1:-}" in
 	bench) printf 'pandas\tpy_has pandas\tpython3-pandas\tpython3-pandas\tpython-pandas\n'

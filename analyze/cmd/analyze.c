@@ -231,6 +231,22 @@ static int analyze_ct(sqlite3 *db, const struct ctk_run_result *r, double pue,
 	return rc;
 }
 
+/* cpu_share of the run's config (a SLURM job on a shared node), if any. */
+static void cpu_share(sqlite3 *db, int64_t run_id, struct ctk_analyze_view *v)
+{
+	sqlite3_stmt *st = NULL;
+
+	if (ctk_db_prepare(db, "SELECT json_extract(config_json, '$.cpu_share') FROM runs WHERE run_id = ? "
+			   "AND json_valid(config_json)", &st, NULL))
+		return;
+	sqlite3_bind_int64(st, 1, run_id);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
+		v->cpu_share = sqlite3_column_double(st, 0);
+		v->has_cpu_share = v->cpu_share > 0 && v->cpu_share <= 1;
+	}
+	sqlite3_finalize(st);
+}
+
 static int analyze_one(sqlite3 *db, int64_t run_id, const struct opts *o, cJSON *runs, struct ctk_error *err)
 {
 	struct ctk_run_result r = {0};
@@ -248,6 +264,7 @@ static int analyze_one(sqlite3 *db, int64_t run_id, const struct opts *o, cJSON 
 
 	v.pue = s.pue.value;
 	v.pue_source = s.pue.source;
+	cpu_share(db, run_id, &v);
 	if (!rc)
 		rc = analyze_energy(db, run_id, &co, &r, &co2, &oa, err);
 	if (!rc)

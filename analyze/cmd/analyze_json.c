@@ -44,6 +44,7 @@ static cJSON *device_json(const struct ctk_run_result *r, int i)
 
 	cJSON_AddNumberToObject(j, "device_id", (double)d->device_id);
 	cJSON_AddStringToObject(j, "kind", d->kind);
+	add_str_or_null(j, "host", d->host);
 	add_str_or_null(j, "name", d->name);
 	add_str_or_null(j, "uuid", d->uuid);
 	add_str_or_null(j, "bus_id", d->bus_id);
@@ -272,6 +273,35 @@ cJSON *ctk_analyze_json(const struct ctk_analyze_view *v)
 	for (int i = 0; i < r->ndev; i++)
 		cJSON_AddItemToArray(devs, device_json(r, i));
 	cJSON_AddItemToObject(j, "devices", devs);
+	cJSON *nodes = cJSON_AddArrayToObject(j, "nodes"); /* energy per host (several after ctk merge) */
+	for (int i = 0; nodes && i < r->ndev; i++) {
+		int seen = 0, n = 0;
+		for (int k = 0; k < r->ndev; k++) {
+			seen |= k < i && !strcmp(r->dev[k].host, r->dev[i].host);
+			n += !strcmp(r->dev[k].host, r->dev[i].host);
+		}
+		if (seen)
+			continue;
+		cJSON *o = cJSON_CreateObject();
+		add_str_or_null(o, "host", r->dev[i].host);
+		cJSON_AddNumberToObject(o, "devices", n);
+		cJSON_AddNumberToObject(o, "energy_j", ctk_run_host_energy_j(r, r->dev[i].host));
+		cJSON_AddItemToArray(nodes, o);
+	}
+	if (v->has_cpu_share) { /* a SLURM job on a shared node: an estimate by cores */
+		double e = 0;
+		cJSON *c = cJSON_AddObjectToObject(j, "cpu_share");
+		for (int i = 0; i < r->ndev; i++)
+			if (!strcmp(r->dev[i].kind, "cpu") || !strcmp(r->dev[i].kind, "dram"))
+				e += r->dev[i].in.total.energy_j;
+		cJSON_AddNumberToObject(c, "share", v->cpu_share);
+		cJSON_AddNumberToObject(c, "cpu_dram_energy_j", e);
+		cJSON_AddNumberToObject(c, "job_energy_j", e * v->cpu_share);
+		cJSON_AddStringToObject(c, "note", "estimate: the job's share of the node's CPUs (SLURM_CPUS_ON_NODE); "
+					"the packages are not measured per core");
+	} else {
+		cJSON_AddNullToObject(j, "cpu_share");
+	}
 	struct ctk_baseline bl;
 	int has_bl = ctk_run_baseline(r, &bl);
 	if (has_bl) {

@@ -24,6 +24,10 @@ struct ctk_analyze_view {
 	const struct ctk_footprint *fp;       /* embodied and water (analyze_footprint.c) */
 	double pue;
 	const char *pue_source;
+	/* a SLURM job on a shared node (collector/slurm.c): its share of the
+	 * node's CPUs, stored as cpu_share in the run's config; an estimate */
+	double cpu_share;
+	int has_cpu_share;
 };
 
 void ctk_analyze_print(const struct ctk_analyze_view *v);

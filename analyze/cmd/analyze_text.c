@@ -2,30 +2,78 @@
  * whole-run energy, CO2 and its caveats, the carbontracker comparison, the
  * epochs and the headline prediction, all for people reading a terminal. */
 #include <stdio.h>
+#include <string.h>
 
 #include "analyze/cmd/analyze_out.h"
 #include "analyze/energy/uncert.h"
 #include "common/time.h"
 
 
-static void device_label(const struct ctk_dev_result *d, char *buf, size_t size)
+/* "gpu0"; on a run merged from several nodes "node1/gpu0". */
+static void device_label(const struct ctk_run_result *r, const struct ctk_dev_result *d, char *buf, size_t size)
 {
+	const char *h = r->nhosts > 1 ? d->host : "", *sep = r->nhosts > 1 ? "/" : "";
+
 	if (d->has_idx)
-		snprintf(buf, size, "%s%d", d->kind, d->idx);
+		snprintf(buf, size, "%.40s%s%s%d", h, sep, d->kind, d->idx);
 	else
-		snprintf(buf, size, "%s#%lld", d->kind, (long long)d->device_id);
+		snprintf(buf, size, "%.40s%s%s#%lld", h, sep, d->kind, (long long)d->device_id);
+}
+
+/* The CPU and DRAM energy of the run's devices (whole packages). */
+static double cpu_dram_j(const struct ctk_run_result *r)
+{
+	double e = 0;
+
+	for (int i = 0; i < r->ndev; i++)
+		if (!strcmp(r->dev[i].kind, "cpu") || !strcmp(r->dev[i].kind, "dram"))
+			e += r->dev[i].in.total.energy_j;
+	return e;
+}
+
+/* A SLURM job on a shared node: its CPU/DRAM share, an estimate. */
+static void print_cpu_share(const struct ctk_analyze_view *v)
+{
+	double e = cpu_dram_j(v->r);
+
+	if (!v->has_cpu_share)
+		return;
+	printf("  shared node: the job held %.3f of the node's CPUs; its CPU/DRAM share by cores is an estimate: "
+	       "%.3f J of the packages' %.3f J (the totals above count the whole packages)\n", v->cpu_share,
+	       e * v->cpu_share, e);
+}
+
+/* A merged multi-node run: the whole-run energy of each node. */
+static void print_nodes(const struct ctk_run_result *r)
+{
+	if (r->nhosts < 2)
+		return;
+	printf("  per node:");
+	for (int i = 0; i < r->ndev; i++) {
+		int seen = 0, n = 0;
+		for (int k = 0; k < i; k++)
+			seen |= !strcmp(r->dev[k].host, r->dev[i].host);
+		if (seen)
+			continue;
+		for (int k = 0; k < r->ndev; k++)
+			n += !strcmp(r->dev[k].host, r->dev[i].host);
+		printf("%s %s %.3f J (%d device(s))", i ? ";" : "", *r->dev[i].host ? r->dev[i].host : "?",
+		       ctk_run_host_energy_j(r, r->dev[i].host), n);
+	}
+	printf("\n");
 }
 
 static void print_devices(const struct ctk_run_result *r)
 {
-	char lab[32];
+	char lab[64];
+	int w = r->nhosts > 1 ? 20 : 8;
 
-	printf("  %-8s %-28s %9s %9s %14s %12s %12s %-9s %8s\n", "device", "name", "readings", "period_s",
+	printf("  %-*s %-28s %9s %9s %14s %12s %12s %-9s %8s\n", w, "device", "name", "readings", "period_s",
 	       "energy_j", "\xc2\xb1" "energy_j", "energy_kwh", "method", "coverage");
 	for (int i = 0; i < r->ndev; i++) {
 		const struct ctk_dev_result *d = &r->dev[i];
-		device_label(d, lab, sizeof lab);
-		printf("  %-8s %-28.28s %9lld %9.3f %14.3f %12.3g %12.6f %-9s %7.1f%%\n", lab,
+		device_label(r, d, lab, sizeof lab);
+		printf("  %-*s %-28.28s %9lld %9.3f %14.3f %12.3g %12.6f %-9s %7.1f%%\n", w, lab,
 		       *d->name ? d->name : "-", (long long)d->in.readings, d->period_s,
 		       d->in.total.energy_j, ctk_dev_energy_u_j(r, i, -1, NULL), d->in.total.energy_j / 3.6e6,
 		       ctk_energy_method(&d->in.total),
@@ -116,12 +164,12 @@ static void print_run_predictions(const struct ctk_run_predictions *p)
 
 static void print_epochs(const struct ctk_run_result *r, const struct ctk_co2_result *co2)
 {
-	char lab[32], start[40];
+	char lab[64], start[40];
 	int per_dev = r->ndev <= 8;
 
 	printf("  %-6s %-24s %10s", "epoch", "start (UTC)", "duration_s");
 	for (int i = 0; per_dev && i < r->ndev; i++) {
-		device_label(&r->dev[i], lab, sizeof lab);
+		device_label(r, &r->dev[i], lab, sizeof lab);
 		printf(" %10s_j", lab);
 	}
 	printf(" %14s %12s %12s %8s%s\n", "total_j", "\xc2\xb1" "total_j", "total_kwh", "coverage",
@@ -212,6 +260,8 @@ void ctk_analyze_print(const struct ctk_analyze_view *v)
 		       r->ndev, *r->tz ? "  times read in " : "", r->tz);
 	}
 	print_devices(r);
+	print_nodes(r);
+	print_cpu_share(v);
 	printf("  whole run: %s = %s (devices summed, first to last reading), coverage %.1f%%\n",
 	       ctk_fmt_pm(pj, sizeof pj, total, u, "J", 3), ctk_fmt_pm(pk, sizeof pk, total / 3.6e6, u / 3.6e6, "kWh", 6),
 	       100.0 * ctk_run_coverage(r));

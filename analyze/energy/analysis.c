@@ -123,8 +123,8 @@ static int load_devices(sqlite3 *db, struct ctk_run_result *r, struct ctk_error 
 	sqlite3_stmt *st = NULL;
 	int cap = 0;
 
-	if (ctk_db_prepare(db, "SELECT device_id, kind, name, uuid, bus_id, idx, flags, power_limit_w FROM devices "
-			   "WHERE run_id = ? ORDER BY kind DESC, idx, device_id", &st, err))
+	if (ctk_db_prepare(db, "SELECT device_id, kind, name, uuid, bus_id, idx, flags, power_limit_w, host FROM devices "
+			   "WHERE run_id = ? ORDER BY kind DESC, host, idx, device_id", &st, err))
 		return CTK_EDB;
 	sqlite3_bind_int64(st, 1, r->run_id);
 	while (sqlite3_step(st) == SQLITE_ROW) {
@@ -149,6 +149,11 @@ static int load_devices(sqlite3 *db, struct ctk_run_result *r, struct ctk_error 
 		copy_col(d->flags, sizeof d->flags, st, 6);
 		d->has_power_limit = sqlite3_column_type(st, 7) != SQLITE_NULL;
 		d->power_limit_w = sqlite3_column_double(st, 7);
+		copy_col(d->host, sizeof d->host, st, 8);
+		int seen = 0;
+		for (int k = 0; k < r->ndev; k++)
+			seen |= !strcmp(r->dev[k].host, d->host);
+		r->nhosts += !seen;
 		r->ndev++;
 	}
 	sqlite3_finalize(st);
@@ -237,6 +242,16 @@ int ctk_run_baseline(const struct ctk_run_result *r, struct ctk_baseline *b)
 	b->idle_j = b->idle_w * b->span_s;
 	b->net_j = b->gross_j - b->idle_j;
 	return 1;
+}
+
+double ctk_run_host_energy_j(const struct ctk_run_result *r, const char *host)
+{
+	double e = 0;
+
+	for (int i = 0; i < r->ndev; i++)
+		if (!strcmp(r->dev[i].host, host))
+			e += r->dev[i].in.total.energy_j;
+	return e;
 }
 
 double ctk_run_energy_j(const struct ctk_run_result *r)

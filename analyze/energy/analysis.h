@@ -16,6 +16,7 @@
 struct ctk_dev_result {
 	int64_t device_id;
 	char kind[16], name[128], uuid[128], bus_id[64], flags[64];
+	char host[128];               /* "" when not recorded */
 	int idx, has_idx;
 	double period_s;
 	double power_limit_w;         /* valid when has_power_limit: bounds power in gaps */
@@ -40,6 +41,7 @@ struct ctk_run_result {
 	struct ctk_span *base;        /* baseline (idle) windows, sorted by start */
 	int ndev;
 	struct ctk_dev_result *dev;
+	int nhosts;                   /* distinct device hosts (> 1: a merged multi-node run) */
 };
 
 /* Analyse run_id; out is filled and must be released with ctk_run_result_free. */
@@ -57,6 +59,9 @@ int ctk_analysis_integrate(sqlite3 *db, struct ctk_run_result *r, ctk_piece_fn f
 int ctk_analysis_store(sqlite3 *db, const struct ctk_run_result *r, struct ctk_error *err);
 
 void ctk_run_result_free(struct ctk_run_result *r);
+
+/* Energy (J) of the devices on host (a node of a merged run), whole run. */
+double ctk_run_host_energy_j(const struct ctk_run_result *r, const char *host);
 
 /* Sums over devices. */
 double ctk_run_energy_j(const struct ctk_run_result *r);

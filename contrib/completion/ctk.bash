@@ -1,5 +1,5 @@
 # bash completion for ctk: commands, each command's options, import and
-# intensity formats, intensity sources, mark verbs, and run ids read from the
+# intensity formats, intensity sources, mark and slurm verbs, and run ids read from the
 # store given with --db. Everything is read from ctk itself (its --help text
 # and `ctk runs --csv`), so it follows the installed version.
 # Installed by `make install` into share/bash-completion/completions/ctk.
@@ -100,6 +100,12 @@ _ctk() {
 		((COMP_CWORD == 2)) && COMPREPLY=($(compgen -W "epoch-start epoch-end begin end status" -- "$cur")) ;;
 	export)
 		((COMP_CWORD == 2)) && COMPREPLY=($(compgen -W "samples" -- "$cur")) ;;
+	slurm)
+		if ((COMP_CWORD == 2)); then
+			COMPREPLY=($(compgen -W "prolog epilog" -- "$cur"))
+		else
+			COMPREPLY=($(compgen -d -- "$cur"))
+		fi ;;
 	config)
 		COMPREPLY=($(compgen -W "$(_ctk_run_ids)" -- "$cur")) ;;
 	collect)

@@ -1,7 +1,8 @@
 /* The per-epoch table: for every epoch of the selected runs its start,
  * duration, energy per device (one column per device label across runs,
- * e.g. gpu0) and the total in J and kWh, from the stored analysis
- * (epoch_energy). A device without readings in an epoch is empty, not 0. */
+ * e.g. gpu0; node1/gpu0 in a run merged from several nodes) and the total
+ * in J and kWh, from the stored analysis (epoch_energy). A device without
+ * readings in an epoch is empty, not 0. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,17 +15,28 @@
 #define MAX_DEVCOLS 64
 
 struct devcols {
-	char name[MAX_DEVCOLS][24];
+	char name[MAX_DEVCOLS][56];
 	int n;
 };
 
-static void dev_label(sqlite3_stmt *st, int kind_col, int idx_col, int id_col, char *buf, size_t size)
+/* SQL of the two columns after kind, idx, device_id that dev_label reads:
+ * the device's host and how many hosts its run has (ctk merge). */
+#define HOST_COLS "coalesce(d.host, ''), (SELECT count(DISTINCT coalesce(x.host, '')) FROM devices x WHERE x.run_id = d.run_id)"
+
+/* "gpu0"; "node1/gpu0" when the run has devices on several hosts. */
+static void dev_label(sqlite3_stmt *st, int kind_col, int idx_col, int id_col, int host_col, char *buf, size_t size)
 {
 	const char *kind = (const char *)sqlite3_column_text(st, kind_col);
+	const char *host = (const char *)sqlite3_column_text(st, host_col);
+	int multi = sqlite3_column_int(st, host_col + 1) > 1;
+	char h[40] = "";
+
+	if (multi && host)
+		snprintf(h, sizeof h, "%.30s/", host);
 	if (sqlite3_column_type(st, idx_col) != SQLITE_NULL)
-		snprintf(buf, size, "%s%d", kind ? kind : "dev", sqlite3_column_int(st, idx_col));
+		snprintf(buf, size, "%s%s%d", h, kind ? kind : "dev", sqlite3_column_int(st, idx_col));
 	else
-		snprintf(buf, size, "%s#%lld", kind ? kind : "dev", (long long)sqlite3_column_int64(st, id_col));
+		snprintf(buf, size, "%s%s#%lld", h, kind ? kind : "dev", (long long)sqlite3_column_int64(st, id_col));
 }
 
 static int find_col(const struct devcols *dc, const char *name)
@@ -39,16 +51,17 @@ static int find_col(const struct devcols *dc, const char *name)
 static int collect_devices(sqlite3 *db, const int64_t *runs, int nruns, struct devcols *dc, struct ctk_error *err)
 {
 	sqlite3_stmt *st = NULL;
-	char lab[24];
+	char lab[56];
 
-	if (ctk_db_prepare(db, "SELECT kind, idx, device_id FROM devices WHERE run_id = ? AND EXISTS (SELECT 1 FROM windows w "
-			   "WHERE w.run_id = devices.run_id AND w.kind = 'epoch') ORDER BY kind DESC, idx, device_id", &st, err))
+	if (ctk_db_prepare(db, "SELECT d.kind, d.idx, d.device_id, " HOST_COLS " FROM devices d WHERE d.run_id = ? AND EXISTS "
+			   "(SELECT 1 FROM windows w WHERE w.run_id = d.run_id AND w.kind = 'epoch') "
+			   "ORDER BY d.kind DESC, d.host, d.idx, d.device_id", &st, err))
 		return CTK_EDB;
 	for (int i = 0; i < nruns; i++) {
 		sqlite3_reset(st);
 		sqlite3_bind_int64(st, 1, runs[i]);
 		while (sqlite3_step(st) == SQLITE_ROW) {
-			dev_label(st, 0, 1, 2, lab, sizeof lab);
+			dev_label(st, 0, 1, 2, 3, lab, sizeof lab);
 			if (find_col(dc, lab) >= 0)
 				continue;
 			if (dc->n == MAX_DEVCOLS) {
@@ -125,7 +138,7 @@ static int add_run(sqlite3 *db, struct ctk_table *t, const struct devcols *dc, i
 	int64_t cur_idx = 0, cur_attempt = 0;
 	double total = 0, cov = 1, total_u = 0;
 	int complete = 1;
-	char start[40], lab[24];
+	char start[40], lab[56];
 
 	if ((rc = ctk_require_analysis(db, run_id, err)))
 		return rc;
@@ -133,7 +146,7 @@ static int add_run(sqlite3 *db, struct ctk_table *t, const struct devcols *dc, i
 		"SELECT w.idx, w.start_ns, w.end_ns, d.kind, d.idx, d.device_id, e.energy_j, e.coverage, r.label, w.attempt, "
 		"(SELECT c.co2_g FROM epoch_co2 c WHERE c.run_id = w.run_id AND c.idx = w.idx AND c.attempt = w.attempt), "
 		"e.energy_u_j, (SELECT c.co2_u_g FROM epoch_co2 c WHERE c.run_id = w.run_id AND c.idx = w.idx AND "
-		"c.attempt = w.attempt) FROM windows w JOIN runs r ON r.run_id = w.run_id "
+		"c.attempt = w.attempt), " HOST_COLS " FROM windows w JOIN runs r ON r.run_id = w.run_id "
 		"JOIN epoch_energy e ON e.run_id = w.run_id AND e.idx = w.idx AND e.attempt = w.attempt "
 		"JOIN devices d ON d.device_id = e.device_id "
 		"WHERE w.run_id = ? AND w.kind = 'epoch' ORDER BY w.start_ns, w.idx, w.attempt, d.kind DESC, d.idx, d.device_id", &st, err))
@@ -162,7 +175,7 @@ static int add_run(sqlite3 *db, struct ctk_table *t, const struct devcols *dc, i
 			if (sqlite3_column_type(st, 10) != SQLITE_NULL && sqlite3_column_type(st, 12) != SQLITE_NULL)
 				ctk_table_set_num(t, row, base + 6, sqlite3_column_double(st, 12), 3);
 		}
-		dev_label(st, 3, 4, 5, lab, sizeof lab);
+		dev_label(st, 3, 4, 5, 13, lab, sizeof lab); /* 13, 14: HOST_COLS */
 		int c = find_col(dc, lab);
 		if (sqlite3_column_type(st, 6) == SQLITE_NULL) {
 			complete = 0;

@@ -60,7 +60,8 @@ static int columns(struct ctk_table *t)
 }
 
 /* "2 × A100-SXM4-80GB, 1 × …": the GPUs (else every device) of a run, the
- * vendor's "NVIDIA " prefix dropped. */
+ * vendor's "NVIDIA " prefix dropped; " on N nodes" for a run merged from
+ * several hosts (ctk merge). */
 static int hardware(sqlite3 *db, int64_t run_id, char *buf, size_t size, struct ctk_error *err)
 {
 	sqlite3_stmt *st = NULL;
@@ -77,6 +78,14 @@ static int hardware(sqlite3 *db, int64_t run_id, char *buf, size_t size, struct 
 		if (!strncmp(n, "NVIDIA ", 7))
 			n += 7;
 		snprintf(buf + len, size - len, "%s%d \u00d7 %s", len ? ", " : "", sqlite3_column_int(st, 1), n);
+	}
+	sqlite3_finalize(st);
+	if (ctk_db_prepare(db, "SELECT count(DISTINCT coalesce(host, '')) FROM devices WHERE run_id = ?", &st, err))
+		return CTK_EDB;
+	sqlite3_bind_int64(st, 1, run_id);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) > 1) {
+		size_t len = strlen(buf);
+		snprintf(buf + len, size - len, " on %d nodes", sqlite3_column_int(st, 0));
 	}
 	sqlite3_finalize(st);
 	return 0;

@@ -8,7 +8,7 @@ export CTK_NVML_LIB="$CTK_BUILD/fakenvml/libnvidia-ml.so.1" CTK_SYSFS_ROOT="$PWD
 unset CUDA_VISIBLE_DEVICES NVIDIA_VISIBLE_DEVICES CTK_SOCKET
 mkdir -p sys
 cmds=$(ctk --help | sed -n '/^commands:/,/^$/s/^  \([a-z][a-z-]*\) .*/\1/p')
-is "the dispatcher lists 12 commands" "$(echo $cmds | wc -w)" 12
+is "the dispatcher lists 14 commands" "$(echo $cmds | wc -w)" 14
 
 # --- man pages
 M=$CTK_BUILD/man
@@ -23,7 +23,7 @@ for c in $cmds; do
 		render "$M/ctk-$c.1" | grep -q -- "$o" || echo "$o"; done)
 	is "ctk-$c(1) names every option of its --help" "$missing" ""
 done
-is "ctk(1) sees every command's page" "$(grep -c '^\.BR ctk-' "$M/ctk.1")" 12
+is "ctk(1) sees every command's page" "$(grep -c '^\.BR ctk-' "$M/ctk.1")" 14
 printf '.TH X 1\n.SH NAME\nx \\- y\n.nosuchmacro\n' > bad.1
 ok "a page with an unknown macro is caught (the check can fail)" sh -c 'LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -E UTF-8 -l bad.1 2>bad.txt >/dev/null; [ -s bad.txt ]'
 
@@ -49,6 +49,7 @@ is "bash: no --db, no run ids" "$(comp ctk analyze --run '')" ""
 is "bash: options of runs" "$(comp ctk runs --)" "--csv --db --json "
 is "bash: mark verbs" "$(comp ctk mark st)" "status "
 is "bash: prometheus --unit" "$(comp ctk import prometheus --unit k)" "kJ kW kWh "
+is "bash: slurm verbs" "$(comp ctk slurm '')" "epilog prolog "
 if command -v zsh >/dev/null 2>&1; then
 	ok "zsh: _ctk parses" zsh -n "$CTK_ROOT/contrib/completion/_ctk"
 	# zsh's completion system is stood in for: compadd/_files print the candidates

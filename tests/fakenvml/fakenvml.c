@@ -20,7 +20,12 @@
  *   CTK_FAKENVML_LOST=I@MS          device I answers GPU_IS_LOST from MS ms after nvmlInit
  *   CTK_FAKENVML_RECOVER_MS=MS      … and recovers MS ms later
  *   CTK_FAKENVML_COUNTER_FAIL=I@MS  from MS ms after nvmlInit, device I's energy
- *                                   counter answers UNKNOWN (power still works) */
+ *                                   counter answers UNKNOWN (power still works)
+ *   CTK_FAKENVML_UUID_TAG=N         0..65535: UUIDs GPU-fa4eNNNN-… (hex), so that
+ *                                   simulated "nodes" have distinct GPUs (default 0)
+ *   CTK_FAKENVML_COUNTER_SINCE=S    the counter counts from Unix time S (s) instead
+ *                                   of nvmlInit, like a driver's counter that two
+ *                                   processes (a SLURM prolog and epilog) both read */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,6 +53,7 @@ static int no_counter, no_fields, no_instant;
 static int lost_dev = -1;
 static int64_t lost_at_ns, recover_ns, init_ns;
 static int cfail_dev = -1;
+static unsigned uuid_tag;
 static int64_t cfail_at_ns;
 
 static int64_t now_ns(void)
@@ -174,10 +180,13 @@ static nvmlReturn_t do_init(void)
 		}
 	}
 	init_ns = now_ns();
+	uuid_tag = (unsigned)env_int("CTK_FAKENVML_UUID_TAG", 0) & 0xffffu;
+	int64_t zero_ns = getenv("CTK_FAKENVML_COUNTER_SINCE") ?
+			  (int64_t)env_int("CTK_FAKENVML_COUNTER_SINCE", 0) * 1000000000 : init_ns;
 	for (unsigned i = 0; i < ndev; i++) {
 		devs[i].idx = i;
 		devs[i].e0_mj = 0;
-		devs[i].e0_mj = energy_mj(&devs[i], init_ns);
+		devs[i].e0_mj = energy_mj(&devs[i], zero_ns);
 	}
 	inited = 1;
 	return NVML_SUCCESS;
@@ -261,7 +270,7 @@ nvmlReturn_t nvmlDeviceGetUUID(nvmlDevice_t device, char *uuid, unsigned int len
 
 	if (r)
 		return r;
-	if (snprintf(uuid, length, "GPU-fa4e0000-0000-4000-8000-%012x", device->idx) >= (int)length)
+	if (snprintf(uuid, length, "GPU-fa4e%04x-0000-4000-8000-%012x", uuid_tag, device->idx) >= (int)length)
 		return NVML_ERROR_INSUFFICIENT_SIZE;
 	return NVML_SUCCESS;
 }
