@@ -286,6 +286,7 @@ cJSON *ctk_analyze_json(const struct ctk_analyze_view *v)
 		add_str_or_null(o, "host", r->dev[i].host);
 		cJSON_AddNumberToObject(o, "devices", n);
 		cJSON_AddNumberToObject(o, "energy_j", ctk_run_host_energy_j(r, r->dev[i].host));
+		cJSON_AddNumberToObject(o, "energy_u_j", ctk_run_host_energy_u_j(r, r->dev[i].host));
 		cJSON_AddItemToArray(nodes, o);
 	}
 	if (v->has_cpu_share) { /* a SLURM job on a shared node: an estimate by cores */

@@ -57,8 +57,10 @@ static void print_nodes(const struct ctk_run_result *r)
 			continue;
 		for (int k = 0; k < r->ndev; k++)
 			n += !strcmp(r->dev[k].host, r->dev[i].host);
-		printf("%s %s %.3f J (%d device(s))", i ? ";" : "", *r->dev[i].host ? r->dev[i].host : "?",
-		       ctk_run_host_energy_j(r, r->dev[i].host), n);
+		char pj[64];
+		printf("%s %s %s (%d device(s))", i ? ";" : "", *r->dev[i].host ? r->dev[i].host : "?",
+		       ctk_fmt_pm(pj, sizeof pj, ctk_run_host_energy_j(r, r->dev[i].host),
+				  ctk_run_host_energy_u_j(r, r->dev[i].host), "J", 3), n);
 	}
 	printf("\n");
 }

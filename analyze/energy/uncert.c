@@ -5,6 +5,7 @@
 #include "analyze/energy/uncert.h"
 
 #include <math.h>
+#include <string.h>
 
 #include "common/db.h"
 
@@ -51,6 +52,16 @@ double ctk_run_epochs_energy_u_j(const struct ctk_run_result *r)
 double ctk_run_outside_u_j(const struct ctk_run_result *r)
 {
 	return ctk_run_energy_u_j(r, NULL) + ctk_run_epochs_energy_u_j(r);
+}
+
+double ctk_run_host_energy_u_j(const struct ctk_run_result *r, const char *host)
+{
+	double u = 0;
+
+	for (int i = 0; i < r->ndev; i++)
+		if (!strcmp(r->dev[i].host, host))
+			u += ctk_dev_energy_u_j(r, i, -1, NULL);
+	return u;
 }
 
 double ctk_run_observed_u_j(const struct ctk_run_result *r, int n)

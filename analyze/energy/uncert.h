@@ -25,6 +25,8 @@ double ctk_run_outside_u_j(const struct ctk_run_result *r);
  * whole-run prediction after n epochs observed): the first n windows'
  * bounds plus the bound of everything outside windows (a conservative cover
  * of the outside pieces before that end). */
+/* Bound of one host's energy (a merged run's node): its devices' bounds added. */
+double ctk_run_host_energy_u_j(const struct ctk_run_result *r, const char *host);
 double ctk_run_observed_u_j(const struct ctk_run_result *r, int n);
 
 /* CO2 bounds (g, PUE applied), valid where the CO2 itself is known: epoch k,
