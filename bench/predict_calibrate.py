@@ -6,10 +6,15 @@ of the calibration corpus (bench/predict_gen.py; bench/predict_eval.sh).
 For each predictor, scope (epochs: table predictions, target energy; run:
 table run_predictions) and N = 1 .. 10 (N = 10 pools every N >= 10), over
 the predictions with a measured total and something left to predict:
-  score = |actual - value| / rest,  rest = value - observed
+  score = |actual - value| / (scale * rest),  rest = value - observed,
+          scale = the run's own spread: the coefficient of variation
+          (sample sd / mean) of its first N epoch energies (devices and
+          attempts summed, table epoch_energy), at least FLOOR; 1 for N = 1
+          (common/predict.c, ctk_predict_calib_scale)
   q     = the ceil((k + 1) * 0.95)-th smallest of the k scores (split
-          conformal; the largest when that rank passes k)
-so that [value - q*rest, value + q*rest] holds the total in at least 95 % of
+          conformal with normalized scores; the largest when that rank
+          passes k)
+so that value -/+ q*scale*rest holds the total in at least 95 % of
 exchangeable runs. Prints the C table for common/predict.c; with
 --check FILE compares it with the table in FILE and exits 1 when a
 constant differs by more than --tol (relative, default 1e-3).
@@ -22,23 +27,44 @@ import sys
 
 NCAL = 10
 COVERAGE = 0.95
+FLOOR = 0.02  # CTK_CALIB_SCALE_FLOOR of common/predict.h (--check compares them)
+
+
+def epochs(db):
+    out = {}
+    for rid, e in db.execute("SELECT run_id, sum(energy_j) FROM epoch_energy GROUP BY run_id, idx "
+                             "ORDER BY run_id, idx"):
+        out.setdefault(rid, []).append(e)
+    return out
+
+
+def scale(x):
+    n = len(x)
+    if n < 2:
+        return 1.0
+    mean = sum(x) / n
+    sd = math.sqrt(sum((v - mean) ** 2 for v in x) / (n - 1))
+    if not mean > 0:
+        return 1.0
+    return max(FLOOR, sd / mean)
 
 
 def scores(db):
     out = {}
+    ep = epochs(db)
     q = {
-        0: "SELECT predictor, after_n, value, observed, actual FROM predictions "
+        0: "SELECT run_id, predictor, after_n, value, observed, actual FROM predictions "
            "WHERE target = 'energy' AND value IS NOT NULL AND observed IS NOT NULL AND actual IS NOT NULL",
-        1: "SELECT predictor, after_n, value, observed_j, actual FROM run_predictions "
+        1: "SELECT run_id, predictor, after_n, value, observed_j, actual FROM run_predictions "
            "WHERE value IS NOT NULL AND observed_j IS NOT NULL AND actual IS NOT NULL",
     }
     for scope, sql in q.items():
-        for pred, n, value, obs, actual in db.execute(sql):
+        for rid, pred, n, value, obs, actual in db.execute(sql):
             rest = value - obs
             if rest <= 0:
                 continue
             key = (pred, scope, min(n, NCAL))
-            out.setdefault(key, []).append(abs(actual - value) / rest)
+            out.setdefault(key, []).append(abs(actual - value) / (scale(ep[rid][:n]) * rest))
     return out
 
 
@@ -84,8 +110,14 @@ def main():
     t, counts = table(db)
     if "--check" in args:
         tol = float(args[args.index("--tol") + 1]) if "--tol" in args else 1e-3
-        have = parse_c(args[args.index("--check") + 1])
+        cpath = args[args.index("--check") + 1]
+        have = parse_c(cpath)
         bad = 0
+        hdr = open(cpath[:-2] + ".h").read()
+        m = re.search(r"#define CTK_CALIB_SCALE_FLOOR ([0-9.eE+-]+)", hdr)
+        if not m or float(m.group(1)) != FLOOR:
+            print(f"CTK_CALIB_SCALE_FLOOR {m.group(1) if m else None}, script {FLOOR}")
+            bad += 1
         for p, scopes in t.items():
             for s in (0, 1):
                 for n in range(NCAL):

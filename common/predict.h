@@ -94,7 +94,7 @@ struct ctk_prediction {
 	int co2_forecast;                /* 1: the rest used the forecast, 0: persistence */
 	double rest_g_per_kwh;           /* intensity assumed for the rest (when co2 valid) */
 	/* Calibrated intervals (ctk_predict_calibrate): energy_cal is energy_j
-	 * with the split-conformal interval (value ± q·rest, when the predictor,
+	 * with the split-conformal interval (value ± q·scale·rest, when the predictor,
 	 * N and coverage have a constant), run_energy_j the whole run's energy
 	 * (observed so far + epochs to come + outside to come) with the
 	 * conformal interval in lo/hi and the t interval (rest's and outside's
@@ -122,7 +122,7 @@ struct ctk_predictor {
 
 /* Split-conformal calibration (common/predict.c, ctk_predict_calib[]):
  * for predictor p, scope (0 epochs, 1 whole run) and N observed epochs,
- * the factor q such that [value − q·rest, value + q·rest] covered the
+ * the factor q such that value ± q·scale·rest covered the
  * measured total in a share `coverage` of the calibration corpus (rest =
  * the predicted part still to come). Returns 1 and *q, or 0 when there is
  * none (another coverage, an unknown predictor). N beyond the table uses
@@ -136,6 +136,24 @@ struct ctk_predict_calib {
 extern const struct ctk_predict_calib ctk_predict_calib[];
 extern const double ctk_predict_calib_coverage;
 int ctk_predict_calib_q(const struct ctk_predictor *p, int scope, int n, double coverage, double *q);
+/* The per-run scale the calibrated half-width is multiplied by
+ * (q · scale · rest): the coefficient of variation of the n observed epoch
+ * energies x[0..n), at least CTK_CALIB_SCALE_FLOOR; 1 when n < 2. Chosen on
+ * the calibration corpus (bench/RESULTS.md "prediction"); the floor keeps a
+ * run whose first epochs happen to agree from getting a zero-width interval. */
+#define CTK_CALIB_SCALE_FLOOR 0.02
+/* What the default predictor's calibrated 95 % intervals achieved on the
+ * evaluation corpus (bench/predict_eval.sh: seed 7, 40 generated runs per
+ * scenario and the 2 real carbontracker runs; N = 1 .. 10), whole run and
+ * epochs only, and in its worst scenario (lr-change: a step in epoch cost
+ * after the observed epochs). Source: bench/RESULTS.md "prediction";
+ * tests/e2e/predict_calib.sh recomputes them. The report's methods and
+ * predictions table state them. */
+#define CTK_CALIB_EVAL_RUNS 282
+#define CTK_CALIB_ACHIEVED_RUN 0.946
+#define CTK_CALIB_ACHIEVED_EPOCHS 0.945
+#define CTK_CALIB_ACHIEVED_WORST 0.640
+double ctk_predict_calib_scale(const double *x, int n);
 
 /* The NULL-terminated table of predictors (first: carbontracker's rule). */
 extern const struct ctk_predictor ctk_predictors[];
