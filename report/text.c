@@ -14,6 +14,7 @@
 #include "common/version.h"
 #include "common/db.h"
 #include "common/time.h"
+#include "report/predicted.h"
 #include "report/reported.h"
 #include "report/zones.h"
 #include "report/table.h"
@@ -459,6 +460,8 @@ int ctk_methods_write(struct ctk_report *r, FILE *f, enum ctk_text_fmt fmt, stru
 			char other[1024];
 			paragraph(&e, facts);
 			if (!(rc = ctk_reported_words(r->db, r->runs[i], other, sizeof other, err)) && other[0])
+				put(&e, "%s\n\n", other);
+			if (!rc && !(rc = ctk_predicted_words(r->db, r->runs[i], other, sizeof other, err)) && other[0])
 				put(&e, "%s\n\n", other);
 		}
 	if (fmt == CTK_TEXT_MD)
