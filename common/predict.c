@@ -273,7 +273,23 @@ int ctk_predict(const struct ctk_predictor *p, const struct ctk_predict_input *i
 		.valid = 1,
 		.has_interval = rest_e.has_interval,
 	};
+	if (out->energy_cal.has_interval) {
+		out->co2_cal = out->co2_g;
+		out->co2_cal.lo = co2_obs + (out->energy_cal.lo - e_obs) / 3.6e6 * g;
+		out->co2_cal.hi = co2_obs + (out->energy_cal.hi - e_obs) / 3.6e6 * g;
+		out->co2_cal.has_interval = 1;
+	}
 	return 0;
+}
+
+const struct ctk_estimate *ctk_prediction_energy(const struct ctk_prediction *p)
+{
+	return p->energy_cal.valid && p->energy_cal.has_interval ? &p->energy_cal : &p->energy_j;
+}
+
+const struct ctk_estimate *ctk_prediction_co2(const struct ctk_prediction *p)
+{
+	return p->co2_cal.valid && p->co2_cal.has_interval ? &p->co2_cal : &p->co2_g;
 }
 
 /* ---- calibration and the whole run ------------------------------------------ */
@@ -426,8 +442,10 @@ static void fmt_hms(char *buf, size_t size, double s)
 	snprintf(buf, size, "%lld:%02lld:%02lld", t / 3600, t / 60 % 60, t % 60);
 }
 
-/* Append ", NAME v [lo, hi]" to buf at *len with kWh, g or h:mm:ss values. */
-static void fmt_part(char *buf, size_t size, size_t *len, const char *name, const struct ctk_estimate *e, int kind)
+/* Append ", NAME v [lo, hi]" (and " calibrated" when cal) to buf at *len
+ * with kWh, g or h:mm:ss values. */
+static void fmt_part(char *buf, size_t size, size_t *len, const char *name, const struct ctk_estimate *e, int kind,
+		     int cal)
 {
 	char v[32], lo[32], hi[32];
 	const double *x[3] = {&e->value, &e->lo, &e->hi};
@@ -444,7 +462,8 @@ static void fmt_part(char *buf, size_t size, size_t *len, const char *name, cons
 			snprintf(out[i], sizeof v, "%.2f", *x[i]);
 	}
 	int n = e->has_interval
-		? snprintf(buf + *len, size - *len, ", %s %s%s [%s, %s]", name, v, kind == 0 ? " kWh" : kind == 2 ? " g" : "", lo, hi)
+		? snprintf(buf + *len, size - *len, ", %s %s%s [%s, %s]%s", name, v, kind == 0 ? " kWh" : kind == 2 ? " g" : "",
+			   lo, hi, cal ? " calibrated" : "")
 		: snprintf(buf + *len, size - *len, ", %s %s%s", name, v, kind == 0 ? " kWh" : kind == 2 ? " g" : "");
 	if (n > 0)
 		*len += (size_t)n;
@@ -461,9 +480,10 @@ char *ctk_prediction_format(char *buf, size_t size, const struct ctk_predictor *
 	n = snprintf(buf, size, "after %d/%d epochs (%s, %.0f %% interval):", in->n, in->planned, p ? p->name : "?",
 		     100 * out->coverage);
 	len = n > 0 ? (size_t)n : 0;
-	fmt_part(buf, size, &len, "energy", &out->energy_j, 0);
-	fmt_part(buf, size, &len, "duration", &out->duration_s, 1);
-	fmt_part(buf, size, &len, "CO2", &out->co2_g, 2);
+	const struct ctk_estimate *pe = ctk_prediction_energy(out), *pc = ctk_prediction_co2(out);
+	fmt_part(buf, size, &len, "energy", pe, 0, pe == &out->energy_cal && in->n < in->planned);
+	fmt_part(buf, size, &len, "duration", &out->duration_s, 1, 0);
+	fmt_part(buf, size, &len, "CO2", pc, 2, pc == &out->co2_cal && in->n < in->planned);
 	if (len < size && len > 0 && buf[len - 1] == ':')
 		snprintf(buf + len, size - len, " nothing to predict");
 	/* drop the comma after the colon: "…interval): energy …" */

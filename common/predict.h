@@ -105,7 +105,16 @@ struct ctk_prediction {
 	double run_epochs_rest_j;        /* epochs to come, J (value) */
 	double run_outside_rest_j;       /* outside to come: m gaps + the tail, J */
 	int run_outside_known;           /* 0: no gap observed yet (n = 1), outside to come taken as 0 */
+	/* co2_g with the calibrated interval: the observed CO2 plus energy_cal's
+	 * remaining part at the rest's intensity (when both are there). */
+	struct ctk_estimate co2_cal;
 };
+
+/* The estimate people and budgets are given (the collector's live line and
+ * --budget, ctk_prediction_format): the energy / CO2 total with the
+ * calibrated interval when there is one, else with the t interval. */
+const struct ctk_estimate *ctk_prediction_energy(const struct ctk_prediction *p);
+const struct ctk_estimate *ctk_prediction_co2(const struct ctk_prediction *p);
 
 
 /* Estimate the sum of the next m epochs from x[0..n) (n >= 1, m >= 1) with
@@ -182,8 +191,10 @@ enum ctk_budget_verdict ctk_budget_check(const struct ctk_estimate *e, double us
 const char *ctk_budget_verdict_name(enum ctk_budget_verdict v);
 
 /* One line for people, carbontracker-like, into buf (no newline):
- * "after 2/12 epochs (recent, 95 % interval): energy 0.1234 kWh [0.1200, 0.1300],
- *  duration 0:10:00 [0:09:50, 0:10:10], CO2 30.85 g [30.00, 32.50]"
+ * "after 2/12 epochs (recent, 95 % interval): energy 0.1234 kWh [0.1200, 0.1300]
+ *  calibrated, duration 0:10:00 [0:09:50, 0:10:10], CO2 30.85 g [30.00, 32.50]
+ *  calibrated": energy and CO2 with ctk_prediction_energy/co2's interval
+ * ("calibrated" when it is the calibrated one), duration with the t interval.
  * Parts that are not valid are left out. Returns buf. */
 char *ctk_prediction_format(char *buf, size_t size, const struct ctk_predictor *p,
 			    const struct ctk_predict_input *in, const struct ctk_prediction *out);
