@@ -4,16 +4,18 @@ ctk_predict_calib[]) from a store that `ctk analyze` filled with predictions
 of the calibration corpus (bench/predict_gen.py; bench/predict_eval.sh).
 
 For each predictor, scope (epochs: table predictions, target energy; run:
-table run_predictions) and N = 1 .. 10 (N = 10 pools every N >= 10), over
+table run_predictions), group (below) and N = 1 .. 10 (N = 10 pools every N >= 10), over
 the predictions with a measured total and something left to predict:
   score = |actual - value| / (scale * rest),  rest = value - observed,
           scale = the run's own spread: the coefficient of variation
           (sample sd / mean) of its first N epoch energies (devices and
           attempts summed, table epoch_energy), at least FLOOR; 1 for N = 1
           (common/predict.c, ctk_predict_calib_scale)
-  q     = the ceil((k + 1) * 0.95)-th smallest of the k scores (split
-          conformal with normalized scores; the largest when that rank
-          passes k)
+  group = busy (1) when that CV reaches FLOOR, else quiet (0; N = 1 too)
+          (ctk_predict_calib_group)
+  q     = the ceil((k + 1) * 0.95)-th smallest of the k scores of that
+          group (Mondrian split conformal with normalized scores; the
+          largest when that rank passes k; 0 when the group had none)
 so that value -/+ q*scale*rest holds the total in at least 95 % of
 exchangeable runs. Prints the C table for common/predict.c; with
 --check FILE compares it with the table in FILE and exits 1 when a
@@ -38,15 +40,23 @@ def epochs(db):
     return out
 
 
-def scale(x):
+def cv(x):
     n = len(x)
     if n < 2:
-        return 1.0
+        return None
     mean = sum(x) / n
     sd = math.sqrt(sum((v - mean) ** 2 for v in x) / (n - 1))
-    if not mean > 0:
-        return 1.0
-    return max(FLOOR, sd / mean)
+    return sd / mean if mean > 0 else None
+
+
+def scale(x):
+    c = cv(x)
+    return 1.0 if c is None else max(FLOOR, c)
+
+
+def group(x):
+    c = cv(x)
+    return 1 if c is not None and c >= FLOOR else 0
 
 
 def scores(db):
@@ -63,8 +73,9 @@ def scores(db):
             rest = value - obs
             if rest <= 0:
                 continue
-            key = (pred, scope, min(n, NCAL))
-            out.setdefault(key, []).append(abs(actual - value) / (scale(ep[rid][:n]) * rest))
+            x = ep[rid][:n]
+            key = (pred, scope, group(x), min(n, NCAL))
+            out.setdefault(key, []).append(abs(actual - value) / (scale(x) * rest))
     return out
 
 
@@ -80,17 +91,21 @@ def table(db):
     preds = sorted({k[0] for k in sc})
     t = {}
     for p in preds:
-        t[p] = [[quantile(sc[(p, s, n)]) if (p, s, n) in sc else 0.0 for n in range(1, NCAL + 1)]
-                for s in (0, 1)]
+        t[p] = [[[quantile(sc[(p, s, g, n)]) if (p, s, g, n) in sc else 0.0 for n in range(1, NCAL + 1)]
+                 for g in (0, 1)] for s in (0, 1)]
     return t, {k: len(v) for k, v in sc.items()}
 
 
 def c_table(t):
     lines = ["const struct ctk_predict_calib ctk_predict_calib[] = {"]
+    def row(v):
+        return "{" + ", ".join(f"{x:.4f}" for x in v) + "}"
     for p, (ep, run) in t.items():
-        lines.append(f'\t{{"{p}", {{{{{", ".join(f"{x:.4f}" for x in ep)}}},')
-        lines.append(f'\t\t{{{", ".join(f"{x:.4f}" for x in run)}}}}}}},')
-    lines.append("\t{NULL, {{0}}},")
+        lines.append(f'\t{{"{p}", {{{{{row(ep[0])},')
+        lines.append(f'\t\t{row(ep[1])}}},')
+        lines.append(f'\t       {{{row(run[0])},')
+        lines.append(f'\t\t{row(run[1])}}}}}}},')
+    lines.append("\t{NULL, {{{0}}}},")
     lines.append("};")
     return "\n".join(lines)
 
@@ -99,8 +114,9 @@ def parse_c(path):
     src = open(path).read()
     body = src[src.index("BEGIN ctk_predict_calib"):src.index("END ctk_predict_calib")]
     out = {}
-    for m in re.finditer(r'\{"([^"]+)", \{\{([^}]*)\},\s*\{([^}]*)\}\}\}', body):
-        out[m.group(1)] = [[float(x) for x in m.group(2).split(",")], [float(x) for x in m.group(3).split(",")]]
+    for m in re.finditer(r'\{"([^"]+)", \{\{\{([^}]*)\},\s*\{([^}]*)\}\},\s*\{\{([^}]*)\},\s*\{([^}]*)\}\}\}\}', body):
+        v = [[float(x) for x in m.group(k).split(",")] for k in range(2, 6)]
+        out[m.group(1)] = [[v[0], v[1]], [v[2], v[3]]]
     return out
 
 
@@ -120,15 +136,16 @@ def main():
             bad += 1
         for p, scopes in t.items():
             for s in (0, 1):
-                for n in range(NCAL):
-                    want = scopes[s][n]
-                    got = have.get(p, [[None] * NCAL] * 2)[s][n]
-                    if got is None or abs(got - want) > tol * max(abs(want), 1e-9) + 5e-5:
-                        print(f"{p} scope {s} N={n + 1}: table {got}, corpus {want:.4f}")
-                        bad += 1
+                for g in (0, 1):
+                    for n in range(NCAL):
+                        want = scopes[s][g][n]
+                        got = have.get(p, [[[None] * NCAL] * 2] * 2)[s][g][n]
+                        if got is None or abs(got - want) > tol * max(abs(want), 1e-9) + 5e-5:
+                            print(f"{p} scope {s} group {g} N={n + 1}: table {got}, corpus {want:.4f}")
+                            bad += 1
         print(f"{bad} constant(s) differ")
         sys.exit(1 if bad else 0)
-    print(f"/* scores per (predictor, scope, N): {min(counts.values())}..{max(counts.values())} */")
+    print(f"/* scores per (predictor, scope, group, N): {min(counts.values())}..{max(counts.values())} */")
     print(c_table(t))
 
 

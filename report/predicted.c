@@ -71,7 +71,8 @@ int ctk_predicted_words(sqlite3 *db, int64_t run_id, char *buf, size_t size, str
 		 "checkpoints, data loading, the tail), expected like the gaps observed between epochs. The calibrated "
 		 "interval is split-conformal: the prediction plus or minus q times the part still to come times the "
 		 "coefficient of variation of the observed epochs' energies (at least %.2g), with q fitted on ctk's "
-		 "generated calibration runs. Its nominal coverage is 95 %%; on ctk's evaluation corpus (%d runs, "
+		 "generated calibration runs, separately for runs whose epochs vary that much and runs that vary less. "
+		 "Its nominal coverage is 95 %%; on ctk's evaluation corpus (%d runs, "
 		 "generated and real) it held the measured total in %s %% of the predictions (the epochs only: %.1f %%), "
 		 "but in only %s %% of those for runs whose epoch cost changes in a step (a learning-rate schedule, a "
 		 "curriculum) that the first epochs do not show. The t intervals assume independent epochs.",

@@ -333,7 +333,7 @@ static void test_live_calibrated(void **state)
 	double q = 0;
 
 	(void)state;
-	assert_true(ctk_predict_calib_q(ctk_predictor_default(), CTK_SCOPE_EPOCHS, 1, 0.95, &q));
+	assert_true(ctk_predict_calib_q(ctk_predictor_default(), CTK_SCOPE_EPOCHS, CTK_CALIB_QUIET, 1, 0.95, &q));
 	ctk_live_init(&l, &o);
 	assert_int_equal(ctk_live_epoch(&l, &r, 100, &st), 0);
 	assert_true(st.predicted);

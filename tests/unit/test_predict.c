@@ -241,13 +241,13 @@ static void test_budget_and_format(void **state)
 	assert_int_equal(ctk_predict(ctk_predictor_find("ct-mean"), &in, &p, &err), 0);
 	ctk_prediction_format(buf, sizeof buf, ctk_predictor_find("ct-mean"), &in, &p);
 	/* energy and CO2 with the calibrated interval: equal epochs have CV 0,
-	 * so the scale is the floor 0.02; rest 2 kWh: 4 ± q·0.02·2 kWh, CO2
-	 * 800 ± 200·q·0.02·2 g (q = ct-mean's epochs constant at N = 2, 9.2270
-	 * today: [3.6309, 4.3691] kWh, [726.18, 873.82] g); the duration keeps
+	 * so the group is quiet and the scale the floor 0.02; rest 2 kWh:
+	 * 4 ± q·0.02·2 kWh, CO2 800 ± 200·q·0.02·2 g (q = ct-mean's epochs
+	 * constant for quiet runs at N = 2); the duration keeps
 	 * its t interval (equal epochs: zero width) */
 	double q = 0;
 	char want[512];
-	assert_true(ctk_predict_calib_q(ctk_predictor_find("ct-mean"), CTK_SCOPE_EPOCHS, 2, 0.95, &q));
+	assert_true(ctk_predict_calib_q(ctk_predictor_find("ct-mean"), CTK_SCOPE_EPOCHS, CTK_CALIB_QUIET, 2, 0.95, &q));
 	double h = q * 0.02 * 2;
 	snprintf(want, sizeof want, "after 2/4 epochs (ct-mean, 95 %% interval): energy 4.0000 kWh [%.4f, %.4f] calibrated, "
 		 "duration 0:40:00 [0:40:00, 0:40:00], CO2 800.00 g [%.2f, %.2f] calibrated", 4 - h, 4 + h,
@@ -263,7 +263,7 @@ static void test_budget_and_format(void **state)
 	ctk_prediction_format(buf, sizeof buf, ctk_predictor_find("ct-mean"), &in, &p);
 	/* one epoch: no t interval, but a calibrated one (scale 1): rest 3 kWh,
 	 * 4 ± 3·q(N = 1) (0.2374 today: [3.2878, 4.7122]) */
-	assert_true(ctk_predict_calib_q(ctk_predictor_find("ct-mean"), CTK_SCOPE_EPOCHS, 1, 0.95, &q));
+	assert_true(ctk_predict_calib_q(ctk_predictor_find("ct-mean"), CTK_SCOPE_EPOCHS, CTK_CALIB_QUIET, 1, 0.95, &q));
 	snprintf(want, sizeof want, "after 1/4 epochs (ct-mean, 95 %% interval): energy 4.0000 kWh [%.4f, %.4f] calibrated",
 		 4 - 3 * q, 4 + 3 * q);
 	assert_string_equal(buf, want);
