@@ -461,8 +461,9 @@ int ctk_methods_write(struct ctk_report *r, FILE *f, enum ctk_text_fmt fmt, stru
 			paragraph(&e, facts);
 			if (!(rc = ctk_reported_words(r->db, r->runs[i], other, sizeof other, err)) && other[0])
 				put(&e, "%s\n\n", other);
-			if (!rc && !(rc = ctk_predicted_words(r->db, r->runs[i], other, sizeof other, err)) && other[0])
-				put(&e, "%s\n\n", other);
+			char pred[2000];   /* put() writes at most 2047 characters */
+			if (!rc && !(rc = ctk_predicted_words(r->db, r->runs[i], pred, sizeof pred, err)) && pred[0])
+				put(&e, "%s\n\n", pred);
 		}
 	if (fmt == CTK_TEXT_MD)
 		fputs("References: see ctk.bib.\n", f);

@@ -107,5 +107,6 @@ p = min((p for p in r['run_predictions'] if p['predictor'] == d['default_predict
 print('%.3g kWh (calibrated 95 %% interval %.3g' % (p['value'] / 3.6e6, p['lo'] / 3.6e6))")
 ok "methods.md: the whole run after epoch 1 with its calibrated interval ($want)" grep -qF "$want" rep/methods.md
 ok "methods.md: nominal 95 %, achieved on the evaluation corpus" grep -q "Its nominal coverage is 95 %; on ctk's evaluation corpus (282 runs, generated and real) it held the measured total in 95.7 %" rep/methods.md
+ok "methods.md: the prediction paragraph is whole (ends with its last sentence)" grep -q "a curriculum) that the first epochs do not show. The t intervals assume independent epochs." rep/methods.md
 ok "predictions.md title: the achieved coverage" grep -q "achieved coverage 95.7 % on ctk's evaluation corpus of 282 runs" rep/predictions.md
 done_testing
