@@ -2,8 +2,9 @@
 """Summarise the predictions `ctk analyze` stored for the evaluation corpus
 (bench/predict_eval.sh): per scenario (the part of a run's label before
 '/'), the default predictor's mean absolute error after 1, 2 and 3 epochs
-(whole run and epochs only, energy) and the achieved coverage of its 95 %
-intervals (calibrated and t, pooled over N = 1 .. 10); then every
+(whole run and epochs only, energy), the achieved coverage of its 95 %
+intervals (calibrated and t, pooled over N = 1 .. 10) and the median
+half-width of the whole run's calibrated interval; then every
 predictor's score, which picks the default: the mean over scenarios (each
 weighted equally) of the whole-run energy MAPE and the epochs' duration
 MAPE, each averaged over N = 1 .. 5.
@@ -44,11 +45,18 @@ def cover(rs, cal):
     return f"{sum(r[i] <= r[6] <= r[j] for r in w) / len(w):.3f} ({len(w)})"
 
 
+def halfwidth(rs):
+    """median calibrated half-width, % of the measured total"""
+    w = sorted(100 * (r[10] - r[9]) / 2 / r[6] for r in rs if r[9] is not None and r[6])
+    return f"{w[len(w) // 2]:.1f}" if w else "-"
+
+
 print(f"default predictor `{default}`: energy MAPE (%) after N epochs, whole run | epochs only;")
-print("achieved coverage of the 95 % intervals over N = 1..10 (predictions with one), calibrated | t:")
+print("achieved coverage of the 95 % intervals over N = 1..10 (predictions with one), calibrated | t;")
+print("median half-width of the whole run's calibrated interval, % of the measured total (N = 1..10):")
 print()
 print(f"  {'scenario':11s} {'runs':>4s}  {'run N=1':>8s} {'N=2':>6s} {'N=3':>6s}  {'ep N=1':>7s} {'N=2':>6s} {'N=3':>6s}"
-      f"  {'run cal':>13s} {'run t':>13s}  {'ep cal':>13s} {'ep t':>13s}")
+      f"  {'run cal':>13s} {'run t':>13s}  {'ep cal':>13s} {'ep t':>13s}  {'run cal ½w %':>12s}")
 for sc in scen + [None]:
     nruns = len({(r[0], r) for r in []})
     runs = db.execute("SELECT count(*) FROM runs WHERE label LIKE ? || '/%'", (sc or "",)).fetchone()[0] if sc else \
@@ -59,6 +67,7 @@ for sc in scen + [None]:
     for scope in ("run", "epochs"):
         rs = sel(sc, scope, default, nmax=10)
         line += f"  {cover(rs, True):>13s} {cover(rs, False):>13s}"
+    line += f"  {halfwidth(sel(sc, 'run', default, nmax=10)):>12s}"
     print(line)
 print()
 print("calibrated coverage of the default predictor's 95 % intervals per N (all scenarios), whole run | epochs:")

@@ -106,8 +106,8 @@ int ctk_live_epoch(struct ctk_live *l, const struct ctk_ee_result *r, double use
 		return 0; /* non-finite input: nothing to say */
 	if (l->incomplete) {
 		/* as analyze: an observed epoch lacks a device, so no energy or CO2 */
-		out->p.energy_j.valid = 0;
-		out->p.co2_g.valid = 0;
+		out->p.energy_j.valid = out->p.energy_cal.valid = 0;
+		out->p.co2_g.valid = out->p.co2_cal.valid = 0;
 	}
 	out->predicted = 1;
 	l->last = out->p;
@@ -139,12 +139,16 @@ int ctk_live_epoch(struct ctk_live *l, const struct ctk_ee_result *r, double use
 		if (est[i]->has_interval)
 			ctk_appendf(out->exact, sizeof out->exact, " %s_lo=%.17g %s_hi=%.17g", nm[i], est[i]->lo, nm[i], est[i]->hi);
 	}
+	/* the calibrated interval, which the line and the budget use (analyze's cal_lo, cal_hi) */
+	if (out->p.energy_j.valid && out->p.energy_cal.has_interval)
+		ctk_appendf(out->exact, sizeof out->exact, " energy_j_cal_lo=%.17g energy_j_cal_hi=%.17g",
+			    out->p.energy_cal.lo, out->p.energy_cal.hi);
 
 	out->verdict = CTK_BUDGET_OK;
 	if (l->o.has_budget_kwh)
-		check(out, "energy", &out->p.energy_j, 1 / CTK_J_PER_KWH, used_j / CTK_J_PER_KWH, l->o.budget_kwh, "kWh");
+		check(out, "energy", ctk_prediction_energy(&out->p), 1 / CTK_J_PER_KWH, used_j / CTK_J_PER_KWH, l->o.budget_kwh, "kWh");
 	if (l->o.has_budget_g && l->o.has_intensity)
-		check(out, "co2", &out->p.co2_g, 1, used_j / CTK_J_PER_KWH * l->o.intensity_g_per_kwh, l->o.budget_g, "g");
+		check(out, "co2", ctk_prediction_co2(&out->p), 1, used_j / CTK_J_PER_KWH * l->o.intensity_g_per_kwh, l->o.budget_g, "g");
 	if (out->verdict >= CTK_BUDGET_OVER && !l->budget_done) {
 		out->act = 1;
 		l->budget_done = 1;

@@ -94,7 +94,7 @@ struct ctk_prediction {
 	int co2_forecast;                /* 1: the rest used the forecast, 0: persistence */
 	double rest_g_per_kwh;           /* intensity assumed for the rest (when co2 valid) */
 	/* Calibrated intervals (ctk_predict_calibrate): energy_cal is energy_j
-	 * with the split-conformal interval (value ± q·rest, when the predictor,
+	 * with the split-conformal interval (value ± q·scale·rest, when the predictor,
 	 * N and coverage have a constant), run_energy_j the whole run's energy
 	 * (observed so far + epochs to come + outside to come) with the
 	 * conformal interval in lo/hi and the t interval (rest's and outside's
@@ -105,7 +105,16 @@ struct ctk_prediction {
 	double run_epochs_rest_j;        /* epochs to come, J (value) */
 	double run_outside_rest_j;       /* outside to come: m gaps + the tail, J */
 	int run_outside_known;           /* 0: no gap observed yet (n = 1), outside to come taken as 0 */
+	/* co2_g with the calibrated interval: the observed CO2 plus energy_cal's
+	 * remaining part at the rest's intensity (when both are there). */
+	struct ctk_estimate co2_cal;
 };
+
+/* The estimate people and budgets are given (the collector's live line and
+ * --budget, ctk_prediction_format): the energy / CO2 total with the
+ * calibrated interval when there is one, else with the t interval. */
+const struct ctk_estimate *ctk_prediction_energy(const struct ctk_prediction *p);
+const struct ctk_estimate *ctk_prediction_co2(const struct ctk_prediction *p);
 
 
 /* Estimate the sum of the next m epochs from x[0..n) (n >= 1, m >= 1) with
@@ -121,21 +130,47 @@ struct ctk_predictor {
 };
 
 /* Split-conformal calibration (common/predict.c, ctk_predict_calib[]):
- * for predictor p, scope (0 epochs, 1 whole run) and N observed epochs,
- * the factor q such that [value − q·rest, value + q·rest] covered the
- * measured total in a share `coverage` of the calibration corpus (rest =
- * the predicted part still to come). Returns 1 and *q, or 0 when there is
- * none (another coverage, an unknown predictor). N beyond the table uses
- * its last N. */
+ * for predictor p, scope (0 epochs, 1 whole run), group (0 quiet, 1 busy:
+ * ctk_predict_calib_group) and N observed epochs, the factor q such that
+ * value ± q·scale·rest covered the measured total in a share `coverage` of
+ * that group's calibration runs (rest = the predicted part still to come,
+ * scale = ctk_predict_calib_scale). Returns 1 and *q, or 0 when there is
+ * none (another coverage, an unknown predictor, a group the corpus did not
+ * have at that N). N beyond the table uses its last N. */
 #define CTK_CALIB_N 10
 enum { CTK_SCOPE_EPOCHS, CTK_SCOPE_RUN };
+enum { CTK_CALIB_QUIET, CTK_CALIB_BUSY };
 struct ctk_predict_calib {
 	const char *predictor;
-	double q[2][CTK_CALIB_N];   /* [scope][N - 1] */
+	double q[2][2][CTK_CALIB_N];   /* [scope][group][N - 1] */
 };
 extern const struct ctk_predict_calib ctk_predict_calib[];
 extern const double ctk_predict_calib_coverage;
-int ctk_predict_calib_q(const struct ctk_predictor *p, int scope, int n, double coverage, double *q);
+int ctk_predict_calib_q(const struct ctk_predictor *p, int scope, int group, int n, double coverage, double *q);
+/* The per-run scale the calibrated half-width is multiplied by
+ * (q · scale · rest): the coefficient of variation (sample sd / mean) of
+ * the n observed epoch energies x[0..n), at least CTK_CALIB_SCALE_FLOOR; 1
+ * when n < 2. The group: busy (1) when that CV reaches the floor, else
+ * quiet (0; always with n < 2). Quiet runs thus get value ± q_quiet·0.02·rest,
+ * busy ones value ± q_busy·CV·rest, each q calibrated on its own group
+ * (Mondrian split conformal), so runs whose epochs already vary get an
+ * interval that follows their spread while quiet runs, which a later step in
+ * epoch cost can surprise, share one. Chosen on the calibration corpus
+ * (bench/RESULTS.md "prediction"). */
+#define CTK_CALIB_SCALE_FLOOR 0.02
+/* What the default predictor's calibrated 95 % intervals achieved on the
+ * evaluation corpus (bench/predict_eval.sh: seed 7, 40 generated runs per
+ * scenario and the 2 real carbontracker runs; N = 1 .. 10), whole run and
+ * epochs only, and in its worst scenario (lr-change: a step in epoch cost
+ * after the observed epochs). Source: bench/RESULTS.md "prediction";
+ * tests/e2e/predict_calib.sh recomputes them. The report's methods and
+ * predictions table state them. */
+#define CTK_CALIB_EVAL_RUNS 282
+#define CTK_CALIB_ACHIEVED_RUN 0.957
+#define CTK_CALIB_ACHIEVED_EPOCHS 0.955
+#define CTK_CALIB_ACHIEVED_WORST 0.732
+double ctk_predict_calib_scale(const double *x, int n);
+int ctk_predict_calib_group(const double *x, int n);
 
 /* The NULL-terminated table of predictors (first: carbontracker's rule). */
 extern const struct ctk_predictor ctk_predictors[];
@@ -164,8 +199,10 @@ enum ctk_budget_verdict ctk_budget_check(const struct ctk_estimate *e, double us
 const char *ctk_budget_verdict_name(enum ctk_budget_verdict v);
 
 /* One line for people, carbontracker-like, into buf (no newline):
- * "after 2/12 epochs (recent, 95 % interval): energy 0.1234 kWh [0.1200, 0.1300],
- *  duration 0:10:00 [0:09:50, 0:10:10], CO2 30.85 g [30.00, 32.50]"
+ * "after 2/12 epochs (recent, 95 % interval): energy 0.1234 kWh [0.1200, 0.1300]
+ *  calibrated, duration 0:10:00 [0:09:50, 0:10:10], CO2 30.85 g [30.00, 32.50]
+ *  calibrated": energy and CO2 with ctk_prediction_energy/co2's interval
+ * ("calibrated" when it is the calibrated one), duration with the t interval.
  * Parts that are not valid are left out. Returns buf. */
 char *ctk_prediction_format(char *buf, size_t size, const struct ctk_predictor *p,
 			    const struct ctk_predict_input *in, const struct ctk_prediction *out);

@@ -15,6 +15,7 @@
 #include "common/db.h"
 #include "common/embodied.h"
 #include "common/time.h"
+#include "report/predicted.h"
 #include "report/reported.h"
 #include "report/zones.h"
 #include "report/table.h"
@@ -573,6 +574,9 @@ int ctk_methods_write(struct ctk_report *r, FILE *f, enum ctk_text_fmt fmt, stru
 			paragraph(&e, facts);
 			if (!(rc = ctk_reported_words(r->db, r->runs[i], other, sizeof other, err)) && other[0])
 				put(&e, "%s\n\n", other);
+			char pred[2000];   /* put() writes at most 2047 characters */
+			if (!rc && !(rc = ctk_predicted_words(r->db, r->runs[i], pred, sizeof pred, err)) && pred[0])
+				put(&e, "%s\n\n", pred);
 		}
 	if (fmt == CTK_TEXT_MD)
 		fputs("References: see ctk.bib.\n", f);

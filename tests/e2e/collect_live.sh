@@ -40,6 +40,8 @@ for k in 3 4; do
 	near "after $k: live energy = ctk analyze's (1 %)" "$(exact p.err $k energy_j)" "$(row p.rows $k energy 3)" 0.01
 	near "after $k: live energy interval high end = analyze's" "$(exact p.err $k energy_j_hi)" "$(row p.rows $k energy 4)" 0.01
 	near "after $k: live duration = ctk analyze's (1 %)" "$(exact p.err $k duration_s)" "$(row p.rows $k duration 3)" 0.01
+	near "after $k: live calibrated high end (line, budget) = analyze's cal_hi" "$(exact p.err $k energy_j_cal_hi)" \
+		"$(python3 -c 'import json, sys; r = json.load(open("p.json")); print([p["cal_hi"] for p in r["runs"][0]["predictions"] if p["predictor"] == r["default_predictor"] and p["target"] == "energy" and p["after_n"] == int(sys.argv[1])][0])' $k)" 0.01
 done
 # 2 GPUs at 150-250 W (mean 200 W, +10 W for GPU 1): predicted energy / time near 410 W
 near "predicted energy / predicted time is about 410 W" \
@@ -49,7 +51,7 @@ near "predicted energy / predicted time is about 410 W" \
 $C --db i.db --epochs 3 --intensity 300 --stats -- sh -c "$(epochs 3 0.1)" 2> i.err
 e1=$(exact i.err 1 energy_j); g1=$(exact i.err 1 co2_g)
 near "CO2 = energy x 300 g/kWh" "$g1" "$(awk -v e="$e1" 'BEGIN { printf "%.17g", e / 3.6e6 * 300 }')" 1e-9
-ok "line names the intensity and its source" grep -q 'CO2 [0-9.]* g; intensity 300 g/kWh (--intensity); = [0-9.e-]* km by car' i.err
+ok "line names the intensity and its source" grep -Eq 'CO2 [0-9.]+ g( \[[0-9., ]+\] calibrated)?; intensity 300 g/kWh \(--intensity\); = [0-9.e-]+ km by car' i.err
 # … or the latest value of --zone's series in the store
 python3 - i.db <<'PY'
 import sqlite3, sys, time

@@ -319,6 +319,34 @@ static void test_live_repeated(void **state)
 	ctk_live_free(&l);
 }
 
+/* The live line and the budget use the calibrated interval (issue 15):
+ * after one epoch of 100 J of 10 there is no t interval, but a calibrated
+ * one, 1000 ± q·1·900 J (q: recent, epochs, N = 1; 0.2374 today, so
+ * [786.3, 1213.7] J). A budget of 0.0003 kWh = 1080 J lies inside it: at
+ * risk (with the t interval it was ok). */
+static void test_live_calibrated(void **state)
+{
+	struct ctk_live_opts o = {.planned = 10, .predict_after = 1, .has_budget_kwh = 1, .budget_kwh = 0.0003};
+	struct ctk_live l;
+	struct ctk_live_step st;
+	struct ctk_ee_result r = {.duration_s = 1, .complete = 1, .energy_j = 100, .idx = 1};
+	double q = 0;
+
+	(void)state;
+	assert_true(ctk_predict_calib_q(ctk_predictor_default(), CTK_SCOPE_EPOCHS, CTK_CALIB_QUIET, 1, 0.95, &q));
+	ctk_live_init(&l, &o);
+	assert_int_equal(ctk_live_epoch(&l, &r, 100, &st), 0);
+	assert_true(st.predicted);
+	assert_false(st.p.energy_j.has_interval);
+	assert_near(st.p.energy_cal.hi, 1000 + 900 * q, 1e-9);
+	assert_true(1000 + 900 * q > 1080);
+	assert_int_equal(st.verdict, CTK_BUDGET_AT_RISK);
+	assert_true(st.at_risk);
+	assert_non_null(strstr(st.line, "] calibrated"));
+	assert_non_null(strstr(st.exact, "energy_j_cal_hi="));
+	ctk_live_free(&l);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -326,6 +354,7 @@ int main(void)
 		cmocka_unit_test(test_edges),
 		cmocka_unit_test(test_against_integrator),
 		cmocka_unit_test(test_live),
+		cmocka_unit_test(test_live_calibrated),
 		cmocka_unit_test(test_live_repeated),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -8,6 +8,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "common/predict.h"
@@ -239,14 +240,34 @@ static void test_budget_and_format(void **state)
 	in.ci.mean_g_per_kwh = 200;
 	assert_int_equal(ctk_predict(ctk_predictor_find("ct-mean"), &in, &p, &err), 0);
 	ctk_prediction_format(buf, sizeof buf, ctk_predictor_find("ct-mean"), &in, &p);
-	assert_string_equal(buf, "after 2/4 epochs (ct-mean, 95 % interval): energy 4.0000 kWh [4.0000, 4.0000], "
-				 "duration 0:40:00 [0:40:00, 0:40:00], CO2 800.00 g [800.00, 800.00]");
+	/* energy and CO2 with the calibrated interval: equal epochs have CV 0,
+	 * so the group is quiet and the scale the floor 0.02; rest 2 kWh:
+	 * 4 ± q·0.02·2 kWh, CO2 800 ± 200·q·0.02·2 g (q = ct-mean's epochs
+	 * constant for quiet runs at N = 2); the duration keeps
+	 * its t interval (equal epochs: zero width) */
+	double q = 0;
+	char want[512];
+	assert_true(ctk_predict_calib_q(ctk_predictor_find("ct-mean"), CTK_SCOPE_EPOCHS, CTK_CALIB_QUIET, 2, 0.95, &q));
+	double h = q * 0.02 * 2;
+	snprintf(want, sizeof want, "after 2/4 epochs (ct-mean, 95 %% interval): energy 4.0000 kWh [%.4f, %.4f] calibrated, "
+		 "duration 0:40:00 [0:40:00, 0:40:00], CO2 800.00 g [%.2f, %.2f] calibrated", 4 - h, 4 + h,
+		 800 - 200 * h, 800 + 200 * h);
+	assert_string_equal(buf, want);
+	/* the budget verdicts use that interval: 4.2 kWh is inside it */
+	assert_int_equal(ctk_budget_check(ctk_prediction_energy(&p), 2 * 3.6e6, 4.2 * 3.6e6), CTK_BUDGET_AT_RISK);
+	assert_int_equal(ctk_budget_check(&p.energy_j, 2 * 3.6e6, 4.2 * 3.6e6), CTK_BUDGET_OK);
 	in.n = 1;
 	in.duration_s = NULL;
 	in.ci.has_mean = 0;
 	assert_int_equal(ctk_predict(ctk_predictor_find("ct-mean"), &in, &p, &err), 0);
 	ctk_prediction_format(buf, sizeof buf, ctk_predictor_find("ct-mean"), &in, &p);
-	assert_string_equal(buf, "after 1/4 epochs (ct-mean, 95 % interval): energy 4.0000 kWh");
+	/* one epoch: no t interval, but a calibrated one (scale 1): rest 3 kWh,
+	 * 4 ± 3·q(N = 1) (0.2374 today: [3.2878, 4.7122]) */
+	assert_true(ctk_predict_calib_q(ctk_predictor_find("ct-mean"), CTK_SCOPE_EPOCHS, CTK_CALIB_QUIET, 1, 0.95, &q));
+	snprintf(want, sizeof want, "after 1/4 epochs (ct-mean, 95 %% interval): energy 4.0000 kWh [%.4f, %.4f] calibrated",
+		 4 - 3 * q, 4 + 3 * q);
+	assert_string_equal(buf, want);
+	assert_false(p.energy_j.has_interval);
 }
 
 int main(void)

@@ -174,7 +174,7 @@ static void test_rows_and_store(void **state)
 	assert_near(q1(db, "SELECT coverage_nominal FROM predictions WHERE after_n=1 AND predictor='ct-mean' AND target='energy'"), 0.95, 1e-12);
 	{
 		double q = 0;
-		assert_true(ctk_predict_calib_q(ctk_predictor_find("ct-mean"), CTK_SCOPE_EPOCHS, 1, 0.95, &q));
+		assert_true(ctk_predict_calib_q(ctk_predictor_find("ct-mean"), CTK_SCOPE_EPOCHS, CTK_CALIB_QUIET, 1, 0.95, &q));
 		assert_near(q1(db, "SELECT cal_hi FROM predictions WHERE after_n=1 AND predictor='ct-mean' AND target='energy'"),
 			    7200 + 5400 * q, 1e-9);
 		assert_near(q1(db, "SELECT cal_lo FROM predictions WHERE after_n=1 AND predictor='ct-mean' AND target='energy'"),

@@ -33,10 +33,10 @@ static struct ctk_prediction run(const char *name, int n, int ngap, int planned,
 	return p;
 }
 
-static double q_of(const char *name, int scope, int n)
+static double q_of(const char *name, int scope, int group, int n)
 {
 	double q = 0;
-	assert_true(ctk_predict_calib_q(ctk_predictor_find(name), scope, n, 0.95, &q));
+	assert_true(ctk_predict_calib_q(ctk_predictor_find(name), scope, group, n, 0.95, &q));
 	assert_true(q > 0);
 	return q;
 }
@@ -47,7 +47,9 @@ static double q_of(const char *name, int scope, int n)
  *   outside to come = 7 gaps (6 after epochs 4..9 and the tail) · mean 3 = 21,
  *     t half = t(.975, 2)·s·sqrt(7 + 49/3) = 4.30265273·1·4.830458915 = 20.783787239
  *   value = 60 + 69 + 21 = 150; t half = sqrt(15.912231525² + 20.783787239²) = 26.175655180
- *   calibrated: rest 90, [max(60, 150 − 90q), 150 + 90q] */
+ *   calibrated: rest 90, scale = CV of the epochs = sqrt(5/3) / 11.5 =
+ *     0.112260 (above the 0.02 floor), [max(60, 150 − 90·s·q), 150 + 90·s·q] */
+#define S4 (1.2909944487358056 / 11.5)
 static void test_whole_run(void **state)
 {
 	(void)state;
@@ -60,24 +62,25 @@ static void test_whole_run(void **state)
 	assert_near(p.run_t.value, 150, 1e-12);
 	assert_near(p.run_t.hi, 150 + 26.175655180, 1e-9);
 	assert_near(p.run_t.lo, 150 - 26.175655180, 1e-9);
-	double q = q_of("ct-mean", CTK_SCOPE_RUN, 4);
+	double q = q_of("ct-mean", CTK_SCOPE_RUN, CTK_CALIB_BUSY, 4);
 	assert_true(p.run_energy_j.valid && p.run_energy_j.has_interval);
 	assert_near(p.run_energy_j.value, 150, 1e-12);
-	assert_near(p.run_energy_j.hi, 150 + 90 * q, 1e-12);
-	assert_near(p.run_energy_j.lo, fmax(60, 150 - 90 * q), 1e-12);
+	assert_near(p.run_energy_j.hi, 150 + 90 * S4 * q, 1e-12);
+	assert_near(p.run_energy_j.lo, fmax(60, 150 - 90 * S4 * q), 1e-12);
 	/* the epochs-only prediction is unchanged: 46 + 69 = 115, and its
-	 * calibrated interval is 115 ± 69·q_epochs(4) */
+	 * calibrated interval is 115 ± 69·s·q_epochs(4) */
 	assert_near(p.energy_j.value, 115, 1e-12);
-	double qe = q_of("ct-mean", CTK_SCOPE_EPOCHS, 4);
+	double qe = q_of("ct-mean", CTK_SCOPE_EPOCHS, CTK_CALIB_BUSY, 4);
 	assert_true(p.energy_cal.has_interval);
-	assert_near(p.energy_cal.hi, 115 + 69 * qe, 1e-12);
-	assert_near(p.energy_cal.lo, fmax(46, 115 - 69 * qe), 1e-12);
+	assert_near(p.energy_cal.hi, 115 + 69 * S4 * qe, 1e-12);
+	assert_near(p.energy_cal.lo, fmax(46, 115 - 69 * S4 * qe), 1e-12);
 	assert_near(p.energy_cal.value, 115, 1e-12);
 }
 
 /* After one epoch no gap has been seen: outside to come is 0 (flagged),
  * observed = 5 + 10, epochs to come = 9 · 10 = 90, value 105; no t
- * interval (one epoch has no spread), the calibrated one rests on rest 90. */
+ * interval (one epoch has no spread), the calibrated one rests on rest 90
+ * with scale 1 (no spread seen yet). */
 static void test_after_one_epoch(void **state)
 {
 	(void)state;
@@ -87,7 +90,7 @@ static void test_after_one_epoch(void **state)
 	assert_near(p.run_outside_rest_j, 0, 0);
 	assert_false(p.run_outside_known);
 	assert_false(p.run_t.has_interval);
-	double q = q_of("ct-mean", CTK_SCOPE_RUN, 1);
+	double q = q_of("ct-mean", CTK_SCOPE_RUN, CTK_CALIB_QUIET, 1);
 	assert_near(p.run_energy_j.value, 105, 1e-12);
 	assert_near(p.run_energy_j.hi, 105 + 90 * q, 1e-12);
 	assert_near(p.run_energy_j.lo, fmax(15, 105 - 90 * q), 1e-12);
@@ -95,7 +98,7 @@ static void test_after_one_epoch(void **state)
 
 /* Every epoch seen (4 of 4): only the tail is left, one gap's worth:
  * observed 60, tail 3, value 63; t half 4.30265273·1·sqrt(1 + 1/3) = 4.968275424;
- * calibrated 63 ± 3q; the epochs' total is exact (46 with lo = hi). */
+ * calibrated 63 ± 3·s·q; the epochs' total is exact (46 with lo = hi). */
 static void test_all_epochs_seen(void **state)
 {
 	(void)state;
@@ -104,8 +107,8 @@ static void test_all_epochs_seen(void **state)
 	assert_near(p.run_outside_rest_j, 3, 1e-12);
 	assert_near(p.run_t.value, 63, 1e-12);
 	assert_near(p.run_t.hi, 63 + 4.968275424, 1e-9);
-	double q = q_of("ct-mean", CTK_SCOPE_RUN, 4);
-	assert_near(p.run_energy_j.hi, 63 + 3 * q, 1e-12);
+	double q = q_of("ct-mean", CTK_SCOPE_RUN, CTK_CALIB_BUSY, 4);
+	assert_near(p.run_energy_j.hi, 63 + 3 * S4 * q, 1e-12);
 	assert_near(p.energy_cal.lo, 46, 0);
 	assert_near(p.energy_cal.hi, 46, 0);
 }
@@ -128,15 +131,20 @@ static void test_recent_gaps(void **state)
 static void test_calib_lookup(void **state)
 {
 	(void)state;
-	double q10 = q_of("recent", CTK_SCOPE_RUN, CTK_CALIB_N), q = 0;
-	assert_true(ctk_predict_calib_q(ctk_predictor_find("recent"), CTK_SCOPE_RUN, 40, 0.95, &q));
+	double q10 = q_of("recent", CTK_SCOPE_RUN, CTK_CALIB_BUSY, CTK_CALIB_N), q = 0;
+	assert_true(ctk_predict_calib_q(ctk_predictor_find("recent"), CTK_SCOPE_RUN, CTK_CALIB_BUSY, 40, 0.95, &q));
 	assert_near(q, q10, 0);
-	assert_false(ctk_predict_calib_q(ctk_predictor_find("recent"), CTK_SCOPE_RUN, 3, 0.9, &q));
-	assert_false(ctk_predict_calib_q(NULL, CTK_SCOPE_RUN, 3, 0.95, &q));
+	assert_false(ctk_predict_calib_q(ctk_predictor_find("recent"), CTK_SCOPE_RUN, CTK_CALIB_BUSY, 3, 0.9, &q));
+	assert_false(ctk_predict_calib_q(NULL, CTK_SCOPE_RUN, CTK_CALIB_BUSY, 3, 0.95, &q));
+	assert_false(ctk_predict_calib_q(ctk_predictor_find("recent"), CTK_SCOPE_RUN, 2, 3, 0.95, &q));
+	/* every predictor, scope and N has a constant for quiet runs, and for
+	 * busy ones from N = 2 (one epoch has no spread: never busy) */
 	for (int i = 0; ctk_predictors[i].name; i++)
 		for (int s = 0; s < 2; s++)
-			for (int n = 1; n <= CTK_CALIB_N; n++)
-				assert_true(ctk_predict_calib_q(&ctk_predictors[i], s, n, 0.95, &q));
+			for (int n = 1; n <= CTK_CALIB_N; n++) {
+				assert_true(ctk_predict_calib_q(&ctk_predictors[i], s, CTK_CALIB_QUIET, n, 0.95, &q));
+				assert_int_equal(ctk_predict_calib_q(&ctk_predictors[i], s, CTK_CALIB_BUSY, n, 0.95, &q), n > 1);
+			}
 	struct ctk_prediction p = run("ct-mean", 4, 3, 10, 0.9);
 	assert_true(p.run_t.has_interval);
 	assert_false(p.run_energy_j.has_interval);
@@ -146,6 +154,43 @@ static void test_calib_lookup(void **state)
 	struct ctk_error err = {0};
 	assert_int_equal(ctk_predict(ctk_predictor_find("ct-mean"), &in, &p, &err), 0);
 	assert_false(p.run_energy_j.valid);
+}
+
+/* The per-run scale of the calibrated width: CV of the observed epochs
+ * (sample sd / mean), floored at 0.02, 1 with one epoch or no positive mean.
+ *   {10, 12, 11, 13}: sqrt(5/3) / 11.5 = 0.1122604
+ *   {100, 101}: 0.7071068 / 100.5 = 0.0070359 -> floor 0.02
+ *   {2, 4}: 1.4142136 / 3 = 0.4714045 */
+static void test_calib_scale(void **state)
+{
+	(void)state;
+	const double quiet[] = {100, 101}, two[] = {2, 4}, zero[] = {0, 0};
+	assert_near(ctk_predict_calib_scale(E, 4), 0.1122604, 1e-7);
+	assert_near(ctk_predict_calib_scale(quiet, 2), 0.02, 0);
+	assert_near(CTK_CALIB_SCALE_FLOOR, 0.02, 0);
+	assert_near(ctk_predict_calib_scale(two, 2), 0.4714045, 1e-7);
+	assert_near(ctk_predict_calib_scale(E, 1), 1, 0);
+	assert_near(ctk_predict_calib_scale(zero, 2), 1, 0);
+	/* the group: busy when the CV reaches the floor */
+	assert_int_equal(ctk_predict_calib_group(E, 4), CTK_CALIB_BUSY);
+	assert_int_equal(ctk_predict_calib_group(two, 2), CTK_CALIB_BUSY);
+	assert_int_equal(ctk_predict_calib_group(quiet, 2), CTK_CALIB_QUIET);
+	assert_int_equal(ctk_predict_calib_group(E, 1), CTK_CALIB_QUIET);
+	assert_int_equal(ctk_predict_calib_group(zero, 2), CTK_CALIB_QUIET);
+	/* the width follows the run: its CV and its group's constant */
+	const double e1[] = {100, 101, 100, 101, 100, 101}, e2[] = {80, 120, 90, 110, 85, 115};
+	struct ctk_predict_input a = {.energy_j = e1, .n = 6, .planned = 20}, b = {.energy_j = e2, .n = 6, .planned = 20};
+	struct ctk_prediction pa, pb;
+	struct ctk_error err = {0};
+	assert_int_equal(ctk_predict(ctk_predictor_find("ct-mean"), &a, &pa, &err), 0);
+	assert_int_equal(ctk_predict(ctk_predictor_find("ct-mean"), &b, &pb, &err), 0);
+	assert_true(pa.energy_cal.has_interval && pb.energy_cal.has_interval);
+	/* quiet (CV 0.0055 < 0.02): 14 epochs to come × 100.5 = 1407 J rest,
+	 * half-width q_quiet(6)·0.02·1407; busy (CV sqrt(290)/100 = 0.170294):
+	 * rest 1400, half-width q_busy(6)·0.170294·1400 */
+	double qa = q_of("ct-mean", CTK_SCOPE_EPOCHS, CTK_CALIB_QUIET, 6), qb = q_of("ct-mean", CTK_SCOPE_EPOCHS, CTK_CALIB_BUSY, 6);
+	assert_near(pa.energy_cal.hi - pa.energy_cal.value, qa * 0.02 * 1407, 1e-9);
+	assert_near(pb.energy_cal.hi - pb.energy_cal.value, qb * 0.17029386365926402 * 1400, 1e-6);
 }
 
 static void test_bad_outside(void **state)
@@ -169,6 +214,7 @@ int main(void)
 		cmocka_unit_test(test_all_epochs_seen),
 		cmocka_unit_test(test_recent_gaps),
 		cmocka_unit_test(test_calib_lookup),
+		cmocka_unit_test(test_calib_scale),
 		cmocka_unit_test(test_bad_outside),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
