@@ -6,22 +6,7 @@
 
 #include "analyze/cmd/analyze_out.h"
 #include "common/embodied.h"
-
-static void num_or_null(cJSON *o, const char *key, double v, int valid)
-{
-	if (valid)
-		cJSON_AddNumberToObject(o, key, v);
-	else
-		cJSON_AddNullToObject(o, key);
-}
-
-static void str_or_null(cJSON *o, const char *key, const char *s)
-{
-	if (s && *s)
-		cJSON_AddStringToObject(o, key, s);
-	else
-		cJSON_AddNullToObject(o, key);
-}
+#include "common/json.h"
 
 static const char *source_words(const char *key)
 {
@@ -82,11 +67,11 @@ void ctk_analyze_json_footprint(cJSON *run, const struct ctk_footprint *f)
 		return;
 	rel = energy_rel_bound(run);
 	e = cJSON_AddObjectToObject(run, "embodied");
-	num_or_null(e, "co2_g", f->embodied_g, f->embodied_known);
+	ctk_json_num_or_null(e, "co2_g", f->embodied_g, f->embodied_known);
 	cJSON_AddNullToObject(e, "co2_u_g");
 	cJSON_AddStringToObject(e, "co2_u_note", "not estimated: the sources state no uncertainty for their footprints");
 	cJSON_AddNumberToObject(e, "gpu_hours", f->gpu_hours);
-	str_or_null(e, "note", f->embodied_note);
+	ctk_json_str_or_null(e, "note", f->embodied_note);
 	devs = cJSON_AddArrayToObject(e, "devices");
 	for (int i = 0; i < f->ngpu; i++) {
 		const struct ctk_footprint_dev *g = &f->gpu[i];
@@ -94,28 +79,28 @@ void ctk_analyze_json_footprint(cJSON *run, const struct ctk_footprint *f)
 		cJSON_AddNumberToObject(d, "device_id", (double)g->device_id);
 		cJSON_AddStringToObject(d, "name", g->name);
 		cJSON_AddNumberToObject(d, "hours", g->hours);
-		num_or_null(d, "footprint_kg", g->footprint_kg, g->has_footprint);
-		num_or_null(d, "lifetime_years", g->lifetime_years, g->has_lifetime);
-		num_or_null(d, "utilisation", g->utilisation, g->has_utilisation);
-		num_or_null(d, "co2_g", g->co2_g, g->known);
-		str_or_null(d, "source", g->source);
-		str_or_null(d, "covers", g->covers);
-		num_or_null(d, "year", g->year, g->year > 0);
-		str_or_null(d, "note", g->note);
+		ctk_json_num_or_null(d, "footprint_kg", g->footprint_kg, g->has_footprint);
+		ctk_json_num_or_null(d, "lifetime_years", g->lifetime_years, g->has_lifetime);
+		ctk_json_num_or_null(d, "utilisation", g->utilisation, g->has_utilisation);
+		ctk_json_num_or_null(d, "co2_g", g->co2_g, g->known);
+		ctk_json_str_or_null(d, "source", g->source);
+		ctk_json_str_or_null(d, "covers", g->covers);
+		ctk_json_num_or_null(d, "year", g->year, g->year > 0);
+		ctk_json_str_or_null(d, "note", g->note);
 		cJSON_AddItemToArray(devs, d);
 	}
 	w = cJSON_AddObjectToObject(run, "water");
 	cJSON_AddNumberToObject(w, "it_energy_kwh", f->it_kwh);
-	num_or_null(w, "it_energy_u_kwh", rel * f->it_kwh, rel >= 0);
+	ctk_json_num_or_null(w, "it_energy_u_kwh", rel * f->it_kwh, rel >= 0);
 	cJSON_AddNumberToObject(w, "pue", f->pue);
-	num_or_null(w, "wue_l_per_kwh", f->wue_l_per_kwh, f->has_wue);
-	num_or_null(w, "water_intensity_l_per_kwh", f->water_l_per_kwh, f->has_water);
-	num_or_null(w, "onsite_l", f->onsite_l, f->has_wue);
-	num_or_null(w, "onsite_u_l", rel * f->onsite_l, f->has_wue && rel >= 0);
-	num_or_null(w, "offsite_l", f->offsite_l, f->has_water);
-	num_or_null(w, "offsite_u_l", rel * f->offsite_l, f->has_water && rel >= 0);
-	num_or_null(w, "total_l", f->water_l, f->has_wue && f->has_water);
-	num_or_null(w, "total_u_l", rel * f->water_l, f->has_wue && f->has_water && rel >= 0);
-	str_or_null(w, "note", f->water_note);
+	ctk_json_num_or_null(w, "wue_l_per_kwh", f->wue_l_per_kwh, f->has_wue);
+	ctk_json_num_or_null(w, "water_intensity_l_per_kwh", f->water_l_per_kwh, f->has_water);
+	ctk_json_num_or_null(w, "onsite_l", f->onsite_l, f->has_wue);
+	ctk_json_num_or_null(w, "onsite_u_l", rel * f->onsite_l, f->has_wue && rel >= 0);
+	ctk_json_num_or_null(w, "offsite_l", f->offsite_l, f->has_water);
+	ctk_json_num_or_null(w, "offsite_u_l", rel * f->offsite_l, f->has_water && rel >= 0);
+	ctk_json_num_or_null(w, "total_l", f->water_l, f->has_wue && f->has_water);
+	ctk_json_num_or_null(w, "total_u_l", rel * f->water_l, f->has_wue && f->has_water && rel >= 0);
+	ctk_json_str_or_null(w, "note", f->water_note);
 	cJSON_AddStringToObject(w, "source", "li2023thirsty");
 }

@@ -7,6 +7,7 @@
 
 #include "analyze/cmd/analyze_out.h"
 #include "analyze/energy/uncert.h"
+#include "common/json.h"
 
 
 /* int64 nanoseconds as exact JSON integers (cJSON numbers are doubles). */
@@ -15,22 +16,6 @@ static void add_ns(cJSON *o, const char *key, int64_t ns)
 	char buf[32];
 	snprintf(buf, sizeof buf, "%" PRId64, ns);
 	cJSON_AddRawToObject(o, key, buf);
-}
-
-static void add_num_or_null(cJSON *o, const char *key, double v, int valid)
-{
-	if (valid)
-		cJSON_AddNumberToObject(o, key, v);
-	else
-		cJSON_AddNullToObject(o, key);
-}
-
-static void add_str_or_null(cJSON *o, const char *key, const char *s)
-{
-	if (s && *s)
-		cJSON_AddStringToObject(o, key, s);
-	else
-		cJSON_AddNullToObject(o, key);
 }
 
 static cJSON *device_json(const struct ctk_run_result *r, int i)
@@ -44,18 +29,18 @@ static cJSON *device_json(const struct ctk_run_result *r, int i)
 
 	cJSON_AddNumberToObject(j, "device_id", (double)d->device_id);
 	cJSON_AddStringToObject(j, "kind", d->kind);
-	add_str_or_null(j, "host", d->host);
-	add_str_or_null(j, "name", d->name);
-	add_str_or_null(j, "uuid", d->uuid);
-	add_str_or_null(j, "bus_id", d->bus_id);
-	add_num_or_null(j, "idx", d->idx, d->has_idx);
+	ctk_json_str_or_null(j, "host", d->host);
+	ctk_json_str_or_null(j, "name", d->name);
+	ctk_json_str_or_null(j, "uuid", d->uuid);
+	ctk_json_str_or_null(j, "bus_id", d->bus_id);
+	ctk_json_num_or_null(j, "idx", d->idx, d->has_idx);
 	cJSON_AddNumberToObject(j, "readings", (double)in->readings);
-	add_num_or_null(j, "period_s", d->period_s, d->period_s > 0);
-	add_num_or_null(j, "energy_j", in->total.energy_j, any);
-	add_num_or_null(j, "energy_u_j", u, any);
-	add_num_or_null(j, "gap_s", gap, any);
+	ctk_json_num_or_null(j, "period_s", d->period_s, d->period_s > 0);
+	ctk_json_num_or_null(j, "energy_j", in->total.energy_j, any);
+	ctk_json_num_or_null(j, "energy_u_j", u, any);
+	ctk_json_num_or_null(j, "gap_s", gap, any);
 	cJSON_AddStringToObject(j, "method", ctk_energy_method(&in->total));
-	add_str_or_null(j, "power_lag", ctk_energy_lag(&in->total));
+	ctk_json_str_or_null(j, "power_lag", ctk_energy_lag(&in->total));
 	cJSON_AddNumberToObject(j, "coverage", in->readings > 1 ? ctk_energy_coverage(&in->total, in->first_ns, in->last_ns) : 0);
 	return j;
 }
@@ -74,32 +59,32 @@ static cJSON *epoch_json(const struct ctk_run_result *r, const struct ctk_co2_re
 	add_ns(j, "start_ns", r->win[k].start_ns);
 	add_ns(j, "end_ns", r->win[k].end_ns);
 	cJSON_AddNumberToObject(j, "duration_s", (double)(r->win[k].end_ns - r->win[k].start_ns) / 1e9);
-	add_num_or_null(j, "energy_j", e, complete);
-	add_num_or_null(j, "energy_u_j", u, complete);
-	add_num_or_null(j, "gap_s", gap, complete);
-	add_num_or_null(j, "items", (double)r->items[k], r->items[k] >= 0);
+	ctk_json_num_or_null(j, "energy_j", e, complete);
+	ctk_json_num_or_null(j, "energy_u_j", u, complete);
+	ctk_json_num_or_null(j, "gap_s", gap, complete);
+	ctk_json_num_or_null(j, "items", (double)r->items[k], r->items[k] >= 0);
 	cJSON_AddNumberToObject(j, "coverage", ctk_epoch_coverage(r, k));
-	add_num_or_null(j, "net_energy_j", has_bl && complete ? e - bl->idle_w * (double)(r->win[k].end_ns - r->win[k].start_ns) / 1e9 : 0,
+	ctk_json_num_or_null(j, "net_energy_j", has_bl && complete ? e - bl->idle_w * (double)(r->win[k].end_ns - r->win[k].start_ns) / 1e9 : 0,
 			has_bl && complete);
 	if (has_bl)
 		ctk_run_baseline_u(r, bl, &bu);
-	add_num_or_null(j, "net_energy_u_j", u + bu.idle_w * dur_s, has_bl && complete);
-	add_num_or_null(j, "co2_g", co2->have ? co2->epoch_g[k] : 0, co2->have && co2->epoch_missing_j[k] == 0);
-	add_num_or_null(j, "co2_u_g", ctk_epoch_co2_u_g(r, co2, k), co2->have && co2->epoch_missing_j[k] == 0);
-	add_num_or_null(j, "no_intensity_j", co2->have ? co2->epoch_missing_j[k] : 0, co2->have);
+	ctk_json_num_or_null(j, "net_energy_u_j", u + bu.idle_w * dur_s, has_bl && complete);
+	ctk_json_num_or_null(j, "co2_g", co2->have ? co2->epoch_g[k] : 0, co2->have && co2->epoch_missing_j[k] == 0);
+	ctk_json_num_or_null(j, "co2_u_g", ctk_epoch_co2_u_g(r, co2, k), co2->have && co2->epoch_missing_j[k] == 0);
+	ctk_json_num_or_null(j, "no_intensity_j", co2->have ? co2->epoch_missing_j[k] : 0, co2->have);
 	/* the unpriced part of the epoch's energy: at most the epoch's bound */
-	add_num_or_null(j, "no_intensity_u_j", co2->have && co2->epoch_missing_j[k] > 0 ? u : 0, co2->have);
+	ctk_json_num_or_null(j, "no_intensity_u_j", co2->have && co2->epoch_missing_j[k] > 0 ? u : 0, co2->have);
 	for (int i = 0; i < r->ndev; i++) {
 		const struct ctk_energy *p = &r->dev[i].per[k];
 		cJSON *d = cJSON_CreateObject();
 		cJSON_AddNumberToObject(d, "device_id", (double)r->dev[i].device_id);
-		add_str_or_null(d, "uuid", r->dev[i].uuid);
-		add_str_or_null(d, "name", r->dev[i].name);
-		add_num_or_null(d, "energy_j", p->energy_j, p->used_counter || p->used_power);
-		add_num_or_null(d, "energy_u_j", ctk_dev_energy_u_j(r, i, k, &gap), p->used_counter || p->used_power);
-		add_num_or_null(d, "gap_s", gap, p->used_counter || p->used_power);
+		ctk_json_str_or_null(d, "uuid", r->dev[i].uuid);
+		ctk_json_str_or_null(d, "name", r->dev[i].name);
+		ctk_json_num_or_null(d, "energy_j", p->energy_j, p->used_counter || p->used_power);
+		ctk_json_num_or_null(d, "energy_u_j", ctk_dev_energy_u_j(r, i, k, &gap), p->used_counter || p->used_power);
+		ctk_json_num_or_null(d, "gap_s", gap, p->used_counter || p->used_power);
 		cJSON_AddStringToObject(d, "method", ctk_energy_method(p));
-		add_str_or_null(d, "power_lag", ctk_energy_lag(p));
+		ctk_json_str_or_null(d, "power_lag", ctk_energy_lag(p));
 		cJSON_AddNumberToObject(d, "coverage", ctk_energy_coverage(p, r->win[k].start_ns, r->win[k].end_ns));
 		cJSON_AddItemToArray(devs, d);
 	}
@@ -120,8 +105,8 @@ static cJSON *co2_json(const struct ctk_analyze_view *v)
 		return j;
 	}
 	ctk_run_co2_u(v->r, c, &u);
-	add_num_or_null(j, "co2_g", c->co2_g, c->known);
-	add_num_or_null(j, "co2_u_g", u.co2_g, c->known);
+	ctk_json_num_or_null(j, "co2_g", c->co2_g, c->known);
+	ctk_json_num_or_null(j, "co2_u_g", u.co2_g, c->known);
 	if (c->note[0])
 		cJSON_AddStringToObject(j, "note", c->note);
 	cJSON_AddNumberToObject(j, "priced_co2_g", c->priced_g);
@@ -129,24 +114,24 @@ static cJSON *co2_json(const struct ctk_analyze_view *v)
 	int epochs_known = c->nwin > 0;
 	for (int k = 0; k < c->nwin; k++)
 		epochs_known &= c->epoch_missing_j[k] == 0;
-	add_num_or_null(j, "epochs_co2_g", c->epochs_g, epochs_known);
-	add_num_or_null(j, "epochs_co2_u_g", u.epochs_g, epochs_known);
-	add_num_or_null(j, "outside_co2_g", c->outside_g, c->known && c->nwin > 0);
-	add_num_or_null(j, "outside_co2_u_g", u.outside_g, c->known && c->nwin > 0);
+	ctk_json_num_or_null(j, "epochs_co2_g", c->epochs_g, epochs_known);
+	ctk_json_num_or_null(j, "epochs_co2_u_g", u.epochs_g, epochs_known);
+	ctk_json_num_or_null(j, "outside_co2_g", c->outside_g, c->known && c->nwin > 0);
+	ctk_json_num_or_null(j, "outside_co2_u_g", u.outside_g, c->known && c->nwin > 0);
 	cJSON_AddStringToObject(j, "uncertainty_note", CTK_UNCERT_CO2_NOTE);
 	cJSON_AddNumberToObject(j, "pue", v->pue);
-	add_str_or_null(j, "pue_source", v->pue_source);
+	ctk_json_str_or_null(j, "pue_source", v->pue_source);
 	cJSON_AddStringToObject(j, "zone", c->zone);
 	cJSON_AddStringToObject(j, "signal", c->res.signal);
-	add_str_or_null(j, "source", c->source);
-	add_num_or_null(j, "year", c->year, c->year > 0);
-	add_num_or_null(j, "resolution_s", c->resolution_s, c->resolution_s > 0);
-	add_num_or_null(j, "mean_g_per_kwh_energy", c->res.mean_g_per_kwh_energy, c->res.mean_g_per_kwh_energy == c->res.mean_g_per_kwh_energy);
-	add_num_or_null(j, "mean_g_per_kwh_time", c->res.mean_g_per_kwh_time, c->res.mean_g_per_kwh_time == c->res.mean_g_per_kwh_time);
+	ctk_json_str_or_null(j, "source", c->source);
+	ctk_json_num_or_null(j, "year", c->year, c->year > 0);
+	ctk_json_num_or_null(j, "resolution_s", c->resolution_s, c->resolution_s > 0);
+	ctk_json_num_or_null(j, "mean_g_per_kwh_energy", c->res.mean_g_per_kwh_energy, c->res.mean_g_per_kwh_energy == c->res.mean_g_per_kwh_energy);
+	ctk_json_num_or_null(j, "mean_g_per_kwh_time", c->res.mean_g_per_kwh_time, c->res.mean_g_per_kwh_time == c->res.mean_g_per_kwh_time);
 	cJSON_AddNumberToObject(j, "no_intensity_share", c->res.missing_share);
 	cJSON_AddNumberToObject(j, "filled_share", c->res.filled_share);
 	cJSON_AddNumberToObject(j, "estimated_share", c->res.estimated_share);
-	add_str_or_null(j, "fill_note", c->res.fill_note);
+	ctk_json_str_or_null(j, "fill_note", c->res.fill_note);
 	return j;
 }
 
@@ -156,12 +141,12 @@ static cJSON *settings_json(const struct ctk_analyze_view *v)
 	const struct ctk_settings *s = v->settings;
 	cJSON *j = cJSON_CreateObject();
 
-	add_str_or_null(j, "zone", s->has_zone ? s->zone : NULL);
-	add_str_or_null(j, "signal", v->co2->have ? v->co2->res.signal : s->has_signal ? s->signal : NULL);
+	ctk_json_str_or_null(j, "zone", s->has_zone ? s->zone : NULL);
+	ctk_json_str_or_null(j, "signal", v->co2->have ? v->co2->res.signal : s->has_signal ? s->signal : NULL);
 	cJSON_AddNumberToObject(j, "pue", v->pue);
-	add_str_or_null(j, "pue_source", v->pue_source);
+	ctk_json_str_or_null(j, "pue_source", v->pue_source);
 	cJSON_AddStringToObject(j, "fill", ctk_fill_name(s->has_fill ? s->fill : CTK_FILL_NONE));
-	add_num_or_null(j, "default_g_per_kwh", s->default_g_per_kwh, s->has_default);
+	ctk_json_num_or_null(j, "default_g_per_kwh", s->default_g_per_kwh, s->has_default);
 	return j;
 }
 
@@ -172,10 +157,10 @@ static cJSON *ct_json(const struct ctk_ct_compare *c)
 	cJSON_AddNumberToObject(j, "pue", c->pue);
 	cJSON_AddNumberToObject(j, "recomputed_energy_kwh", c->energy_kwh);
 	cJSON_AddNumberToObject(j, "corrected_energy_kwh", c->corrected_kwh);
-	add_num_or_null(j, "reported_actual_kwh", c->actual_kwh, c->has_actual);
-	add_num_or_null(j, "reported_actual_epochs", c->actual_epochs, c->has_actual_epochs);
-	add_num_or_null(j, "actual_rel_diff", c->actual_rel_diff, c->has_actual);
-	add_num_or_null(j, "reported_predicted_kwh", c->predicted_kwh, c->has_predicted);
+	ctk_json_num_or_null(j, "reported_actual_kwh", c->actual_kwh, c->has_actual);
+	ctk_json_num_or_null(j, "reported_actual_epochs", c->actual_epochs, c->has_actual_epochs);
+	ctk_json_num_or_null(j, "actual_rel_diff", c->actual_rel_diff, c->has_actual);
+	ctk_json_num_or_null(j, "reported_predicted_kwh", c->predicted_kwh, c->has_predicted);
 	cJSON_AddNumberToObject(j, "averaged_devices", c->averaged_devices);
 	cJSON_AddNumberToObject(j, "causes", c->causes);
 	cJSON_AddStringToObject(j, "explain", c->explain);
@@ -198,7 +183,7 @@ static void predictions_u(const struct ctk_analyze_view *v, cJSON *rows)
 			seen[co2] = a->valuedouble;
 			known[co2] = 1;
 		}
-		add_num_or_null(row, "actual_u", ok ? u[co2] : 0, ok && has[co2]);
+		ctk_json_num_or_null(row, "actual_u", ok ? u[co2] : 0, ok && has[co2]);
 	}
 }
 
@@ -213,9 +198,9 @@ static void run_predictions_u(const struct ctk_analyze_view *v, cJSON *rows)
 		const cJSON *a = cJSON_GetObjectItem(row, "actual");
 		double u = 0;
 		int has = cJSON_IsNumber(a) && ctk_actual_u(v->r, v->co2, 0, a->valuedouble, &u);
-		add_num_or_null(row, "observed_u_j", cJSON_IsNumber(n) ? ctk_run_observed_u_j(v->r, n->valueint) : 0,
+		ctk_json_num_or_null(row, "observed_u_j", cJSON_IsNumber(n) ? ctk_run_observed_u_j(v->r, n->valueint) : 0,
 				cJSON_IsNumber(o) && cJSON_IsNumber(n));
-		add_num_or_null(row, "actual_u", u, has);
+		ctk_json_num_or_null(row, "actual_u", u, has);
 	}
 }
 
@@ -239,7 +224,7 @@ cJSON *ctk_analyze_json(const struct ctk_analyze_view *v)
 	ctk_run_co2_u(r, v->co2, &cu);
 
 	cJSON_AddNumberToObject(j, "run_id", (double)r->run_id);
-	add_str_or_null(j, "label", r->label);
+	ctk_json_str_or_null(j, "label", r->label);
 	cJSON_AddStringToObject(j, "source", r->source);
 	cJSON_AddBoolToObject(j, "simulated", r->simulated);
 	if (r->has_span) {
@@ -257,13 +242,13 @@ cJSON *ctk_analyze_json(const struct ctk_analyze_view *v)
 	cJSON_AddNumberToObject(j, "pue", v->pue);
 	cJSON_AddNumberToObject(j, "facility_energy_j", total * v->pue);
 	cJSON_AddNumberToObject(j, "facility_energy_u_j", u * v->pue);
-	add_num_or_null(j, "epochs_energy_j", in, r->nwin > 0);
-	add_num_or_null(j, "epochs_energy_u_j", uin, r->nwin > 0);
-	add_num_or_null(j, "outside_epochs_j", total - in, r->nwin > 0);
-	add_num_or_null(j, "outside_epochs_u_j", ctk_run_outside_u_j(r), r->nwin > 0);
+	ctk_json_num_or_null(j, "epochs_energy_j", in, r->nwin > 0);
+	ctk_json_num_or_null(j, "epochs_energy_u_j", uin, r->nwin > 0);
+	ctk_json_num_or_null(j, "outside_epochs_j", total - in, r->nwin > 0);
+	ctk_json_num_or_null(j, "outside_epochs_u_j", ctk_run_outside_u_j(r), r->nwin > 0);
 	cJSON_AddNumberToObject(j, "coverage", ctk_run_coverage(r));
-	add_num_or_null(j, "co2_g", v->co2->co2_g, v->co2->have && v->co2->known);
-	add_num_or_null(j, "co2_u_g", cu.co2_g, v->co2->have && v->co2->known);
+	ctk_json_num_or_null(j, "co2_g", v->co2->co2_g, v->co2->have && v->co2->known);
+	ctk_json_num_or_null(j, "co2_u_g", cu.co2_g, v->co2->have && v->co2->known);
 	cJSON_AddItemToObject(j, "uncertainty", uncertainty_json());
 	cJSON_AddItemToObject(j, "co2", co2_json(v));
 	cJSON_AddItemToObject(j, "settings", settings_json(v));
@@ -283,7 +268,7 @@ cJSON *ctk_analyze_json(const struct ctk_analyze_view *v)
 		if (seen)
 			continue;
 		cJSON *o = cJSON_CreateObject();
-		add_str_or_null(o, "host", r->dev[i].host);
+		ctk_json_str_or_null(o, "host", r->dev[i].host);
 		cJSON_AddNumberToObject(o, "devices", n);
 		cJSON_AddNumberToObject(o, "energy_j", ctk_run_host_energy_j(r, r->dev[i].host));
 		cJSON_AddNumberToObject(o, "energy_u_j", ctk_run_host_energy_u_j(r, r->dev[i].host));

@@ -12,6 +12,7 @@
 
 #include "common/db.h"
 #include "common/util.h"
+#include "common/json.h"
 
 const char *const ctk_pred_target_names[CTK_PT_COUNT] = {"energy", "duration", "co2"};
 
@@ -432,14 +433,6 @@ int ctk_predict_store(sqlite3 *db, const struct ctk_run_predictions *p, struct c
 	return rc;
 }
 
-static void num_or_null(cJSON *o, const char *key, double v, int valid)
-{
-	if (valid)
-		cJSON_AddNumberToObject(o, key, v);
-	else
-		cJSON_AddNullToObject(o, key);
-}
-
 cJSON *ctk_predictions_json(const struct ctk_run_predictions *p)
 {
 	cJSON *a = cJSON_CreateArray();
@@ -453,16 +446,16 @@ cJSON *ctk_predictions_json(const struct ctk_run_predictions *p)
 		cJSON_AddStringToObject(j, "predictor", w->predictor->name);
 		cJSON_AddStringToObject(j, "target", ctk_pred_target_names[w->target]);
 		cJSON_AddNumberToObject(j, "planned_epochs", p->planned);
-		num_or_null(j, "value", w->est.value, w->est.valid);
-		num_or_null(j, "lo", w->est.lo, iv);
-		num_or_null(j, "hi", w->est.hi, iv);
-		num_or_null(j, "coverage_nominal", p->coverage, iv);
-		num_or_null(j, "actual", w->actual, w->has_actual);
-		num_or_null(j, "rel_err", re, has_re);
+		ctk_json_num_or_null(j, "value", w->est.value, w->est.valid);
+		ctk_json_num_or_null(j, "lo", w->est.lo, iv);
+		ctk_json_num_or_null(j, "hi", w->est.hi, iv);
+		ctk_json_num_or_null(j, "coverage_nominal", p->coverage, iv);
+		ctk_json_num_or_null(j, "actual", w->actual, w->has_actual);
+		ctk_json_num_or_null(j, "rel_err", re, has_re);
 		if (w->target == CTK_PT_ENERGY) {
 			int cal = w->cal.valid && w->cal.has_interval;
-			num_or_null(j, "cal_lo", w->cal.lo, cal);
-			num_or_null(j, "cal_hi", w->cal.hi, cal);
+			ctk_json_num_or_null(j, "cal_lo", w->cal.lo, cal);
+			ctk_json_num_or_null(j, "cal_hi", w->cal.hi, cal);
 		}
 		cJSON_AddItemToArray(a, j);
 	}
@@ -483,17 +476,17 @@ cJSON *ctk_run_predictions_json(const struct ctk_run_predictions *p)
 		cJSON_AddStringToObject(j, "predictor", w->predictor->name);
 		cJSON_AddStringToObject(j, "target", "energy");
 		cJSON_AddNumberToObject(j, "planned_epochs", p->planned);
-		num_or_null(j, "value", w->est.value, v);
-		num_or_null(j, "lo", w->est.lo, iv);
-		num_or_null(j, "hi", w->est.hi, iv);
-		num_or_null(j, "t_lo", w->t.lo, tv);
-		num_or_null(j, "t_hi", w->t.hi, tv);
-		num_or_null(j, "coverage_nominal", p->coverage, iv || tv);
-		num_or_null(j, "observed_j", w->observed_j, v);
-		num_or_null(j, "epochs_rest_j", w->epochs_rest_j, v);
-		num_or_null(j, "outside_rest_j", w->outside_rest_j, v && w->outside_known);
-		num_or_null(j, "actual", w->actual, w->has_actual);
-		num_or_null(j, "rel_err", re, has_re);
+		ctk_json_num_or_null(j, "value", w->est.value, v);
+		ctk_json_num_or_null(j, "lo", w->est.lo, iv);
+		ctk_json_num_or_null(j, "hi", w->est.hi, iv);
+		ctk_json_num_or_null(j, "t_lo", w->t.lo, tv);
+		ctk_json_num_or_null(j, "t_hi", w->t.hi, tv);
+		ctk_json_num_or_null(j, "coverage_nominal", p->coverage, iv || tv);
+		ctk_json_num_or_null(j, "observed_j", w->observed_j, v);
+		ctk_json_num_or_null(j, "epochs_rest_j", w->epochs_rest_j, v);
+		ctk_json_num_or_null(j, "outside_rest_j", w->outside_rest_j, v && w->outside_known);
+		ctk_json_num_or_null(j, "actual", w->actual, w->has_actual);
+		ctk_json_num_or_null(j, "rel_err", re, has_re);
 		cJSON_AddItemToArray(a, j);
 	}
 	return a;
