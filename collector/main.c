@@ -41,7 +41,7 @@ static void usage_collect(FILE *out)
 		"                     (POSIX extended; group 1 = epoch number), e.g. '^Epoch ([0-9]+)/'\n"
 		"  --socket PATH      marker socket (default: a private temporary directory)\n"
 		"  --attach           no CMD: sample until SIGINT or SIGTERM\n"
-		"  --flush T          store interval (default 1s)   --stats  cost summary on stderr\n"
+		"  --flush T          store interval (default 1s; 5s with batches)   --stats  cost summary\n"
 		"  --quiet            no summary line and no prediction lines\n\n"
 		"Live prediction and budgets (need --epochs N; the default predictor of `ctk analyze`):\n"
 		"  --predict-after K  print the predicted totals (time, kWh, g CO2, km by car) on\n"
@@ -240,7 +240,7 @@ static int cmd_collect(int argc, char **argv, int *status, struct ctk_error *err
 		{"budget-g", required_argument, NULL, 'G'}, {"on-budget", required_argument, NULL, 'O'},
 		{"grace", required_argument, NULL, 'W'}, {NULL, 0, NULL, 0},
 	};
-	struct ctk_collect_opts o = {.interval_ns = 100 * 1000000LL, .flush_ns = CTK_NS_PER_S};
+	struct ctk_collect_opts o = {.interval_ns = 100 * 1000000LL, .flush_ns = 0 /* loop.c: 1 s or 5 s */};
 	struct ctk_collect_result res;
 	int live = 0, c, rc;
 
