@@ -387,8 +387,10 @@ static int nvml_read_batch(struct ctk_source *s, struct ctk_channel *ch, int64_t
 	nvmlValueType_t vt = NVML_VALUE_TYPE_UNSIGNED_INT;
 	unsigned long long e_mj = 0, seen = d->last_seen_us;
 	nvmlReturn_t rs = nv->nvmlDeviceGetSamples(d->h, NVML_TOTAL_POWER_SAMPLES, d->last_seen_us, &vt, &n, d->buf);
+	int64_t t_b = ctk_now_ns();
 	nvmlReturn_t r = nv->nvmlDeviceGetTotalEnergyConsumption(d->h, &e_mj);
-	int64_t t_e = ctk_now_ns(), e_uj = (int64_t)e_mj * 1000;
+	/* the counter read stamped at the middle of its call */
+	int64_t t_e = t_b + (ctk_now_ns() - t_b) / 2, e_uj = (int64_t)e_mj * 1000;
 	int m = 0, emitted = 0;
 
 	if (r != NVML_SUCCESS)

@@ -17,7 +17,7 @@ ok "collect 4 s at 100 ms with the driver's samples" ctk collect --db b.db --int
 is "batches used" "$(j b.db batches)" 1
 w=$(j b.db wakes)
 r=$(j b.db rounds)
-ok "woken about once a second ($w wake-ups for 4 s)" test "$w" -le 7
+ok "woken about once a second ($w wake-ups for 4 s)" test "$w" -le 7 -a "$w" -ge 3
 ok "yet about one round per 100 ms ($r rounds)" test "$r" -ge 36 -a "$r" -le 46
 ctk export samples --db b.db > b.csv
 ctk analyze --db b.db --json > b.json
@@ -60,9 +60,13 @@ ok "36 to 46 readings per device ($nmin-$nmax)" test "$nmin" -ge 36 -a "$nmax" -
 ok "no gap over 1.5 intervals ($gap s)" python3 -c "import sys; sys.exit(0 if float(sys.argv[1]) <= 0.15 else 1)" "$gap"
 # a counter shared out linearly in time between the 1 s counter reads would be
 # off by up to ~25 J on this curve; by the driver's 10 ms samples, by mJ
-ok "every stored counter value within 0.1 J of the exact integral ($worst J)" \
-	python3 -c "import sys; sys.exit(0 if float(sys.argv[1]) <= 0.1 else 1)" "$worst"
-near "the run's energy = exact integral" "$got" "$want" 1e-5
+# (a counter read is stamped within its call: under valgrind that call takes
+# up to ~1 ms, 0.3 J at 300 W, so the bounds widen there)
+tol=0.1 rel=1e-5
+timing || tol=1 rel=1e-3
+ok "every stored counter value within $tol J of the exact integral ($worst J)" \
+	python3 -c "import sys; sys.exit(0 if float(sys.argv[1]) <= $tol else 1)" "$worst"
+near "the run's energy = exact integral" "$got" "$want" $rel
 
 # a driver without the sample buffer: one wake-up per round, as before
 CTK_FAKENVML_SAMPLES_MS= ok "collect without the driver's samples" ctk collect --db p.db --interval 100ms -- sleep 1
