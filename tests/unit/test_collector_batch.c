@@ -128,8 +128,8 @@ static void one_reading_per_interval(void **state)
 	 * at +100 … +k·100 with k·100 <= elapsed - 50 */
 	assert_int_equal(n, g.n - 1);
 	int64_t elapsed = g.r[g.n - 1].t_ns - g.r[0].t_ns;
-	int64_t k = (elapsed - interval / 2) / interval;
-	assert_in_range(n - 1, k - 1, k);
+	int64_t slots = (elapsed - interval / 2) / interval;
+	assert_in_range(n - 1, slots - 1, slots);
 	assert_true(n >= 5);
 	for (int k = 1; k < g.n; k++) {
 		int64_t dt = g.r[k].t_ns - g.r[k - 1].t_ns;
