@@ -40,9 +40,22 @@ echo "| $t | $(sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\).*/\1/p' /proc/$pid/status
 cpu1=$(cut -d' ' -f1 /proc/$pid/schedstat)
 kill -INT $pid
 wait $pid
-python3 - "$tmp/s.db" "$cpu0" "$cpu1" "$secs" "$hz" <<'PY'
-import json, sqlite3, sys
+"$b/bin/ctk" export samples --db "$tmp/s.db" > "$tmp/s.csv"
+python3 - "$tmp/s.db" "$cpu0" "$cpu1" "$secs" "$hz" "$tmp/s.csv" <<'PY'
+import csv, json, sqlite3, sys
 db, c0, c1, secs, hz = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
+# readings more than 1.5 intervals after the previous one of their device:
+# the sampling misses whatever the wake-ups (with batches a late wake-up
+# loses nothing while the driver's buffer holds the samples)
+last, gaps, big = {}, 0, 0.0
+for row in csv.DictReader(open(sys.argv[6])):
+    d, t = row["device_id"], int(row["t_ns"])
+    if d in last:
+        dt = (t - last[d]) / 1e9
+        gaps += dt > 1.5 / hz
+        big = max(big, dt)
+    last[d] = t
+print(f"\nreadings more than 1.5 intervals apart: {gaps} (all devices), largest gap {1000 * big:.1f} ms")
 cfg = json.loads(sqlite3.connect(db).execute("SELECT config_json FROM runs").fetchone()[0])
 r, m, w = cfg["rounds"], cfg["deadline_misses"], cfg["wakes"]
 print()

@@ -425,9 +425,11 @@ static int nvml_read_batch(struct ctk_source *s, struct ctk_channel *ch, int64_t
 	if (fresh) {
 		double total = cum + (pp > 0 ? (double)pp * (double)(t_e - tp) : 0);
 		double de = (double)(e_uj - d->anchor_uj), span = (double)(t_e - d->anchor_t_ns);
-		/* one reading per interval, the counter read included; 5 % slack
-		 * for the driver's sample clock (our choice) */
-		int64_t next = d->anchor_t_ns + interval_ns, tol = interval_ns / 20;
+		/* one reading per interval, the counter reads included: none within
+		 * half an interval of a counter read (which falls between the
+		 * driver's samples), then one each interval, 5 % slack for the
+		 * driver's sample clock (our choice) */
+		int64_t next = d->anchor_t_ns + interval_ns / 2, tol = interval_ns / 20;
 		for (int k = 0; k < m; k++) {
 			if (d->st_ns[k] < next - tol || t_e - d->st_ns[k] < interval_ns / 2)
 				continue;
