@@ -425,13 +425,19 @@ static int nvml_read_batch(struct ctk_source *s, struct ctk_channel *ch, int64_t
 	if (fresh) {
 		double total = cum + (pp > 0 ? (double)pp * (double)(t_e - tp) : 0);
 		double de = (double)(e_uj - d->anchor_uj), span = (double)(t_e - d->anchor_t_ns);
-		/* one reading per interval, the counter reads included: none within
-		 * half an interval of a counter read (which falls between the
-		 * driver's samples), then one each interval, 5 % slack for the
-		 * driver's sample clock (our choice) */
-		int64_t next = d->anchor_t_ns + interval_ns / 2, tol = interval_ns / 20;
-		for (int k = 0; k < m; k++) {
-			if (d->st_ns[k] < next - tol || t_e - d->st_ns[k] < interval_ns / 2)
+		/* one reading per interval, the counter read included: the span
+		 * since the last counter read cut into round(span / interval)
+		 * equal steps, each inner step's reading the driver's sample
+		 * nearest to it (one sample never twice: where the driver's clock
+		 * is slower than the interval, fewer readings) */
+		int64_t span_ns = t_e - d->anchor_t_ns, steps = (span_ns + interval_ns / 2) / interval_ns;
+		int64_t prev = d->anchor_t_ns;
+		int k = 0;
+		for (int64_t j = 1; j < steps && m > 0; j++) {
+			int64_t target = d->anchor_t_ns + (int64_t)((double)span_ns * (double)j / (double)steps);
+			while (k + 1 < m && llabs(d->st_ns[k + 1] - target) <= llabs(d->st_ns[k] - target))
+				k++;
+			if (d->st_ns[k] <= prev)
 				continue;
 			double f = total > 0 ? d->cum[k] / total : (double)(d->st_ns[k] - d->anchor_t_ns) / span;
 			ch->r.t_ns = d->st_ns[k];
@@ -442,7 +448,7 @@ static int nvml_read_batch(struct ctk_source *s, struct ctk_channel *ch, int64_t
 			ch->signal = "counter";
 			emit(ctx, ch);
 			emitted++;
-			next = d->st_ns[k] + interval_ns;
+			prev = d->st_ns[k];
 		}
 	}
 	ch->r.t_ns = t_e;

@@ -122,20 +122,18 @@ static void one_reading_per_interval(void **state)
 	assert_int_equal(g.n, 1);
 	sleep_ms(520);
 	int n = s.ops->read_batch(&s, &s.ch[1], interval, keep, &g, &err);
-	/* ~520 ms at 100 ms: samples near +50, +150 … +450 ms (none within
-	 * half an interval of a counter read), then the counter read; from the
-	 * time E that really passed (a loaded machine sleeps longer): samples
-	 * at +50 + 100·j <= E - 50, E/100 of them (one fewer where the 10 ms
-	 * clock puts one just short of a bound) */
+	/* ~520 ms at 100 ms: the span cut into round(E / 100 ms) = 5 steps
+	 * (E: the time that really passed; a loaded machine sleeps longer),
+	 * the driver's 10 ms sample nearest each inner step, then the counter
+	 * read */
 	assert_int_equal(n, g.n - 1);
 	int64_t elapsed = g.r[g.n - 1].t_ns - g.r[0].t_ns;
-	int64_t slots = elapsed / interval;
-	assert_in_range(n - 1, slots - 1, slots);
+	assert_int_equal(n, (elapsed + interval / 2) / interval);
 	assert_true(n >= 5);
 	for (int k = 1; k < g.n; k++) {
-		int64_t dt = g.r[k].t_ns - g.r[k - 1].t_ns;
-		assert_true(dt >= interval / 2 - interval / 20);
-		assert_true(dt <= interval + interval / 2);
+		int64_t dt = g.r[k].t_ns - g.r[k - 1].t_ns, step = elapsed / n;
+		/* each step within 5 ms (half the driver's clock) of its place */
+		assert_true(dt >= step - 10000000 && dt <= step + 10000000);
 		assert_string_equal(g.sig[k], "counter");
 		assert_int_equal(g.r[k].has_energy, 1);
 		/* 210 W since the first read: 210 uJ per us; the fake's counter
