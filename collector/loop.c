@@ -54,16 +54,20 @@ double ctk_coll_calibrate_clock(void)
 	return b[4];
 }
 
-/* A failed read: back off 1, 2, 4 … rounds up to the cap; complain at 1, 2,
- * 4, 8 … failures. */
+/* A failed read: back off 1, 2, 4 … rounds (or batches) up to the cap;
+ * complain at 1, 2, 4, 8 … failures. */
 static void read_failed(struct collector *c, struct ctk_channel *ch, const struct ctk_error *e)
 {
+	/* the cap is in rounds; with batches the same time in batches */
+	int64_t cap = c->backoff_cap;
+	if (c->batch && (cap = cap * c->o->interval_ns / CTK_COLL_BATCH_NS) < 1)
+		cap = 1;
 	ch->fails++;
-	int64_t b = ch->fails >= 40 ? c->backoff_cap : INT64_C(1) << (ch->fails - 1);
-	ch->skip = (b < c->backoff_cap ? b : c->backoff_cap) - 1;
+	int64_t b = ch->fails >= 40 ? cap : INT64_C(1) << (ch->fails - 1);
+	ch->skip = (b < cap ? b : cap) - 1;
 	if ((ch->fails & (ch->fails - 1)) == 0)
-		ctk_coll_warnf(c, "%s (failed %lld time(s) in a row; other devices go on, retrying every %lld round(s))",
-			       e->msg, (long long)ch->fails, (long long)(ch->skip + 1));
+		ctk_coll_warnf(c, "%s (failed %lld time(s) in a row; other devices go on, retrying every %lld %s)",
+			       e->msg, (long long)ch->fails, (long long)(ch->skip + 1), c->batch ? "second(s)" : "round(s)");
 }
 
 /* A channel read again after failures: say so. */
