@@ -59,7 +59,7 @@ python3 -c "import sqlite3; c=sqlite3.connect('newer.db'); c.execute('PRAGMA use
 sum_before=$(cksum < newer.db)
 ctk analyze --db newer.db >out.txt 2>err.txt
 is "newer schema: exit 3" "$?" 3
-ok "newer schema: says so" grep -q "'newer.db': store has schema version 99, newer than this ctk understands (1)" err.txt
+ok "newer schema: says so" grep -q "'newer.db': store has schema version 99, newer than this ctk understands (2)" err.txt
 ctk import nvidia-smi "$TITAN" --db newer.db >out.txt 2>err.txt
 is "newer schema: import refused" "$?" 3
 is "newer schema: file unchanged" "$(cksum < newer.db)" "$sum_before"
