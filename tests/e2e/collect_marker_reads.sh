@@ -35,6 +35,10 @@ mark(k + 3.005, "end eval", "epoch-start 3")
 mark(k + 4.005, "epoch-end", "epoch-start 4")
 mark(k + 4.505, "epoch-end")
 PY
+# under valgrind a marker's reads come milliseconds after its time, across
+# the wave's edge: 2 % there (a wall-clock bound)
+tol=5e-4 pct=0.05
+timing || tol=2e-2 pct=2
 trial() {
 	mode=$1 db=$2
 	ok "$mode: collect 4 marked epochs at 50 ms" ctk collect --db $db --interval 50ms -- python3 marks.py
@@ -69,7 +73,7 @@ trial() {
 	is "$mode: four epochs analysed" "$(wc -l < $db.txt)" 4
 	while read -r idx got want method; do
 		echo "# epoch $idx: $got J, exact $want J"
-		near "$mode: epoch $idx energy = exact integral (0.05 %)" "$got" "$want" 5e-4
+		near "$mode: epoch $idx energy = exact integral ($pct %)" "$got" "$want" $tol
 		is "$mode: epoch $idx from the energy counter" "$method" counter
 	done < $db.txt
 	is "$mode: batches" "$(j batches)" "$3"
