@@ -10,6 +10,7 @@
  * once a second and take the samples since the last wake-up (see
  * nvml_read_batch). */
 #include <dlfcn.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -292,7 +293,11 @@ static int value_mw(nvmlValueType_t t, const nvmlValue_t *v, int64_t *mw)
 	case NVML_VALUE_TYPE_UNSIGNED_LONG: *mw = (int64_t)v->ulVal; return 1;
 	case NVML_VALUE_TYPE_UNSIGNED_LONG_LONG: *mw = (int64_t)v->ullVal; return 1;
 	case NVML_VALUE_TYPE_SIGNED_LONG_LONG: *mw = v->sllVal; return 1;
-	case NVML_VALUE_TYPE_DOUBLE: *mw = (int64_t)(v->dVal + 0.5); return 1;
+	case NVML_VALUE_TYPE_DOUBLE: /* NaN or out of range: not a value */
+		if (!(v->dVal > -1e15 && v->dVal < 1e15))
+			return 0;
+		*mw = (int64_t)(v->dVal + 0.5);
+		return 1;
 	default: return 0;
 	}
 }
@@ -402,7 +407,10 @@ static int nvml_read_batch(struct ctk_source *s, struct ctk_channel *ch, int64_t
 	int64_t pp = d->has_anchor_p ? d->anchor_p_mw : -1;
 	double cum = 0;
 	for (unsigned int i = 0; i < n; i++) {
-		int64_t p, t = (int64_t)d->buf[i].timeStamp * 1000;
+		int64_t p, t;
+		if (d->buf[i].timeStamp > (unsigned long long)(INT64_MAX / 1000))
+			continue; /* not a time */
+		t = (int64_t)d->buf[i].timeStamp * 1000;
 		if (t >= t_e || !value_mw(vt, &d->buf[i].sampleValue, &p) || p < 0)
 			continue; /* newer than the counter read: the next batch's */
 		if (d->buf[i].timeStamp > seen)
