@@ -161,8 +161,10 @@ static void write_str(const char *s)
 	}
 }
 
-/* In the child after fork: default signals, the output helper's pipes, exec. */
-_Noreturn static void exec_child(struct collector *c, char **env)
+/* In the child after fork: default signals, the output helper's pipes, exec.
+ * A failed exec frees the environment it made (under valgrind the child's
+ * exit is leak-checked too, and nothing else points to it any more). */
+_Noreturn static void exec_child(struct collector *c, char **env, char *own)
 {
 	struct sigaction sa;
 
@@ -183,6 +185,8 @@ _Noreturn static void exec_child(struct collector *c, char **env)
 	write_str("': ");
 	write_str(strerror(e));
 	write_str("\n");
+	free(env);
+	free(own);
 	_exit(e == ENOENT ? 127 : 126);
 }
 
@@ -200,7 +204,7 @@ int ctk_coll_start_child(struct collector *c, struct ctk_error *err)
 		return ctk_failf(err, CTK_EDB, "cannot start '%s': %s", c->o->cmd[0], strerror(errno));
 	}
 	if (pid == 0)
-		exec_child(c, env);
+		exec_child(c, env, own);
 	free(env);
 	free(own);
 	c->child = pid;

@@ -185,6 +185,9 @@ char *ctk_coll_config_json(struct collector *c, int final)
 	if (final) {
 		cJSON_AddNumberToObject(j, "rounds", (double)c->rounds);
 		cJSON_AddNumberToObject(j, "deadline_misses", (double)c->misses);
+		/* issue 18: woken once per batch (1 s) instead of once per round */
+		cJSON_AddNumberToObject(j, "wakes", (double)c->wakes);
+		cJSON_AddBoolToObject(j, "batches", c->batch);
 		cJSON_AddNumberToObject(j, "markers_rejected", (double)c->server.rejected);
 		cJSON_AddNumberToObject(j, "markers_rate_limited", (double)c->server.rate_limited);
 		cJSON_AddNumberToObject(j, "marker_reads", (double)c->mark_reads);
@@ -568,7 +571,7 @@ static void coll_result(const struct collector *c, struct ctk_collect_result *re
 	/* the instrumentation's clock reads are taken out: a measured read
 	 * spans one clock call, a measured round two per read plus one */
 	res->reads_us = (c->read_cpu_s - (double)c->reads * c->clock_s) * 1e6 / rounds;
-	res->round_us = (c->round_cpu_s - (double)(2 * c->reads + c->rounds) * c->clock_s) * 1e6 / rounds;
+	res->round_us = (c->round_cpu_s - (double)(2 * c->reads + c->wakes) * c->clock_s) * 1e6 / rounds;
 	res->own_us = res->round_us - res->reads_us;
 	res->total_cpu_s = (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
 			   (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;

@@ -19,7 +19,7 @@ struct ctk_collect_opts {
 	int epochs;                /* --epochs: planned epochs (0 unknown) */
 	int64_t interval_ns;       /* --interval (default 100 ms) */
 	int64_t baseline_ns;       /* --baseline: idle window before the command */
-	int64_t flush_ns;          /* --flush (default 1 s) */
+	int64_t flush_ns;          /* --flush; 0: 1 s, or 5 s with batches (collect_int.h) */
 	const char *gpus;          /* --gpus or NULL */
 	const char *sources;       /* --sources nvml,rapl,hwmon (NULL: all) */
 	const char *epoch_regex;   /* --epoch-regex */

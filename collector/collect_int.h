@@ -31,6 +31,19 @@
  * apart, each get their own reading; a marker flood (issue 18) thus adds at
  * most one read round per interval. Our choice (issue 15). */
 #define CTK_COLL_MARK_READ_BURST 4
+/* Batches (issue 18): where every device keeps its own samples or is an
+ * exact counter (sources.h can_batch), the loop wakes once per
+ * CTK_COLL_BATCH_NS instead of once per interval and takes the readings
+ * since the last wake-up; 1 s: our choice, well inside the driver's sample
+ * buffer (collector/nvml.c) and equal to the default flush interval, so one
+ * wake-up serves both. */
+#define CTK_COLL_BATCH_NS CTK_NS_PER_S
+/* The default store interval: 1 s; with batches 5 s, where the commit
+ * would otherwise cost more than the sampling (bench/RESULTS.md, issue 18):
+ * a SIGKILL then loses at most about batch + flush = 6 s of readings
+ * (tests/e2e/collect_batch.sh). Our choice. */
+#define CTK_COLL_FLUSH_NS CTK_NS_PER_S
+#define CTK_COLL_BATCH_FLUSH_NS (5 * CTK_NS_PER_S)
 #define COLL_NSIG 5    /* SIGINT, SIGTERM, SIGHUP, SIGCHLD, SIGPIPE */
 
 struct collector {
@@ -59,6 +72,9 @@ struct collector {
 	sigset_t oldmask;
 	/* loop state */
 	int64_t rounds, misses, store_failures, readings_lost;
+	int batch;               /* 1: batches (CTK_COLL_BATCH_NS), else one wake-up per round */
+	int64_t flush_ns;        /* --flush, or the default for the mode */
+	int64_t wakes;           /* deadline wake-ups (a round each, or a batch each) */
 	int64_t flush_max_ns;    /* longest flush (store transaction), for config_json */
 	int64_t fail_streak, fail_streak_max; /* flushes failed in a row (readings kept back) */
 	int64_t first_ns, last_ns;

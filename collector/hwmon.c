@@ -132,6 +132,16 @@ static int hwmon_read(struct ctk_source *s, struct ctk_channel *ch, struct ctk_e
 	return 0;
 }
 
+/* With energy1_input: a counter, read once per batch (ctk_source_batch_once);
+ * power alone needs every reading. */
+static int hwmon_can_batch(struct ctk_source *s, struct ctk_channel *ch)
+{
+	const struct hwmon_ch *c = ch->priv;
+
+	(void)s;
+	return c && c->efd >= 0;
+}
+
 static void hwmon_close(struct ctk_source *s)
 {
 	for (int i = 0; i < s->nch; i++) {
@@ -151,5 +161,7 @@ const struct ctk_source_ops ctk_source_hwmon = {
 	.summary = "AMD GPUs: amdgpu hwmon energy1_input / power1_average / power1_input",
 	.open = hwmon_open,
 	.read = hwmon_read,
+	.can_batch = hwmon_can_batch,
+	.read_batch = ctk_source_batch_once,
 	.close = hwmon_close,
 };

@@ -2,7 +2,9 @@
  * ppoll() until the next absolute deadline (CLOCK_MONOTONIC, start +
  * k·interval, so errors never accumulate into drift; a deadline that passed
  * while a round ran late is counted as missed and skipped), and wakes early
- * for signals (self-pipe), marker requests and --epoch-regex lines. Every
+ * for signals (self-pipe), marker requests and --epoch-regex lines. Where
+ * the devices keep their own samples it wakes once a second instead and
+ * takes the readings since (batches, issue 18; CTK_COLL_BATCH_NS). Every
  * flush interval the buffered readings, the closed windows and the run's end
  * time go to the store in one transaction. */
 #include <poll.h>
@@ -52,41 +54,38 @@ double ctk_coll_calibrate_clock(void)
 	return b[4];
 }
 
-/* A failed read: back off 1, 2, 4 … rounds up to the cap; complain at 1, 2,
- * 4, 8 … failures. */
+/* A failed read: back off 1, 2, 4 … rounds (or batches) up to the cap;
+ * complain at 1, 2, 4, 8 … failures. */
 static void read_failed(struct collector *c, struct ctk_channel *ch, const struct ctk_error *e)
 {
+	/* the cap is in rounds; with batches the same time in batches */
+	int64_t cap = c->backoff_cap;
+	if (c->batch && (cap = cap * c->o->interval_ns / CTK_COLL_BATCH_NS) < 1)
+		cap = 1;
 	ch->fails++;
-	int64_t b = ch->fails >= 40 ? c->backoff_cap : INT64_C(1) << (ch->fails - 1);
-	ch->skip = (b < c->backoff_cap ? b : c->backoff_cap) - 1;
+	int64_t b = ch->fails >= 40 ? cap : INT64_C(1) << (ch->fails - 1);
+	ch->skip = (b < cap ? b : cap) - 1;
 	if ((ch->fails & (ch->fails - 1)) == 0)
-		ctk_coll_warnf(c, "%s (failed %lld time(s) in a row; other devices go on, retrying every %lld round(s))",
-			       e->msg, (long long)ch->fails, (long long)(ch->skip + 1));
+		ctk_coll_warnf(c, "%s (failed %lld time(s) in a row; other devices go on, retrying every %lld %s)",
+			       e->msg, (long long)ch->fails, (long long)(ch->skip + 1), c->batch ? "second(s)" : "round(s)");
 }
 
-/* Read channel ch of source s (measured channel number dev) and keep the
- * reading: store buffer, live energy, the run's first and last times.
- * timed: counted in --stats (the rounds on the deadlines, not at markers). */
-static void read_channel(struct collector *c, struct ctk_source *s, struct ctk_channel *ch, int dev, int timed)
+/* A channel read again after failures: say so. */
+static void read_ok(struct collector *c, const struct ctk_source *s, struct ctk_channel *ch)
 {
-	struct ctk_error e;
-	timed = timed && c->o->stats;
-	double r0 = timed ? ctk_coll_cpu_s() : 0;
-	int rc = s->ops->read(s, ch, &e);
-
-	if (timed) {
-		c->read_cpu_s += ctk_coll_cpu_s() - r0;
-		c->reads++;
-	}
-	if (rc) {
-		read_failed(c, ch, &e);
-		return;
-	}
 	if (ch->fails) {
 		ctk_coll_warnf(c, "%s: %s %d reads again after %lld failure(s)", s->ops->name, ch->kind, ch->idx,
 			       (long long)ch->fails);
 		ch->fails = 0;
 	}
+}
+
+/* Keep the reading in ch->r of measured channel number dev: store buffer,
+ * live energy, the run's first and last times. */
+static void keep_reading(struct collector *c, struct ctk_channel *ch, int dev)
+{
+	struct ctk_error e;
+
 	if (ch->has_last && ch->r.t_ns < ch->last_t_ns)
 		ch->r.t_ns = ch->last_t_ns; /* the wall clock was stepped back */
 	ch->last_t_ns = ch->r.t_ns;
@@ -105,9 +104,92 @@ static void read_channel(struct collector *c, struct ctk_source *s, struct ctk_c
 	c->has_first = 1;
 }
 
-void ctk_coll_round(struct collector *c)
+/* Read channel ch of source s (measured channel number dev) and keep the
+ * reading. timed: counted in --stats (the rounds on the deadlines, not at
+ * markers). */
+static void read_channel(struct collector *c, struct ctk_source *s, struct ctk_channel *ch, int dev, int timed)
+{
+	struct ctk_error e;
+	timed = timed && c->o->stats;
+	double r0 = timed ? ctk_coll_cpu_s() : 0;
+	int rc = s->ops->read(s, ch, &e);
+
+	if (timed) {
+		c->read_cpu_s += ctk_coll_cpu_s() - r0;
+		c->reads++;
+	}
+	if (rc) {
+		read_failed(c, ch, &e);
+		return;
+	}
+	read_ok(c, s, ch);
+	keep_reading(c, ch, dev);
+}
+
+struct emit_ctx {
+	struct collector *c;
+	int dev;
+};
+
+static void on_emit(void *ctx, struct ctk_channel *ch)
+{
+	struct emit_ctx *x = ctx;
+
+	keep_reading(x->c, ch, x->dev);
+}
+
+/* The batch of channel ch (batch mode): the readings since its last batch.
+ * Returns how many were kept (0 when the read failed). */
+static int batch_channel(struct collector *c, struct ctk_source *s, struct ctk_channel *ch, int dev, int timed)
+{
+	struct ctk_error e;
+	struct emit_ctx x = {c, dev};
+	timed = timed && c->o->stats;
+	double r0 = timed ? ctk_coll_cpu_s() : 0;
+	int n = s->ops->read_batch(s, ch, c->o->interval_ns, on_emit, &x, &e);
+
+	if (timed) {
+		c->read_cpu_s += ctk_coll_cpu_s() - r0;
+		c->reads++;
+	}
+	if (n < 0) {
+		read_failed(c, ch, &e);
+		return 0;
+	}
+	read_ok(c, s, ch);
+	return n;
+}
+
+/* Can this collector use batches (sources.h can_batch)? Only for intervals
+ * shorter than a batch. */
+static int batch_possible(const struct collector *c)
+{
+	int sampled = 0;
+
+	if (c->o->interval_ns <= 0 || c->o->interval_ns >= CTK_COLL_BATCH_NS)
+		return 0;
+	for (int i = 0; i < c->nsrc; i++) {
+		struct ctk_source *s = (struct ctk_source *)&c->src[i];
+		for (int k = 0; k < s->nch; k++) {
+			if (!s->ch[k].measured)
+				continue;
+			int b = s->ops->can_batch && s->ops->read_batch ? s->ops->can_batch(s, &s->ch[k]) : 0;
+			if (b <= 0)
+				return 0;
+			sampled |= b == 2;
+		}
+	}
+	return sampled;
+}
+
+/* Every measured channel once: a reading each, or in batch mode the batch
+ * of each. marker: at a marker (channels that failed are retried by the
+ * deadline rounds only, their back-off). Returns the most readings kept for
+ * one device. */
+static int64_t read_all(struct collector *c, int marker)
 {
 	int dev = -1; /* index among measured channels (epoch_energy.h) */
+	int64_t most = 0;
 
 	for (int i = 0; i < c->nsrc; i++) {
 		struct ctk_source *s = &c->src[i];
@@ -116,20 +198,36 @@ void ctk_coll_round(struct collector *c)
 			if (!ch->measured)
 				continue;
 			dev++;
-			if (ch->skip > 0) {
-				ch->skip--;
+			if (marker ? ch->skip != 0 || ch->fails != 0 : ch->skip > 0) {
+				if (!marker)
+					ch->skip--;
 				continue;
 			}
-			read_channel(c, s, ch, dev, 1);
+			int64_t n = 1;
+			if (c->batch)
+				n = batch_channel(c, s, ch, dev, !marker);
+			else
+				read_channel(c, s, ch, dev, !marker);
+			if (n > most)
+				most = n;
 		}
 	}
-	c->rounds++;
+	return most;
+}
+
+/* A round is one stored reading per device: one per wake-up, or in batch
+ * mode as many as the most-read device got from its batch (the reading
+ * taken at a marker not counted, as without batches). */
+void ctk_coll_round(struct collector *c)
+{
+	int64_t n = read_all(c, 0);
+
+	c->wakes++;
+	c->rounds += c->batch ? n : 1;
 }
 
 void ctk_coll_marker_round(struct collector *c)
 {
-	int dev = -1;
-
 	/* one token per sampling interval, CTK_COLL_MARK_READ_BURST deep */
 	c->mark_read.burst = CTK_COLL_MARK_READ_BURST;
 	if (c->o->interval_ns <= 0 ||
@@ -138,18 +236,9 @@ void ctk_coll_marker_round(struct collector *c)
 		return;
 	}
 	c->mark_reads++;
-	/* a channel that failed is retried by the rounds only (its back-off) */
-	for (int i = 0; i < c->nsrc; i++) {
-		struct ctk_source *s = &c->src[i];
-		for (int k = 0; k < s->nch; k++) {
-			struct ctk_channel *ch = &s->ch[k];
-			if (!ch->measured)
-				continue;
-			dev++;
-			if (ch->skip == 0 && ch->fails == 0)
-				read_channel(c, s, ch, dev, 0);
-		}
-	}
+	int64_t n = read_all(c, 1);
+	if (c->batch && n > 1)
+		c->rounds += n - 1;
 }
 
 static void flush_took(struct collector *c, int64_t t0)
@@ -212,7 +301,7 @@ static void on_tee_line(void *ctx, const char *line)
  * (deadlines that passed meanwhile are counted as missed and skipped). */
 static void tick(struct collector *c, int64_t *next)
 {
-	int64_t interval = c->o->interval_ns, now;
+	int64_t interval = c->batch ? CTK_COLL_BATCH_NS : c->o->interval_ns, now;
 	double cpu0 = c->o->stats ? ctk_coll_cpu_s() : 0;
 
 	ctk_coll_round(c);
@@ -297,8 +386,11 @@ static void wait_events(struct collector *c, int64_t wake)
 
 void ctk_coll_loop(struct collector *c, enum loop_until until, int64_t until_mono)
 {
-	int64_t t0 = ctk_coll_mono_ns(), next = t0, next_flush = t0 + c->o->flush_ns;
 	struct ctk_error e;
+
+	c->batch = batch_possible(c);
+	c->flush_ns = c->o->flush_ns > 0 ? c->o->flush_ns : c->batch ? CTK_COLL_BATCH_FLUSH_NS : CTK_COLL_FLUSH_NS;
+	int64_t t0 = ctk_coll_mono_ns(), next = t0, next_flush = t0 + c->flush_ns;
 
 	for (;;) {
 		int64_t now = ctk_coll_mono_ns();
@@ -309,9 +401,9 @@ void ctk_coll_loop(struct collector *c, enum loop_until until, int64_t until_mon
 		ctk_coll_budget_tick(c, now);
 		if (now >= next_flush) {
 			ctk_coll_flush(c, 0, &e);
-			next_flush += c->o->flush_ns;
+			next_flush += c->flush_ns;
 			if (next_flush <= now)
-				next_flush = now + c->o->flush_ns;
+				next_flush = now + c->flush_ns;
 		}
 		if (loop_done(c, until, until_mono, now))
 			return;

@@ -46,7 +46,7 @@ static void usage_collect(FILE *out)
 		"                     (POSIX extended; group 1 = epoch number), e.g. '^Epoch ([0-9]+)/'\n"
 		"  --socket PATH      marker socket (default: a private temporary directory)\n"
 		"  --attach           no CMD: sample until SIGINT or SIGTERM\n"
-		"  --flush T          store interval (default 1s)   --stats  cost summary on stderr\n"
+		"  --flush T          store interval (default 1s; 5s with batches)   --stats  cost summary\n"
 		"  --metrics-file F   rewrite F (Prometheus text format) at every flush: energy per\n"
 		"                     device, power, epoch; for node_exporter's textfile collector\n"
 		"  --quiet            no summary line and no prediction lines\n\n"
@@ -277,7 +277,7 @@ static int cmd_collect(int argc, char **argv, int *status, struct ctk_error *err
 		{"grace", required_argument, NULL, 'W'}, {"metrics-file", required_argument, NULL, 'M'},
 		{NULL, 0, NULL, 0},
 	};
-	struct ctk_collect_opts o = {.interval_ns = 100 * 1000000LL, .flush_ns = CTK_NS_PER_S};
+	struct ctk_collect_opts o = {.interval_ns = 100 * 1000000LL, .flush_ns = 0 /* loop.c: 1 s or 5 s */};
 	struct ctk_collect_result res;
 	int live = 0, c, rc;
 

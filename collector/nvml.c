@@ -4,8 +4,13 @@
  * enforced power limit; every tick the cumulative energy counter (Volta+)
  * and the power (instant field, else the ~1 s average field, else
  * nvmlDeviceGetPowerUsage). A missing or NOT_SUPPORTED function degrades
- * to what remains, and the signal of each reading says what was read. */
+ * to what remains, and the signal of each reading says what was read.
+ * Batches (issue 18): where the driver keeps its own power samples
+ * (nvmlDeviceGetSamples) and has the counter, the sampler may instead wake
+ * once a second and take the samples since the last wake-up (see
+ * nvml_read_batch). */
 #include <dlfcn.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +27,10 @@ struct nvml {
 #undef CTK_NVML_PTR
 };
 
+/* Driver samples taken per batch: 1 s of samples at a 2 ms clock (our
+ * choice; a longer buffer's older samples are read at the next batch). */
+#define NVML_BATCH_CAP 512
+
 struct nvml_dev {
 	nvmlDevice_t h;
 	int has_counter;  /* nvmlDeviceGetTotalEnergyConsumption works */
@@ -29,6 +38,14 @@ struct nvml_dev {
 	int has_average;  /* NVML_FI_DEV_POWER_AVERAGE works */
 	int has_usage;    /* nvmlDeviceGetPowerUsage works */
 	int64_t counter_fails; /* rounds whose counter read failed while power worked */
+	/* batches: the driver's power samples between two counter reads */
+	int has_samples;  /* nvmlDeviceGetSamples(NVML_TOTAL_POWER_SAMPLES) works */
+	unsigned long long last_seen_us; /* newest driver sample taken */
+	int has_anchor, has_anchor_p;    /* the previous batch's counter read … */
+	int64_t anchor_t_ns, anchor_uj, anchor_p_mw;
+	nvmlSample_t buf[NVML_BATCH_CAP];
+	int64_t st_ns[NVML_BATCH_CAP], sp_mw[NVML_BATCH_CAP]; /* samples kept, in time order */
+	double cum[NVML_BATCH_CAP];  /* integral of power from the anchor to each, mW·ns */
 };
 
 static const char *nv_err(const struct nvml *nv, nvmlReturn_t r)
@@ -100,6 +117,12 @@ static void probe(struct nvml *nv, struct nvml_dev *d)
 		}
 	}
 	d->has_usage = nv->nvmlDeviceGetPowerUsage && nv->nvmlDeviceGetPowerUsage(d->h, &p) == NVML_SUCCESS;
+	if (nv->nvmlDeviceGetSamples) {
+		nvmlValueType_t vt;
+		unsigned int n = 0;
+		nvmlReturn_t r = nv->nvmlDeviceGetSamples(d->h, NVML_TOTAL_POWER_SAMPLES, 0, &vt, &n, NULL);
+		d->has_samples = r == NVML_SUCCESS || r == NVML_ERROR_NOT_FOUND;
+	}
 }
 
 /* Is device h (with uuid, index i) selected? Sets *mig when chosen through a MIG item. */
@@ -261,6 +284,24 @@ static int nvml_open(struct ctk_source *s, const struct ctk_source_opts *o, stru
 	return 0;
 }
 
+/* An NVML value in mW as int64; 0 for an unknown type. */
+static int value_mw(nvmlValueType_t t, const nvmlValue_t *v, int64_t *mw)
+{
+	switch (t) {
+	case NVML_VALUE_TYPE_UNSIGNED_INT: *mw = v->uiVal; return 1;
+	case NVML_VALUE_TYPE_SIGNED_INT: *mw = v->siVal; return 1;
+	case NVML_VALUE_TYPE_UNSIGNED_LONG: *mw = (int64_t)v->ulVal; return 1;
+	case NVML_VALUE_TYPE_UNSIGNED_LONG_LONG: *mw = (int64_t)v->ullVal; return 1;
+	case NVML_VALUE_TYPE_SIGNED_LONG_LONG: *mw = v->sllVal; return 1;
+	case NVML_VALUE_TYPE_DOUBLE: /* NaN or out of range: not a value */
+		if (!(v->dVal > -1e15 && v->dVal < 1e15))
+			return 0;
+		*mw = (int64_t)(v->dVal + 0.5);
+		return 1;
+	default: return 0;
+	}
+}
+
 static int nvml_read(struct ctk_source *s, struct ctk_channel *ch, struct ctk_error *err)
 {
 	struct nvml *nv = s->state;
@@ -290,15 +331,8 @@ static int nvml_read(struct ctk_source *s, struct ctk_channel *ch, struct ctk_er
 		for (int k = 0; rp == NVML_SUCCESS && k < 2 && !have_p; k++) {
 			if (fv[k].nvmlReturn != NVML_SUCCESS || !(k == 0 ? d->has_instant : d->has_average))
 				continue;
-			switch (fv[k].valueType) {
-			case NVML_VALUE_TYPE_UNSIGNED_INT: p_mw = fv[k].value.uiVal; break;
-			case NVML_VALUE_TYPE_SIGNED_INT: p_mw = fv[k].value.siVal; break;
-			case NVML_VALUE_TYPE_UNSIGNED_LONG: p_mw = (int64_t)fv[k].value.ulVal; break;
-			case NVML_VALUE_TYPE_UNSIGNED_LONG_LONG: p_mw = (int64_t)fv[k].value.ullVal; break;
-			case NVML_VALUE_TYPE_SIGNED_LONG_LONG: p_mw = fv[k].value.sllVal; break;
-			case NVML_VALUE_TYPE_DOUBLE: p_mw = (int64_t)(fv[k].value.dVal + 0.5); break;
-			default: continue;
-			}
+			if (!value_mw(fv[k].valueType, &fv[k].value, &p_mw))
+				continue;
 			have_p = 1;
 			psig = k == 0 ? "power_instant" : "power_avg_1s";
 		}
@@ -331,6 +365,115 @@ static int nvml_read(struct ctk_source *s, struct ctk_channel *ch, struct ctk_er
 	return 0;
 }
 
+static int nvml_can_batch(struct ctk_source *s, struct ctk_channel *ch)
+{
+	const struct nvml_dev *d = ch->priv;
+
+	(void)s;
+	return d && d->has_samples && d->has_counter ? 2 : 0;
+}
+
+/* One batch: the driver's power samples newer than the last one taken, then
+ * the energy counter, read now. The counter read is the batch's last reading;
+ * at most one sample per interval between the previous counter read and this
+ * one is a reading too, its counter value the previous read plus the
+ * counter's increase shared out in proportion to the integral of the
+ * driver's samples up to it (trapezoids; linear in time where the samples
+ * integrate to 0), so every reading carries a counter, the counter reads are
+ * exact and the energy between them follows the measured power. The first
+ * batch, and one after the counter went back (a driver reset), is the
+ * counter read alone. */
+static int nvml_read_batch(struct ctk_source *s, struct ctk_channel *ch, int64_t interval_ns, ctk_emit_fn *emit,
+			   void *ctx, struct ctk_error *err)
+{
+	struct nvml *nv = s->state;
+	struct nvml_dev *d = ch->priv;
+	unsigned int n = NVML_BATCH_CAP;
+	nvmlValueType_t vt = NVML_VALUE_TYPE_UNSIGNED_INT;
+	unsigned long long e_mj = 0, seen = d->last_seen_us;
+	nvmlReturn_t rs = nv->nvmlDeviceGetSamples(d->h, NVML_TOTAL_POWER_SAMPLES, d->last_seen_us, &vt, &n, d->buf);
+	int64_t t_b = ctk_now_ns();
+	nvmlReturn_t r = nv->nvmlDeviceGetTotalEnergyConsumption(d->h, &e_mj);
+	/* the counter read stamped at the middle of its call */
+	int64_t t_e = t_b + (ctk_now_ns() - t_b) / 2, e_uj = (int64_t)e_mj * 1000;
+	int m = 0, emitted = 0;
+
+	if (r != NVML_SUCCESS)
+		return ctk_failf(err, CTK_EDEVICE, "nvml: GPU %d: energy counter: %s", ch->idx, nv_err(nv, r));
+	if (rs != NVML_SUCCESS || n > NVML_BATCH_CAP)
+		n = 0; /* NOT_FOUND: none new; an error: this batch has the counter only */
+	int fresh = d->has_anchor && e_uj >= d->anchor_uj && t_e > d->anchor_t_ns;
+	int64_t tp = fresh ? d->anchor_t_ns : t_e;
+	int64_t pp = d->has_anchor_p ? d->anchor_p_mw : -1;
+	double cum = 0;
+	for (unsigned int i = 0; i < n; i++) {
+		int64_t p, t;
+		if (d->buf[i].timeStamp > (unsigned long long)(INT64_MAX / 1000))
+			continue; /* not a time */
+		t = (int64_t)d->buf[i].timeStamp * 1000;
+		if (t >= t_e || !value_mw(vt, &d->buf[i].sampleValue, &p) || p < 0)
+			continue; /* newer than the counter read: the next batch's */
+		if (d->buf[i].timeStamp > seen)
+			seen = d->buf[i].timeStamp;
+		if (t <= tp) {
+			if (!fresh)
+				pp = p; /* the power at the first counter read: the newest sample */
+			continue;
+		}
+		if (pp < 0)
+			pp = p;
+		cum += 0.5 * (double)(pp + p) * (double)(t - tp);
+		d->st_ns[m] = t;
+		d->sp_mw[m] = p;
+		d->cum[m++] = cum;
+		tp = t;
+		pp = p;
+	}
+	d->last_seen_us = seen;
+	if (fresh) {
+		double total = cum + (pp > 0 ? (double)pp * (double)(t_e - tp) : 0);
+		double de = (double)(e_uj - d->anchor_uj), span = (double)(t_e - d->anchor_t_ns);
+		/* one reading per interval, the counter read included: the span
+		 * since the last counter read cut into round(span / interval)
+		 * equal steps, each inner step's reading the driver's sample
+		 * nearest to it (one sample never twice: where the driver's clock
+		 * is slower than the interval, fewer readings) */
+		int64_t span_ns = t_e - d->anchor_t_ns, steps = (span_ns + interval_ns / 2) / interval_ns;
+		int64_t prev = d->anchor_t_ns;
+		int k = 0;
+		for (int64_t j = 1; j < steps && m > 0; j++) {
+			int64_t target = d->anchor_t_ns + (int64_t)((double)span_ns * (double)j / (double)steps);
+			while (k + 1 < m && llabs(d->st_ns[k + 1] - target) <= llabs(d->st_ns[k] - target))
+				k++;
+			if (d->st_ns[k] <= prev)
+				continue;
+			double f = total > 0 ? d->cum[k] / total : (double)(d->st_ns[k] - d->anchor_t_ns) / span;
+			ch->r.t_ns = d->st_ns[k];
+			ch->r.power_mw = d->sp_mw[k];
+			ch->r.has_power = 1;
+			ch->r.energy_uj = d->anchor_uj + (int64_t)(de * f + 0.5);
+			ch->r.has_energy = 1;
+			ch->signal = "counter";
+			emit(ctx, ch);
+			emitted++;
+			prev = d->st_ns[k];
+		}
+	}
+	ch->r.t_ns = t_e;
+	ch->r.energy_uj = e_uj;
+	ch->r.has_energy = 1;
+	ch->r.has_power = pp >= 0;
+	ch->r.power_mw = pp >= 0 ? pp : 0;
+	ch->signal = "counter";
+	emit(ctx, ch);
+	d->has_anchor = 1;
+	d->anchor_t_ns = t_e;
+	d->anchor_uj = e_uj;
+	d->has_anchor_p = pp >= 0;
+	d->anchor_p_mw = pp;
+	return emitted + 1;
+}
+
 static void nvml_close(struct ctk_source *s)
 {
 	struct nvml *nv = s->state;
@@ -350,5 +493,7 @@ const struct ctk_source_ops ctk_source_nvml = {
 	.summary = "NVIDIA GPUs: energy counter and power through NVML (dlopen)",
 	.open = nvml_open,
 	.read = nvml_read,
+	.can_batch = nvml_can_batch,
+	.read_batch = nvml_read_batch,
 	.close = nvml_close,
 };

@@ -89,6 +89,25 @@ typedef struct nvmlFieldValue_st {
 	nvmlValue_t value;
 } nvmlFieldValue_t;
 
+/* nvmlDeviceGetSamples: the driver's own buffer of recent samples, each
+ * with the CPU time it was taken (us since 1970), oldest first; sampleCount
+ * is the array's size on input and the number written on output;
+ * NVML_ERROR_NOT_FOUND when none is newer than lastSeenTimeStamp. */
+typedef enum nvmlSamplingType_enum {
+	NVML_TOTAL_POWER_SAMPLES = 0, /* total power drawn by the GPU, mW */
+	NVML_GPU_UTILIZATION_SAMPLES = 1,
+	NVML_MEMORY_UTILIZATION_SAMPLES = 2,
+	NVML_ENC_UTILIZATION_SAMPLES = 3,
+	NVML_DEC_UTILIZATION_SAMPLES = 4,
+	NVML_PROCESSOR_CLK_SAMPLES = 5,
+	NVML_MEMORY_CLK_SAMPLES = 6
+} nvmlSamplingType_t;
+
+typedef struct nvmlSample_st {
+	unsigned long long timeStamp;
+	nvmlValue_t sampleValue;
+} nvmlSample_t;
+
 #define NVML_FI_DEV_POWER_AVERAGE 185 /* mW, averaged over ~1 s (Ampere+ except GA100) */
 #define NVML_FI_DEV_POWER_INSTANT 186 /* mW, instantaneous */
 
@@ -97,6 +116,7 @@ _Static_assert(sizeof(nvmlPciInfo_t) == 68, "nvmlPciInfo_t layout");
 _Static_assert(sizeof(nvmlValue_t) == 8, "nvmlValue_t layout");
 _Static_assert(sizeof(nvmlFieldValue_t) == 40, "nvmlFieldValue_t layout");
 _Static_assert(offsetof(nvmlFieldValue_t, value) == 32, "nvmlFieldValue_t layout");
+_Static_assert(sizeof(nvmlSample_t) == 16, "nvmlSample_t layout");
 
 /* X(return type, name, parameter list): every function ctk may call. Each
  * gets a function type name##_fn and a declaration, so the fake's
@@ -119,7 +139,10 @@ _Static_assert(offsetof(nvmlFieldValue_t, value) == 32, "nvmlFieldValue_t layout
 	X(nvmlReturn_t, nvmlDeviceGetEnforcedPowerLimit, (nvmlDevice_t device, unsigned int *limit)) \
 	X(nvmlReturn_t, nvmlDeviceGetTotalEnergyConsumption, (nvmlDevice_t device, unsigned long long *energy)) \
 	X(nvmlReturn_t, nvmlDeviceGetPowerUsage, (nvmlDevice_t device, unsigned int *power)) \
-	X(nvmlReturn_t, nvmlDeviceGetFieldValues, (nvmlDevice_t device, int valuesCount, nvmlFieldValue_t *values))
+	X(nvmlReturn_t, nvmlDeviceGetFieldValues, (nvmlDevice_t device, int valuesCount, nvmlFieldValue_t *values)) \
+	X(nvmlReturn_t, nvmlDeviceGetSamples, (nvmlDevice_t device, nvmlSamplingType_t type, \
+		unsigned long long lastSeenTimeStamp, nvmlValueType_t *sampleValType, unsigned int *sampleCount, \
+		nvmlSample_t *samples))
 
 #define CTK_NVML_DECLARE(ret, name, args) typedef ret name##_fn args; name##_fn name;
 CTK_NVML_FUNCS(CTK_NVML_DECLARE)

@@ -219,6 +219,14 @@ static int rapl_read(struct ctk_source *s, struct ctk_channel *ch, struct ctk_er
 	return 0;
 }
 
+/* A counter: read once per batch (ctk_source_batch_once). */
+static int rapl_can_batch(struct ctk_source *s, struct ctk_channel *ch)
+{
+	(void)s;
+	(void)ch;
+	return 1;
+}
+
 static void rapl_close(struct ctk_source *s)
 {
 	for (int i = 0; i < s->nch; i++) {
@@ -235,5 +243,7 @@ const struct ctk_source_ops ctk_source_rapl = {
 	.summary = "CPU packages and DRAM: powercap energy_uj (wrap-corrected)",
 	.open = rapl_open,
 	.read = rapl_read,
+	.can_batch = rapl_can_batch,
+	.read_batch = ctk_source_batch_once,
 	.close = rapl_close,
 };

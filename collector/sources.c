@@ -127,3 +127,15 @@ int ctk_read_line(const char *path, char *buf, size_t size)
 	buf[strcspn(buf, "\r\n")] = '\0';
 	return 0;
 }
+
+int ctk_source_batch_once(struct ctk_source *s, struct ctk_channel *ch, int64_t interval_ns, ctk_emit_fn *emit,
+			  void *ctx, struct ctk_error *err)
+{
+	int rc = s->ops->read(s, ch, err);
+
+	(void)interval_ns;
+	if (rc)
+		return rc;
+	emit(ctx, ch);
+	return 1;
+}

@@ -52,6 +52,9 @@ struct ctk_source_opts {
 
 struct ctk_source;
 
+/* Takes one reading of a batch: ch->r and ch->signal hold it. */
+typedef void ctk_emit_fn(void *ctx, struct ctk_channel *ch);
+
 struct ctk_source_ops {
 	const char *name;
 	const char *summary;
@@ -63,6 +66,18 @@ struct ctk_source_ops {
 	 * ch->signal, return 0; or return < 0 with err set (the sampler backs
 	 * off and warns at growing intervals). */
 	int (*read)(struct ctk_source *s, struct ctk_channel *ch, struct ctk_error *err);
+	/* Optional (NULL: no batches). May the sampler wake once per batch
+	 * instead of once per reading (issue 18)? 2: the hardware keeps its own
+	 * samples (read_batch returns one per interval); 1: an exact counter,
+	 * read once per batch; 0: no. Batches are used when every measured
+	 * channel says 1 or 2 and one says 2. */
+	int (*can_batch)(struct ctk_source *s, struct ctk_channel *ch);
+	/* Optional, with can_batch. Everything since the previous call, in time
+	 * order and at most one reading per interval_ns, each handed to emit;
+	 * the last one is a reading taken now. Returns the number emitted, or
+	 * < 0 with err set (nothing emitted: the next call takes it up again). */
+	int (*read_batch)(struct ctk_source *s, struct ctk_channel *ch, int64_t interval_ns, ctk_emit_fn *emit,
+			  void *ctx, struct ctk_error *err);
 	/* Free everything open() made (channels are freed by the caller). */
 	void (*close)(struct ctk_source *s);
 };
@@ -83,6 +98,12 @@ extern const struct ctk_source_ops *const ctk_sources[];
 
 /* Append a zeroed channel (measured = 1) and return it, NULL when out of memory. */
 struct ctk_channel *ctk_source_add(struct ctk_source *s);
+
+/* read_batch of a source whose counter needs no samples between batches
+ * (RAPL, hwmon energy1_input): one read() now, emitted; the energy stays
+ * exact, its time resolution is the batch's (issue 18). */
+int ctk_source_batch_once(struct ctk_source *s, struct ctk_channel *ch, int64_t interval_ns, ctk_emit_fn *emit,
+			  void *ctx, struct ctk_error *err);
 
 /* Report a warning through opts->warn (printf-like). */
 void ctk_source_warn(const struct ctk_source *s, const char *fmt, ...)

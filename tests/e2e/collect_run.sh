@@ -65,20 +65,30 @@ ok "baseline lasts 200 ms" test "$(sql e.db "SELECT (end_ns - start_ns) / 100000
 ok "baseline ends before the command" test "$(sql e.db "SELECT end_ns FROM windows WHERE kind='baseline'")" -le "$(cat started.txt)"
 
 # another writer holding the store for 1.5 s: readings wait in memory, none is lost
-$C --db busy.db -- sleep 3 2>busy.err &
+# (the lock is taken once the command runs: under valgrind the start takes seconds)
+ready() { i=0; while [ ! -e "$1" ] && [ $i -lt 1500 ]; do sleep 0.02; i=$((i + 1)); done; }
+$C --db busy.db -- sh -c 'touch busy-started; sleep 3' 2>busy.err &
 pid=$!
-sleep 0.5
+ready busy-started
+sleep 0.3
 python3 -c 'import sqlite3, time
 c = sqlite3.connect("busy.db", isolation_level=None); c.execute("BEGIN IMMEDIATE"); time.sleep(1.5); c.execute("COMMIT")'
 wait $pid; is "locked store: command unaffected" $? 0
 ok "locked store: warned" grep -q "database is locked" busy.err
 n=$(sql busy.db 'SELECT sum(n) FROM sample_chunks WHERE device_id = 1')
-ok "locked store: readings kept ($n of ~300)" test "$n" -ge 240
+if timing; then
+	ok "locked store: readings kept ($n of ~300)" test "$n" -ge 240
+else
+	skip "locked store: readings kept ($n of ~300)"
+fi
 
 # SIGTERM during the baseline: the command never starts, the baseline is kept
 $C --db e2.db --baseline 5s -- touch never.txt 2>/dev/null &
 pid=$!
-sleep 0.5
+# once the run is recorded (the baseline runs then; under valgrind seconds after the start)
+i=0
+while [ "$(sql e2.db 'SELECT count(*) FROM runs' 2>/dev/null)" != 1 ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+sleep 0.3
 kill -TERM $pid
 wait $pid; is "SIGTERM during the baseline: 128+15" $? 143
 ok "... the command was not started" test ! -e never.txt
@@ -106,12 +116,18 @@ is "command unaffected by a lost GPU" $? 0
 ok "lost GPU logged" grep -q "GPU is lost" err2.txt
 ok "logged a few times, not every round" test "$(grep -c 'GPU is lost' err2.txt)" -le 8
 n0=$(sql h.db 'SELECT sum(n) FROM sample_chunks WHERE device_id = 1')
-n1=$(sql h.db 'SELECT sum(n) FROM sample_chunks WHERE device_id = 2')
+n1=$(sql h.db 'SELECT coalesce(sum(n), 0) FROM sample_chunks WHERE device_id = 2')
 ok "GPU 0 sampled the whole run ($n0)" test "$n0" -ge 30
 ok "GPU 1 stopped when lost ($n1)" test "$n1" -lt 25
 ok "summary labels the simulated device" grep -q "(simulated device)" err2.txt
 # … and a GPU that comes back is read again
-CTK_FAKENVML_LOST=1@100 CTK_FAKENVML_RECOVER_MS=100 ctk collect --interval 10ms --db h2.db -- sleep 0.8 2>err3.txt
-ok "lost GPU read again after it recovers" grep -q "gpu 1 reads again" err3.txt
-ok "... and has readings after its loss" test "$(sql h2.db 'SELECT max(last_ns) - min(first_ns) FROM sample_chunks WHERE device_id = 2')" -gt 500000000
+# (lost 100-200 ms after nvmlInit: under valgrind that is over before the first round)
+if timing; then
+	CTK_FAKENVML_LOST=1@100 CTK_FAKENVML_RECOVER_MS=100 ctk collect --interval 10ms --db h2.db -- sleep 0.8 2>err3.txt
+	ok "lost GPU read again after it recovers" grep -q "gpu 1 reads again" err3.txt
+	ok "... and has readings after its loss" test "$(sql h2.db 'SELECT max(last_ns) - min(first_ns) FROM sample_chunks WHERE device_id = 2')" -gt 500000000
+else
+	skip "lost GPU read again after it recovers"
+	skip "... and has readings after its loss"
+fi
 done_testing

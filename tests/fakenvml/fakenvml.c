@@ -25,7 +25,12 @@
  *                                   simulated "nodes" have distinct GPUs (default 0)
  *   CTK_FAKENVML_COUNTER_SINCE=S    the counter counts from Unix time S (s) instead
  *                                   of nvmlInit, like a driver's counter that two
- *                                   processes (a SLURM prolog and epilog) both read */
+ *                                   processes (a SLURM prolog and epilog) both read
+ *   CTK_FAKENVML_SAMPLES_MS=MS      nvmlDeviceGetSamples(NVML_TOTAL_POWER_SAMPLES)
+ *                                   works: the curve's power at every multiple
+ *                                   of MS ms of UTC time (the driver's own sample
+ *                                   clock), the last FAKE_SAMPLE_DEPTH of them;
+ *                                   unset or 0: NOT_SUPPORTED (older drivers) */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +41,7 @@
 
 #define MAXDEV 64
 #define MAXPTS 64
+#define FAKE_SAMPLE_DEPTH 400 /* samples the fake driver keeps (4 s at 10 ms) */
 
 __attribute__((visibility("default"))) const int ctk_fakenvml_simulated = 1;
 
@@ -55,6 +61,7 @@ static int64_t lost_at_ns, recover_ns, init_ns;
 static int cfail_dev = -1;
 static unsigned uuid_tag;
 static int64_t cfail_at_ns;
+static int64_t sample_ns; /* CTK_FAKENVML_SAMPLES_MS in ns; 0: no sample buffer */
 
 static int64_t now_ns(void)
 {
@@ -179,6 +186,7 @@ static nvmlReturn_t do_init(void)
 			cfail_at_ns = (int64_t)ms * 1000000;
 		}
 	}
+	sample_ns = (int64_t)env_int("CTK_FAKENVML_SAMPLES_MS", 0) * 1000000;
 	init_ns = now_ns();
 	uuid_tag = (unsigned)env_int("CTK_FAKENVML_UUID_TAG", 0) & 0xffffu;
 	int64_t zero_ns = getenv("CTK_FAKENVML_COUNTER_SINCE") ?
@@ -317,6 +325,40 @@ nvmlReturn_t nvmlDeviceGetTotalEnergyConsumption(nvmlDevice_t device, unsigned l
 	if ((int)device->idx == cfail_dev && now_ns() - init_ns >= cfail_at_ns)
 		return NVML_ERROR_UNKNOWN;
 	*energy = (unsigned long long)(energy_mj(device, now_ns()) - device->e0_mj);
+	return NVML_SUCCESS;
+}
+
+nvmlReturn_t nvmlDeviceGetSamples(nvmlDevice_t device, nvmlSamplingType_t type, unsigned long long lastSeenTimeStamp,
+				  nvmlValueType_t *sampleValType, unsigned int *sampleCount, nvmlSample_t *samples)
+{
+	nvmlReturn_t r = check(device);
+
+	if (r)
+		return r;
+	if (!sampleValType || !sampleCount)
+		return NVML_ERROR_INVALID_ARGUMENT;
+	if (sample_ns <= 0 || type != NVML_TOTAL_POWER_SAMPLES)
+		return NVML_ERROR_NOT_SUPPORTED;
+	/* samples at k * sample_ns, newest <= now, oldest within the depth and after lastSeen */
+	int64_t k1 = now_ns() / sample_ns, k0 = k1 - FAKE_SAMPLE_DEPTH + 1;
+	int64_t seen = (int64_t)(lastSeenTimeStamp * 1000ULL);
+	if (seen >= k0 * sample_ns)
+		k0 = seen / sample_ns + 1;
+	if (k0 * sample_ns < init_ns) /* the driver started sampling at nvmlInit */
+		k0 = init_ns / sample_ns + 1;
+	*sampleValType = NVML_VALUE_TYPE_UNSIGNED_INT;
+	if (k0 > k1)
+		return NVML_ERROR_NOT_FOUND;
+	if (!samples) {
+		*sampleCount = (unsigned)(k1 - k0 + 1);
+		return NVML_SUCCESS;
+	}
+	unsigned n = 0;
+	for (int64_t k = k0; k <= k1 && n < *sampleCount; k++, n++) {
+		samples[n].timeStamp = (unsigned long long)(k * sample_ns / 1000);
+		samples[n].sampleValue.uiVal = (unsigned int)(power_w(device, k * sample_ns) * 1000.0 + 0.5);
+	}
+	*sampleCount = n;
 	return NVML_SUCCESS;
 }
 
