@@ -50,6 +50,11 @@ void ctk_coll_warnf(const struct collector *c, const char *fmt, ...)
 
 int ctk_collect_db_path(const char *spec, char *out, size_t size, struct ctk_error *err)
 {
+	return ctk_collect_expand_path("--db", spec, out, size, err);
+}
+
+int ctk_collect_expand_path(const char *opt, const char *spec, char *out, size_t size, struct ctk_error *err)
+{
 	size_t n = 0;
 	char host[256];
 
@@ -68,21 +73,22 @@ int ctk_collect_db_path(const char *spec, char *out, size_t size, struct ctk_err
 		} else if (p[1] == 'j') {
 			add = getenv("SLURM_JOB_ID");
 			if (!add || !*add)
-				return ctk_failf(err, CTK_EUSAGE, "--db '%s': %%j needs SLURM_JOB_ID, which is not set", spec);
+				return ctk_failf(err, CTK_EUSAGE, "%s '%s': %%j needs SLURM_JOB_ID, which is not set", opt, spec);
 			p++;
 		} else {
-			return ctk_failf(err, CTK_EUSAGE, "--db '%s': unknown '%%%c' (use %%h, %%j or %%%%)", spec,
+			return ctk_failf(err, CTK_EUSAGE, "%s '%s': unknown '%%%c' (use %%h, %%j or %%%%)", opt, spec,
 					 p[1] ? p[1] : ' ');
 		}
 		size_t l = strlen(add);
 		if (n + l + 1 > size)
-			return ctk_failf(err, CTK_EUSAGE, "--db '%s': path too long", spec);
+			return ctk_failf(err, CTK_EUSAGE, "%s '%s': path too long", opt, spec);
 		memcpy(out + n, add, l);
 		n += l;
 	}
 	out[n] = '\0';
 	return 0;
 }
+
 static int source_wanted(const char *list, const char *name)
 {
 	size_t n = strlen(name);

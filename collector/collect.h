@@ -60,5 +60,7 @@ int ctk_collect(const struct ctk_collect_opts *o, struct ctk_collect_result *res
 
 /* Expand %h (host name), %j ($SLURM_JOB_ID) and %% in a --db value. */
 int ctk_collect_db_path(const char *spec, char *out, size_t size, struct ctk_error *err);
+/* The same for another path option (--metrics-file); opt names it in errors. */
+int ctk_collect_expand_path(const char *opt, const char *spec, char *out, size_t size, struct ctk_error *err);
 
 #endif

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "collector/collect_int.h"
+#include "collector/slurm.h"
 #include "common/time.h"
 #include "common/util.h"
 
@@ -291,11 +292,14 @@ int ctk_coll_metrics_open(struct collector *c, struct ctk_error *err)
 {
 	struct ctk_metrics_dev *dev;
 	struct ctk_metrics_run run = {.host = c->metrics_host};
+	char path[4096];
 	int n = 0, rc;
 
 	if (!c->o->metrics_file)
 		return 0;
-	ctk_hostname(c->metrics_host, sizeof c->metrics_host);
+	if ((rc = ctk_collect_expand_path("--metrics-file", c->o->metrics_file, path, sizeof path, err)))
+		return rc;
+	ctk_slurm_host(c->metrics_host, sizeof c->metrics_host); /* the store's host: SLURMD_NODENAME in a job */
 	dev = calloc((size_t)(c->ee.ndev > 0 ? c->ee.ndev : 1), sizeof(*dev));
 	if (!dev)
 		return ctk_failf(err, CTK_ENOMEM, "out of memory");
@@ -305,7 +309,7 @@ int ctk_coll_metrics_open(struct collector *c, struct ctk_error *err)
 			if (ch->measured && n < c->ee.ndev)
 				dev[n++] = (struct ctk_metrics_dev){.kind = ch->kind, .uuid = ch->uuid, .idx = ch->idx};
 		}
-	rc = ctk_metrics_open(&c->metrics, c->o->metrics_file, &run, dev, n, err);
+	rc = ctk_metrics_open(&c->metrics, path, &run, dev, n, err);
 	free(dev);
 	if (!rc)
 		c->has_metrics = 1;

@@ -108,4 +108,16 @@ ctk collect --db bad.db --metrics-file /nonexistent-ctk/ctk.prom -- touch ran >/
 is "unwritable directory: exit 1" "$?" 1
 ok "unwritable directory: named" grep -q "'/nonexistent-ctk'" err.txt
 ok "unwritable directory: the command never ran" test ! -e ran
+
+# %h and %j expand as in --db (one file per node and job under srun), and the
+# file's host label is the store's host (SLURMD_NODENAME inside a job)
+SLURM_JOB_ID=4242 SLURMD_NODENAME=nodeA ctk collect --db "job-%j-%h.db" --metrics-file "out/ctk-%j-%h.prom" \
+	--interval 20ms -- sleep 0.2 >/dev/null 2>err.txt
+is "%j/%h: exit 0" "$?" 0
+ok "%j/%h: the file is named for the job and node" test -s out/ctk-4242-nodeA.prom
+ok "%j/%h: its host label is the node" grep -q 'host="nodeA"' out/ctk-4242-nodeA.prom
+is "%j/%h: the store's devices carry the same host" "$(sql job-4242-nodeA.db "SELECT DISTINCT host FROM devices WHERE kind = 'gpu'")" nodeA
+env -u SLURM_JOB_ID ctk collect --db j.db --metrics-file "out/ctk-%j.prom" -- touch ran2 >/dev/null 2>err.txt
+is "%j without SLURM_JOB_ID: exit 1" "$?" 1
+ok "%j without SLURM_JOB_ID: says so, naming the option" grep -q -- "--metrics-file 'out/ctk-%j.prom': %j needs SLURM_JOB_ID" err.txt
 done_testing
