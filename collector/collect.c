@@ -551,6 +551,11 @@ static void coll_finish(struct collector *c, struct ctk_collect_result *res, str
 	if (c->server.rejected)
 		ctk_coll_warnf(c, "%lld marker request(s) refused, %lld of them from another user (markers_rejected in the run's config)",
 			       (long long)c->server.rejected, (long long)c->server.rejected_peer);
+	/* the sampling is over: the last flush waits for a concurrent writer (an
+	 * `ctk analyze` of the live run) as long as any command would, instead of
+	 * the short wait that kept the rounds on time, so the last readings and
+	 * windows are not lost to a busy store */
+	ctk_db_wait_patiently(c->db);
 	if (ctk_coll_flush(c, 1, err)) /* already reported; the command's status wins */
 		ctk_coll_warnf(c, "the store failed at the end: %lld buffered reading(s) not stored, %lld dropped before (buffer full)",
 			       (long long)ctk_sample_writer_pending(c->w), (long long)c->readings_lost);

@@ -286,6 +286,12 @@ fail:
 	return err ? err->code : CTK_EDB;
 }
 
+void ctk_db_wait_patiently(sqlite3 *db)
+{
+	if (db)
+		sqlite3_busy_timeout(db, busy_timeout_ms());
+}
+
 void ctk_db_close(sqlite3 *db)
 {
 	sqlite3_close(db);

@@ -24,6 +24,10 @@ enum ctk_db_flags {
  * (close with ctk_db_close). */
 int ctk_db_open(const char *path, int flags, sqlite3 **out, struct ctk_error *err);
 void ctk_db_close(sqlite3 *db);
+/* Wait for another writer as long as every ctk command does (5 s, or
+ * CTK_BUSY_TIMEOUT_MS): for a writer that used a short wait so far (the
+ * collector while sampling) and now has nothing to protect but its data. */
+void ctk_db_wait_patiently(sqlite3 *db);
 /* A command that may create its store asks ctk_db_missing(path) before
  * ctk_db_open and, when it fails, calls ctk_db_discard(path) after closing
  * if the file was missing: a failed first import leaves no empty store. */
