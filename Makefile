@@ -65,10 +65,11 @@ FAKENVML := $(BUILD)/fakenvml/libnvidia-ml.so.1
 .PHONY: fuzz check-full all deps check check-dev asan test tests demo bench install clean lint fakenvml man
 all: $(BINS)
 
-$(BUILD)/gen/schema_sql.c: schemas/schema.sql schemas/migrate-2.sql scripts/embed.sh
+$(BUILD)/gen/schema_sql.c: schemas/schema.sql schemas/migrate-2.sql schemas/migrate-3.sql scripts/embed.sh
 	@mkdir -p $(dir $@)
 	$(Q){ sh scripts/embed.sh ctk_schema_sql schemas/schema.sql; \
-	     sh scripts/embed.sh ctk_migrate2_sql schemas/migrate-2.sql; } > $@
+	     sh scripts/embed.sh ctk_migrate2_sql schemas/migrate-2.sql; \
+	     sh scripts/embed.sh ctk_migrate3_sql schemas/migrate-3.sql; } > $@
 
 # ctk's version, for `--version` and ctk.bib: a VERSION file (release
 # tarballs) else `git describe`; version.c is rewritten only when it changes.

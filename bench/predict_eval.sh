@@ -6,6 +6,8 @@
 # brought in through the CLI: import -> analyze (stores predictions) ->
 # evaluate. Two corpora, so nothing is calibrated and graded on the same runs:
 #   calibration  CAL_SEED, synthetic only -> bench/predict_calibrate.py
+#                (predictions made before a step in epoch cost left out:
+#                steps.csv of predict_gen.py)
 #                (the table ctk_predict_calib of common/predict.c; checked
 #                against the one compiled in)
 #   evaluation   SEED, synthetic + real -> ctk evaluate, bench/predict_summary.py
@@ -43,14 +45,15 @@ nev=$(wc -l < "$tmp/ev/list")
 echo "### prediction: calibration ($ncal synthetic runs, seed $calseed, $nrun per scenario)"
 echo
 echo '```'
-python3 "$root/bench/predict_calibrate.py" "$tmp/cal/p.db"
-python3 "$root/bench/predict_calibrate.py" "$tmp/cal/p.db" --check "$root/common/predict.c" || true
+python3 "$root/bench/predict_calibrate.py" "$tmp/cal/p.db" --steps "$tmp/cal/runs/steps.csv"
+python3 "$root/bench/predict_calibrate.py" "$tmp/cal/p.db" --steps "$tmp/cal/runs/steps.csv" \
+	--check "$root/common/predict.c" || true
 echo '```'
 echo
 echo "### prediction: evaluation ($nev runs: $nrun per scenario, seed $seed, and 2 real carbontracker runs)"
 echo
 echo '```'
-python3 "$root/bench/predict_summary.py" "$tmp/ev/p.db" "$def"
+python3 "$root/bench/predict_summary.py" "$tmp/ev/p.db" "$def" "$tmp/ev/runs/steps.csv"
 echo '```'
 echo
 echo "ctk evaluate, whole run, N <= 3:"

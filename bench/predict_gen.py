@@ -26,7 +26,9 @@ nvidia-smi's 0.01 W rounding. Scenarios (each seeded):
   real-ct     the two real carbontracker runs with exact per-epoch energies
               (../shared/data/carbontracker-logs/*/truth.csv, 12 epochs of 5 s)
 Usage: predict_gen.py OUTDIR DATA_DIR [RUNS_PER_SCENARIO] [SEED] [--no-real]
-(prints one line per run: trace.csv epochs.csv label; label = scenario/name)
+(prints one line per run: trace.csv epochs.csv label; label = scenario/name;
+OUTDIR/steps.csv: label,first_changed_epoch of each lr-change run, so the
+calibration and the summary know which predictions came before the step)
 """
 import csv
 import math
@@ -84,6 +86,8 @@ def epoch_segments(k, d, p, stall, rnd):
 
 
 def synth_run(scenario, rnd):
+    """A run's segments and its first epoch (1-based) after a step in cost
+    (None without one)."""
     ne = rnd.choice((10, 20, 40))
     p0 = rnd.uniform(150, 400)
     d0 = rnd.randint(15, 45)
@@ -125,7 +129,7 @@ def synth_run(scenario, rnd):
         segs.append((rnd.randint(3, 10), idle * 1.5, None))
     else:
         segs.append((rnd.randint(1, 3), idle, None))
-    return segs
+    return segs, (step_at + 1 if step_at is not None else None)
 
 
 def truth_runs(data):
@@ -139,7 +143,7 @@ def truth_runs(data):
             d = round(float(x["end_unix_s"]) - float(x["start_unix_s"]))
             segs.append((d, float(x["exact_energy_j_all_gpus"]) / d, int(x["epoch"])))
             segs.append((1, 50.0, None))
-        out.append(("real-ct/truth-" + g, segs))
+        out.append(("real-ct/truth-" + g, segs, None))
     return out
 
 
@@ -153,9 +157,14 @@ def main():
     for si, sc in enumerate(SCENARIOS):
         rnd = random.Random(seed * 1000 + si)
         for i in range(n):
-            runs.append((f"{sc}/s{seed}-{i:02d}", synth_run(sc, rnd)))
+            runs.append((f"{sc}/s{seed}-{i:02d}",) + synth_run(sc, rnd))
+    with open(os.path.join(outdir, "steps.csv"), "w") as f:
+        f.write("label,first_changed_epoch\n")
+        for name, _, step in runs:
+            if step is not None:
+                f.write(f"{name},{step}\n")
     t0 = 0
-    for name, segs in runs:
+    for name, segs, _ in runs:
         trace, eps, length = write_run(outdir, name, segs, t0)
         t0 += length + 100
         print(trace, eps, name)

@@ -7,28 +7,53 @@ intervals (calibrated and t, pooled over N = 1 .. 10) and the median
 half-width of the whole run's calibrated interval; then every
 predictor's score, which picks the default: the mean over scenarios (each
 weighted equally) of the whole-run energy MAPE and the epochs' duration
-MAPE, each averaged over N = 1 .. 5.
-Usage: predict_summary.py DB DEFAULT_PREDICTOR"""
+MAPE, each averaged over N = 1 .. 5. With STEPS (predict_gen.py's
+steps.csv) the lr-change runs' predictions are also shown split into those
+made before the step (no changed epoch observed) and after it, and
+"course kept" is every prediction but those made before a step: what the
+calibrated interval claims (docs/PREDICTION.md).
+Usage: predict_summary.py DB DEFAULT_PREDICTOR [STEPS]"""
+import csv
 import sqlite3
 import sys
 
 db = sqlite3.connect(sys.argv[1])
 default = sys.argv[2]
+STEP = {}
+if len(sys.argv) > 3:
+    with open(sys.argv[3]) as f:
+        STEP = {r["label"]: int(r["first_changed_epoch"]) for r in csv.DictReader(f)}
 ROWS = """
 SELECT substr(r.label, 1, instr(r.label, '/') - 1) AS sc, 'epochs' AS scope, p.predictor, p.target, p.after_n,
-       p.rel_err, p.actual, p.lo, p.hi, p.cal_lo, p.cal_hi
+       p.rel_err, p.actual, p.lo, p.hi, p.cal_lo, p.cal_hi, r.label
   FROM predictions p JOIN runs r USING (run_id) WHERE p.rel_err IS NOT NULL
 UNION ALL
 SELECT substr(r.label, 1, instr(r.label, '/') - 1), 'run', p.predictor, p.target, p.after_n,
-       p.rel_err, p.actual, p.t_lo, p.t_hi, p.lo, p.hi
+       p.rel_err, p.actual, p.t_lo, p.t_hi, p.lo, p.hi, r.label
   FROM run_predictions p JOIN runs r USING (run_id) WHERE p.rel_err IS NOT NULL
 """
 rows = db.execute(ROWS).fetchall()
 scen = sorted({r[0] for r in rows}, key=lambda s: (s == "real-ct", s))
+BEFORE, AFTER, KEPT = "  before step", "  after step", "course kept"
+
+
+def phase(r):
+    """' before step' / ' after step' for a run with a step, else None."""
+    if r[11] not in STEP:
+        return None
+    return BEFORE if r[4] < STEP[r[11]] else AFTER
+
+
+def match(r, sc):
+    if sc in (BEFORE, AFTER):
+        return phase(r) == sc
+    if sc == KEPT:
+        return phase(r) != BEFORE
+    return sc is None or r[0] == sc
 
 
 def sel(sc=None, scope=None, pred=None, target="energy", n=None, nmax=None):
-    return [r for r in rows if (sc is None or r[0] == sc) and (scope is None or r[1] == scope)
+    return [r for r in rows if match(r, sc) and (scope is None or r[1] == scope)
             and (pred is None or r[2] == pred) and r[3] == target and (n is None or r[4] == n)
             and (nmax is None or r[4] <= nmax)]
 
@@ -57,10 +82,14 @@ print("median half-width of the whole run's calibrated interval, % of the measur
 print()
 print(f"  {'scenario':11s} {'runs':>4s}  {'run N=1':>8s} {'N=2':>6s} {'N=3':>6s}  {'ep N=1':>7s} {'N=2':>6s} {'N=3':>6s}"
       f"  {'run cal':>13s} {'run t':>13s}  {'ep cal':>13s} {'ep t':>13s}  {'run cal ½w %':>12s}")
-for sc in scen + [None]:
-    nruns = len({(r[0], r) for r in []})
-    runs = db.execute("SELECT count(*) FROM runs WHERE label LIKE ? || '/%'", (sc or "",)).fetchone()[0] if sc else \
-        db.execute("SELECT count(*) FROM runs").fetchone()[0]
+table = [x for sc in scen for x in ([sc, BEFORE, AFTER] if sc == "lr-change" and STEP else [sc])]
+for sc in table + ([KEPT] if STEP else []) + [None]:
+    if sc in (BEFORE, AFTER, KEPT):
+        runs = len({r[11] for r in sel(sc)})
+    elif sc:
+        runs = db.execute("SELECT count(*) FROM runs WHERE label LIKE ? || '/%'", (sc,)).fetchone()[0]
+    else:
+        runs = db.execute("SELECT count(*) FROM runs").fetchone()[0]
     line = f"  {sc or 'all':11s} {runs:4d}  "
     line += " ".join(f"{mape(sel(sc, 'run', default, n=n)):{w}.2f}" for n, w in ((1, 8), (2, 6), (3, 6)))
     line += "  " + " ".join(f"{mape(sel(sc, 'epochs', default, n=n)):{w}.2f}" for n, w in ((1, 7), (2, 6), (3, 6)))
@@ -70,9 +99,10 @@ for sc in scen + [None]:
     line += f"  {halfwidth(sel(sc, 'run', default, nmax=10)):>12s}"
     print(line)
 print()
-print("calibrated coverage of the default predictor's 95 % intervals per N (all scenarios), whole run | epochs:")
-print("  " + "  ".join(f"N={n}: {cover(sel(None, 'run', default, n=n), True).split()[0]}"
-                       f" | {cover(sel(None, 'epochs', default, n=n), True).split()[0]}" for n in range(1, 11)))
+print("calibrated coverage of the default predictor's 95 % intervals per N (course kept), whole run | epochs:")
+every = KEPT if STEP else None
+print("  " + "  ".join(f"N={n}: {cover(sel(every, 'run', default, n=n), True).split()[0]}"
+                       f" | {cover(sel(every, 'epochs', default, n=n), True).split()[0]}" for n in range(1, 11)))
 print()
 print("score (mean over scenarios of whole-run energy MAPE and epochs' duration MAPE, N <= 5; lower is better):")
 preds = sorted({r[2] for r in rows})

@@ -15,12 +15,14 @@
 
 extern const char ctk_schema_sql[];
 extern const char ctk_migrate2_sql[];
+extern const char ctk_migrate3_sql[];
 
 /* migrations[v] upgrades a store from version v to v+1; [0] is creation.
  * A new store runs all of them, so each table is defined in one file only. */
 static const char *const migrations[CTK_SCHEMA_VERSION] = {
 	NULL,		 /* 0 -> 1: the whole schema (ctk_schema_sql) */
 	ctk_migrate2_sql, /* 1 -> 2: schemas/migrate-2.sql */
+	ctk_migrate3_sql, /* 2 -> 3: schemas/migrate-3.sql */
 };
 
 /* PRAGMA application_id of a ctk store: the ASCII bytes "ctk1" (our own

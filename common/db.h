@@ -9,7 +9,7 @@
 
 #include "err.h"
 
-#define CTK_SCHEMA_VERSION 2
+#define CTK_SCHEMA_VERSION 3
 
 enum ctk_db_flags {
 	CTK_DB_READONLY = 1, /* open an existing store without writing */

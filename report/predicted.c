@@ -64,19 +64,22 @@ int ctk_predicted_words(sqlite3 *db, int64_t run_id, char *buf, size_t size, str
 	}
 	sqlite3_finalize(st);
 	snprintf(q, sizeof q, "%.1f", 100 * CTK_CALIB_ACHIEVED_RUN);
-	snprintf(w, sizeof w, "%.1f", 100 * CTK_CALIB_ACHIEVED_WORST);
+	snprintf(w, sizeof w, "%.1f", 100 * CTK_CALIB_ACHIEVED_STEP);
 	snprintf(buf, size,
 		 "After epoch %d of %d the %s predictor (%s) predicted %s for the whole run%s%s; the whole "
 		 "run is the energy observed so far, the epochs to come and what lies outside the epochs (validation, "
 		 "checkpoints, data loading, the tail), expected like the gaps observed between epochs. The calibrated "
 		 "interval is split-conformal: the prediction plus or minus q times the part still to come times the "
-		 "coefficient of variation of the observed epochs' energies (at least %.2g), with q fitted on ctk's "
-		 "generated calibration runs, separately for runs whose epochs vary that much and runs that vary less. "
-		 "Its nominal coverage is 95 %%; on ctk's evaluation corpus (%d runs, "
-		 "generated and real) it held the measured total in %s %% of the predictions (the epochs only: %.1f %%), "
-		 "but in only %s %% of those for runs whose epoch cost changes in a step (a learning-rate schedule, a "
-		 "curriculum) that the first epochs do not show. The t intervals assume independent epochs.",
-		 n, planned, def->name, def->description, whole, meas, ep, CTK_CALIB_SCALE_FLOOR, CTK_CALIB_EVAL_RUNS, q,
-		 100 * CTK_CALIB_ACHIEVED_EPOCHS, w);
+		 "run's own spread (the coefficient of variation of the current level's epoch energies, at least %.2g, "
+		 "and of the gaps between epochs, at least %.2g), with q fitted on ctk's generated calibration runs "
+		 "separately for runs whose epochs agree, vary, have moved to a new level or just jumped. It assumes "
+		 "that the epoch cost keeps the course the observed epochs show: on ctk's evaluation corpus (%d runs, "
+		 "generated and real) its nominal 95 %% held the measured total in %s %% of the predictions made while "
+		 "that held (the epochs only: %.1f %%), and in %s %% of those made before an unannounced step in the "
+		 "epoch cost (a learning-rate schedule, a curriculum), which no interval built from the epochs seen "
+		 "so far can anticipate; once a step is seen in two epochs the prediction follows the new level. "
+		 "The t intervals assume independent epochs.",
+		 n, planned, def->name, def->description, whole, meas, ep, CTK_CALIB_SCALE_FLOOR, CTK_CALIB_GAP_FLOOR,
+		 CTK_CALIB_EVAL_RUNS, q, 100 * CTK_CALIB_ACHIEVED_EPOCHS, w);
 	return 0;
 }

@@ -233,6 +233,8 @@ static int predict_after(const int64_t *end_ns, struct ctk_run_predictions *out,
 			if (t == CTK_PT_ENERGY) {
 				row.cal = p.energy_cal;
 				row.observed = obs_e;
+				row.cal_group = p.cal_group;
+				row.cal_scale = p.cal_scale;
 			}
 			if (t != CTK_PT_DURATION && n > complete_n)
 				row.est.valid = row.cal.valid = 0;   /* an observed epoch lacks a device's energy */
@@ -245,7 +247,8 @@ static int predict_after(const int64_t *end_ns, struct ctk_run_predictions *out,
 					      .est = p.run_energy_j, .t = p.run_t, .observed_j = p.run_observed_j,
 					      .epochs_rest_j = p.run_epochs_rest_j, .outside_rest_j = p.run_outside_rest_j,
 					      .outside_known = p.run_outside_known, .actual = ra->energy_j,
-					      .has_actual = ra->known};
+					      .has_actual = ra->known, .cal_group = p.run_cal_group,
+					      .cal_scale = p.run_cal_scale};
 		if (n > complete_n)
 			rr.est.valid = rr.t.valid = 0;
 		if ((rc = add_run_row(out, run_cap, &rr)))
@@ -338,6 +341,15 @@ static int run_rel_err(const struct ctk_run_pred_row *w, double *re)
 	return 1;
 }
 
+/* The calibration group's name (ctk_calib_group_names), NULL unless known. */
+static void bind_group(sqlite3_stmt *st, int i, int group, int known)
+{
+	if (known && group >= 0 && group < CTK_CALIB_GROUPS)
+		sqlite3_bind_text(st, i, ctk_calib_group_names[group], -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
+}
+
 /* The whole-run rows (run_predictions; the predictions rows' delete trigger
  * has emptied the run's). */
 static int store_run_rows(sqlite3 *db, const struct ctk_run_predictions *p, struct ctk_error *err)
@@ -348,7 +360,8 @@ static int store_run_rows(sqlite3 *db, const struct ctk_run_predictions *p, stru
 	if (ctk_db_prepare(db, "DELETE FROM run_predictions WHERE run_id = ?", &del, err) ||
 	    ctk_db_prepare(db, "INSERT INTO run_predictions(run_id, after_n, predictor, target, value, lo, hi, t_lo, "
 			   "t_hi, actual, rel_err, coverage_nominal, planned_epochs, used_epochs, observed_j, "
-			   "epochs_rest_j, outside_rest_j) VALUES (?,?,?,'energy',?,?,?,?,?,?,?,?,?,?,?,?,?)",
+			   "epochs_rest_j, outside_rest_j, cal_group, cal_scale) "
+			   "VALUES (?,?,?,'energy',?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 			   &ins, err)) {
 		sqlite3_finalize(del);
 		return CTK_EDB;
@@ -378,6 +391,8 @@ static int store_run_rows(sqlite3 *db, const struct ctk_run_predictions *p, stru
 		ctk_bind_double_or_null(ins, 14, w->observed_j, v);
 		ctk_bind_double_or_null(ins, 15, w->epochs_rest_j, v);
 		ctk_bind_double_or_null(ins, 16, w->outside_rest_j, v && w->outside_known);
+		bind_group(ins, 17, w->cal_group, v);
+		ctk_bind_double_or_null(ins, 18, w->cal_scale, v);
 		if (sqlite3_step(ins) != SQLITE_DONE)
 			rc = ctk_db_fail(db, err, "store predictions");
 	}
@@ -393,8 +408,8 @@ int ctk_predict_store(sqlite3 *db, const struct ctk_run_predictions *p, struct c
 
 	if (ctk_db_prepare(db, "DELETE FROM predictions WHERE run_id = ?", &del, err) ||
 	    ctk_db_prepare(db, "INSERT INTO predictions(run_id, after_n, predictor, target, value, lo, hi, actual, "
-			   "rel_err, coverage_nominal, planned_epochs, used_epochs, observed, cal_lo, cal_hi) "
-			   "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+			   "rel_err, coverage_nominal, planned_epochs, used_epochs, observed, cal_lo, cal_hi, cal_group, "
+			   "cal_scale) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 			   &ins, err)) {
 		sqlite3_finalize(del);
 		return CTK_EDB;
@@ -423,6 +438,9 @@ int ctk_predict_store(sqlite3 *db, const struct ctk_run_predictions *p, struct c
 		ctk_bind_double_or_null(ins, 13, w->observed, w->target == CTK_PT_ENERGY && w->est.valid);
 		ctk_bind_double_or_null(ins, 14, w->cal.lo, cal);
 		ctk_bind_double_or_null(ins, 15, w->cal.hi, cal);
+		int ge = w->target == CTK_PT_ENERGY && w->est.valid;
+		bind_group(ins, 16, w->cal_group, ge);
+		ctk_bind_double_or_null(ins, 17, w->cal_scale, ge);
 		if (sqlite3_step(ins) != SQLITE_DONE)
 			rc = ctk_db_fail(db, err, "store predictions");
 	}
@@ -456,6 +474,8 @@ cJSON *ctk_predictions_json(const struct ctk_run_predictions *p)
 			int cal = w->cal.valid && w->cal.has_interval;
 			ctk_json_num_or_null(j, "cal_lo", w->cal.lo, cal);
 			ctk_json_num_or_null(j, "cal_hi", w->cal.hi, cal);
+			ctk_json_str_or_null(j, "cal_group", w->est.valid ? ctk_calib_group_names[w->cal_group] : NULL);
+			ctk_json_num_or_null(j, "cal_scale", w->cal_scale, w->est.valid);
 		}
 		cJSON_AddItemToArray(a, j);
 	}
@@ -485,6 +505,8 @@ cJSON *ctk_run_predictions_json(const struct ctk_run_predictions *p)
 		ctk_json_num_or_null(j, "observed_j", w->observed_j, v);
 		ctk_json_num_or_null(j, "epochs_rest_j", w->epochs_rest_j, v);
 		ctk_json_num_or_null(j, "outside_rest_j", w->outside_rest_j, v && w->outside_known);
+		ctk_json_str_or_null(j, "cal_group", v ? ctk_calib_group_names[w->cal_group] : NULL);
+		ctk_json_num_or_null(j, "cal_scale", w->cal_scale, v);
 		ctk_json_num_or_null(j, "actual", w->actual, w->has_actual);
 		ctk_json_num_or_null(j, "rel_err", re, has_re);
 		cJSON_AddItemToArray(a, j);

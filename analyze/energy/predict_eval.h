@@ -52,6 +52,8 @@ struct ctk_pred_row {
 	struct ctk_estimate est;
 	struct ctk_estimate cal;   /* est with the conformal interval (energy only) */
 	double observed;           /* the observed epochs' energy (energy only) */
+	int cal_group;             /* cal's group and scale (CTK_CALIB_*, energy only) */
+	double cal_scale;
 	double actual;
 	int has_actual;
 	int used;          /* epochs the estimate rests on (skip-warmup drops some) */
@@ -64,6 +66,8 @@ struct ctk_run_pred_row {
 	struct ctk_estimate est, t;   /* conformal interval; t interval */
 	double observed_j, epochs_rest_j, outside_rest_j;
 	int outside_known;
+	int cal_group;                /* est's calibration group and scale (CTK_CALIB_*) */
+	double cal_scale;
 	double actual;
 	int has_actual;
 };

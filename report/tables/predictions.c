@@ -127,7 +127,8 @@ static int paper_table(sqlite3 *db, const int64_t *runs, int nruns, struct ctk_t
 	sqlite3_finalize(rs);
 	snprintf(title, sizeof title, "Totals predicted by the %s predictor (%s) after the first N epochs: the epochs "
 		 "only, and the whole run (the epochs and what lies outside them) with its calibrated %s interval "
-		 "(achieved coverage %.1f %% on ctk's evaluation corpus of %d runs, see methods); errors against the "
+		 "(achieved coverage %.1f %% on ctk's evaluation corpus of %d runs while the epoch cost kept its "
+		 "observed course, see methods); errors against the "
 		 "measured totals (predicted / measured - 1) where the run is complete.", def->name, def->description, cover[0] ? cover : "95 %",
 		 100 * CTK_CALIB_ACHIEVED_RUN, CTK_CALIB_EVAL_RUNS);
 	free(p->title);

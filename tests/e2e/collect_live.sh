@@ -32,7 +32,7 @@ row() { awk -v k="$2" -v t="$3" -v f="$4" '$1 == k && $2 == t { print $f }' "$1"
 $C --db p.db --epochs 6 --predict-after 3 --stats -- sh -c "$(epochs 6 0.15)" 2> p.err
 is "collect 6 epochs with --predict-after 3" $? 0
 is "no prediction line before epoch 3" "$(grep -c 'predicted total after [12]/' p.err)" 0
-is "one line after each epoch from 3 on" "$(grep -c 'predicted total after [3-6]/6 epochs (recent, 95 % interval): energy' p.err)" 4
+is "one line after each epoch from 3 on" "$(grep -c 'predicted total after [3-6]/6 epochs (level, 95 % interval): energy' p.err)" 4
 ok "no intensity: CO2 needs one, said once" test "$(grep -c 'CO2 needs an intensity' p.err)" -eq 1
 ctk analyze --db p.db --predict-after 3..4 --json > p.json
 analyzed p.json > p.rows

@@ -8,9 +8,9 @@
 ok "import demo trace" ctk import nvidia-smi "$CTK_ROOT/samples/demo/gpu-trace.csv" --db d.db --tz UTC
 ok "import demo epochs" ctk import epochs "$CTK_ROOT/samples/demo/epochs.csv" --db d.db --run 1
 ctk analyze --db d.db --json > a.json
-is "default_predictor in JSON" "$(python3 -c "import json; print(json.load(open('a.json'))['default_predictor'])")" recent
-is "60 predictions in JSON (N=1..4 x 5 predictors x 3 targets)" "$(python3 -c "import json; print(len(json.load(open('a.json'))['runs'][0]['predictions']))")" 60
-is "60 rows stored" "$(sql d.db 'select count(*) from predictions')" 60
+is "default_predictor in JSON" "$(python3 -c "import json; print(json.load(open('a.json'))['default_predictor'])")" level
+is "72 predictions in JSON (N=1..4 x 6 predictors x 3 targets)" "$(python3 -c "import json; print(len(json.load(open('a.json'))['runs'][0]['predictions']))")" 72
+is "72 rows stored" "$(sql d.db 'select count(*) from predictions')" 72
 is "no CO2 without a zone" "$(sql d.db "select count(*) from predictions where target='co2' and value is not null")" 0
 
 cat > check.py <<'PY'
@@ -36,8 +36,20 @@ def trend(x, m):
     b = sum((i - ib) * (x[i] - yb) for i in range(n)) / sum((i - ib) ** 2 for i in range(n))
     a = yb - b * ib
     return max(0.0, sum(a + b * i for i in range(n, n + m)))
+def differs(a, b):
+    # the level rule of docs/PREDICTION.md: more than 8 % apart
+    return abs(a / b - 1) > 0.08 if b > 0 else a != b
+def level(x, m):
+    n, k = len(x), len(x) - 2
+    if n >= 3 and not differs(x[-1], x[-2]):
+        while k > 0 and not differs(x[k - 1], x[-1]):
+            k -= 1
+        if k > 0 and differs(x[-1], statistics.median(x[:k])):
+            return rest_mean(x[k:], m)
+    return rest_mean(x[len(x) - (len(x) + 1) // 2:], m)
 pred = {
     "ct-mean": lambda x, m: rest_mean(x, m),
+    "level": level,
     "median": lambda x, m: m * statistics.median(x),
     "recent": lambda x, m: rest_mean(x[len(x) - (len(x) + 1) // 2:], m),
     "skip-warmup": lambda x, m: rest_mean(x[warm(x):], m),
@@ -65,10 +77,10 @@ PY
 is "every energy/duration prediction, interval and rel_err = Python" "$(python3 check.py a.json)" 0
 is "skip-warmup drops the slow first epoch's duration after 3" "$(sql d.db "select used_epochs from predictions where predictor='skip-warmup' and target='duration' and after_n=3")" 2
 ctk analyze --db d.db > a.txt
-ok "table names the default predictor" grep -q "prediction for 5 epoch(s), predictor recent (default), 95% interval" a.txt
+ok "table names the default predictor" grep -q "prediction for 5 epoch(s), predictor level (default), 95% interval" a.txt
 
 ok "--predict-after 2" ctk analyze --db d.db --predict-after 2
-is "30 rows for N=1..2" "$(sql d.db 'select count(*)||":"||max(after_n) from predictions')" "30:2"
+is "36 rows for N=1..2" "$(sql d.db 'select count(*)||":"||max(after_n) from predictions')" "36:2"
 ok "--predict-after 3..9 (clipped to 4)" ctk analyze --db d.db --predict-after 3..9
 is "N=3..4" "$(sql d.db 'select min(after_n)||":"||max(after_n) from predictions')" "3:4"
 ok "--epochs 10: predict the unfinished run" ctk analyze --db d.db --epochs 10
@@ -87,7 +99,7 @@ import sqlite3; c = sqlite3.connect('d.db')
 c.execute(\"insert into intensity_series(series_id, zone, source, signal, unit, created_ns) values (1, 'XX', 'test', 'lifecycle', 'g/kWh', 0)\")
 c.execute('insert into intensity values (1, 0, 9000000000000000000, 250, 0)'); c.commit()"
 ctk analyze --db d.db --json > c.json
-is "60 rows again" "$(sql d.db 'select count(*) from predictions')" 60
+is "72 rows again" "$(sql d.db 'select count(*) from predictions')" 72
 e1=$(sql d.db "select value from predictions where predictor='median' and target='energy' and after_n=2")
 near "CO2 = energy x 250 g/kWh" "$(sql d.db "select value from predictions where predictor='median' and target='co2' and after_n=2")" "$(python3 -c "print($e1 / 3.6e6 * 250)")" 1e-12
 near "actual CO2" "$(sql d.db "select actual from predictions where predictor='median' and target='co2' and after_n=2")" "$(python3 -c "import json; print(sum(x['energy_j'] for x in json.load(open('a.json'))['runs'][0]['epochs']) / 3.6e6 * 250)")" 1e-12
@@ -104,8 +116,8 @@ near "evaluate bias (trend, duration, N=3)" "$got" "$want" 1e-6
 want=$(sql d.db "select avg(actual between lo and hi) from predictions where predictor='ct-mean' and target='co2' and lo is not null")
 got=$(python3 -c "import csv; print([r['coverage'] for r in csv.DictReader(open('ev.csv')) if r['predictor']=='ct-mean' and r['target']=='co2' and r['after_n']==''][0])")
 near "evaluate coverage (ct-mean, co2)" "$got" "$want" 1e-3
-is "evaluate --json rows (5 predictors x 3 targets x (4 N + all))" "$(ctk evaluate --db d.db --json | python3 -c "import json,sys; print(len(json.load(sys.stdin)['rows']))")" 75
-is "evaluate --target --max-n" "$(ctk evaluate --db d.db --csv --target energy --max-n 2 | tail -n +2 | wc -l)" 15
+is "evaluate --json rows (6 predictors x 3 targets x (4 N + all))" "$(ctk evaluate --db d.db --json | python3 -c "import json,sys; print(len(json.load(sys.stdin)['rows']))")" 90
+is "evaluate --target --max-n" "$(ctk evaluate --db d.db --csv --target energy --max-n 2 | tail -n +2 | wc -l)" 18
 ok "evaluate table" sh -c 'ctk evaluate --db d.db --runs 1 | grep -q "^recent  *energy  *1 "'
 ok "evaluate unknown run refused" sh -c '! ctk evaluate --db d.db --runs 7'
 ok "config bad key refused" sh -c '! ctk config --db d.db 1 "a b=1"'

@@ -14,7 +14,7 @@ while read -r trace eps name; do
 done < list
 is "two runs" "$i" 2
 ok "analyze" ctk analyze --db t.db
-is "11 N x 5 predictors x 3 targets x 2 runs" "$(sql t.db 'select count(*) from predictions')" 330
+is "11 N x 6 predictors x 3 targets x 2 runs" "$(sql t.db 'select count(*) from predictions')" 396
 cat > check.py <<'PY'
 import csv, sqlite3, statistics, sys
 c = sqlite3.connect("t.db")

@@ -25,9 +25,9 @@ for k, (g, est) in enumerate([(350, 0), (420, 0), (380, 1)]):
 c.execute("insert into run_co2(run_id, co2_g, pue, pue_source, zone, source, signal, year, resolution_s, no_intensity_share, series_id) "
           "values (1, 6.54321, 1.58, 'carbontracker preset', 'DE', 'Electricity Maps', 'lifecycle', 2026, 1800, 0.0, 1)")
 tot = 33525.332
-c.execute("delete from predictions")  # replace what ctk analyze predicted with known rows (recent: the default, charted)
+c.execute("delete from predictions")  # replace what ctk analyze predicted with known rows (level: the default, charted)
 for n in range(1, 5):
-    for name, bias in (("recent", 0.02 / n), ("trend", -0.01 / n)):
+    for name, bias in (("level", 0.02 / n), ("trend", -0.01 / n)):
         v = tot * (1 + bias)
         c.execute("insert into predictions(run_id, after_n, predictor, target, value, lo, hi, actual, rel_err) values (1, ?, ?, 'energy', ?, ?, ?, ?, ?)", (n, name, v, v * 0.97, v * 1.03, tot, bias))
 c.commit()

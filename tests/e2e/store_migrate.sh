@@ -24,5 +24,6 @@ schema() { sql "$1" "SELECT type||' '||name||': '||coalesce(sql,'') FROM sqlite_
 schema old.db >old.txt
 schema new.db >new.txt
 ok "upgraded store has the same schema as a new one" cmp -s old.txt new.txt || diff old.txt new.txt | sed 's/^/# /'
-is "schema notes say version 2" "$(sql old.db 'SELECT max(version) FROM schema_notes')" 2
+is "schema notes name every version up to the current one" "$(sql old.db 'SELECT group_concat(version) FROM schema_notes')" \
+	"$(seq -s, 2 "$(sql new.db 'PRAGMA user_version')")"
 done_testing

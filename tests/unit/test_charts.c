@@ -195,9 +195,9 @@ static void test_render_all(void **state)
 		"(7, 'DK-DK1', 'Energi Data Service', 'direct', 'g/kWh', 0);"
 		"INSERT INTO intensity VALUES (7, 1782863700000000000, 1782864000000000000, 150, 0),"
 		"(7, 1782864000000000000, 1782864060000000000, 180, 0), (7, 1782864060000000000, 1782864300000000000, 120, 1);"
-		"DELETE FROM predictions;" /* recent: the default predictor, the one charted */
-		"INSERT INTO predictions(run_id, after_n, predictor, target, value, lo, hi, actual, rel_err) VALUES (1, 1, 'recent', 'energy', 110, 100, 120, 100, 0.10),"
-		"(1, 2, 'recent', 'energy', 104, 98, 110, 100, NULL), (1, 3, 'recent', 'energy', 101, 99, 103, 100, 0.01),"
+		"DELETE FROM predictions;" /* level: the default predictor, the one charted */
+		"INSERT INTO predictions(run_id, after_n, predictor, target, value, lo, hi, actual, rel_err) VALUES (1, 1, 'level', 'energy', 110, 100, 120, 100, 0.10),"
+		"(1, 2, 'level', 'energy', 104, 98, 110, 100, NULL), (1, 3, 'level', 'energy', 101, 99, 103, 100, 0.01),"
 		"(1, 1, 'trend', 'energy', 90, 70, 110, 100, -0.10), (1, 2, 'trend', 'energy', 97, 90, 104, 100, -0.03);", &err), 0);
 
 	r.nruns = 2;

@@ -214,7 +214,8 @@ static void test_against_integrator(void **state)
 }
 
 /* live.c: energies 100, 200, 300 J of 1 s each, 10 planned. The default
- * predictor "recent" takes the mean of the last ⌈n/2⌉ epochs:
+ * predictor "level" takes, without a level shift (none here: 200 and 300
+ * differ by more than 8 %), the mean of the last ⌈n/2⌉ epochs:
  *   after 1: 100 + 9·100 = 1000 J;   after 2: 300 + 8·200 = 1900 J;
  *   after 3: 600 + 7·250 = 2350 J; CO2 at 360 g/kWh = 2350/3.6e6·360 = 0.235 g.
  * Budget 0.0005 kWh = 1800 J: ok after 1, over after 2 (act once), over
@@ -238,7 +239,7 @@ static void test_live(void **state)
 	assert_near(st.p.duration_s.value, 10, 1e-12);
 	assert_int_equal(st.verdict, CTK_BUDGET_OK);
 	assert_false(st.act);
-	assert_non_null(strstr(st.line, "after 1/10 epochs (recent, 95 % interval)"));
+	assert_non_null(strstr(st.line, "after 1/10 epochs (level, 95 % interval)"));
 	assert_non_null(strstr(st.line, "km by car"));
 	r.energy_j = 200;
 	r.idx = 2;
@@ -294,7 +295,8 @@ static void test_live(void **state)
 /* An epoch number seen again (a resumed run; a Keras ModelCheckpoint line
  * "Epoch 2: saving model" matched by --epoch-regex '^Epoch ([0-9]+)') adds
  * to that epoch: windows 1 (100 J, 1 s), 2 (200 J, 1 s), 2 again (50 J,
- * 1 s) are epochs [100, 250] J and [1, 2] s. "recent" after 2 of 10:
+ * 1 s) are epochs [100, 250] J and [1, 2] s. "level" (as recent: fewer
+ * than 3 epochs show no level) after 2 of 10:
  *   energy 350 + 8·250 = 2350 J; duration 3 + 8·2 = 19 s. */
 static void test_live_repeated(void **state)
 {
@@ -321,8 +323,8 @@ static void test_live_repeated(void **state)
 
 /* The live line and the budget use the calibrated interval (issue 15):
  * after one epoch of 100 J of 10 there is no t interval, but a calibrated
- * one, 1000 ± q·1·900 J (q: recent, epochs, N = 1; 0.2374 today, so
- * [786.3, 1213.7] J). A budget of 0.0003 kWh = 1080 J lies inside it: at
+ * one, 1000 ± q·1·900 J (q: level, epochs, N = 1; 0.2295 today, so
+ * [793.4, 1206.6] J). A budget of 0.0003 kWh = 1080 J lies inside it: at
  * risk (with the t interval it was ok). */
 static void test_live_calibrated(void **state)
 {

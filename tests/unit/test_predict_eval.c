@@ -145,7 +145,7 @@ static void test_rows_and_store(void **state)
 
 	predict(db, &o, &p);
 	assert_int_equal(p.planned, 4);
-	assert_int_equal(p.nrows, 3 * 5 * 3);
+	assert_int_equal(p.nrows, 3 * 6 * 3);
 	assert_true(p.has_intensity);
 	assert_near(row(&p, 1, "ct-mean", CTK_PT_ENERGY)->est.value, 7200, 1e-9);
 	assert_near(row(&p, 2, "ct-mean", CTK_PT_ENERGY)->est.value, 5600, 1e-9);
@@ -158,7 +158,7 @@ static void test_rows_and_store(void **state)
 	assert_near(row(&p, 2, "ct-mean", CTK_PT_CO2)->est.value, 0.28 / 3.6 + 0.84 / 3.6, 1e-9);
 	assert_near(row(&p, 1, "ct-mean", CTK_PT_CO2)->actual, 0.88 / 3.6, 1e-9);
 
-	assert_int_equal((int)q1(db, "SELECT count(*) FROM predictions"), 45);
+	assert_int_equal((int)q1(db, "SELECT count(*) FROM predictions"), 54);
 	assert_near(q1(db, "SELECT rel_err FROM predictions WHERE after_n=1 AND predictor='ct-mean' AND target='energy'"), 0.5, 1e-9);
 	assert_near(q1(db, "SELECT rel_err FROM predictions WHERE after_n=2 AND predictor='ct-mean' AND target='energy'"), 1.0 / 6, 1e-9);
 	assert_near(q1(db, "SELECT rel_err FROM predictions WHERE after_n=3 AND predictor='recent' AND target='energy'"), 0.03125, 1e-9);
@@ -186,10 +186,10 @@ static void test_rows_and_store(void **state)
 	assert_near(q1(db, "SELECT planned_epochs FROM predictions LIMIT 1"), 4, 0);
 	ctk_run_predictions_free(&p);
 
-	/* analysing again replaces the rows; --predict-after 2..2 keeps 15 */
+	/* analysing again replaces the rows; --predict-after 2..2 keeps 18 */
 	o.from_n = o.to_n = 2;
 	predict(db, &o, &p);
-	assert_int_equal((int)q1(db, "SELECT count(*) FROM predictions"), 15);
+	assert_int_equal((int)q1(db, "SELECT count(*) FROM predictions"), 18);
 	assert_int_equal((int)q1(db, "SELECT min(after_n) * 10 + max(after_n) FROM predictions"), 22);
 	ctk_run_predictions_free(&p);
 	ctk_db_close(db);
@@ -226,11 +226,11 @@ static void test_no_zone_and_planned(void **state)
 
 	predict(db, &o, &p);
 	assert_false(p.has_intensity);
-	assert_int_equal(p.nrows, 4 * 5 * 3);
+	assert_int_equal(p.nrows, 4 * 6 * 3);
 	assert_false(row(&p, 1, "median", CTK_PT_CO2)->est.valid);
 	assert_near(row(&p, 4, "ct-mean", CTK_PT_ENERGY)->est.value, 9600, 1e-9);
 	assert_false(row(&p, 4, "ct-mean", CTK_PT_ENERGY)->has_actual);
-	assert_int_equal((int)q1(db, "SELECT count(*) FROM predictions WHERE target='co2' AND value IS NULL"), 20);
+	assert_int_equal((int)q1(db, "SELECT count(*) FROM predictions WHERE target='co2' AND value IS NULL"), 24);
 	assert_int_equal((int)q1(db, "SELECT count(*) FROM predictions WHERE actual IS NOT NULL OR rel_err IS NOT NULL"), 0);
 	ctk_run_predictions_free(&p);
 
@@ -268,7 +268,7 @@ static void test_actual_is_run_co2(void **state)
 	assert_near(q1(db, "SELECT epochs_co2_g FROM run_co2"), 1.5 * 0.88 / 3.6, 1e-12);
 	assert_near(q1(db, "SELECT outside_co2_g FROM run_co2"), 0, 0);
 	assert_near(q1(db, "SELECT count(*) FROM predictions WHERE target = 'co2' AND abs(actual - (SELECT co2_g FROM run_co2)) < 1e-12"),
-		    45 / 3, 0);
+		    54 / 3, 0);
 	/* the predicted CO2 carries the PUE too: ct-mean after 1 = 1.5 × 0.5 g */
 	assert_near(row(&p, 1, "ct-mean", CTK_PT_CO2)->est.value, 0.75, 1e-9);
 	ctk_run_predictions_free(&p);
