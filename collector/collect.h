@@ -28,6 +28,8 @@ struct ctk_collect_opts {
 	int attach;                /* --attach: no command, until SIGINT/SIGTERM */
 	int stats;                 /* --stats: cost summary on stderr */
 	int quiet;                 /* --quiet: no summary line */
+	int no_batches;            /* --no-batches: poll every interval even where the
+	                              driver keeps its own samples (loop.c) */
 	char **cmd;                /* NULL-terminated command, NULL with attach */
 	/* warnings ("warning: …") and notes while it runs; main prints them */
 	void (*log)(void *ctx, const char *msg);

@@ -161,12 +161,12 @@ static int batch_channel(struct collector *c, struct ctk_source *s, struct ctk_c
 }
 
 /* Can this collector use batches (sources.h can_batch)? Only for intervals
- * shorter than a batch. */
+ * shorter than a batch, and not with --no-batches. */
 static int batch_possible(const struct collector *c)
 {
 	int sampled = 0;
 
-	if (c->o->interval_ns <= 0 || c->o->interval_ns >= CTK_COLL_BATCH_NS)
+	if (c->o->no_batches || c->o->interval_ns <= 0 || c->o->interval_ns >= CTK_COLL_BATCH_NS)
 		return 0;
 	for (int i = 0; i < c->nsrc; i++) {
 		struct ctk_source *s = (struct ctk_source *)&c->src[i];

@@ -47,6 +47,9 @@ static void usage_collect(FILE *out)
 		"  --socket PATH      marker socket (default: a private temporary directory)\n"
 		"  --attach           no CMD: sample until SIGINT or SIGTERM\n"
 		"  --flush T          store interval (default 1s; 5s with batches)   --stats  cost summary\n"
+		"  --no-batches       read every device at every interval even where the driver keeps\n"
+		"                     its own power samples (by default the collector then wakes once\n"
+		"                     a second and stores the driver's samples: cheaper, same energy)\n"
 		"  --metrics-file F   rewrite F (Prometheus text format; %%h, %%j as in --db) at\n"
 		"                     every flush: energy per device, power, epoch; for\n"
 		"                     node_exporter's textfile collector\n"
@@ -194,6 +197,7 @@ static int collect_opt(int c, const char *arg, struct ctk_collect_opts *o, struc
 	case 'a': o->attach = 1; return 0;
 	case 'T': o->stats = 1; return 0;
 	case 'q': o->quiet = 1; return 0;
+	case 'P': o->no_batches = 1; return 0;
 	case 'e':
 		if (ctk_parse_int64(arg, &v) || v < 1 || v > 1000000000)
 			return ctk_failf(err, CTK_EUSAGE, "--epochs '%s': not a number of epochs", arg);
@@ -276,7 +280,7 @@ static int cmd_collect(int argc, char **argv, int *status, struct ctk_error *err
 		{"intensity", required_argument, NULL, 'I'}, {"budget-kwh", required_argument, NULL, 'B'},
 		{"budget-g", required_argument, NULL, 'G'}, {"on-budget", required_argument, NULL, 'O'},
 		{"grace", required_argument, NULL, 'W'}, {"metrics-file", required_argument, NULL, 'M'},
-		{NULL, 0, NULL, 0},
+		{"no-batches", no_argument, NULL, 'P'}, {NULL, 0, NULL, 0},
 	};
 	struct ctk_collect_opts o = {.interval_ns = 100 * 1000000LL, .flush_ns = 0 /* loop.c: 1 s or 5 s */};
 	struct ctk_collect_result res;
