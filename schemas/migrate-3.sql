@@ -15,3 +15,21 @@ ALTER TABLE predictions ADD COLUMN cal_group TEXT;
 ALTER TABLE predictions ADD COLUMN cal_scale REAL;
 ALTER TABLE run_predictions ADD COLUMN cal_group TEXT;
 ALTER TABLE run_predictions ADD COLUMN cal_scale REAL;
+
+-- intensity (stale CO2, noticed in the second session): a run's CO2, its
+-- epochs' CO2 and its predictions (CO2 targets) come from its zone's
+-- intensity series. A series added to or removed from that zone (every
+-- `ctk intensity import|fetch|default` adds one) drops them for the zone's
+-- runs, as a change of the run's zone does (runs_zone_upd), so no report
+-- shows CO2 priced by the series that were there before; `ctk analyze`
+-- prices it again. run_footprint follows run_co2 (run_co2_del_footprint).
+CREATE TRIGGER intensity_series_ins_co2 AFTER INSERT ON intensity_series BEGIN
+  DELETE FROM predictions WHERE run_id IN (SELECT run_id FROM runs WHERE zone = NEW.zone);
+  DELETE FROM run_co2 WHERE run_id IN (SELECT run_id FROM runs WHERE zone = NEW.zone);
+  DELETE FROM epoch_co2 WHERE run_id IN (SELECT run_id FROM runs WHERE zone = NEW.zone);
+END;
+CREATE TRIGGER intensity_series_del_co2 AFTER DELETE ON intensity_series BEGIN
+  DELETE FROM predictions WHERE run_id IN (SELECT run_id FROM runs WHERE zone = OLD.zone);
+  DELETE FROM run_co2 WHERE run_id IN (SELECT run_id FROM runs WHERE zone = OLD.zone);
+  DELETE FROM epoch_co2 WHERE run_id IN (SELECT run_id FROM runs WHERE zone = OLD.zone);
+END;
