@@ -108,7 +108,9 @@ int ctk_run_facts_get(sqlite3 *db, int64_t run_id, struct ctk_run_facts *f, stru
 		       signal_words((const char *)sqlite3_column_text(st, 0)));
 	sqlite3_finalize(st);
 	/* whole-run energy from the stored analysis */
-	if (ctk_db_prepare(db, "SELECT sum(energy_j), sum(in_epochs_j), sum(outside_epochs_j), min(coverage), "
+	/* in/outside epochs: NULL (not known) when a device's is (analysis.c store_device) */
+	if (ctk_db_prepare(db, "SELECT sum(energy_j), CASE WHEN count(in_epochs_j) = count(*) THEN sum(in_epochs_j) END, "
+			   "CASE WHEN count(outside_epochs_j) = count(*) THEN sum(outside_epochs_j) END, min(coverage), "
 			   "count(*), group_concat(DISTINCT method), "
 			   "(SELECT period_s FROM device_energy e2 WHERE e2.run_id = ?1 AND period_s > 0 "
 			   " ORDER BY period_s LIMIT 1 OFFSET (SELECT count(*) / 2 FROM device_energy e3 "

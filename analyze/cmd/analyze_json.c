@@ -242,10 +242,11 @@ cJSON *ctk_analyze_json(const struct ctk_analyze_view *v)
 	cJSON_AddNumberToObject(j, "pue", v->pue);
 	cJSON_AddNumberToObject(j, "facility_energy_j", total * v->pue);
 	cJSON_AddNumberToObject(j, "facility_energy_u_j", u * v->pue);
-	ctk_json_num_or_null(j, "epochs_energy_j", in, r->nwin > 0);
-	ctk_json_num_or_null(j, "epochs_energy_u_j", uin, r->nwin > 0);
-	ctk_json_num_or_null(j, "outside_epochs_j", total - in, r->nwin > 0);
-	ctk_json_num_or_null(j, "outside_epochs_u_j", ctk_run_outside_u_j(r), r->nwin > 0);
+	int known = ctk_run_epochs_known(r);   /* a device without energy in an epoch: NULL */
+	ctk_json_num_or_null(j, "epochs_energy_j", in, known);
+	ctk_json_num_or_null(j, "epochs_energy_u_j", uin, known);
+	ctk_json_num_or_null(j, "outside_epochs_j", total - in, known);
+	ctk_json_num_or_null(j, "outside_epochs_u_j", ctk_run_outside_u_j(r), known);
 	cJSON_AddNumberToObject(j, "coverage", ctk_run_coverage(r));
 	ctk_json_num_or_null(j, "co2_g", v->co2->co2_g, v->co2->have && v->co2->known);
 	ctk_json_num_or_null(j, "co2_u_g", cu.co2_g, v->co2->have && v->co2->known);

@@ -295,9 +295,16 @@ void ctk_analyze_print(const struct ctk_analyze_view *v)
 	}
 	print_epochs(r, v->co2);
 	char po[96];
-	printf("  in %d epoch(s): %s = %s; outside epochs: %s (%.1f%% of the run)\n", r->nwin,
-	       ctk_fmt_pm(pj, sizeof pj, in, uin, "J", 3), ctk_fmt_pm(pk, sizeof pk, in / 3.6e6, uin / 3.6e6, "kWh", 6),
-	       ctk_fmt_pm(po, sizeof po, total - in, ctk_run_outside_u_j(r), "J", 3), total > 0 ? 100.0 * (total - in) / total : 0.0);
+	if (!ctk_run_epochs_known(r)) {
+		printf("  in %d epoch(s): not known (a device has no energy in an epoch, see above); outside epochs: "
+		       "not known\n", r->nwin);
+	} else {
+		printf("  in %d epoch(s): %s = %s; outside epochs: %s (%.1f%% of the run)\n", r->nwin,
+		       ctk_fmt_pm(pj, sizeof pj, in, uin, "J", 3),
+		       ctk_fmt_pm(pk, sizeof pk, in / 3.6e6, uin / 3.6e6, "kWh", 6),
+		       ctk_fmt_pm(po, sizeof po, total - in, ctk_run_outside_u_j(r), "J", 3),
+		       total > 0 ? 100.0 * (total - in) / total : 0.0);
+	}
 	if (v->co2->known) {
 		struct ctk_co2_u cu;
 		ctk_run_co2_u(r, v->co2, &cu);

@@ -286,6 +286,14 @@ double ctk_run_epochs_energy_j(const struct ctk_run_result *r)
 	return e;
 }
 
+int ctk_run_epochs_known(const struct ctk_run_result *r)
+{
+	int complete = r->nwin > 0;
+	for (int k = 0; k < r->nwin && complete; k++)
+		ctk_epoch_energy_j(r, k, &complete);
+	return complete;
+}
+
 double ctk_epoch_coverage(const struct ctk_run_result *r, int k)
 {
 	double c = r->ndev ? 1.0 : 0.0;
@@ -404,11 +412,13 @@ static int store_device(sqlite3 *db, sqlite3_stmt *de, sqlite3_stmt *ee, const s
 {
 	const struct ctk_integrator *in = &d->in;
 	double in_epochs = 0;
+	int every = r->nwin > 0;   /* energy in every epoch: else in/outside epochs are unknown */
 
 	for (int k = 0; k < r->nwin; k++) {
 		const struct ctk_energy *p = &d->per[k];
 		int any = p->used_counter || p->used_power;
 		in_epochs += p->energy_j;
+		every &= any;
 		sqlite3_reset(ee);
 		sqlite3_bind_int64(ee, 1, r->run_id);
 		sqlite3_bind_int64(ee, 2, r->win[k].idx);
@@ -428,8 +438,8 @@ static int store_device(sqlite3 *db, sqlite3_stmt *de, sqlite3_stmt *ee, const s
 	ctk_bind_int64_or_null(de, 4, in->last_ns, in->readings > 0);
 	sqlite3_bind_int64(de, 5, in->readings);
 	ctk_bind_double_or_null(de, 6, in->total.energy_j, any);
-	ctk_bind_double_or_null(de, 7, in_epochs, any && r->nwin > 0);
-	ctk_bind_double_or_null(de, 8, in->total.energy_j - in_epochs, any && r->nwin > 0);
+	ctk_bind_double_or_null(de, 7, in_epochs, any && every);
+	ctk_bind_double_or_null(de, 8, in->total.energy_j - in_epochs, any && every);
 	sqlite3_bind_text(de, 9, ctk_energy_method(&in->total), -1, SQLITE_STATIC);
 	sqlite3_bind_double(de, 10, in->readings > 1 ? ctk_energy_coverage(&in->total, in->first_ns, in->last_ns) : 0);
 	ctk_bind_double_or_null(de, 11, d->period_s, d->period_s > 0);

@@ -66,6 +66,9 @@ double ctk_run_host_energy_j(const struct ctk_run_result *r, const char *host);
 /* Sums over devices. */
 double ctk_run_energy_j(const struct ctk_run_result *r);
 double ctk_run_epochs_energy_j(const struct ctk_run_result *r);
+/* 1 when every device has energy in every epoch, so the epochs' total (and
+ * what lies outside them) is known; else those are unknown (NULL). */
+int ctk_run_epochs_known(const struct ctk_run_result *r);
 /* Energy of epoch k over all devices; *complete = 0 if a device had none. */
 double ctk_epoch_energy_j(const struct ctk_run_result *r, int k, int *complete);
 /* Lowest device coverage of epoch k / of the whole run. */

@@ -150,7 +150,9 @@ static int store_energy(sqlite3 *db, const struct ctk_run_result *r, struct ctk_
 
 	if (ctk_db_prepare(db, "UPDATE epoch_energy SET energy_u_j = ?, gap_s = ? WHERE run_id = ? AND idx = ? "
 			   "AND attempt = ? AND device_id = ? AND energy_j IS NOT NULL", &ee, err) ||
-	    ctk_db_prepare(db, "UPDATE device_energy SET energy_u_j = ?, in_epochs_u_j = ?, outside_epochs_u_j = ?, "
+	    ctk_db_prepare(db, "UPDATE device_energy SET energy_u_j = ?, "
+			   "in_epochs_u_j = CASE WHEN in_epochs_j IS NOT NULL THEN ? END, "
+			   "outside_epochs_u_j = CASE WHEN outside_epochs_j IS NOT NULL THEN ? END, "
 			   "gap_s = ? WHERE device_id = ? AND energy_j IS NOT NULL", &de, err)) {
 		sqlite3_finalize(ee);
 		return CTK_EDB;
