@@ -33,3 +33,9 @@ CREATE TRIGGER intensity_series_del_co2 AFTER DELETE ON intensity_series BEGIN
   DELETE FROM run_co2 WHERE run_id IN (SELECT run_id FROM runs WHERE zone = OLD.zone);
   DELETE FROM epoch_co2 WHERE run_id IN (SELECT run_id FROM runs WHERE zone = OLD.zone);
 END;
+
+-- predictions.cal_lo/cal_hi (migrate-2.sql) now also hold the co2 target's
+-- calibrated interval: the energy's, with the part still to come priced at
+-- the intensity the prediction uses for the rest (common/predict.c co2_cal;
+-- what the collector's live line shows). It is not calibrated on its own:
+-- the intensity's own error is not in it.

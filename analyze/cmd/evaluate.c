@@ -43,7 +43,8 @@ static void usage(FILE *out)
 		"  coverage  achieved: share of actual totals inside the t interval [lo, hi]\n"
 		"            (of the rows with one; compare with nominal)\n"
 		"  cal_cov   achieved coverage of the calibrated (split-conformal) interval\n"
-		"            (energy only; common/predict.c ctk_predict_calib)\n"
+		"            (energy; CO2: the energy's interval priced, the intensity's\n"
+		"            own error not in it; common/predict.c ctk_predict_calib)\n"
 		"exit status: 0 ok, 1 usage, 2 bad input, 3 I/O or database\n");
 }
 

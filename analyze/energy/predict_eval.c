@@ -235,6 +235,8 @@ static int predict_after(const int64_t *end_ns, struct ctk_run_predictions *out,
 				row.observed = obs_e;
 				row.cal_group = p.cal_group;
 				row.cal_scale = p.cal_scale;
+			} else if (t == CTK_PT_CO2) {
+				row.cal = p.co2_cal;   /* the energy's calibrated interval, priced */
 			}
 			if (t != CTK_PT_DURATION && n > complete_n)
 				row.est.valid = row.cal.valid = 0;   /* an observed epoch lacks a device's energy */
@@ -431,7 +433,7 @@ int ctk_predict_store(sqlite3 *db, const struct ctk_run_predictions *p, struct c
 		ctk_bind_double_or_null(ins, 7, w->est.hi, iv);
 		ctk_bind_double_or_null(ins, 8, w->actual, w->has_actual);
 		ctk_bind_double_or_null(ins, 9, re, has_re);
-		int cal = w->target == CTK_PT_ENERGY && w->cal.valid && w->cal.has_interval;
+		int cal = w->target != CTK_PT_DURATION && w->cal.valid && w->cal.has_interval;
 		ctk_bind_double_or_null(ins, 10, p->coverage, iv || cal);
 		sqlite3_bind_int(ins, 11, p->planned);
 		sqlite3_bind_int(ins, 12, w->used);
@@ -470,10 +472,12 @@ cJSON *ctk_predictions_json(const struct ctk_run_predictions *p)
 		ctk_json_num_or_null(j, "coverage_nominal", p->coverage, iv);
 		ctk_json_num_or_null(j, "actual", w->actual, w->has_actual);
 		ctk_json_num_or_null(j, "rel_err", re, has_re);
-		if (w->target == CTK_PT_ENERGY) {
+		if (w->target != CTK_PT_DURATION) {
 			int cal = w->cal.valid && w->cal.has_interval;
 			ctk_json_num_or_null(j, "cal_lo", w->cal.lo, cal);
 			ctk_json_num_or_null(j, "cal_hi", w->cal.hi, cal);
+		}
+		if (w->target == CTK_PT_ENERGY) {
 			ctk_json_str_or_null(j, "cal_group", w->est.valid ? ctk_calib_group_names[w->cal_group] : NULL);
 			ctk_json_num_or_null(j, "cal_scale", w->cal_scale, w->est.valid);
 		}

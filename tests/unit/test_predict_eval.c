@@ -157,6 +157,12 @@ static void test_rows_and_store(void **state)
 	assert_near(row(&p, 1, "ct-mean", CTK_PT_CO2)->est.value, 0.5, 1e-9);
 	assert_near(row(&p, 2, "ct-mean", CTK_PT_CO2)->est.value, 0.28 / 3.6 + 0.84 / 3.6, 1e-9);
 	assert_near(row(&p, 1, "ct-mean", CTK_PT_CO2)->actual, 0.88 / 3.6, 1e-9);
+	/* the CO2 row's calibrated interval is the energy's, priced: the observed
+	 * 0.28/3.6 g plus (energy bound − 2800 J observed) at the rest's 300 g/kWh */
+	const struct ctk_pred_row *pe = row(&p, 2, "ct-mean", CTK_PT_ENERGY), *pc = row(&p, 2, "ct-mean", CTK_PT_CO2);
+	assert_true(pe->cal.has_interval && pc->cal.has_interval);
+	assert_near(pc->cal.lo, 0.28 / 3.6 + (pe->cal.lo - 2800) * 300 / 3.6e6, 1e-12);
+	assert_near(pc->cal.hi, 0.28 / 3.6 + (pe->cal.hi - 2800) * 300 / 3.6e6, 1e-12);
 
 	assert_int_equal((int)q1(db, "SELECT count(*) FROM predictions"), 54);
 	assert_near(q1(db, "SELECT rel_err FROM predictions WHERE after_n=1 AND predictor='ct-mean' AND target='energy'"), 0.5, 1e-9);
@@ -166,6 +172,8 @@ static void test_rows_and_store(void **state)
 	assert_near(q1(db, "SELECT rel_err FROM predictions WHERE after_n=2 AND predictor='trend' AND target='duration'"), 0, 1e-12);
 	assert_near(q1(db, "SELECT rel_err FROM predictions WHERE after_n=1 AND predictor='ct-mean' AND target='co2'"),
 		    (0.5 - 0.88 / 3.6) / (0.88 / 3.6), 1e-9);
+	assert_near(q1(db, "SELECT cal_hi FROM predictions WHERE after_n=2 AND predictor='ct-mean' AND target='co2'"),
+		    pc->cal.hi, 1e-12);
 	/* no t interval from one epoch (the calibrated one has its nominal
 	 * coverage: value ± q·rest, rest = 7200 − 1800 = 5400, lo >= 1800);
 	 * from two, with its nominal coverage */
