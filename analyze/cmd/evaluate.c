@@ -5,7 +5,7 @@
  * N (and over all N) the mean absolute percentage error, the worst case,
  * the bias (mean signed error) and the share of measured totals inside the
  * t interval and inside the calibrated one (achieved coverage, to compare
- * with the nominal). */
+ * with the nominal); --group keeps the predictions of one calibration group. */
 #include <cjson/cJSON.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -15,12 +15,13 @@
 #include "analyze/commands.h"
 #include "common/csvwrite.h"
 #include "common/db.h"
+#include "common/predict.h"
 #include "common/util.h"
 
 enum fmt { FMT_TABLE, FMT_JSON, FMT_CSV };
 
 struct eval_opts {
-	const char *db, *runs, *target, *predictor, *scope;
+	const char *db, *runs, *target, *predictor, *scope, *group;
 	int max_n;
 	enum fmt fmt;
 };
@@ -30,7 +31,7 @@ static void usage(FILE *out)
 	fprintf(out,
 		"usage: ctk evaluate --db DB [--runs R[,R…]] [--target energy|duration|co2]\n"
 		"                    [--scope epochs|run|all] [--predictor NAME] [--max-n N]\n"
-		"                    [--json|--csv]\n\n"
+		"                    [--group quiet|busy|shift|jump] [--json|--csv]\n\n"
 		"Accuracy of the predictions stored by `ctk analyze` (run that first), per\n"
 		"scope, predictor, target and N epochs observed, and over all N ('all'):\n"
 		"  scope     epochs: the epochs' totals (default); run: the whole run's\n"
@@ -45,6 +46,9 @@ static void usage(FILE *out)
 		"  cal_cov   achieved coverage of the calibrated (split-conformal) interval\n"
 		"            (energy; CO2: the energy's interval priced, the intensity's\n"
 		"            own error not in it; common/predict.c ctk_predict_calib)\n"
+		"  --group G only the predictions made while the run was in calibration\n"
+		"            group G (energy and the whole run; docs/PREDICTION.md): the\n"
+		"            coverage the interval achieved for that kind of run\n"
 		"exit status: 0 ok, 1 usage, 2 bad input, 3 I/O or database\n");
 }
 
@@ -56,14 +60,14 @@ static int parse_opts(int argc, char **argv, struct eval_opts *o, struct ctk_err
 		{"scope", required_argument, NULL, 's'},
 		{"predictor", required_argument, NULL, 'p'}, {"max-n", required_argument, NULL, 'n'},
 		{"json", no_argument, NULL, 'j'}, {"csv", no_argument, NULL, 'c'},
-		{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
+		{"group", required_argument, NULL, 'g'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
 	};
 	int64_t v;
 	int c, rc;
 
 	optind = 1;
 	o->scope = "epochs";
-	while ((c = getopt_long(argc, argv, "hd:r:t:s:p:n:jc", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hd:r:t:s:p:n:g:jc", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'd': o->db = optarg; break;
 		case 'r': o->runs = optarg; break;
@@ -83,6 +87,15 @@ static int parse_opts(int argc, char **argv, struct eval_opts *o, struct ctk_err
 			o->scope = optarg;
 			break;
 		case 'p': o->predictor = optarg; break;
+		case 'g': {
+			int k = 0;
+			while (k < CTK_CALIB_GROUPS && strcmp(optarg, ctk_calib_group_names[k]))
+				k++;
+			if (k == CTK_CALIB_GROUPS)
+				return ctk_failf(err, CTK_EUSAGE, "--group '%s': not quiet, busy, shift or jump", optarg);
+			o->group = optarg;
+			break;
+		}
 		case 'n':
 			if (ctk_parse_int64(optarg, &v) || v < 1 || v > 1000000)
 				return ctk_failf(err, CTK_EUSAGE, "--max-n '%s': not a number >= 1", optarg);
@@ -134,9 +147,9 @@ static int runs_clause(sqlite3 *db, const char *runs, char *buf, size_t size, st
 /* Both tables as one: t interval in lo/hi, calibrated one in cal_lo/cal_hi. */
 #define EVAL_ROWS \
 	"SELECT 'epochs' AS scope, run_id, after_n, predictor, target, rel_err, actual, lo, hi, cal_lo, cal_hi, " \
-	"coverage_nominal FROM predictions UNION ALL " \
-	"SELECT 'run', run_id, after_n, predictor, target, rel_err, actual, t_lo, t_hi, lo, hi, coverage_nominal " \
-	"FROM run_predictions"
+	"coverage_nominal, cal_group FROM predictions UNION ALL " \
+	"SELECT 'run', run_id, after_n, predictor, target, rel_err, actual, t_lo, t_hi, lo, hi, coverage_nominal, " \
+	"cal_group FROM run_predictions"
 
 int ctk_cmd_evaluate(int argc, char **argv, struct ctk_error *err)
 {
@@ -156,7 +169,7 @@ int ctk_cmd_evaluate(int argc, char **argv, struct ctk_error *err)
 	snprintf(sql, sizeof sql,
 		 "WITH p AS (SELECT * FROM (" EVAL_ROWS ") WHERE rel_err IS NOT NULL AND %s "
 		 "AND (?1 IS NULL OR target = ?1) AND (?2 IS NULL OR predictor = ?2) AND after_n <= ?3 "
-		 "AND (?4 = 'all' OR scope = ?4)) "
+		 "AND (?4 = 'all' OR scope = ?4) AND (?5 IS NULL OR cal_group = ?5)) "
 		 "SELECT * FROM (SELECT predictor AS pr, target AS tg, after_n AS an, " EVAL_COLS ", scope AS sc FROM p "
 		 "GROUP BY scope, predictor, target, after_n "
 		 "UNION ALL SELECT predictor, target, NULL, " EVAL_COLS ", scope FROM p GROUP BY scope, predictor, target) "
@@ -167,6 +180,7 @@ int ctk_cmd_evaluate(int argc, char **argv, struct ctk_error *err)
 	ctk_bind_text_or_null(st, 2, o.predictor);
 	sqlite3_bind_int(st, 3, o.max_n ? o.max_n : 1000000);
 	sqlite3_bind_text(st, 4, o.scope, -1, SQLITE_STATIC);
+	ctk_bind_text_or_null(st, 5, o.group);
 	if (o.fmt == FMT_JSON) {
 		root = cJSON_CreateObject();
 		cJSON_AddNumberToObject(root, "schema_version", 1);

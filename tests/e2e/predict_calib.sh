@@ -96,6 +96,36 @@ for r in got:
 print(bad + len(want) if len(got) > 100 else f"only {len(got)} rows")
 PY
 is "evaluate's achieved coverage (t and calibrated) = Python over the stored rows" "$(python3 cover.py)" 0
+# --group: the same, over the predictions stored with that calibration group
+for g in quiet busy shift jump; do
+	ctk evaluate --db ev/p.db --scope all --group $g --csv > ev_$g.csv || echo "exit $?" >> ev_$g.csv
+done
+cat > group.py <<'PY'
+import csv, sqlite3
+c = sqlite3.connect("ev/p.db")
+bad = checked = 0
+for g in ("quiet", "busy", "shift", "jump"):
+    want = {}
+    for sc, table, lo, hi in (("epochs", "predictions", "cal_lo", "cal_hi"), ("run", "run_predictions", "lo", "hi")):
+        for pr, tg, a, l, h in c.execute(f"select predictor, target, actual, {lo}, {hi} from {table} "
+                                         f"where rel_err is not null and cal_group = ?", (g,)):
+            w = want.setdefault((sc, pr, tg), [0, 0, 0])
+            w[2] += 1
+            if l is not None:
+                w[0] += l <= a <= h; w[1] += 1
+    for r in csv.DictReader(open(f"ev_{g}.csv")):
+        if r["after_n"]:
+            continue
+        w = want.pop((r["scope"], r["predictor"], r["target"]), None)
+        checked += 1
+        if w is None or int(r["with_cal_interval"]) != w[1] or \
+           (w[1] and abs(float(r["coverage_cal"]) - w[0] / w[1]) > 5e-4):
+            print("mismatch", g, r, w); bad += 1
+    bad += len(want)
+print(bad if checked >= 12 else f"only {checked} rows")
+PY
+is "evaluate --group: calibrated coverage per group = Python over the rows stored with that group" "$(python3 group.py)" 0
+ok "evaluate --group bad refused" sh -c '! ctk evaluate --db ev/p.db --group loud 2>/dev/null'
 is "calibrated intervals from N = 1 (whole run, level)" \
 	"$(sql ev/p.db "select count(*) from run_predictions where predictor='level' and after_n=1 and lo is null")" 0
 ok "evaluate --target run is --scope run" sh -c \
