@@ -424,6 +424,8 @@ static int differs(double a, double b, double tol)
 	return b > 0 ? fabs(a / b - 1) > tol : a != b;
 }
 
+/* (Out of memory for the median's scratch: no shift is reported, so the
+ * prediction falls back to the later half, never fails.) */
 int ctk_level_start(const double *x, int n)
 {
 	double *tmp;
