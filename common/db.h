@@ -58,6 +58,10 @@ int ctk_db_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st, struct ctk_e
 /* Fail with sqlite's current message, prefixed by what we were doing. */
 int ctk_db_fail(sqlite3 *db, struct ctk_error *err, const char *what);
 
+/* SQL: the sum of column COL over the rows grouped, NULL (not known) unless
+ * every row's COL is known; SQL's own sum() would skip the unknown ones. */
+#define CTK_SQL_SUM_KNOWN(col) "CASE WHEN count(" col ") = count(*) THEN sum(" col ") END"
+
 /* Bind helpers that store NULL for a missing value (valid == 0). */
 int ctk_bind_text_or_null(sqlite3_stmt *st, int i, const char *s);
 int ctk_bind_double_or_null(sqlite3_stmt *st, int i, double v, int valid);

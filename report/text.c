@@ -109,8 +109,8 @@ int ctk_run_facts_get(sqlite3 *db, int64_t run_id, struct ctk_run_facts *f, stru
 	sqlite3_finalize(st);
 	/* whole-run energy from the stored analysis */
 	/* in/outside epochs: NULL (not known) when a device's is (analysis.c store_device) */
-	if (ctk_db_prepare(db, "SELECT sum(energy_j), CASE WHEN count(in_epochs_j) = count(*) THEN sum(in_epochs_j) END, "
-			   "CASE WHEN count(outside_epochs_j) = count(*) THEN sum(outside_epochs_j) END, min(coverage), "
+	if (ctk_db_prepare(db, "SELECT sum(energy_j), " CTK_SQL_SUM_KNOWN("in_epochs_j") ", "
+			   CTK_SQL_SUM_KNOWN("outside_epochs_j") ", min(coverage), "
 			   "count(*), group_concat(DISTINCT method), "
 			   "(SELECT period_s FROM device_energy e2 WHERE e2.run_id = ?1 AND period_s > 0 "
 			   " ORDER BY period_s LIMIT 1 OFFSET (SELECT count(*) / 2 FROM device_energy e3 "

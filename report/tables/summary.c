@@ -119,8 +119,7 @@ static int add_run(sqlite3 *db, struct ctk_table *t, int64_t run_id, struct ctk_
 		return rc;
 	if (ctk_db_prepare(db,
 		"SELECT r.label, r.source, r.started_ns, r.ended_ns, count(e.device_id), sum(e.energy_j), "
-		"CASE WHEN count(e.in_epochs_j) = count(e.device_id) THEN sum(e.in_epochs_j) END, "
-		"CASE WHEN count(e.outside_epochs_j) = count(e.device_id) THEN sum(e.outside_epochs_j) END, min(e.coverage), "
+		CTK_SQL_SUM_KNOWN("e.in_epochs_j") ", " CTK_SQL_SUM_KNOWN("e.outside_epochs_j") ", min(e.coverage), "
 		"(SELECT count(*) FROM windows w WHERE w.run_id = r.run_id AND w.kind = 'epoch'), r.simulated "
 		"FROM runs r LEFT JOIN device_energy e ON e.run_id = r.run_id WHERE r.run_id = ?", &st, err))
 		return CTK_EDB;
