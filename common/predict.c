@@ -424,33 +424,38 @@ static int differs(double a, double b, double tol)
 	return b > 0 ? fabs(a / b - 1) > tol : a != b;
 }
 
-/* (Out of memory for the median's scratch: no shift is reported, so the
- * prediction falls back to the later half, never fails.) */
+/* The median of x[0..n) (n >= 1) into *med; 0 when its scratch cannot be
+ * allocated (then callers see no shift or jump: the prediction falls back
+ * to the later half, never fails). */
+static int median_of(const double *x, int n, double *med)
+{
+	double *tmp = malloc((size_t)n * sizeof(*tmp));
+	if (!tmp)
+		return 0;
+	*med = ctk_median(x, n, tmp);
+	free(tmp);
+	return 1;
+}
+
 int ctk_level_start(const double *x, int n)
 {
-	double *tmp;
 	int k = n - 2;
+	double before;
 
 	if (n < 3 || differs(x[n - 1], x[n - 2], CTK_LEVEL_TOL))
 		return 0;
 	while (k > 0 && !differs(x[k - 1], x[n - 1], CTK_LEVEL_TOL))
 		k--;
-	if (k == 0 || !(tmp = malloc((size_t)k * sizeof(*tmp))))
+	if (k == 0 || !median_of(x, k, &before))
 		return 0;
-	double before = ctk_median(x, k, tmp);
-	free(tmp);
 	return differs(x[n - 1], before, CTK_LEVEL_TOL) ? k : 0;
 }
 
 /* The last epoch differs from the median of those before it (n >= 2). */
 static int last_jumps(const double *x, int n)
 {
-	double *tmp;
-	if (n < 2 || !(tmp = malloc((size_t)(n - 1) * sizeof(*tmp))))
-		return 0;
-	double before = ctk_median(x, n - 1, tmp);
-	free(tmp);
-	return differs(x[n - 1], before, CTK_LEVEL_TOL);
+	double before;
+	return n >= 2 && median_of(x, n - 1, &before) && differs(x[n - 1], before, CTK_LEVEL_TOL);
 }
 
 /* The CV of the current level's epochs (all when there is no shift), at
