@@ -62,16 +62,26 @@ double ctk_co2_u_g(double co2_g, double energy_j, double u_j)
 	return energy_j != 0 ? co2_g * u_j / (energy_j < 0 ? -energy_j : energy_j) : 0;
 }
 
+int ctk_pm_decimals(double u)
+{
+	int d = u > 0 && isfinite(u) ? (int)-floor(log10(u)) : 3;
+	return d < 0 ? 0 : d > 9 ? 9 : d;
+}
+
+void ctk_fmt_pm_parts(double v, double u, int decimals, char *vbuf, size_t vsize, char *ubuf, size_t usize)
+{
+	int d = decimals < 0 ? ctk_pm_decimals(u) : decimals > 9 ? 9 : decimals;
+	double scale = pow(10.0, d), ur = u > 0 && isfinite(u) ? ceil(u * scale * (1 - 1e-12)) / scale : u;
+
+	snprintf(vbuf, vsize, "%.*f", d, v);
+	snprintf(ubuf, usize, "%.*f", d, ur);
+}
+
 char *ctk_fmt_pm(char *buf, size_t size, double v, double u, const char *unit, int decimals)
 {
-	int d = decimals;
+	char vb[48], ub[48];
 
-	if (d < 0) {
-		d = u > 0 && isfinite(u) ? (int)-floor(log10(u)) : 3;
-		d = d < 0 ? 0 : d;
-	}
-	d = d > 9 ? 9 : d;
-	double scale = pow(10.0, d), ur = u > 0 && isfinite(u) ? ceil(u * scale * (1 - 1e-12)) / scale : u;
-	snprintf(buf, size, "%.*f \xc2\xb1 %.*f%s%s", d, v, d, ur, unit ? " " : "", unit ? unit : "");
+	ctk_fmt_pm_parts(v, u, decimals, vb, sizeof vb, ub, sizeof ub);
+	snprintf(buf, size, "%s \xc2\xb1 %s%s%s", vb, ub, unit ? " " : "", unit ? unit : "");
 	return buf;
 }

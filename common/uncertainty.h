@@ -69,5 +69,10 @@ double ctk_co2_u_g(double co2_g, double energy_j, double u_j);
  * place ("0.0169 ± 0.0001 kWh"). u is rounded up (it stays a bound); unit
  * may be NULL. Returns buf. */
 char *ctk_fmt_pm(char *buf, size_t size, double v, double u, const char *unit, int decimals);
+/* The same two numbers without the sign and unit (a writer that spells ± its
+ * own way, e.g. LaTeX's $\pm$). */
+void ctk_fmt_pm_parts(double v, double u, int decimals, char *vbuf, size_t vsize, char *ubuf, size_t usize);
+/* The decimal place of u's first significant digit (0..9; 3 when u is not > 0). */
+int ctk_pm_decimals(double u);
 
 #endif

@@ -298,7 +298,7 @@ static void table(struct pdfw *w, const struct ctk_table *full)
 			}
 			ctk_font(cr, size, 0);
 			for (int row = 0; row < t->nrows; row++) {
-				ctk_cell_format(&t->cells[row * t->ncols + c], buf, sizeof buf);
+				ctk_table_cell_text(t, row, c, buf, sizeof buf);
 				cw[c] = fmax(cw[c], ctk_text_width(cr, buf));
 			}
 			if (!t->numeric[c])
@@ -317,7 +317,7 @@ static void table(struct pdfw *w, const struct ctk_table *full)
 			ctk_font(cr, size, row < 0);
 			for (int c = 0; row >= 0 && c < t->ncols; c++)
 				if (t->view[c] & CTK_VIEW_WIDE) {
-					ctk_cell_format(&t->cells[row * t->ncols + c], buf, sizeof buf);
+					ctk_table_cell_text(t, row, c, buf, sizeof buf);
 					int n = cell_lines(cr, buf, 0, 0, cw[c], lh, 0, 0);
 					lines = n > lines ? n : lines;
 				}
@@ -335,7 +335,7 @@ static void table(struct pdfw *w, const struct ctk_table *full)
 						ctk_text(cr, t->numeric[c] ? x + cw[c] : x, w->y + line * lh, buf, t->numeric[c] ? 1 : 0, 0);
 					}
 				} else {
-					ctk_cell_format(&t->cells[row * t->ncols + c], buf, sizeof buf);
+					ctk_table_cell_text(t, row, c, buf, sizeof buf);
 					if (!buf[0])
 						snprintf(buf, sizeof buf, "\u2013");
 					cell_lines(cr, buf, x, w->y, cw[c], lh, t->numeric[c], 1);
@@ -363,7 +363,7 @@ static void table(struct pdfw *w, const struct ctk_table *full)
 				char cell[256];
 				if (!(t->view[c] & CTK_VIEW_WIDE))
 					continue;
-				ctk_cell_format(&t->cells[row * t->ncols + c], cell, sizeof cell);
+				ctk_table_cell_text(t, row, c, cell, sizeof cell);
 				snprintf(buf, sizeof buf, "%s: %s", t->label[c], cell[0] ? cell : "\u2013");
 				wrapped(w, MARGIN + (c ? 12 : 0), TEXT_W - 12, buf, 7.5, c == 0);
 			}

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/uncertainty.h"
+
 const struct ctk_table_writer *const ctk_table_writers[] = {
 	&ctk_table_csv, &ctk_table_md, &ctk_table_tex, &ctk_table_tex_wide, NULL,
 };
@@ -23,7 +25,8 @@ struct ctk_table *ctk_table_new(const char *title, int ncols)
 	t->label = calloc((size_t)ncols, sizeof(*t->label));
 	t->numeric = calloc((size_t)ncols, sizeof(*t->numeric));
 	t->view = calloc((size_t)ncols, sizeof(*t->view));
-	if (!t->title || !t->col || !t->label || !t->numeric || !t->view) {
+	t->pm = calloc((size_t)ncols, sizeof(*t->pm));
+	if (!t->title || !t->col || !t->label || !t->numeric || !t->view || !t->pm) {
 		ctk_table_free(t);
 		return NULL;
 	}
@@ -45,6 +48,7 @@ void ctk_table_free(struct ctk_table *t)
 	free(t->label);
 	free(t->numeric);
 	free(t->view);
+	free(t->pm);
 	free(t->title);
 	free(t->key);
 	ctk_table_free(t->paper);
@@ -67,6 +71,12 @@ void ctk_table_view(struct ctk_table *t, int i, unsigned view)
 	t->view[i] = view;
 }
 
+void ctk_table_pm(struct ctk_table *t, int value, int bound)
+{
+	t->pm[value] = bound + 1;
+	t->view[bound] = 0;
+}
+
 const struct ctk_table *ctk_table_shown(const struct ctk_table *t)
 {
 	return t->paper ? t->paper : t;
@@ -82,6 +92,7 @@ int ctk_table_paper_rows(struct ctk_table *t, const int *rows, int n, const char
 		if (ctk_table_column(p, i, t->col[i], t->label[i], t->numeric[i]))
 			goto fail;
 		p->view[i] = t->view[i];
+		p->pm[i] = t->pm[i];
 	}
 	for (int k = 0; k < n; k++) {
 		int row = ctk_table_add_row(p);
@@ -141,19 +152,20 @@ void ctk_table_set_num(struct ctk_table *t, int row, int col, double v, int digi
 	c->digits = digits;
 }
 
+/* Decimals of a number shown to `sig` significant digits (ctk_format_sig's rule). */
+static int sig_decimals(double v, int sig)
+{
+	int d;
+
+	if (v == 0 || !isfinite(v))
+		return 0;
+	d = sig - 1 - (int)floor(log10(fabs(v)));
+	return d < 0 ? 0 : d > 12 ? 12 : d;
+}
+
 void ctk_format_sig(double v, int sig, char *buf, size_t size)
 {
-	int decimals = 0;
-
-	if (v != 0 && isfinite(v)) {
-		int mag = (int)floor(log10(fabs(v)));
-		decimals = sig - 1 - mag;
-		if (decimals < 0)
-			decimals = 0;
-		if (decimals > 12)
-			decimals = 12;
-	}
-	snprintf(buf, size, "%.*f", decimals, v);
+	snprintf(buf, size, "%.*f", sig_decimals(v, sig), v);
 }
 
 void ctk_cell_format(const struct ctk_cell *c, char *buf, size_t size)
@@ -166,4 +178,32 @@ void ctk_cell_format(const struct ctk_cell *c, char *buf, size_t size)
 		snprintf(buf, size, "%.0f", c->num);
 	else
 		ctk_format_sig(c->num, c->digits, buf, size);
+}
+
+int ctk_table_cell_pm(const struct ctk_table *t, int row, int col, char *v, size_t vsize, char *u, size_t usize)
+{
+	const struct ctk_cell *c = &t->cells[row * t->ncols + col], *b;
+	int d;
+
+	if (!t->pm[col])
+		return 0;
+	b = &t->cells[row * t->ncols + t->pm[col] - 1];
+	if (!c->valid || c->text || !b->valid || b->text || b->num < 0)
+		return 0;
+	/* an integer column stays integer; else no finer than the value's digits */
+	d = c->digits == 0 ? 0 : ctk_pm_decimals(b->num);
+	if (c->digits > 0 && sig_decimals(c->num, c->digits) < d)
+		d = sig_decimals(c->num, c->digits);
+	ctk_fmt_pm_parts(c->num, b->num, d, v, vsize, u, usize);
+	return 1;
+}
+
+void ctk_table_cell_text(const struct ctk_table *t, int row, int col, char *buf, size_t size)
+{
+	char v[48], u[48];
+
+	if (ctk_table_cell_pm(t, row, col, v, sizeof v, u, sizeof u))
+		snprintf(buf, size, "%s \u00b1 %s", v, u);
+	else
+		ctk_cell_format(&t->cells[row * t->ncols + col], buf, size);
 }

@@ -21,9 +21,8 @@ struct ctk_cell {
 
 /* Which LaTeX/Markdown views show a column (CSV shows every column):
  * COLUMN = the \columnwidth table (<name>.tex), WIDE = the table* variant
- * (<name>-wide.tex), Markdown and report.pdf. Default: both. MD: Markdown
- * too, for a column no LaTeX page has room for. */
-enum { CTK_VIEW_COLUMN = 1, CTK_VIEW_WIDE = 2, CTK_VIEW_BOTH = 3, CTK_VIEW_MD = 4 };
+ * (<name>-wide.tex), Markdown and report.pdf. Default: both. */
+enum { CTK_VIEW_COLUMN = 1, CTK_VIEW_WIDE = 2, CTK_VIEW_BOTH = 3 };
 
 struct ctk_table {
 	char *title;     /* caption: a sentence (owned) */
@@ -36,6 +35,7 @@ struct ctk_table {
 	char **col;      /* column names with units, e.g. "energy_j" */
 	char **label;    /* human headings, e.g. "Energy (J)" */
 	int *numeric;    /* right-align */
+	int *pm;         /* per column: 1 + the column holding its ± bound, 0: none (ctk_table_pm) */
 	struct ctk_cell *cells; /* nrows * ncols */
 };
 
@@ -47,6 +47,10 @@ int ctk_table_column(struct ctk_table *t, int i, const char *name, const char *l
 int ctk_table_add_row(struct ctk_table *t);
 /* Show column i only in these views (CTK_VIEW_*). */
 void ctk_table_view(struct ctk_table *t, int i, unsigned view);
+/* Column `bound` holds the ± bound of column `value`: people's views show
+ * "v ± u" in the value's column (ctk_table_cell_pm) and hide the bound's
+ * column; the CSV keeps both. */
+void ctk_table_pm(struct ctk_table *t, int value, int bound);
 /* The table people read: t->paper when set, else t. */
 const struct ctk_table *ctk_table_shown(const struct ctk_table *t);
 /* t->paper = a copy of t with only the given rows and this title; 0 or -1. */
@@ -59,6 +63,14 @@ void ctk_table_set_num(struct ctk_table *t, int row, int col, double v, int digi
 /* A cell as Markdown/LaTeX/report.pdf show it (unescaped): text, an integer,
  * a number rounded to its digits, or "" when missing. */
 void ctk_cell_format(const struct ctk_cell *c, char *buf, size_t size);
+
+/* A cell with a ± bound as people see it: 1 and the value and bound at one
+ * decimal place (the bound's first significant digit, at most the value's
+ * last shown one; the bound rounded up), or 0 when the column has no bound
+ * or either number is missing (then show the cell by ctk_cell_format). */
+int ctk_table_cell_pm(const struct ctk_table *t, int row, int col, char *v, size_t vsize, char *u, size_t usize);
+/* ctk_cell_format with the bound: "v ± u" (UTF-8) where ctk_table_cell_pm gives one. */
+void ctk_table_cell_text(const struct ctk_table *t, int row, int col, char *buf, size_t size);
 
 /* A number rounded to `sig` significant digits, fixed notation ("0.06820"). */
 void ctk_format_sig(double v, int sig, char *buf, size_t size);

@@ -104,10 +104,10 @@ static int columns(struct ctk_table *t, const struct devcols *dc, int nruns)
 	    ctk_table_column(t, base + 5, "total_energy_u_kwh", "Energy \u00b1 (kWh)", 1) ||
 	    ctk_table_column(t, base + 6, "co2_u_g", "CO2e \u00b1 (g)", 1))
 		return -1;
-	ctk_table_view(t, base + 4, 0);
-	/* a LaTeX page has no room for them (one-column article): Markdown, CSV */
-	ctk_table_view(t, base + 5, CTK_VIEW_MD);
-	ctk_table_view(t, base + 6, CTK_VIEW_MD);
+	/* people read "v ± u" in the total and CO2 columns; the CSV keeps the bounds */
+	ctk_table_pm(t, base, base + 4);
+	ctk_table_pm(t, base + 1, base + 5);
+	ctk_table_pm(t, base + 3, base + 6);
 	ctk_table_view(t, C_RUN, 0);
 	ctk_table_view(t, C_LABEL, nruns > 1 ? CTK_VIEW_BOTH : 0);
 	ctk_table_view(t, C_START, CTK_VIEW_WIDE);
@@ -230,7 +230,7 @@ int ctk_build_epochs(const struct ctk_report *r, struct ctk_table **out, struct 
 	if ((rc = collect_devices(db, runs, nruns, dc, err)))
 		goto out;
 	t = ctk_table_new("Energy and CO2e of each epoch: energy of the measured devices, summed, "
-			  "over the epoch's time; a dash marks what is not known.", C_DEV0 + dc->n + 7);
+			  "over the epoch's time (\u00b1: see methods); a dash marks what is not known.", C_DEV0 + dc->n + 7);
 	if (!t || columns(t, dc, nruns)) {
 		rc = ctk_failf(err, CTK_ENOMEM, "out of memory");
 		goto out;

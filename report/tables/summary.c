@@ -32,7 +32,7 @@ int ctk_require_analysis(sqlite3 *db, int64_t run_id, struct ctk_error *err)
 
 /* in the order of the paper's columns; the CSV has them all in this order */
 enum { C_RUN, C_LABEL, C_SOURCE, C_HW, C_START, C_DUR, C_HOURS, C_DEV, C_EJ, C_EKWH, C_IN, C_OUT, C_COV, C_PUE,
-       C_CI, C_CO2, C_CISRC, C_ZONE, C_EU_J, C_EU_KWH, C_CO2U, NCOL };
+       C_CI, C_CO2, C_CISRC, C_ZONE, C_EU_J, C_EU_KWH, C_CO2U, C_IN_U, C_OUT_U, NCOL };
 
 /* Paper views: the \columnwidth table is label, hardware, time, energy,
  * PUE, intensity, CO2e; the wide one adds in/outside epochs, coverage and
@@ -41,21 +41,28 @@ static int columns(struct ctk_table *t)
 {
 	static const char *const name[NCOL] = {"run_id", "label", "source", "hardware", "started_utc", "duration_s",
 		"duration_h", "devices", "energy_j", "energy_kwh", "in_epochs_kwh", "outside_epochs_kwh", "coverage_pct",
-		"pue", "intensity_g_per_kwh", "co2_kg", "intensity_source", "zone", "energy_u_j", "energy_u_kwh", "co2_u_kg"};
+		"pue", "intensity_g_per_kwh", "co2_kg", "intensity_source", "zone", "energy_u_j", "energy_u_kwh", "co2_u_kg", "in_epochs_u_kwh",
+		"outside_epochs_u_kwh"};
 	static const char *const label[NCOL] = {"Run", "Run", "Source", "Hardware", "Start (UTC)", "Duration (s)",
 		"Time (h)", "Devices", "Energy (J)", "Energy (kWh)", "In epochs (kWh)", "Outside (kWh)", "Coverage (%)",
 		"PUE", "Intensity (g/kWh)", "CO2e (kg)", "Intensity source", "Zone", "Energy \u00b1 (J)", "Energy \u00b1 (kWh)",
-		"CO2e \u00b1 (kg)"};
+		"CO2e \u00b1 (kg)", "In epochs \u00b1 (kWh)", "Outside \u00b1 (kWh)"};
 	static const unsigned view[NCOL] = {
 		[C_LABEL] = CTK_VIEW_BOTH, [C_HW] = CTK_VIEW_BOTH, [C_HOURS] = CTK_VIEW_BOTH, [C_EKWH] = CTK_VIEW_BOTH,
 		[C_IN] = CTK_VIEW_WIDE, [C_OUT] = CTK_VIEW_WIDE, [C_PUE] = CTK_VIEW_BOTH,
-		[C_CI] = CTK_VIEW_BOTH, [C_CO2] = CTK_VIEW_BOTH, [C_EU_KWH] = CTK_VIEW_WIDE, [C_CO2U] = CTK_VIEW_MD};
+		[C_CI] = CTK_VIEW_BOTH, [C_CO2] = CTK_VIEW_BOTH};
 	for (int i = 0; i < NCOL; i++) {
 		int text = i == C_LABEL || i == C_SOURCE || i == C_START || i == C_ZONE || i == C_HW || i == C_CISRC;
 		if (ctk_table_column(t, i, name[i], label[i], !text))
 			return -1;
 		ctk_table_view(t, i, view[i]);
 	}
+	/* people read "0.0169 ± 0.0001"; the CSV keeps the bounds as columns */
+	ctk_table_pm(t, C_EJ, C_EU_J);
+	ctk_table_pm(t, C_EKWH, C_EU_KWH);
+	ctk_table_pm(t, C_IN, C_IN_U);
+	ctk_table_pm(t, C_OUT, C_OUT_U);
+	ctk_table_pm(t, C_CO2, C_CO2U);
 	return 0;
 }
 
@@ -91,17 +98,24 @@ static int hardware(sqlite3 *db, int64_t run_id, char *buf, size_t size, struct 
 	return 0;
 }
 
-/* The whole-run energy's bound: the devices' bounds summed (bounds add). */
-static int energy_bound(sqlite3 *db, struct ctk_table *t, int row, int64_t run_id, struct ctk_error *err)
+/* The bounds of the whole-run energy and of its parts in and outside epochs
+ * (shown where those are): the devices' bounds summed (bounds add). */
+static int energy_bounds(sqlite3 *db, struct ctk_table *t, int row, int64_t run_id, struct ctk_error *err)
 {
+	const struct ctk_cell *in = &t->cells[row * t->ncols + C_IN];
 	sqlite3_stmt *st = NULL;
 
-	if (ctk_db_prepare(db, "SELECT sum(energy_u_j) FROM device_energy WHERE run_id = ?", &st, err))
+	if (ctk_db_prepare(db, "SELECT sum(energy_u_j), " CTK_SQL_SUM_KNOWN("in_epochs_u_j") ", "
+			   CTK_SQL_SUM_KNOWN("outside_epochs_u_j") " FROM device_energy WHERE run_id = ?", &st, err))
 		return CTK_EDB;
 	sqlite3_bind_int64(st, 1, run_id);
 	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
 		ctk_table_set_num(t, row, C_EU_J, sqlite3_column_double(st, 0), 4);
 		ctk_table_set_num(t, row, C_EU_KWH, sqlite3_column_double(st, 0) / 3.6e6, 3);
+	}
+	if (in->valid && sqlite3_column_type(st, 1) != SQLITE_NULL && sqlite3_column_type(st, 2) != SQLITE_NULL) {
+		ctk_table_set_num(t, row, C_IN_U, sqlite3_column_double(st, 1) / 3.6e6, 3);
+		ctk_table_set_num(t, row, C_OUT_U, sqlite3_column_double(st, 2) / 3.6e6, 3);
 	}
 	sqlite3_finalize(st);
 	return 0;
@@ -160,7 +174,7 @@ static int add_run(sqlite3 *db, struct ctk_table *t, int64_t run_id, struct ctk_
 		ctk_table_set_num(t, row, C_CO2, co2.co2_g / 1000.0, 3);
 	if (co2.has_co2_u)
 		ctk_table_set_num(t, row, C_CO2U, co2.co2_u_g / 1000.0, 3);
-	if ((rc = energy_bound(db, t, row, run_id, err)))
+	if ((rc = energy_bounds(db, t, row, run_id, err)))
 		return rc;
 	if (co2.zone[0])
 		ctk_table_set_text(t, row, C_ZONE, co2.zone);

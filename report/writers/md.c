@@ -17,18 +17,19 @@ void ctk_md_text(FILE *f, const char *s)
 	}
 }
 
-static void md_cell(FILE *f, const struct ctk_cell *c)
+/* A cell: missing as an en dash, text escaped, a number as people see it
+ * ("v ± u" where the column has a bound). */
+static void md_cell(FILE *f, const struct ctk_table *t, int row, int col)
 {
-	char buf[64];
+	const struct ctk_cell *c = &t->cells[row * t->ncols + col];
+	char buf[128];
 
-	if (!c->valid)
+	if (!c->valid) {
 		fputs("–", f);
-	else if (c->text)
+	} else if (c->text) {
 		ctk_md_text(f, c->text);
-	else if (c->digits == 0)
-		fprintf(f, "%.0f", c->num);
-	else {
-		ctk_format_sig(c->num, c->digits, buf, sizeof buf);
+	} else {
+		ctk_table_cell_text(t, row, col, buf, sizeof buf);
 		fputs(buf, f);
 	}
 }
@@ -52,7 +53,7 @@ static int md_write(FILE *f, const struct ctk_table *full, int first, struct ctk
 	ctk_md_text(f, t->title);
 	fputs("**\n\n|", f);
 	for (int i = 0; i < t->ncols; i++) {
-		if (!(t->view[i] & (CTK_VIEW_WIDE | CTK_VIEW_MD)))
+		if (!(t->view[i] & CTK_VIEW_WIDE))
 			continue;
 		fputc(' ', f);
 		ctk_md_text(f, t->label[i]);
@@ -60,16 +61,16 @@ static int md_write(FILE *f, const struct ctk_table *full, int first, struct ctk
 	}
 	fputs("\n|", f);
 	for (int i = 0; i < t->ncols; i++)
-		if (t->view[i] & (CTK_VIEW_WIDE | CTK_VIEW_MD))
+		if (t->view[i] & CTK_VIEW_WIDE)
 			fputs(t->numeric[i] ? "---:|" : ":---|", f);
 	fputc('\n', f);
 	for (int r = 0; r < t->nrows; r++) {
 		fputc('|', f);
 		for (int i = 0; i < t->ncols; i++) {
-			if (!(t->view[i] & (CTK_VIEW_WIDE | CTK_VIEW_MD)))
+			if (!(t->view[i] & CTK_VIEW_WIDE))
 				continue;
 			fputc(' ', f);
-			md_cell(f, &t->cells[r * t->ncols + i]);
+			md_cell(f, t, r, i);
 			fputs(" |", f);
 		}
 		fputc('\n', f);

@@ -28,22 +28,38 @@ void ctk_tex_text(FILE *f, const char *s)
 	}
 }
 
-static void tex_cell(FILE *f, const struct ctk_cell *c)
+/* A number in text mode: a minus sign, not a hyphen. */
+static void tex_number(FILE *f, const char *s)
 {
-	char buf[64];
+	fputs(s[0] == '-' ? "$-$" : "", f);
+	fputs(s[0] == '-' ? s + 1 : s, f);
+}
 
-	if (!c->valid)
+/* Rows up to which "v ± u" cells are shown, stacked (v over ±u: narrow
+ * enough for a one-column table). A longer table leaves its bounds to the
+ * CSV: they would double its height, and a float must fit a page. */
+#define TEX_PM_ROWS 10
+
+/* A cell: missing as --, text escaped, a number as people see it, with its
+ * bound where the column has one. */
+static void tex_cell(FILE *f, const struct ctk_table *t, int row, int col, int with_pm)
+{
+	const struct ctk_cell *c = &t->cells[row * t->ncols + col];
+	char v[64], u[64];
+
+	if (!c->valid) {
 		fputs("--", f);
-	else if (c->text)
+	} else if (c->text) {
 		ctk_tex_text(f, c->text);
-	else {
-		if (c->digits == 0)
-			snprintf(buf, sizeof buf, "%.0f", c->num);
-		else
-			ctk_format_sig(c->num, c->digits, buf, sizeof buf);
-		/* a minus sign, not a hyphen */
-		fputs(buf[0] == '-' ? "$-$" : "", f);
-		fputs(buf[0] == '-' ? buf + 1 : buf, f);
+	} else if (with_pm && ctk_table_cell_pm(t, row, col, v, sizeof v, u, sizeof u)) {
+		fputs("\\begin{tabular}[t]{@{}r@{}}", f);
+		tex_number(f, v);
+		fputs("\\\\$\\pm$", f);
+		tex_number(f, u);
+		fputs("\\end{tabular}", f);
+	} else {
+		ctk_cell_format(c, v, sizeof v);
+		tex_number(f, v);
 	}
 }
 
@@ -94,7 +110,7 @@ static void tex_float(FILE *f, const struct ctk_table *full, unsigned view)
 {
 	const struct ctk_table *t = ctk_table_shown(full);
 	const char *env = view == CTK_VIEW_WIDE ? "table*" : "table";
-	int ntext = 0, two_lines = 0, first;
+	int ntext = 0, two_lines = 0, first, with_pm = t->nrows <= TEX_PM_ROWS;
 
 	for (int i = 0; i < t->ncols; i++)
 		if (t->view[i] & view) {
@@ -142,7 +158,7 @@ static void tex_float(FILE *f, const struct ctk_table *full, unsigned view)
 				if (c->valid && c->text && !t->numeric[i])
 					tex_text_breakable(f, c->text);
 				else
-					tex_cell(f, c);
+					tex_cell(f, t, r, i, with_pm);
 			}
 		fputs(" \\\\\n", f);
 	}

@@ -31,7 +31,7 @@ is "JSON: epochs_energy_j, outside_epochs_j and their bounds null; energy_j 1350
 	"$(python3 -c "import json; r = json.load(open('a.json'))['runs'][0]; print([r[k] for k in ('epochs_energy_j', 'epochs_energy_u_j', 'outside_epochs_j', 'outside_epochs_u_j', 'energy_j')])")" \
 	"[None, None, None, None, 135000]"
 ok "report" ctk report --db d.db --out rep --format md,csv
-is "summary.csv: in/outside epochs empty (not known), energy 0.0375 kWh" \
+is "summary.csv: in/outside epochs and their bounds empty (not known), energy 0.0375 kWh" \
 	"$(python3 -c "import csv; r = next(csv.DictReader(open('rep/summary.csv'))); print([v for k, v in r.items() if 'epochs' in k.lower() or k.lower().startswith('outside')], r[[k for k in r if k.lower().startswith('energy') and 'kwh' in k.lower()][0]])")" \
-	"['', ''] 0.0375"
+	"['', '', '', ''] 0.0375"
 done_testing

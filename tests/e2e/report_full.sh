@@ -51,8 +51,8 @@ pdftotext rep/report.pdf report.txt
 flat=$(tr -s ' \n' '  ' < report.txt)
 has() { case "$flat" in *"$2"*) is "$1" yes yes ;; *) is "$1" "missing '$2'" yes ;; esac; }
 kwh=$(python3 -c "import csv; r=next(csv.DictReader(open('rep/summary.csv'))); print(r['energy_kwh'])")
-# a column of summary.md's first row, by its heading
-md_col() { awk -F'|' -v h="$1" 'NR == 3 { for (i = 2; i < NF; i++) { g = $i; gsub(/^ +| +$/, "", g); if (g == h) c = i } } NR == 5 { v = $c; gsub(/ /, "", v); print v }' rep/summary.md; }
+# a column of summary.md's first row, by its heading (the value of a "v ± u" cell)
+md_col() { awk -F'|' -v h="$1" 'NR == 3 { for (i = 2; i < NF; i++) { g = $i; gsub(/^ +| +$/, "", g); if (g == h) c = i } } NR == 5 { v = $c; sub(/±.*/, "", v); gsub(/ /, "", v); print v }' rep/summary.md; }
 md_kwh=$(md_col 'Energy (kWh)')
 md_co2=$(md_col 'CO2e (kg)')
 md_pue=$(md_col PUE)
