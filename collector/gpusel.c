@@ -61,6 +61,17 @@ static int parse_item(const char *tok, struct ctk_gpusel_item *it)
 	return CTK_EINPUT;
 }
 
+/* Does this variable number GPUs by device minor number (see gpusel.h)? */
+static int by_minor(const char *from)
+{
+	static const char *const vars[] = {"SLURM_STEP_GPUS", "SLURM_JOB_GPUS", "NVIDIA_VISIBLE_DEVICES", NULL};
+
+	for (int i = 0; vars[i]; i++)
+		if (!strcmp(from, vars[i]))
+			return 1;
+	return 0;
+}
+
 int ctk_gpusel_parse(const char *spec, const char *from, struct ctk_gpusel *sel,
 		     struct ctk_error *err)
 {
@@ -68,6 +79,7 @@ int ctk_gpusel_parse(const char *spec, const char *from, struct ctk_gpusel *sel,
 
 	memset(sel, 0, sizeof(*sel));
 	snprintf(sel->from, sizeof sel->from, "%s", from);
+	sel->by_minor = by_minor(from);
 	if (strlen(spec) >= sizeof buf)
 		return ctk_failf(err, CTK_EINPUT, "%s: value too long", from);
 	snprintf(buf, sizeof buf, "%s", spec);

@@ -22,9 +22,17 @@ struct ctk_gpusel {
 	int n;               /* items (0 with all == 0: none) */
 	struct ctk_gpusel_item item[CTK_GPUSEL_MAX];
 	char from[32];       /* "--gpus", "CUDA_VISIBLE_DEVICES", … for messages */
+	int by_minor;        /* 1: indices are device numbers (N of /dev/nvidiaN), see ctk_gpusel_parse */
 };
 
-/* Parse one spec ("0,2", "GPU-8a1…", "all", "none", "" = none, "-1" = none). */
+/* Parse one spec ("0,2", "GPU-8a1…", "all", "none", "" = none, "-1" = none).
+ * Indices from SLURM_STEP_GPUS / SLURM_JOB_GPUS (SLURM's global GPU IDs, "not
+ * relative to any device cgroup": the N of the /dev/nvidiaN it allows) and
+ * NVIDIA_VISIBLE_DEVICES (the host's numbers, also inside the container) are
+ * device minor numbers (by_minor): inside a cgroup or container NVML numbers
+ * the visible GPUs from 0, and even on a bare host NVML's order may differ
+ * from the minor numbers. --gpus and CUDA_VISIBLE_DEVICES are NVML's own
+ * indices as this process sees them. */
 int ctk_gpusel_parse(const char *spec, const char *from, struct ctk_gpusel *sel,
 		     struct ctk_error *err);
 

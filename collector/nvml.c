@@ -125,20 +125,34 @@ static void probe(struct nvml *nv, struct nvml_dev *d)
 	}
 }
 
+/* The number an index of the selection names device h by: its minor number
+ * (/dev/nvidiaN) where the selection counts those and the driver says it,
+ * else NVML's index i (see gpusel.h). */
+static unsigned selection_number(struct nvml *nv, const struct ctk_gpusel *sel, unsigned i, nvmlDevice_t h)
+{
+	unsigned minor;
+
+	if (sel->by_minor && nv->nvmlDeviceGetMinorNumber && nv->nvmlDeviceGetMinorNumber(h, &minor) == NVML_SUCCESS)
+		return minor;
+	return i;
+}
+
 /* Is device h (with uuid, index i) selected? Sets *mig when chosen through a MIG item. */
 static int selected(struct nvml *nv, const struct ctk_gpusel *sel, unsigned i, const char *uuid,
 		    nvmlDevice_t h, int *mig, int *used)
 {
 	int hit = 0;
+	unsigned number;
 
 	*mig = 0;
 	if (!sel || sel->all)
 		return 1;
+	number = selection_number(nv, sel, i, h);
 	for (int k = 0; k < sel->n; k++) {
 		const struct ctk_gpusel_item *it = &sel->item[k];
 		int match = 0;
 		if (it->index >= 0)
-			match = (unsigned)it->index == i;
+			match = (unsigned)it->index == number;
 		else if (!strncmp(it->uuid, "GPU-", 4))
 			match = *uuid && !strncmp(uuid, it->uuid, strlen(it->uuid));
 		else if (nv->nvmlDeviceGetHandleByUUID && nv->nvmlDeviceGetDeviceHandleFromMigDeviceHandle) {
@@ -274,7 +288,9 @@ static int nvml_open(struct ctk_source *s, const struct ctk_source_opts *o, stru
 			if (!used[k]) {
 				const struct ctk_gpusel_item *it = &sel->item[k];
 				char what[112];
-				if (it->index >= 0)
+				if (it->index >= 0 && sel->by_minor)
+					snprintf(what, sizeof what, "/dev/nvidia%d", it->index);
+				else if (it->index >= 0)
 					snprintf(what, sizeof what, "index %d", it->index);
 				else
 					snprintf(what, sizeof what, "'%s'", it->uuid);

@@ -30,7 +30,11 @@
  *                                   works: the curve's power at every multiple
  *                                   of MS ms of UTC time (the driver's own sample
  *                                   clock), the last FAKE_SAMPLE_DEPTH of them;
- *                                   unset or 0: NOT_SUPPORTED (older drivers) */
+ *                                   unset or 0: NOT_SUPPORTED (older drivers)
+ *   CTK_FAKENVML_MINORS=m,m,…       device i's minor number (its /dev/nvidiaN), which
+ *                                   also makes its UUID and PCI bus (default i): a
+ *                                   SLURM cgroup or container that shows GPUs 2,3 of
+ *                                   a node as NVML 0,1 is DEVICES=2 MINORS=2,3 */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,6 +51,7 @@ __attribute__((visibility("default"))) const int ctk_fakenvml_simulated = 1;
 
 struct nvmlDevice_st {
 	unsigned idx;
+	unsigned minor;      /* /dev/nvidiaN: the GPU's identity (UUID, bus) */
 	long double e0_mj;   /* F(t_init): the counter starts at 0 at nvmlInit */
 };
 
@@ -191,8 +196,15 @@ static nvmlReturn_t do_init(void)
 	uuid_tag = (unsigned)env_int("CTK_FAKENVML_UUID_TAG", 0) & 0xffffu;
 	int64_t zero_ns = getenv("CTK_FAKENVML_COUNTER_SINCE") ?
 			  (int64_t)env_int("CTK_FAKENVML_COUNTER_SINCE", 0) * 1000000000 : init_ns;
+	const char *minors = getenv("CTK_FAKENVML_MINORS");
 	for (unsigned i = 0; i < ndev; i++) {
 		devs[i].idx = i;
+		devs[i].minor = i;
+		if (minors && *minors) {
+			char *end;
+			devs[i].minor = (unsigned)strtoul(minors, &end, 10);
+			minors = end + (*end == ',');
+		}
 		devs[i].e0_mj = 0;
 		devs[i].e0_mj = energy_mj(&devs[i], zero_ns);
 	}
@@ -278,10 +290,23 @@ nvmlReturn_t nvmlDeviceGetUUID(nvmlDevice_t device, char *uuid, unsigned int len
 
 	if (r)
 		return r;
-	if (snprintf(uuid, length, "GPU-fa4e%04x-0000-4000-8000-%012x", uuid_tag, device->idx) >= (int)length)
+	if (snprintf(uuid, length, "GPU-fa4e%04x-0000-4000-8000-%012x", uuid_tag, device->minor) >= (int)length)
 		return NVML_ERROR_INSUFFICIENT_SIZE;
 	return NVML_SUCCESS;
 }
+
+/* (left out of the old fake too, so that the index fallback is exercised) */
+#ifndef FAKENVML_OLD
+nvmlReturn_t nvmlDeviceGetMinorNumber(nvmlDevice_t device, unsigned int *minor)
+{
+	nvmlReturn_t r = check(device);
+
+	if (r)
+		return r;
+	*minor = device->minor;
+	return NVML_SUCCESS;
+}
+#endif
 
 static nvmlReturn_t pci(nvmlDevice_t device, nvmlPciInfo_t *p)
 {
@@ -291,7 +316,7 @@ static nvmlReturn_t pci(nvmlDevice_t device, nvmlPciInfo_t *p)
 		return r;
 	memset(p, 0, sizeof(*p));
 	p->domain = 0;
-	p->bus = 0x10 + device->idx;
+	p->bus = 0x10 + device->minor;
 	p->pciDeviceId = 0x20b010de;
 	snprintf(p->busId, sizeof p->busId, "00000000:%02X:00.0", p->bus);
 	snprintf(p->busIdLegacy, sizeof p->busIdLegacy, "0000:%02X:00.0", p->bus);

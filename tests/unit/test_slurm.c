@@ -43,17 +43,29 @@ static void gpus_precedence(void **state)
 	assert_string_equal(s.from, "SLURM_STEP_GPUS");
 	assert_int_equal(s.n, 1);
 	assert_int_equal(s.item[0].index, 3);
+	assert_int_equal(s.by_minor, 1); /* SLURM's global IDs: /dev/nvidiaN */
 	unsetenv("SLURM_STEP_GPUS");
 	assert_int_equal(ctk_gpusel_resolve(NULL, &s, &err), 0);
 	assert_string_equal(s.from, "SLURM_JOB_GPUS");
 	assert_int_equal(s.n, 2);
 	assert_int_equal(s.item[1].index, 2);
+	assert_int_equal(s.by_minor, 1);
 	unsetenv("SLURM_JOB_GPUS");
 	assert_int_equal(ctk_gpusel_resolve(NULL, &s, &err), 0);
 	assert_string_equal(s.from, "CUDA_VISIBLE_DEVICES");
+	assert_int_equal(s.by_minor, 0); /* CUDA's and NVML's own indices */
+	unsetenv("CUDA_VISIBLE_DEVICES");
+	setenv("NVIDIA_VISIBLE_DEVICES", "2", 1);
+	assert_int_equal(ctk_gpusel_resolve(NULL, &s, &err), 0);
+	assert_string_equal(s.from, "NVIDIA_VISIBLE_DEVICES");
+	assert_int_equal(s.by_minor, 1); /* the host's numbers, also in the container */
+	unsetenv("NVIDIA_VISIBLE_DEVICES");
+	setenv("CUDA_VISIBLE_DEVICES", "0", 1);
 	setenv("SLURM_STEP_GPUS", "3", 1);
 	assert_int_equal(ctk_gpusel_resolve("all", &s, &err), 0); /* --gpus wins */
 	assert_int_equal(s.all, 1);
+	assert_int_equal(ctk_gpusel_resolve("1", &s, &err), 0);
+	assert_int_equal(s.by_minor, 0);
 	setenv("SLURM_STEP_GPUS", "x7", 1);
 	assert_int_not_equal(ctk_gpusel_resolve(NULL, &s, &err), 0); /* never "all GPUs" */
 	assert_non_null(strstr(err.msg, "SLURM_STEP_GPUS"));
