@@ -26,7 +26,9 @@ static void usage(FILE *out)
 		"The merged run's epochs and phases are those of rank 0 (SLURM_PROCID 0), else of\n"
 		"the first input; each other input's clock offset is estimated from the markers it\n"
 		"shares with that run (median of start and end differences), printed and stored\n"
-		"(tables merge_sources, merge_duplicates). Readings are copied as stored.\n"
+		"(tables merge_sources, merge_duplicates). Readings are copied as stored, and so are\n"
+		"other tools' reported numbers, analysis settings (the reference run's first) and\n"
+		"intensity series (each once).\n"
 		"One transaction: a bad input store is an error and OUT is left as it was.\n\n"
 		"  --as-one   merge every input run into one run (no SLURM job id needed)\n\n"
 		"exit status: 0 ok, 1 usage, 2 bad input, 3 I/O or database\n");

@@ -3,7 +3,8 @@
  * --as-one); keep each (host, UUID) once where two inputs measured it over
  * the same time; estimate clock offsets from matching markers; then write
  * the merged runs, their devices, the readings (stored chunks copied as they
- * are, never decoded), the reference's windows and the merge tables into
+ * are, never decoded), the reference's windows, the merge tables and what
+ * merge_carry.c carries (reported numbers, settings, intensity series) into
  * the output store in one transaction. */
 #include <errno.h>
 #include <limits.h>
@@ -15,6 +16,7 @@
 #include <cjson/cJSON.h>
 
 #include "analyze/energy/merge_job.h"
+#include "analyze/energy/merge_carry.h"
 #include "common/db.h"
 #include "common/store.h"
 #include "common/time.h"
@@ -623,6 +625,29 @@ out:
 	return rc;
 }
 
+/* Each input's reported numbers, settings and intensity series (merge_carry.h);
+ * the reference runs first, so that their settings are the merged runs'. */
+static int carry_all(struct merge *m, sqlite3 *out, struct ctk_error *err)
+{
+	int rc = 0;
+
+	for (int pass = 0; pass < 2 && !rc; pass++)
+		for (int in = 0; in < m->nin && !rc; in++) {
+			sqlite3 *src = NULL;
+			if ((rc = ctk_db_open(m->in[in], CTK_DB_READONLY, &src, err)))
+				break;
+			for (int i = 0; i < m->nruns && !rc; i++) {
+				const struct m_run *r = &m->runs[i];
+				if (r->in == in && (i == m->ref[r->group]) == !pass)
+					rc = ctk_merge_carry_run(src, out, r->id, m->new_run[r->group], err);
+			}
+			if (!rc && pass == 1)
+				rc = ctk_merge_carry_intensity(src, out, err);
+			ctk_db_close(src);
+		}
+	return rc;
+}
+
 static int write_all(struct merge *m, sqlite3 *db, struct ctk_error *err)
 {
 	int rc = 0;
@@ -637,6 +662,8 @@ static int write_all(struct merge *m, sqlite3 *db, struct ctk_error *err)
 		rc = write_windows(m, db, err);
 	if (!rc)
 		rc = write_notes(m, db, err);
+	if (!rc)
+		rc = carry_all(m, db, err);
 	return rc;
 }
 

@@ -14,6 +14,15 @@ for r in 0 1; do
 	SLURM_JOB_ID=42 SLURM_PROCID=$r SLURMD_NODENAME=n1 ctk collect --sources nvml --quiet --db rank$r.db -- sh train.sh 2>/dev/null &
 done
 wait
+# what else the inputs hold is carried: settings (the reference's win), an
+# intensity series both inputs imported (kept once), another tool's numbers
+ctk analyze --db rank0.db --pue 1.4 >/dev/null 2>&1
+ctk analyze --db rank1.db --pue 1.2 >/dev/null 2>&1
+DE=$CTK_DATA/electricitymaps/DE_2023_hourly.csv
+for r in 0 1; do ctk intensity import "$DE" --db rank$r.db >/dev/null 2>&1; done
+python3 -c "
+import sqlite3; c = sqlite3.connect('rank1.db')
+c.execute(\"INSERT INTO reported(run_id, tool, what, epochs, energy_kwh, co2_g, note) VALUES (1, 'carbontracker', 'actual', 3, 0.0123, 4.5, 'n1 rank 1')\"); c.commit()"
 ctk merge m.db rank0.db rank1.db >out.txt 2>err.txt
 is "merge: exit 0" "$?" 0
 is "one run, 2 devices (each GPU once)" "$(sql m.db "SELECT count(*) FROM runs")/$(sql m.db "SELECT count(*) FROM devices")" "1/2"
@@ -39,6 +48,14 @@ near "merged energy = rank 0's (counted once)" "$em" "$e0" 1e-9
 ok "… and not the two copies summed" python3 -c "import sys; sys.exit(0 if abs($em - ($e0 + $e1)) > 0.3 * $e0 else 1)"
 is "the merged run's windows are rank 0's 3 epochs" "$(sql m.db "SELECT count(*) FROM windows WHERE kind = 'epoch'")" 3
 is "rank 0 is the reference" "$(sql m.db "SELECT source_run_id || path FROM merge_sources WHERE reference = 1")" "1rank0.db"
+is "carried: the reference's settings (PUE 1.4, not rank 1's 1.2)" "$(sql m.db "SELECT group_concat(pue) FROM analysis_settings")" "1.4"
+is "carried: the intensity series both imported, once, every value" \
+	"$(sql m.db "SELECT count(*) FROM intensity_series")/$(sql m.db "SELECT count(*) FROM intensity")" \
+	"1/$(sql rank0.db "SELECT count(*) FROM intensity")"
+is "… the values themselves (sum of g/kWh)" "$(sql m.db "SELECT total(g_per_kwh) FROM intensity")" "$(sql rank0.db "SELECT total(g_per_kwh) FROM intensity")"
+is "carried: rank 1's reported numbers, on the merged run" \
+	"$(sql m.db "SELECT run_id || ',' || tool || ',' || what || ',' || epochs || ',' || energy_kwh || ',' || co2_g || ',' || note FROM reported")" \
+	"1,carbontracker,actual,3,0.0123,4.5,n1 rank 1"
 
 # bad input: a file that is not a store; OUT untouched, a new OUT not created
 printf 'not a database at all, just text\n' >junk.db
