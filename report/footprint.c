@@ -10,7 +10,6 @@
 #include "common/embodied.h"
 #include "report/table.h"
 
-#define SIG 3
 
 static void text(sqlite3_stmt *st, int i, char *buf, size_t size)
 {
@@ -86,8 +85,8 @@ void ctk_footprint_embodied_words(const struct ctk_run_footprint *fp, char *buf,
 		snprintf(buf, size, "%s", fp->embodied_note[0] ? fp->embodied_note : "not estimated");
 		return;
 	}
-	ctk_format_sig(fp->embodied_g / 1000.0, SIG, kg, sizeof kg);
-	ctk_format_sig(fp->gpu_hours, SIG, h, sizeof h);
+	ctk_format_sig(fp->embodied_g / 1000.0, CTK_SIG, kg, sizeof kg);
+	ctk_format_sig(fp->gpu_hours, CTK_SIG, h, sizeof h);
 	snprintf(buf, size, "%s kg CO2e over %s GPU-hours%s%s%s%s", kg, h, fp->what[0] ? "; " : "", fp->what,
 		 fp->embodied_note[0] ? "; " : "", fp->embodied_note);
 }
@@ -100,9 +99,9 @@ void ctk_footprint_water_words(const struct ctk_run_footprint *fp, char *buf, si
 		snprintf(buf, size, "not available: no stored result (run ctk analyze)");
 		return;
 	}
-	ctk_format_sig(fp->onsite_l, SIG, a, sizeof a);
-	ctk_format_sig(fp->offsite_l, SIG, b, sizeof b);
-	ctk_format_sig(fp->water_l, SIG, t, sizeof t);
+	ctk_format_sig(fp->onsite_l, CTK_SIG, a, sizeof a);
+	ctk_format_sig(fp->offsite_l, CTK_SIG, b, sizeof b);
+	ctk_format_sig(fp->water_l, CTK_SIG, t, sizeof t);
 	if (fp->has_water)
 		snprintf(buf, size, "%s L (on-site %s L at WUE %.3g L/kWh, off-site %s L at %.3g L/kWh)", t, a,
 			 fp->wue_l_per_kwh, b, fp->water_l_per_kwh);
@@ -119,13 +118,13 @@ void ctk_footprint_scope_words(const struct ctk_run_footprint *fp, const char *o
 	char e[32] = "", w[32] = "";
 
 	if (fp->has_embodied)
-		ctk_format_sig(fp->embodied_g / 1000.0, SIG, e, sizeof e);
+		ctk_format_sig(fp->embodied_g / 1000.0, CTK_SIG, e, sizeof e);
 	if (fp->has_water)
-		ctk_format_sig(fp->water_l, SIG, w, sizeof w);
+		ctk_format_sig(fp->water_l, CTK_SIG, w, sizeof w);
 	else if (fp->has_onsite)
-		ctk_format_sig(fp->onsite_l, SIG, w, sizeof w);
+		ctk_format_sig(fp->onsite_l, CTK_SIG, w, sizeof w);
 	else if (fp->has_offsite)
-		ctk_format_sig(fp->offsite_l, SIG, w, sizeof w);
+		ctk_format_sig(fp->offsite_l, CTK_SIG, w, sizeof w);
 	snprintf(buf, size, "operational CO2 %s%s, embodied CO2 %s%s, water %s%s", op_kg ? op_kg : "not known",
 		 op_kg ? " kg CO2e" : "", fp->has_embodied ? e : "not estimated", fp->has_embodied ? " kg CO2e" : "",
 		 *w ? w : "not estimated", fp->has_water ? " L" : fp->has_onsite ? " L (on-site only)" :

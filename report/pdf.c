@@ -123,12 +123,20 @@ static int summary_page(struct pdfw *w, struct ctk_report *r, const struct ctk_t
 		snprintf(buf, sizeof buf, "Run %lld: %s", (long long)f->ri.run_id, f->ri.label);
 		wrapped(w, MARGIN, TEXT_W, buf, 11, 1);
 		w->y += 2;
-		if (f->has_energy)
+		if (f->has_energy && f->has_energy_u) {
+			char v[48], u[48];
+			ctk_format_pm(f->energy_j / 3.6e6, CTK_SIG, f->energy_u_j / 3.6e6, v, sizeof v, u, sizeof u);
+			snprintf(buf, sizeof buf, "%s \u00b1 %s kWh (devices summed, first to last reading)", v, u);
+		} else if (f->has_energy)
 			snprintf(buf, sizeof buf, "%s kWh (devices summed, first to last reading)", f->energy_kwh);
 		else
 			snprintf(buf, sizeof buf, "not analysed");
 		kv(w, "Energy", buf);
-		if (f->co2.has_co2)
+		if (f->co2.has_co2 && f->co2.has_co2_u) {
+			char v[48], u[48];
+			ctk_format_pm(f->co2.co2_g / 1000.0, CTK_SIG, f->co2.co2_u_g / 1000.0, v, sizeof v, u, sizeof u);
+			snprintf(buf, sizeof buf, "%s \u00b1 %s kg CO2e (PUE applied)", v, u);
+		} else if (f->co2.has_co2)
 			snprintf(buf, sizeof buf, "%s kg CO2e (PUE applied)", f->co2_kg);
 		else if (f->co2.valid)
 			snprintf(buf, sizeof buf, "not known: %s", f->co2.note[0] ? f->co2.note : "no intensity value");

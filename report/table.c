@@ -180,21 +180,26 @@ void ctk_cell_format(const struct ctk_cell *c, char *buf, size_t size)
 		ctk_format_sig(c->num, c->digits, buf, size);
 }
 
+void ctk_format_pm(double v, int sig, double u, char *vbuf, size_t vsize, char *ubuf, size_t usize)
+{
+	/* an integer (sig 0) stays integer; else no finer than v's digits */
+	int d = sig == 0 ? 0 : ctk_pm_decimals(u);
+
+	if (sig > 0 && sig_decimals(v, sig) < d)
+		d = sig_decimals(v, sig);
+	ctk_fmt_pm_parts(v, u, d, vbuf, vsize, ubuf, usize);
+}
+
 int ctk_table_cell_pm(const struct ctk_table *t, int row, int col, char *v, size_t vsize, char *u, size_t usize)
 {
 	const struct ctk_cell *c = &t->cells[row * t->ncols + col], *b;
-	int d;
 
 	if (!t->pm[col])
 		return 0;
 	b = &t->cells[row * t->ncols + t->pm[col] - 1];
 	if (!c->valid || c->text || !b->valid || b->text || b->num < 0)
 		return 0;
-	/* an integer column stays integer; else no finer than the value's digits */
-	d = c->digits == 0 ? 0 : ctk_pm_decimals(b->num);
-	if (c->digits > 0 && sig_decimals(c->num, c->digits) < d)
-		d = sig_decimals(c->num, c->digits);
-	ctk_fmt_pm_parts(c->num, b->num, d, v, vsize, u, usize);
+	ctk_format_pm(c->num, c->digits, b->num, v, vsize, u, usize);
 	return 1;
 }
 

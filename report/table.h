@@ -69,8 +69,16 @@ void ctk_cell_format(const struct ctk_cell *c, char *buf, size_t size);
  * last shown one; the bound rounded up), or 0 when the column has no bound
  * or either number is missing (then show the cell by ctk_cell_format). */
 int ctk_table_cell_pm(const struct ctk_table *t, int row, int col, char *v, size_t vsize, char *u, size_t usize);
+/* The rule behind it for any value v shown to `sig` significant digits (0:
+ * an integer) with its bound u: both at u's first significant digit, never
+ * finer than v's last; u rounded up (it stays a bound). */
+void ctk_format_pm(double v, int sig, double u, char *vbuf, size_t vsize, char *ubuf, size_t usize);
 /* ctk_cell_format with the bound: "v ± u" (UTF-8) where ctk_table_cell_pm gives one. */
 void ctk_table_cell_text(const struct ctk_table *t, int row, int col, char *buf, size_t size);
+
+/* Significant digits of energies and CO2 in everything people read (tables,
+ * report.pdf, methods text). */
+#define CTK_SIG 3
 
 /* A number rounded to `sig` significant digits, fixed notation ("0.06820"). */
 void ctk_format_sig(double v, int sig, char *buf, size_t size);

@@ -20,7 +20,6 @@
 #include "report/zones.h"
 #include "report/table.h"
 
-#define SIG 3   /* significant digits of energies and CO2, as in the tables */
 
 static void col_text(sqlite3_stmt *st, int i, char *buf, size_t size)
 {
@@ -64,11 +63,11 @@ static int bound_facts(sqlite3 *db, int64_t run_id, struct ctk_run_facts *f, str
 		f->outside_epochs_u_j = sqlite3_column_double(st, 2);
 		f->gap_s = sqlite3_column_double(st, 3);
 		f->gap_at_limit = sqlite3_column_int(st, 4);
-		ctk_format_sig(f->energy_u_j / 3.6e6, SIG, f->energy_u_kwh, sizeof f->energy_u_kwh);
+		ctk_format_sig(f->energy_u_j / 3.6e6, CTK_SIG, f->energy_u_kwh, sizeof f->energy_u_kwh);
 	}
 	sqlite3_finalize(st);
 	if (f->co2.has_co2_u)
-		ctk_format_sig(f->co2.co2_u_g / 1000.0, SIG, f->co2_u_kg, sizeof f->co2_u_kg);
+		ctk_format_sig(f->co2.co2_u_g / 1000.0, CTK_SIG, f->co2_u_kg, sizeof f->co2_u_kg);
 	return 0;
 }
 
@@ -139,9 +138,9 @@ int ctk_run_facts_get(sqlite3 *db, int64_t run_id, struct ctk_run_facts *f, stru
 	if ((rc = bound_facts(db, run_id, f, err)))
 		return rc;
 	if (f->has_energy)
-		ctk_format_sig(f->energy_j / 3.6e6, SIG, f->energy_kwh, sizeof f->energy_kwh);
+		ctk_format_sig(f->energy_j / 3.6e6, CTK_SIG, f->energy_kwh, sizeof f->energy_kwh);
 	if (f->co2.has_co2)
-		ctk_format_sig(f->co2.co2_g / 1000.0, SIG, f->co2_kg, sizeof f->co2_kg);
+		ctk_format_sig(f->co2.co2_g / 1000.0, CTK_SIG, f->co2_kg, sizeof f->co2_kg);
 	if (f->co2.has_pue)
 		ctk_format_sig(f->co2.pue, 3, f->pue, sizeof f->pue);
 	if (f->ri.has_span &&
@@ -362,8 +361,8 @@ static void footprint_sentences(struct emit *e, const struct ctk_run_footprint *
 	if (!fp->valid)
 		return;
 	if (fp->has_embodied) {
-		ctk_format_sig(fp->embodied_g / 1000.0, SIG, a, sizeof a);
-		ctk_format_sig(fp->gpu_hours, SIG, b, sizeof b);
+		ctk_format_sig(fp->embodied_g / 1000.0, CTK_SIG, a, sizeof a);
+		ctk_format_sig(fp->gpu_hours, CTK_SIG, b, sizeof b);
 		put(e, "Embodied emissions: we attributed to the run a share of each GPU's manufacturing footprint, "
 		       "footprint × device-hours / (lifetime × utilisation), %s kg CO2e over %s GPU-hours", a, b);
 		if (fp->what[0])
@@ -385,16 +384,16 @@ static void footprint_sentences(struct emit *e, const struct ctk_run_footprint *
 		put(e, "Water, following Li et al.");
 		cite(e, "li2023thirsty");
 		if (fp->has_onsite) {
-			ctk_format_sig(fp->onsite_l, SIG, a, sizeof a);
+			ctk_format_sig(fp->onsite_l, CTK_SIG, a, sizeof a);
 			put(e, ": on-site %s L (a WUE of %.3g L per kWh of IT energy)", a, fp->wue_l_per_kwh);
 		}
 		if (fp->has_offsite) {
-			ctk_format_sig(fp->offsite_l, SIG, b, sizeof b);
+			ctk_format_sig(fp->offsite_l, CTK_SIG, b, sizeof b);
 			put(e, "%s off-site %s L (%.3g L per kWh of facility energy)", fp->has_onsite ? "," : ":", b,
 			    fp->water_l_per_kwh);
 		}
 		if (fp->has_water) {
-			ctk_format_sig(fp->water_l, SIG, a, sizeof a);
+			ctk_format_sig(fp->water_l, CTK_SIG, a, sizeof a);
 			put(e, ", %s L in all. ", a);
 		} else {
 			put(e, "; %s water was not estimated (no %s was given). ", fp->has_onsite ? "off-site" : "on-site",
@@ -469,7 +468,7 @@ static void paragraph(struct emit *e, const struct ctk_run_facts *f)
 		put(e, "The devices used %s kWh", f->energy_kwh);
 		if (f->has_epochs_energy) {
 			char a[32], b[32];
-			ctk_format_sig(f->in_epochs_j / 3.6e6, SIG, a, sizeof a);
+			ctk_format_sig(f->in_epochs_j / 3.6e6, CTK_SIG, a, sizeof a);
 			ctk_format_sig(f->outside_epochs_j / 3.6e6, 3, b, sizeof b);
 			put(e, ", %s kWh in %d epoch%s and %s kWh outside them", a, f->ri.nepochs, f->ri.nepochs == 1 ? "" : "s", b);
 		}
@@ -522,7 +521,7 @@ static void paragraph(struct emit *e, const struct ctk_run_facts *f)
 		put(e, "The run emitted %s kg CO2e", f->co2_kg);
 		if (f->co2.has_epochs_co2 && f->co2.has_outside_co2) {
 			char a[32], b[32];
-			ctk_format_sig(f->co2.epochs_co2_g / 1000.0, SIG, a, sizeof a);
+			ctk_format_sig(f->co2.epochs_co2_g / 1000.0, CTK_SIG, a, sizeof a);
 			ctk_format_sig(f->co2.outside_co2_g / 1000.0, 3, b, sizeof b);
 			put(e, " (%s kg in the epochs, %s kg outside them)", a, b);
 		}
@@ -729,10 +728,10 @@ static int write_model_card(struct ctk_report *r, FILE *f, struct ctk_error *err
 		if (all_co2 && co2 <= 0) {
 			fputs("  # emissions: left out: the stored CO2 is 0 g, which is no measurement of emissions\n", f);
 		} else if (all_co2) {
-			ctk_format_sig(co2, SIG, buf, sizeof buf);
+			ctk_format_sig(co2, CTK_SIG, buf, sizeof buf);
 			fprintf(f, "  emissions: %s\n", buf);
 			if (all_u) {
-				ctk_format_sig(co2_u, SIG, buf, sizeof buf);
+				ctk_format_sig(co2_u, CTK_SIG, buf, sizeof buf);
 				fprintf(f, "  # emissions bound: \u00b1 %s g (worst case from the energy's signal, see methods.md; "
 					"the carbon intensity's own uncertainty is not included)\n", buf);
 			}

@@ -27,17 +27,17 @@ ok "report" ctk report --db run.db --out rep
 pdftotext rep/report.pdf report.txt
 flat=$(tr -s ' \n' '  ' < report.txt)
 has() { case "$flat" in *"$2"*) is "$1" yes yes ;; *) is "$1" "missing '$2'" yes ;; esac; }
-# a column of summary.md's first row, by its heading (the value of a "v ± u" cell)
-md_col() { awk -F'|' -v h="$1" 'NR == 3 { for (i = 2; i < NF; i++) { g = $i; gsub(/^ +| +$/, "", g); if (g == h) c = i } } NR == 5 { v = $c; sub(/±.*/, "", v); gsub(/ /, "", v); print v }' rep/summary.md; }
-md_kwh=$(md_col 'Energy (kWh)')
+# a cell of summary.md's first row, by its heading ("0.523 ± 0.005"), and its value alone
+md_cell() { awk -F'|' -v h="$1" 'NR == 3 { for (i = 2; i < NF; i++) { g = $i; gsub(/^ +| +$/, "", g); if (g == h) c = i } } NR == 5 { v = $c; gsub(/^ +| +$/, "", v); print v }' rep/summary.md; }
+md_col() { md_cell "$1" | sed 's/ *±.*//'; }
 md_co2=$(md_col 'CO2e (kg)')
 source=$(sql run.db 'select source from intensity_series')
 # summary.md shows 3 significant digits: within half a unit of the third (5e-3 relative)
 near "summary CO2 = analyze's (kg)" "$md_co2" "$(python3 -c "print($(sql run.db 'select co2_g from run_co2') / 1000)")" 5e-3
 has "report.pdf: run label" "$LABEL"
 has "report.pdf: simulated device said" "simulated"
-has "report.pdf: total energy as in summary.md" "$md_kwh kWh"
-has "report.pdf: CO2 as in summary.md" "$md_co2 kg CO2e"
+has "report.pdf: total energy ± bound as in summary.md" "$(md_cell 'Energy (kWh)') kWh"
+has "report.pdf: CO2 ± bound as in summary.md" "$(md_cell 'CO2e (kg)') kg CO2e"
 has "report.pdf: PUE" "PUE 1.20"
 has "report.pdf: intensity source" "$source"
 for c in power epoch_energy intensity; do

@@ -51,17 +51,17 @@ pdftotext rep/report.pdf report.txt
 flat=$(tr -s ' \n' '  ' < report.txt)
 has() { case "$flat" in *"$2"*) is "$1" yes yes ;; *) is "$1" "missing '$2'" yes ;; esac; }
 kwh=$(python3 -c "import csv; r=next(csv.DictReader(open('rep/summary.csv'))); print(r['energy_kwh'])")
-# a column of summary.md's first row, by its heading (the value of a "v ± u" cell)
-md_col() { awk -F'|' -v h="$1" 'NR == 3 { for (i = 2; i < NF; i++) { g = $i; gsub(/^ +| +$/, "", g); if (g == h) c = i } } NR == 5 { v = $c; sub(/±.*/, "", v); gsub(/ /, "", v); print v }' rep/summary.md; }
-md_kwh=$(md_col 'Energy (kWh)')
+# a cell of summary.md's first row, by its heading ("0.523 ± 0.005"), and its value alone
+md_cell() { awk -F'|' -v h="$1" 'NR == 3 { for (i = 2; i < NF; i++) { g = $i; gsub(/^ +| +$/, "", g); if (g == h) c = i } } NR == 5 { v = $c; gsub(/^ +| +$/, "", v); print v }' rep/summary.md; }
+md_col() { md_cell "$1" | sed 's/ *±.*//'; }
 md_co2=$(md_col 'CO2e (kg)')
 md_pue=$(md_col PUE)
 near "summary energy = analysis" "$kwh" "$(python3 -c "print(38778.306/3.6e6)")" 1e-6
 is "CO2 in the table (kg, 3 digits: 6.54321 g)" "$md_co2" "0.00654"
 is "PUE in the table" "$md_pue" "1.58"
 has "report.pdf: run label" "$LABEL"
-has "report.pdf: total energy as in summary.md" "$md_kwh kWh"
-has "report.pdf: CO2 as in summary.md" "$md_co2 kg CO2e"
+has "report.pdf: total energy ± bound as in summary.md" "$(md_cell 'Energy (kWh)') kWh"
+has "report.pdf: CO2 ± bound as in summary.md" "$(md_cell 'CO2e (kg)') kg CO2e"
 has "report.pdf: PUE" "PUE 1.58"
 has "report.pdf: intensity source" "Electricity Maps"
 has "report.pdf: title" "Footprint of run_1"
