@@ -112,6 +112,8 @@ ok "energy bound is a number > 0 ($U J)" python3 -c "import sys; sys.exit(not $U
 near "energy bound: first analyze = second" "$(j a1.json "r['energy_u_j']")" "$U" 1e-12
 near "energy bound: device_energy (bounds add)" "$(sql r.db 'select sum(energy_u_j) from device_energy')" "$U" 1e-12
 near "energy bound: summary.csv" "$(python3 -c "import csv; print(next(csv.DictReader(open('rep/summary.csv')))['energy_u_j'])")" "$U" 1e-9
+near "in-epochs bound: summary.csv = JSON" "$(python3 -c "import csv; print(float(next(csv.DictReader(open('rep/summary.csv')))['in_epochs_u_kwh']) * 3.6e6)")" "$(j a2.json "r['epochs_energy_u_j']")" 1e-9
+near "outside-epochs bound: summary.csv = JSON" "$(python3 -c "import csv; print(float(next(csv.DictReader(open('rep/summary.csv')))['outside_epochs_u_kwh']) * 3.6e6)")" "$(j a2.json "r['outside_epochs_u_j']")" 1e-9
 # summary.md: "v ± u" (kWh, u to its first significant digit, rounded up; v to the same place)
 md_pm() { python3 -c "
 lines=open('rep/summary.md').read().splitlines(); i=[k for k, x in enumerate(lines) if x.startswith('| Run ')][0]
