@@ -1,16 +1,15 @@
 /* `ctk merge` carries each input's reported numbers, analysis settings and
- * intensity series into the output store (see merge_carry.h). Rows are
- * copied value for value (sqlite3_value), never reformatted. */
+ * intensity series into the output store (see merge_carry.h), through the
+ * one row copier merge_job.c also copies readings with. Rows are copied value
+ * for value (sqlite3_value), never reformatted. */
 #include "analyze/energy/merge_carry.h"
 
 #include <stddef.h>
 
 #include "common/db.h"
 
-/* Copy every row `sel` (?1 = key) gives from src into out through `ins`
- * (?1 = new key, ?2… = the selected columns in order). */
-static int copy_rows(sqlite3 *src, sqlite3 *out, const char *sel, const char *ins, int64_t key, int64_t new_key,
-		     const char *what, struct ctk_error *err)
+int ctk_merge_copy_rows(sqlite3 *src, sqlite3 *out, const char *sel, const char *ins, int64_t key, int64_t new_key,
+			const char *what, struct ctk_error *err)
 {
 	sqlite3_stmt *rd = NULL, *wr = NULL;
 	int rc, step;
@@ -40,14 +39,14 @@ int ctk_merge_carry_run(sqlite3 *src, sqlite3 *out, int64_t src_run, int64_t new
 {
 	int rc;
 
-	if ((rc = copy_rows(src, out,
+	if ((rc = ctk_merge_copy_rows(src, out,
 			    "SELECT tool, what, epochs, duration_s, energy_kwh, co2_g, distance_km, pue, g_per_kwh, note "
 			    "FROM reported WHERE run_id = ?1 ORDER BY reported_id",
 			    "INSERT INTO reported(run_id, tool, what, epochs, duration_s, energy_kwh, co2_g, distance_km, "
 			    "pue, g_per_kwh, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
 			    src_run, new_run, "copying reported numbers", err)))
 		return rc;
-	return copy_rows(src, out,
+	return ctk_merge_copy_rows(src, out,
 			 "SELECT signal, pue, pue_source, fill, default_g_per_kwh, updated_ns FROM analysis_settings "
 			 "WHERE run_id = ?1",
 			 "INSERT OR IGNORE INTO analysis_settings(run_id, signal, pue, pue_source, fill, default_g_per_kwh, "
@@ -87,7 +86,7 @@ out:
 /* Copy src's series `id` and its values into out. */
 static int copy_series(sqlite3 *src, sqlite3 *out, int64_t id, struct ctk_error *err)
 {
-	int rc = copy_rows(src, out,
+	int rc = ctk_merge_copy_rows(src, out,
 			   "SELECT zone, source, signal, unit, path, sha256, year, kind, resolution_s, created_ns "
 			   "FROM intensity_series WHERE series_id = ?1",
 			   "INSERT INTO intensity_series(zone, source, signal, unit, path, sha256, year, kind, "
@@ -96,7 +95,7 @@ static int copy_series(sqlite3 *src, sqlite3 *out, int64_t id, struct ctk_error 
 
 	if (rc)
 		return rc;
-	return copy_rows(src, out, "SELECT start_ns, end_ns, g_per_kwh, estimated FROM intensity WHERE series_id = ?1",
+	return ctk_merge_copy_rows(src, out, "SELECT start_ns, end_ns, g_per_kwh, estimated FROM intensity WHERE series_id = ?1",
 			 "INSERT INTO intensity(series_id, start_ns, end_ns, g_per_kwh, estimated) "
 			 "VALUES (?1, ?2, ?3, ?4, ?5)",
 			 id, sqlite3_last_insert_rowid(out), "copying intensity values", err);

@@ -513,41 +513,18 @@ static int write_devices(struct merge *m, sqlite3 *db, struct ctk_error *err)
 static int copy_chunks(struct merge *m, sqlite3 *out, int in, struct ctk_error *err)
 {
 	sqlite3 *db = NULL;
-	sqlite3_stmt *rd = NULL, *wr = NULL;
 	int rc;
 
 	if ((rc = ctk_db_open(m->in[in], CTK_DB_READONLY, &db, err)))
 		return rc;
-	if ((rc = ctk_db_prepare(db, "SELECT first_ns, last_ns, n, signal, data FROM sample_chunks WHERE device_id = ? "
-				 "ORDER BY first_ns, chunk_id", &rd, err)) ||
-	    (rc = ctk_db_prepare(out, "INSERT INTO sample_chunks(device_id, first_ns, last_ns, n, signal, data) "
-				 "VALUES (?, ?, ?, ?, ?, ?)", &wr, err)))
-		goto out;
 	for (int i = 0; i < m->ndevs && !rc; i++) {
 		const struct m_dev *d = &m->devs[i];
-		int step;
-		if (m->runs[d->run].in != in || d->dup_of >= 0)
-			continue;
-		sqlite3_reset(rd);
-		sqlite3_bind_int64(rd, 1, d->id);
-		while ((step = sqlite3_step(rd)) == SQLITE_ROW) {
-			sqlite3_reset(wr);
-			sqlite3_bind_int64(wr, 1, d->new_id);
-			for (int c = 0; c < 3; c++)
-				sqlite3_bind_int64(wr, 2 + c, sqlite3_column_int64(rd, c));
-			sqlite3_bind_text(wr, 5, (const char *)sqlite3_column_text(rd, 3), -1, SQLITE_TRANSIENT);
-			sqlite3_bind_blob(wr, 6, sqlite3_column_blob(rd, 4), sqlite3_column_bytes(rd, 4), SQLITE_STATIC);
-			if (sqlite3_step(wr) != SQLITE_DONE) {
-				rc = ctk_db_fail(out, err, "storing readings");
-				break;
-			}
-		}
-		if (!rc && step != SQLITE_DONE)
-			rc = ctk_failf(err, CTK_EDB, "'%s': reading readings: %s", m->in[in], sqlite3_errmsg(db));
+		if (m->runs[d->run].in == in && d->dup_of < 0)
+			rc = ctk_merge_copy_rows(db, out, "SELECT first_ns, last_ns, n, signal, data FROM sample_chunks "
+						 "WHERE device_id = ?1 ORDER BY first_ns, chunk_id",
+						 "INSERT INTO sample_chunks(device_id, first_ns, last_ns, n, signal, data) "
+						 "VALUES (?1, ?2, ?3, ?4, ?5, ?6)", d->id, d->new_id, "copying readings", err);
 	}
-out:
-	sqlite3_finalize(rd);
-	sqlite3_finalize(wr);
 	ctk_db_close(db);
 	return rc;
 }
