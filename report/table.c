@@ -26,7 +26,8 @@ struct ctk_table *ctk_table_new(const char *title, int ncols)
 	t->numeric = calloc((size_t)ncols, sizeof(*t->numeric));
 	t->view = calloc((size_t)ncols, sizeof(*t->view));
 	t->pm = calloc((size_t)ncols, sizeof(*t->pm));
-	if (!t->title || !t->col || !t->label || !t->numeric || !t->view || !t->pm) {
+	t->grouped = calloc((size_t)ncols, sizeof(*t->grouped));
+	if (!t->title || !t->col || !t->label || !t->numeric || !t->view || !t->pm || !t->grouped) {
 		ctk_table_free(t);
 		return NULL;
 	}
@@ -49,6 +50,7 @@ void ctk_table_free(struct ctk_table *t)
 	free(t->numeric);
 	free(t->view);
 	free(t->pm);
+	free(t->grouped);
 	free(t->title);
 	free(t->key);
 	ctk_table_free(t->paper);
@@ -69,6 +71,11 @@ int ctk_table_column(struct ctk_table *t, int i, const char *name, const char *l
 void ctk_table_view(struct ctk_table *t, int i, unsigned view)
 {
 	t->view[i] = view;
+}
+
+void ctk_table_grouped(struct ctk_table *t, int i)
+{
+	t->grouped[i] = 1;
 }
 
 void ctk_table_pm(struct ctk_table *t, int value, int bound)
@@ -93,6 +100,7 @@ int ctk_table_paper_rows(struct ctk_table *t, const int *rows, int n, const char
 			goto fail;
 		p->view[i] = t->view[i];
 		p->pm[i] = t->pm[i];
+		p->grouped[i] = t->grouped[i];
 	}
 	for (int k = 0; k < n; k++) {
 		int row = ctk_table_add_row(p);

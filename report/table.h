@@ -36,6 +36,7 @@ struct ctk_table {
 	char **label;    /* human headings, e.g. "Energy (J)" */
 	int *numeric;    /* right-align */
 	int *pm;         /* per column: 1 + the column holding its ± bound, 0: none (ctk_table_pm) */
+	int *grouped;    /* per column: 1 = LaTeX leaves a repeat of the row above blank (ctk_table_grouped) */
 	struct ctk_cell *cells; /* nrows * ncols */
 };
 
@@ -47,6 +48,10 @@ int ctk_table_column(struct ctk_table *t, int i, const char *name, const char *l
 int ctk_table_add_row(struct ctk_table *t);
 /* Show column i only in these views (CTK_VIEW_*). */
 void ctk_table_view(struct ctk_table *t, int i, unsigned view);
+/* Column i groups rows (e.g. the run label of an epochs table): LaTeX prints
+ * its text only where it differs from the row above, so that a long label
+ * takes its lines once and the float still fits a page. */
+void ctk_table_grouped(struct ctk_table *t, int i);
 /* Column `bound` holds the ± bound of column `value`: people's views show
  * "v ± u" in the value's column (ctk_table_cell_pm) and hide the bound's
  * column; the CSV keeps both. */

@@ -87,7 +87,7 @@ static int columns(struct ctk_table *t, const struct devcols *dc, int nruns)
 
 	if (ctk_table_column(t, C_RUN, "run_id", "Run", 1) || ctk_table_column(t, C_LABEL, "label", "Label", 0) ||
 	    ctk_table_column(t, C_EPOCH, "epoch", "Epoch", 1) ||
-	    ctk_table_column(t, C_START, "start_utc", "Start (UTC)", 0) ||
+	    ctk_table_column(t, C_START, "start_s", "Start (s)", 1) ||
 	    ctk_table_column(t, C_DUR, "duration_s", "Duration (s)", 1))
 		return -1;
 	for (int i = 0; i < dc->n; i++) {
@@ -102,7 +102,8 @@ static int columns(struct ctk_table *t, const struct devcols *dc, int nruns)
 	    ctk_table_column(t, base + 3, "co2_g", "CO2e (g)", 1) ||
 	    ctk_table_column(t, base + 4, "total_energy_u_j", "Energy \u00b1 (J)", 1) ||
 	    ctk_table_column(t, base + 5, "total_energy_u_kwh", "Energy \u00b1 (kWh)", 1) ||
-	    ctk_table_column(t, base + 6, "co2_u_g", "CO2e \u00b1 (g)", 1))
+	    ctk_table_column(t, base + 6, "co2_u_g", "CO2e \u00b1 (g)", 1) ||
+	    ctk_table_column(t, base + 7, "start_utc", "Start (UTC)", 0))
 		return -1;
 	/* people read "v ± u" in the total and CO2 columns; the CSV keeps the bounds */
 	ctk_table_pm(t, base, base + 4);
@@ -110,7 +111,11 @@ static int columns(struct ctk_table *t, const struct devcols *dc, int nruns)
 	ctk_table_pm(t, base + 3, base + 6);
 	ctk_table_view(t, C_RUN, 0);
 	ctk_table_view(t, C_LABEL, nruns > 1 ? CTK_VIEW_BOTH : 0);
+	ctk_table_grouped(t, C_LABEL);
+	/* people read the start as seconds from the run's start (narrow, never
+	 * wrapping: a wrapped UTC time doubled every row); the CSV has both */
 	ctk_table_view(t, C_START, CTK_VIEW_WIDE);
+	ctk_table_view(t, base + 7, 0);
 	for (int i = 0; i < dc->n; i++)
 		ctk_table_view(t, C_DEV0 + i, dc->n <= 4 ? CTK_VIEW_WIDE : 0);
 	ctk_table_view(t, base, 0);
@@ -146,7 +151,7 @@ static int add_run(sqlite3 *db, struct ctk_table *t, const struct devcols *dc, i
 		"SELECT w.idx, w.start_ns, w.end_ns, d.kind, d.idx, d.device_id, e.energy_j, e.coverage, r.label, w.attempt, "
 		"(SELECT c.co2_g FROM epoch_co2 c WHERE c.run_id = w.run_id AND c.idx = w.idx AND c.attempt = w.attempt), "
 		"e.energy_u_j, (SELECT c.co2_u_g FROM epoch_co2 c WHERE c.run_id = w.run_id AND c.idx = w.idx AND "
-		"c.attempt = w.attempt), " HOST_COLS " FROM windows w JOIN runs r ON r.run_id = w.run_id "
+		"c.attempt = w.attempt), " HOST_COLS ", w.start_ns - r.started_ns FROM windows w JOIN runs r ON r.run_id = w.run_id "
 		"JOIN epoch_energy e ON e.run_id = w.run_id AND e.idx = w.idx AND e.attempt = w.attempt "
 		"JOIN devices d ON d.device_id = e.device_id "
 		"WHERE w.run_id = ? AND w.kind = 'epoch' ORDER BY w.start_ns, w.idx, w.attempt, d.kind DESC, d.idx, d.device_id", &st, err))
@@ -168,7 +173,9 @@ static int add_run(sqlite3 *db, struct ctk_table *t, const struct devcols *dc, i
 			ctk_table_set_text(t, row, C_LABEL, (const char *)sqlite3_column_text(st, 8));
 			ctk_table_set_num(t, row, C_EPOCH, (double)idx, 0);
 			ctk_time_format(sqlite3_column_int64(st, 1), start, sizeof start);
-			ctk_table_set_text(t, row, C_START, start);
+			ctk_table_set_text(t, row, base + 7, start);
+			if (sqlite3_column_type(st, 15) != SQLITE_NULL) /* runs.started_ns known */
+				ctk_table_set_num(t, row, C_START, (double)sqlite3_column_int64(st, 15) / 1e9, 4);
 			ctk_table_set_num(t, row, C_DUR, (double)(sqlite3_column_int64(st, 2) - sqlite3_column_int64(st, 1)) / 1e9, 4);
 			if (sqlite3_column_type(st, 10) != SQLITE_NULL)
 				ctk_table_set_num(t, row, base + 3, sqlite3_column_double(st, 10), 3);
@@ -230,7 +237,8 @@ int ctk_build_epochs(const struct ctk_report *r, struct ctk_table **out, struct 
 	if ((rc = collect_devices(db, runs, nruns, dc, err)))
 		goto out;
 	t = ctk_table_new("Energy and CO2e of each epoch: energy of the measured devices, summed, "
-			  "over the epoch's time (\u00b1: see methods); a dash marks what is not known.", C_DEV0 + dc->n + 7);
+			  "over the epoch's time (\u00b1: see methods), its start in s from the run's; a dash marks what is "
+			  "not known.", C_DEV0 + dc->n + 8);
 	if (!t || columns(t, dc, nruns)) {
 		rc = ctk_failf(err, CTK_ENOMEM, "out of memory");
 		goto out;

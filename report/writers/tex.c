@@ -103,6 +103,14 @@ static int tex_begin(FILE *f, struct ctk_error *err)
 	return 0;
 }
 
+/* Does cell (r, i) repeat the text of the row above? */
+static int repeats(const struct ctk_table *t, int r, int i)
+{
+	const struct ctk_cell *c = &t->cells[r * t->ncols + i], *up = &t->cells[(r - 1) * t->ncols + i];
+
+	return c->valid && up->valid && c->text && up->text && !strcmp(c->text, up->text);
+}
+
 /* One float: `table` at \columnwidth (view COLUMN) or `table*` at
  * \textwidth (view WIDE). Text columns wrap (tabularx X), numbers are
  * right-aligned; caption above, then \label{tab:ctk-<key>[-wide]}. */
@@ -155,6 +163,8 @@ static void tex_float(FILE *f, const struct ctk_table *full, unsigned view)
 				if (!first)
 					fputs(" & ", f);
 				first = 0;
+				if (t->grouped[i] && r > 0 && repeats(t, r, i))
+					continue; /* the row above says it */
 				if (c->valid && c->text && !t->numeric[i])
 					tex_text_breakable(f, c->text);
 				else

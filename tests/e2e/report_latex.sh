@@ -55,9 +55,11 @@ def trace(path, t0, seconds, gpus, name, epochs, ep_s, epath):
 trace("a.csv", datetime(2023, 6, 1, 10, 0, tzinfo=timezone.utc), 3700, 2, "NVIDIA A100-SXM4-80GB", 40, 90, "a_ep.csv")
 trace("b.csv", datetime(2023, 6, 1, 14, 0, tzinfo=timezone.utc), 1900, 1, "NVIDIA H100 80GB HBM3", 10, 180, "b_ep.csv")
 PY
-ok "two runs: import A" ctk import nvidia-smi a.csv --db two.db --tz UTC --label "ResNet-50, 2x A100"
+# labels as long as papers use: a label wrapped on every row of the epochs
+# table (50 epochs: 20 + 5 shown) made it too tall for a page
+ok "two runs: import A" ctk import nvidia-smi a.csv --db two.db --tz UTC --label "ResNet-50 on ImageNet, 2x A100 (bf16, 90 epochs)"
 ok "two runs: epochs A" ctk import epochs a_ep.csv --db two.db --run 1
-ok "two runs: import B" ctk import nvidia-smi b.csv --db two.db --tz UTC --label "ResNet-50, H100"
+ok "two runs: import B" ctk import nvidia-smi b.csv --db two.db --tz UTC --label "ResNet-50 on ImageNet, 1x H100 (bf16, 90 epochs)"
 ok "two runs: epochs B" ctk import epochs b_ep.csv --db two.db --run 2
 ok "two runs: DE 2023 hourly" ctk intensity import "$CTK_DATA/electricitymaps/DE_2023_hourly.csv" --db two.db
 ok "two runs: analyze" ctk analyze --db two.db --zone DE
@@ -67,6 +69,7 @@ is "two runs: summary.tex has one row per run" "$(rows two/summary.tex)" 2
 is "two runs: epochs.csv has every epoch" "$(($(wc -l < two/epochs.csv) - 1))" 50
 is "two runs: epochs.tex shows 20 + 5 of them" "$(rows two/epochs.tex)" 25
 ok "two runs: … and says so" grep -q 'the first 20 and the last 5 of 50 epochs' two/epochs.tex
+is "two runs: epochs.tex names each run once (its first row)" "$(grep -c 'ResNet-\\allowbreak{}50 on ImageNet' two/epochs.tex)" 2
 ok "two runs: methods name the hourly data" grep -q 'hourly values, data of 2023' two/methods.tex
 ok "two runs: ctk.bib has Electricity Maps with year 2023" sh -c "grep -A5 '@misc{electricitymaps' two/ctk.bib | grep -q 'year = {2023}'"
 # predictions: the default predictor at N in {1, 2, 3, 5, 10, 20}: A has 40 epochs (1..39), B 10 (1..9)

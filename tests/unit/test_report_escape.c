@@ -166,9 +166,38 @@ static void test_pm_cells(void **state)
 	ctk_table_free(t);
 }
 
+/* A grouped column: LaTeX names the group once, on its first row; the CSV
+ * and Markdown keep every row's text. */
+static void test_grouped(void **state)
+{
+	struct ctk_table *t = ctk_table_new("T", 2);
+	const char *label[] = {"run a", "run a", "run b", "run b"};
+	char *s;
+	(void)state;
+
+	assert_int_equal(ctk_table_column(t, 0, "label", "Label", 0), 0);
+	assert_int_equal(ctk_table_column(t, 1, "epoch", "Epoch", 1), 0);
+	ctk_table_grouped(t, 0);
+	for (int r = 0; r < 4; r++) {
+		assert_int_equal(ctk_table_add_row(t), r);
+		assert_int_equal(ctk_table_set_text(t, r, 0, label[r]), 0);
+		ctk_table_set_num(t, r, 1, r + 1, 0);
+	}
+	s = write_table(&ctk_table_tex, t);
+	assert_non_null(strstr(s, "\\midrule\nrun a & 1 \\\\\n & 2 \\\\\nrun b & 3 \\\\\n & 4 \\\\\n"));
+	free(s);
+	s = write_table(&ctk_table_md, t);
+	assert_non_null(strstr(s, "| run a | 2 |"));
+	free(s);
+	s = write_table(&ctk_table_csv, t);
+	assert_non_null(strstr(s, "run a,2"));
+	free(s);
+	ctk_table_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {cmocka_unit_test(test_escape), cmocka_unit_test(test_sig),
-					   cmocka_unit_test(test_pm_cells)};
+					   cmocka_unit_test(test_pm_cells), cmocka_unit_test(test_grouped)};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
