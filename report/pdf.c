@@ -104,6 +104,15 @@ static void table(struct pdfw *w, const struct ctk_table *full);
 
 /* Page 1: the title, the summary table (one row per run), then each run's
  * details (where every number came from) and the sections left out. */
+/* "v ± u words", by the tables' rule (ctk_format_pm at CTK_SIG digits). */
+static void pm_words(char *buf, size_t size, double v, double u, const char *words)
+{
+	char vb[48], ub[48];
+
+	ctk_format_pm(v, CTK_SIG, u, vb, sizeof vb, ub, sizeof ub);
+	snprintf(buf, size, "%s \u00b1 %s %s", vb, ub, words);
+}
+
 static int summary_page(struct pdfw *w, struct ctk_report *r, const struct ctk_table *summary, struct ctk_error *err)
 {
 	const struct ctk_run_facts *f;
@@ -123,20 +132,17 @@ static int summary_page(struct pdfw *w, struct ctk_report *r, const struct ctk_t
 		snprintf(buf, sizeof buf, "Run %lld: %s", (long long)f->ri.run_id, f->ri.label);
 		wrapped(w, MARGIN, TEXT_W, buf, 11, 1);
 		w->y += 2;
-		if (f->has_energy && f->has_energy_u) {
-			char v[48], u[48];
-			ctk_format_pm(f->energy_j / 3.6e6, CTK_SIG, f->energy_u_j / 3.6e6, v, sizeof v, u, sizeof u);
-			snprintf(buf, sizeof buf, "%s \u00b1 %s kWh (devices summed, first to last reading)", v, u);
-		} else if (f->has_energy)
+		if (f->has_energy && f->has_energy_u)
+			pm_words(buf, sizeof buf, f->energy_j / 3.6e6, f->energy_u_j / 3.6e6,
+				 "kWh (devices summed, first to last reading)");
+		else if (f->has_energy)
 			snprintf(buf, sizeof buf, "%s kWh (devices summed, first to last reading)", f->energy_kwh);
 		else
 			snprintf(buf, sizeof buf, "not analysed");
 		kv(w, "Energy", buf);
-		if (f->co2.has_co2 && f->co2.has_co2_u) {
-			char v[48], u[48];
-			ctk_format_pm(f->co2.co2_g / 1000.0, CTK_SIG, f->co2.co2_u_g / 1000.0, v, sizeof v, u, sizeof u);
-			snprintf(buf, sizeof buf, "%s \u00b1 %s kg CO2e (PUE applied)", v, u);
-		} else if (f->co2.has_co2)
+		if (f->co2.has_co2 && f->co2.has_co2_u)
+			pm_words(buf, sizeof buf, f->co2.co2_g / 1000.0, f->co2.co2_u_g / 1000.0, "kg CO2e (PUE applied)");
+		else if (f->co2.has_co2)
 			snprintf(buf, sizeof buf, "%s kg CO2e (PUE applied)", f->co2_kg);
 		else if (f->co2.valid)
 			snprintf(buf, sizeof buf, "not known: %s", f->co2.note[0] ? f->co2.note : "no intensity value");

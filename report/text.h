@@ -33,7 +33,7 @@ struct ctk_run_facts {
 	/* bounds (common/uncertainty.h), summed over devices; gap_s the longest gap */
 	double energy_u_j, in_epochs_u_j, outside_epochs_u_j, gap_s;
 	int has_energy_u, gap_at_limit;
-	char energy_u_kwh[32], co2_u_kg[32];   /* as printed in the tables ("" = missing) */
+	char energy_u_kwh[32], co2_u_kg[32];   /* to CTK_SIG digits, as the methods text states them ("" = missing) */
 	struct ctk_run_footprint fp; /* embodied and water, as analyze stored them (footprint.h) */
 };
 
